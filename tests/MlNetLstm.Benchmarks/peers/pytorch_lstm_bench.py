@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""PyTorch peer for `mlnetlstm bench lstm`: the same workload, the same JSON fields.
+
+Run with Debian's python3-torch on OpenBLAS (see compare_pytorch.sh, which sets LD_LIBRARY_PATH):
+  /usr/bin/python3 pytorch_lstm_bench.py --batch 64 --seq 64 --input 8 --hidden 64 --layers 1 --threads 1
+
+trainSequencesPerSecond: forward + backward + Adam step, MSE on a linear head over the last hidden state.
+inferSequencesPerSecond: batched forward under torch.no_grad().
+streamMicrosecondsPerStep: batch 1, one time step per call, carrying (h, c).
+"""
+import argparse, json, time
+import torch
+
+
+def timed(fn, min_seconds):
+    fn()  # warm-up
+    n, start = 0, time.perf_counter()
+    while True:
+        fn()
+        n += 1
+        elapsed = time.perf_counter() - start
+        if elapsed >= min_seconds and n >= 3:
+            return elapsed / n
+
+
+def main():
+    p = argparse.ArgumentParser()
+    for name, default in [("batch", 64), ("seq", 64), ("input", 8), ("hidden", 64), ("layers", 1), ("threads", 1)]:
+        p.add_argument("--" + name, type=int, default=default)
+    p.add_argument("--seconds", type=float, default=2.0)
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(7)
+    lstm = torch.nn.LSTM(a.input, a.hidden, num_layers=a.layers, batch_first=True)
+    head = torch.nn.Linear(a.hidden, 1)
+    opt = torch.optim.Adam(list(lstm.parameters()) + list(head.parameters()), lr=1e-3)
+    x = torch.randn(a.batch, a.seq, a.input)
+    y = torch.randn(a.batch, 1)
+
+    def train_step():
+        opt.zero_grad(set_to_none=True)
+        out, _ = lstm(x)
+        loss = torch.nn.functional.mse_loss(head(out[:, -1, :]), y)
+        loss.backward()
+        opt.step()
+
+    def infer():
+        with torch.no_grad():
+            lstm(x)
+
+    xs = torch.randn(1, 1, a.input)
+    state = [torch.zeros(a.layers, 1, a.hidden), torch.zeros(a.layers, 1, a.hidden)]
+    steps = 1000
+
+    def stream():
+        with torch.no_grad():
+            h, c = state
+            for _ in range(steps):
+                _, (h, c) = lstm(xs, (h, c))
+
+    train = timed(train_step, a.seconds)
+    inf = timed(infer, a.seconds)
+    st = timed(stream, a.seconds)
+    print(json.dumps({
+        "engine": f"pytorch {torch.__version__}",
+        "batch": a.batch, "seq": a.seq, "input": a.input, "hidden": a.hidden, "layers": a.layers, "threads": a.threads,
+        "trainSequencesPerSecond": a.batch / train,
+        "inferSequencesPerSecond": a.batch / inf,
+        "streamMicrosecondsPerStep": st / steps * 1e6,
+        "streamBytesAllocatedPerStep": None,
+    }))
+
+
+if __name__ == "__main__":
+    main()
