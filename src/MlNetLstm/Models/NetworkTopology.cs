@@ -1,0 +1,85 @@
+namespace MlNetLstm.Models;
+
+/// <summary>Offsets of one layer/direction's parameters in the flat buffer (-1 when absent).</summary>
+internal readonly record struct CellOffsets(int InSize, int Wih, int Whh, int Bih, int Bhh, int Pi, int Pf, int Po, int Mod, int ModLength);
+
+/// <summary>Precomputed offsets for a spec; shared by the model, the workspaces and the streaming engines.</summary>
+internal sealed class NetworkTopology
+{
+    public NetworkTopology(RecurrentNetworkSpec spec)
+    {
+        spec.Validate();
+        Spec = spec;
+        H = spec.HiddenSize; D = spec.Directions; L = spec.Layers; G = spec.GateCount; GH = G * H; DH = D * H;
+        I = spec.InputSize; O = spec.OutputSize; E = spec.ExtraInputSize;
+        var entries = new List<(string, int[])>();
+        Cells = new CellOffsets[L * D];
+        int offset = 0;
+        int Add(string name, params int[] shape)
+        {
+            entries.Add((name, shape));
+            int at = offset;
+            int n = 1; foreach (int s in shape) n *= s;
+            offset += n;
+            return at;
+        }
+        for (int l = 0; l < L; l++)
+        {
+            int inSize = l == 0 ? I : DH;
+            for (int d = 0; d < D; d++)
+            {
+                string sfx = Suffix(l, d);
+                int wih = Add("weight_ih" + sfx, GH, inSize);
+                int whh = Add("weight_hh" + sfx, GH, H);
+                int bih = Add("bias_ih" + sfx, GH);
+                int bhh = Add("bias_hh" + sfx, GH);
+                int pi = -1, pf = -1, po = -1, mod = -1, modLen = 0;
+                if (spec.Peepholes)
+                {
+                    pi = Add("weight_peephole_i" + sfx, H);
+                    pf = Add("weight_peephole_f" + sfx, H);
+                    po = Add("weight_peephole_o" + sfx, H);
+                }
+                if (spec.ForgetGateModifier is { } m)
+                {
+                    mod = offset;
+                    foreach (var (n, shape) in m.GetParameterShapes(H)) Add("forget_modifier_" + n + sfx, shape);
+                    modLen = offset - mod;
+                }
+                Cells[l * D + d] = new CellOffsets(inSize, wih, whh, bih, bhh, pi, pf, po, mod, modLen);
+            }
+        }
+        HeadW = HeadB = -1;
+        if (O > 0)
+        {
+            HeadW = Add("head.weight", O, DH);
+            HeadB = Add("head.bias", O);
+        }
+        Layout = new ParameterLayout(entries);
+    }
+
+    public static string Suffix(int layer, int direction) => "_l" + layer + (direction == 1 ? "_reverse" : "");
+
+    public RecurrentNetworkSpec Spec { get; }
+    public ParameterLayout Layout { get; }
+    public CellOffsets[] Cells { get; }
+    public int H { get; }
+    public int D { get; }
+    public int L { get; }
+    public int G { get; }
+    public int GH { get; }
+    public int DH { get; }
+    public int I { get; }
+    public int O { get; }
+    public int E { get; }
+    public int HeadW { get; }
+    public int HeadB { get; }
+    public bool HasHead => O > 0;
+    public bool FusedLstm => Spec.Cell == CellType.Lstm && !Spec.Peepholes && !Spec.CoupledGates;
+
+    /// <summary>Width of one step of the network output (O with a head, else D*H).</summary>
+    public int OutputWidth => HasHead ? O : DH;
+
+    /// <summary>True when the output has one row per step (every-step head or no head).</summary>
+    public bool OutputPerStep => !HasHead || Spec.HeadMode == HeadMode.EveryStep;
+}

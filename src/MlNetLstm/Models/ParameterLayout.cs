@@ -1,0 +1,58 @@
+namespace MlNetLstm.Models;
+
+/// <summary>A named view into a flat parameter buffer: <c>buffer[Offset .. Offset + Length)</c> holds a row-major tensor of <see cref="Shape"/>.</summary>
+/// <param name="Name">PyTorch state_dict name, for example "weight_ih_l0" or "head.weight".</param>
+/// <param name="Offset">Start in the flat buffer.</param>
+/// <param name="Shape">Tensor shape (row-major).</param>
+public sealed record ParameterView(string Name, int Offset, IReadOnlyList<int> Shape)
+{
+    /// <summary>Number of elements, the product of <see cref="Shape"/>.</summary>
+    public int Length
+    {
+        get
+        {
+            int n = 1;
+            foreach (int s in Shape) n *= s;
+            return n;
+        }
+    }
+}
+
+/// <summary>
+/// Immutable list of named parameter views over one flat float buffer, in PyTorch state_dict order
+/// (per layer, per direction: weight_ih, weight_hh, bias_ih, bias_hh, then peepholes and modifier parameters; head last).
+/// </summary>
+public sealed class ParameterLayout
+{
+    private readonly ParameterView[] _views;
+    private readonly Dictionary<string, ParameterView> _byName;
+
+    internal ParameterLayout(IEnumerable<(string Name, int[] Shape)> entries)
+    {
+        var list = new List<ParameterView>();
+        int offset = 0;
+        foreach (var (name, shape) in entries)
+        {
+            var v = new ParameterView(name, offset, Array.AsReadOnly(shape));
+            list.Add(v);
+            offset += v.Length;
+        }
+        _views = list.ToArray();
+        _byName = _views.ToDictionary(v => v.Name, StringComparer.Ordinal);
+        TotalLength = offset;
+    }
+
+    /// <summary>Total number of parameters (length of the flat buffer).</summary>
+    public int TotalLength { get; }
+
+    /// <summary>All views in buffer order.</summary>
+    public IReadOnlyList<ParameterView> Views => _views;
+
+    /// <summary>Returns the view called <paramref name="name"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No parameter has that name.</exception>
+    public ParameterView this[string name] =>
+        _byName.TryGetValue(name, out var v) ? v : throw new KeyNotFoundException($"No parameter named '{name}'. Known: {string.Join(", ", _byName.Keys)}.");
+
+    /// <summary>True when a parameter called <paramref name="name"/> exists.</summary>
+    public bool Contains(string name) => _byName.ContainsKey(name);
+}

@@ -1,0 +1,165 @@
+using MlNetLstm.Kernels;
+
+namespace MlNetLstm.Models;
+
+/// <summary>
+/// Step-by-step inference for one caller (batch 1, unidirectional networks). Carries (h, c) for every layer between calls;
+/// all buffers are preallocated and the weights were transposed once when the model was built, so <see cref="Step"/>
+/// allocates nothing. Not thread-safe: create one engine per caller; the underlying <see cref="RecurrentNetwork"/> is shared.
+/// Step computes, per layer, z = b + W_ih^T-packed GEMV(x) + W_hh^T-packed GEMV(h_prev), then the cell update; the result
+/// equals <see cref="RecurrentNetwork.Forward"/> at each step up to float rounding.
+/// </summary>
+public sealed class RecurrentStreamingEngine
+{
+    private readonly RecurrentNetwork _net;
+    private readonly NetworkTopology _t;
+    private readonly float[][] _z, _hz, _gates, _h, _c, _term;
+    private readonly float[] _y;
+
+    internal RecurrentStreamingEngine(RecurrentNetwork network)
+    {
+        _net = network;
+        _t = network.Topology;
+        if (_t.D != 1) throw new NotSupportedException("Streaming needs a unidirectional network: a reverse direction needs the future.");
+        int L = _t.L, GH = _t.GH, H = _t.H;
+        _z = Alloc(L, GH); _hz = Alloc(L, _t.Spec.Cell == CellType.Gru ? GH : 0); _gates = Alloc(L, GH);
+        _h = Alloc(L, H); _c = Alloc(L, _t.Spec.Cell == CellType.Lstm ? H : 0); _term = Alloc(L, _t.Spec.ForgetGateModifier != null ? H : 0);
+        _y = new float[_t.HasHead ? _t.O : 0];
+    }
+
+    private static float[][] Alloc(int n, int len)
+    {
+        var a = new float[n][];
+        for (int i = 0; i < n; i++) a[i] = new float[len];
+        return a;
+    }
+
+    /// <summary>The shared model.</summary>
+    public RecurrentNetwork Network => _net;
+
+    /// <summary>Number of steps taken since creation or the last <see cref="Reset"/>.</summary>
+    public long StepCount { get; private set; }
+
+    /// <summary>Zeroes (h, c) of every layer.</summary>
+    public void Reset()
+    {
+        for (int l = 0; l < _t.L; l++) { Array.Clear(_h[l]); Array.Clear(_c[l]); }
+        StepCount = 0;
+    }
+
+    /// <summary>Sets (h, c) from a batch-1 state (for example the final state of a batched forward pass).</summary>
+    /// <param name="state">[L, 1, H] state.</param>
+    public void SetState(RecurrentState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.LayersTimesDirections != _t.L || state.Batch != 1 || state.HiddenSize != _t.H)
+            throw new ArgumentException($"state is [{state.LayersTimesDirections}, {state.Batch}, {state.HiddenSize}], expected [{_t.L}, 1, {_t.H}].", nameof(state));
+        for (int l = 0; l < _t.L; l++)
+        {
+            state.Hidden.Slice(l * _t.H, _t.H).CopyTo(_h[l]);
+            if (_c[l].Length > 0)
+            {
+                if (state.Cell.IsEmpty) throw new ArgumentException("state needs a cell state for an LSTM.", nameof(state));
+                state.Cell.Slice(l * _t.H, _t.H).CopyTo(_c[l]);
+            }
+        }
+    }
+
+    /// <summary>A copy of the current state, [L, 1, H].</summary>
+    public RecurrentState GetState()
+    {
+        int H = _t.H;
+        var h = new float[_t.L * H];
+        var c = _t.Spec.Cell == CellType.Lstm ? new float[_t.L * H] : [];
+        for (int l = 0; l < _t.L; l++)
+        {
+            _h[l].CopyTo(h, l * H);
+            if (c.Length > 0) _c[l].CopyTo(c, l * H);
+        }
+        return new RecurrentState(_t.L, 1, H, h, c);
+    }
+
+    /// <summary>
+    /// The latest value of a per-step signal for layer <paramref name="layer"/>, length H (valid until the next step).
+    /// </summary>
+    /// <param name="signal">Gate or state; must exist for the cell type.</param>
+    /// <param name="layer">Layer in [0, L).</param>
+    public ReadOnlySpan<float> GetSignal(GateSignal signal, int layer = 0)
+    {
+        if ((uint)layer >= (uint)_t.L) throw new ArgumentOutOfRangeException(nameof(layer), layer, $"Layer must be in [0, {_t.L}).");
+        int H = _t.H;
+        var cell = _t.Spec.Cell;
+        return (signal, cell) switch
+        {
+            (GateSignal.Hidden, _) => _h[layer],
+            (GateSignal.InputGate, CellType.Lstm) => _gates[layer].AsSpan(0, H),
+            (GateSignal.ForgetGate, CellType.Lstm) => _gates[layer].AsSpan(H, H),
+            (GateSignal.CellCandidate, CellType.Lstm) => _gates[layer].AsSpan(2 * H, H),
+            (GateSignal.OutputGate, CellType.Lstm) => _gates[layer].AsSpan(3 * H, H),
+            (GateSignal.CellState, CellType.Lstm) => _c[layer],
+            (GateSignal.ForgetModifierTerm, CellType.Lstm) when _term[layer].Length > 0 => _term[layer],
+            (GateSignal.ResetGate, CellType.Gru) => _gates[layer].AsSpan(0, H),
+            (GateSignal.UpdateGate, CellType.Gru) => _gates[layer].AsSpan(H, H),
+            (GateSignal.NewGate, CellType.Gru) => _gates[layer].AsSpan(2 * H, H),
+            _ => throw new ArgumentException($"Signal {signal} is not available for this {cell} network.", nameof(signal)),
+        };
+    }
+
+    /// <summary>
+    /// Advances one step and returns the network output for it: the head output [O], or the top hidden state [H] without a head.
+    /// The returned span is valid until the next call.
+    /// </summary>
+    /// <param name="input">x_t, length I, finite.</param>
+    /// <param name="extra">Modifier input e_t, length E (empty without a modifier).</param>
+    public ReadOnlySpan<float> Step(ReadOnlySpan<float> input, ReadOnlySpan<float> extra = default)
+    {
+        if (input.Length != _t.I) throw new ArgumentException($"input has length {input.Length}, expected {_t.I}.", nameof(input));
+        if (extra.Length != _t.E) throw new ArgumentException($"extra has length {extra.Length}, expected {_t.E}.", nameof(extra));
+        if (!VectorOps.AllFinite(input)) InputValidation.Finite(input, nameof(input));
+        if (!VectorOps.AllFinite(extra)) InputValidation.Finite(extra, nameof(extra));
+        var p = _net.Parameters;
+        int H = _t.H, GH = _t.GH;
+        var spec = _t.Spec;
+        ReadOnlySpan<float> x = input;
+        for (int l = 0; l < _t.L; l++)
+        {
+            var co = _t.Cells[l];
+            Span<float> z = _z[l], h = _h[l];
+            _net.BiasIh[l].CopyTo(z);
+            Gemv.MultiplyTransposedAdd(_net.WihT[l], co.InSize, GH, x, z);
+            switch (spec.Cell)
+            {
+                case CellType.Lstm:
+                    Gemv.MultiplyTransposedAdd(_net.WhhT[l], H, GH, h, z);
+                    if (co.Mod >= 0)
+                    {
+                        spec.ForgetGateModifier!.Forward(p.Slice(co.Mod, co.ModLength), 1, H, extra, _term[l]);
+                        VectorOps.Add(z.Slice(H, H), _term[l], z.Slice(H, H));
+                    }
+                    if (_t.FusedLstm) LstmPointwise.Forward(1, H, z, _c[l], _gates[l], _c[l], h);
+                    else
+                    {
+                        bool peep = co.Pi >= 0;
+                        LstmVariantCell.Forward(1, H, z, _c[l], peep ? p.Slice(co.Pi, H) : default, peep ? p.Slice(co.Pf, H) : default,
+                            peep ? p.Slice(co.Po, H) : default, spec.CoupledGates, _gates[l], _c[l], h);
+                    }
+                    break;
+                case CellType.Gru:
+                    _net.BiasHh[l].CopyTo(_hz[l], 0);
+                    Gemv.MultiplyTransposedAdd(_net.WhhT[l], H, GH, h, _hz[l]);
+                    GruPointwise.Forward(1, H, z, _hz[l], h, _gates[l], h);
+                    break;
+                default:
+                    Gemv.MultiplyTransposedAdd(_net.WhhT[l], H, GH, h, z);
+                    LstmVariantCell.RnnForward(z, h);
+                    break;
+            }
+            x = h;
+        }
+        StepCount++;
+        if (!_t.HasHead) return x;
+        _net.Parameters.Slice(_t.HeadB, _t.O).CopyTo(_y);
+        Gemv.MultiplyTransposedAdd(_net.HeadT, _t.DH, _t.O, x, _y);
+        return _y;
+    }
+}

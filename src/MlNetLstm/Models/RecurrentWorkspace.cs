@@ -1,0 +1,308 @@
+using MlNetLstm.Kernels;
+
+namespace MlNetLstm.Models;
+
+/// <summary>
+/// Preallocated buffers and the batched forward/backward pass for one caller (one thread) at a time.
+/// Internal layout is time-major: X [T, B, I], per layer/direction pre-activations Z [T, B, G*H], hidden states
+/// Hs [(T+1), B, H] (forward direction: block t+1 holds h_t and block 0 the initial state; reverse direction:
+/// block t holds h_t and block T the initial state), so every per-step slice is a contiguous [B, *] matrix.
+/// The input projection X·W_ih^T + b for all T steps is one GEMM; per step only H·W_hh^T is multiplied.
+/// </summary>
+internal sealed class RecurrentWorkspace
+{
+    private readonly NetworkTopology _t;
+    private int _capB, _capT;
+
+    public float[] X = [];
+    public float[] Ex = [];
+    public float[][] Z = [], Gates = [], HZ = [], Hs = [], Cs = [], Mod = [], Out = [];
+    public float[] Y = [];
+    public float[] DY = [];
+    public float[] DX = [];
+    private float[][] _dOut = [];
+    private float[] _dZ = [], _dHZ = [], _dh = [], _dhNext = [], _dcNext = [], _dzf = [], _bias = [];
+
+    public RecurrentWorkspace(NetworkTopology topology) => _t = topology;
+
+    public int Batch { get; private set; }
+    public int Steps { get; private set; }
+
+    /// <summary>Makes the buffers large enough for [batch, steps] and sets the active sizes.</summary>
+    public void Ensure(int batch, int steps)
+    {
+        Batch = batch; Steps = steps;
+        if (batch <= _capB && steps == _capT) return;
+        _capB = Math.Max(batch, _capB); _capT = steps;
+        int B = _capB, T = _capT, H = _t.H, GH = _t.GH, DH = _t.DH, LD = _t.L * _t.D;
+        bool lstm = _t.Spec.Cell == CellType.Lstm, gru = _t.Spec.Cell == CellType.Gru;
+        X = new float[T * B * _t.I];
+        Ex = new float[T * B * Math.Max(_t.E, 0)];
+        Z = New(LD, T * B * GH);
+        Gates = _t.Spec.Cell == CellType.Rnn ? New(LD, 0) : New(LD, T * B * GH);
+        HZ = gru ? New(LD, T * B * GH) : New(LD, 0);
+        Hs = New(LD, (T + 1) * B * H);
+        Cs = lstm ? New(LD, (T + 1) * B * H) : New(LD, 0);
+        Mod = _t.E > 0 || _t.Spec.ForgetGateModifier != null ? New(LD, T * B * H) : New(LD, 0);
+        Out = New(_t.L, T * B * DH);
+        int outRows = _t.OutputPerStep ? T * B : B;
+        Y = new float[outRows * _t.OutputWidth];
+        DY = new float[outRows * _t.OutputWidth];
+        DX = new float[T * B * _t.I];
+        _dOut = New(_t.L, T * B * DH);
+        _dZ = new float[T * B * GH];
+        _dHZ = gru ? new float[T * B * GH] : [];
+        _dh = new float[B * H]; _dhNext = new float[B * H]; _dcNext = new float[B * H]; _dzf = new float[B * H];
+        _bias = new float[GH];
+    }
+
+    private static float[][] New(int count, int length)
+    {
+        var a = new float[count][];
+        for (int k = 0; k < count; k++) a[k] = new float[length];
+        return a;
+    }
+
+    /// <summary>Writes batch row <paramref name="b"/> from a batch-major sequence [T, I] into X.</summary>
+    public void SetInputRow(int b, ReadOnlySpan<float> sequence)
+    {
+        int I = _t.I, B = Batch;
+        for (int s = 0; s < Steps; s++) sequence.Slice(s * I, I).CopyTo(X.AsSpan((s * B + b) * I, I));
+    }
+
+    /// <summary>Writes batch row <paramref name="b"/> of the extra (modifier) input [T, E] into Ex.</summary>
+    public void SetExtraRow(int b, ReadOnlySpan<float> sequence)
+    {
+        int E = _t.E, B = Batch;
+        if (E == 0) return;
+        for (int s = 0; s < Steps; s++) sequence.Slice(s * E, E).CopyTo(Ex.AsSpan((s * B + b) * E, E));
+    }
+
+    private int HPrevBlock(int d, int t) => d == 0 ? t : t + 1;
+    private int HOutBlock(int d, int t) => d == 0 ? t + 1 : t;
+    private int InitBlock(int d) => d == 0 ? 0 : Steps;
+    private int FinalBlock(int d) => d == 0 ? Steps : 0;
+
+    /// <summary>
+    /// Forward pass over the loaded input. <paramref name="h0"/>/<paramref name="c0"/> are [L*D, B, H] (empty = zeros).
+    /// Output in <see cref="Y"/> (head) or <see cref="Out"/>[L-1] (no head), time-major.
+    /// </summary>
+    public void Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0)
+    {
+        int B = Batch, T = Steps, H = _t.H, GH = _t.GH, DH = _t.DH, D = _t.D, BH = B * H;
+        var spec = _t.Spec;
+        var modifier = spec.ForgetGateModifier;
+        for (int l = 0; l < _t.L; l++)
+        {
+            float[] inp = l == 0 ? X : Out[l - 1];
+            float[] outL = Out[l];
+            for (int d = 0; d < D; d++)
+            {
+                int k = l * D + d;
+                var co = _t.Cells[k];
+                int inSize = co.InSize;
+                float[] z = Z[k], hs = Hs[k];
+                // Input projection for all steps: Z = X W_ih^T (+ biases).
+                Gemm.Multiply(false, true, T * B, GH, inSize, 1f, inp, inSize, p.Slice(co.Wih, GH * inSize), inSize, 0f, z, GH);
+                Span<float> bias = _bias;
+                p.Slice(co.Bih, GH).CopyTo(bias);
+                if (spec.Cell != CellType.Gru) VectorOps.Add(bias, p.Slice(co.Bhh, GH), bias);
+                VectorOps.AddRowBroadcast(bias, z.AsSpan(0, T * B * GH), T * B);
+                // Initial state.
+                Span<float> hInit = hs.AsSpan(InitBlock(d) * BH, BH);
+                if (h0.IsEmpty) hInit.Clear(); else h0.Slice(k * BH, BH).CopyTo(hInit);
+                if (spec.Cell == CellType.Lstm)
+                {
+                    Span<float> cInit = Cs[k].AsSpan(InitBlock(d) * BH, BH);
+                    if (c0.IsEmpty) cInit.Clear(); else c0.Slice(k * BH, BH).CopyTo(cInit);
+                }
+                ReadOnlySpan<float> whh = p.Slice(co.Whh, GH * H);
+                for (int s = 0; s < T; s++)
+                {
+                    int t = d == 0 ? s : T - 1 - s;
+                    ReadOnlySpan<float> hPrev = hs.AsSpan(HPrevBlock(d, t) * BH, BH);
+                    Span<float> hOut = hs.AsSpan(HOutBlock(d, t) * BH, BH);
+                    Span<float> zt = z.AsSpan(t * B * GH, B * GH);
+                    switch (spec.Cell)
+                    {
+                        case CellType.Lstm:
+                        {
+                            Gemm.Multiply(false, true, B, GH, H, 1f, hPrev, H, whh, H, 1f, zt, GH);
+                            if (modifier != null)
+                            {
+                                Span<float> term = Mod[k].AsSpan(t * BH, BH);
+                                modifier.Forward(p.Slice(co.Mod, co.ModLength), B, H, Ex.AsSpan(t * B * _t.E, B * _t.E), term);
+                                for (int b = 0; b < B; b++)
+                                    VectorOps.Add(zt.Slice(b * GH + H, H), term.Slice(b * H, H), zt.Slice(b * GH + H, H));
+                            }
+                            ReadOnlySpan<float> cPrev = Cs[k].AsSpan(HPrevBlock(d, t) * BH, BH);
+                            Span<float> cOut = Cs[k].AsSpan(HOutBlock(d, t) * BH, BH);
+                            Span<float> gt = Gates[k].AsSpan(t * B * GH, B * GH);
+                            if (_t.FusedLstm) LstmPointwise.Forward(B, H, zt, cPrev, gt, cOut, hOut);
+                            else
+                            {
+                                bool peep = co.Pi >= 0;
+                                LstmVariantCell.Forward(B, H, zt, cPrev,
+                                    peep ? p.Slice(co.Pi, H) : default, peep ? p.Slice(co.Pf, H) : default, peep ? p.Slice(co.Po, H) : default,
+                                    spec.CoupledGates, gt, cOut, hOut);
+                            }
+                            break;
+                        }
+                        case CellType.Gru:
+                        {
+                            Span<float> hz = HZ[k].AsSpan(t * B * GH, B * GH);
+                            Gemm.Multiply(false, true, B, GH, H, 1f, hPrev, H, whh, H, 0f, hz, GH);
+                            VectorOps.AddRowBroadcast(p.Slice(co.Bhh, GH), hz, B);
+                            GruPointwise.Forward(B, H, zt, hz, hPrev, Gates[k].AsSpan(t * B * GH, B * GH), hOut);
+                            break;
+                        }
+                        default:
+                            Gemm.Multiply(false, true, B, GH, H, 1f, hPrev, H, whh, H, 1f, zt, GH);
+                            LstmVariantCell.RnnForward(zt, hOut);
+                            break;
+                    }
+                    for (int b = 0; b < B; b++) hOut.Slice(b * H, H).CopyTo(outL.AsSpan((t * B + b) * DH + d * H, H));
+                }
+            }
+        }
+        if (_t.HasHead) HeadForward(p);
+    }
+
+    private void HeadForward(ReadOnlySpan<float> p)
+    {
+        int B = Batch, T = Steps, DH = _t.DH, O = _t.O;
+        float[] top = Out[_t.L - 1];
+        int rows = _t.OutputPerStep ? T * B : B;
+        ReadOnlySpan<float> src = _t.OutputPerStep ? top.AsSpan(0, T * B * DH) : top.AsSpan((T - 1) * B * DH, B * DH);
+        Gemm.Multiply(false, true, rows, O, DH, 1f, src, DH, p.Slice(_t.HeadW, O * DH), DH, 0f, Y, O);
+        VectorOps.AddRowBroadcast(p.Slice(_t.HeadB, O), Y.AsSpan(0, rows * O), rows);
+    }
+
+    /// <summary>Active output rows (T*B per-step, else B) and width.</summary>
+    public int OutputRows => _t.OutputPerStep ? Steps * Batch : Batch;
+
+    /// <summary>The network output buffer (time-major rows).</summary>
+    public float[] Output => _t.HasHead ? Y : Out[_t.L - 1];
+
+    /// <summary>Copies the final states into [L*D, B, H] spans (c ignored for non-LSTM cells or when empty).</summary>
+    public void GetFinalState(Span<float> h, Span<float> c)
+    {
+        int BH = Batch * _t.H;
+        for (int k = 0; k < _t.L * _t.D; k++)
+        {
+            int d = k % _t.D;
+            Hs[k].AsSpan(FinalBlock(d) * BH, BH).CopyTo(h.Slice(k * BH, BH));
+            if (_t.Spec.Cell == CellType.Lstm && !c.IsEmpty) Cs[k].AsSpan(FinalBlock(d) * BH, BH).CopyTo(c.Slice(k * BH, BH));
+        }
+    }
+
+    /// <summary>
+    /// Backward pass for the last <see cref="Forward"/>, given dL/dOutput in <see cref="DY"/> (time-major, same layout as the output).
+    /// Adds parameter gradients into <paramref name="grad"/>; when <paramref name="inputGradient"/> is true, fills <see cref="DX"/> [T, B, I].
+    /// </summary>
+    public void Backward(ReadOnlySpan<float> p, Span<float> grad, bool inputGradient)
+    {
+        int B = Batch, T = Steps, H = _t.H, GH = _t.GH, DH = _t.DH, D = _t.D, O = _t.O, BH = B * H;
+        var spec = _t.Spec;
+        var modifier = spec.ForgetGateModifier;
+        float[] dTop = _dOut[_t.L - 1];
+        if (_t.HasHead)
+        {
+            float[] top = Out[_t.L - 1];
+            ReadOnlySpan<float> w = p.Slice(_t.HeadW, O * DH);
+            if (_t.OutputPerStep)
+            {
+                Gemm.Multiply(true, false, O, DH, T * B, 1f, DY, O, top, DH, 1f, grad.Slice(_t.HeadW, O * DH), DH);
+                VectorOps.AddColumnSums(DY.AsSpan(0, T * B * O), T * B, grad.Slice(_t.HeadB, O));
+                Gemm.Multiply(false, false, T * B, DH, O, 1f, DY, O, w, DH, 0f, dTop, DH);
+            }
+            else
+            {
+                ReadOnlySpan<float> last = top.AsSpan((T - 1) * B * DH, B * DH);
+                Gemm.Multiply(true, false, O, DH, B, 1f, DY, O, last, DH, 1f, grad.Slice(_t.HeadW, O * DH), DH);
+                VectorOps.AddColumnSums(DY.AsSpan(0, B * O), B, grad.Slice(_t.HeadB, O));
+                dTop.AsSpan(0, (T - 1) * B * DH).Clear();
+                Gemm.Multiply(false, false, B, DH, O, 1f, DY, O, w, DH, 0f, dTop.AsSpan((T - 1) * B * DH, B * DH), DH);
+            }
+        }
+        else
+        {
+            DY.AsSpan(0, T * B * DH).CopyTo(dTop);
+        }
+
+        for (int l = _t.L - 1; l >= 0; l--)
+        {
+            float[] inp = l == 0 ? X : Out[l - 1];
+            float[] dOutL = _dOut[l];
+            bool needInput = l > 0 || inputGradient;
+            int inSize = _t.Cells[l * D].InSize;
+            Span<float> dIn = l > 0 ? _dOut[l - 1].AsSpan(0, T * B * inSize) : DX.AsSpan(0, T * B * inSize);
+            if (needInput) dIn.Clear();
+            for (int d = 0; d < D; d++)
+            {
+                int k = l * D + d;
+                var co = _t.Cells[k];
+                float[] hs = Hs[k];
+                ReadOnlySpan<float> whh = p.Slice(co.Whh, GH * H);
+                Span<float> dhNext = _dhNext.AsSpan(0, BH), dcNext = _dcNext.AsSpan(0, BH), dh = _dh.AsSpan(0, BH);
+                dhNext.Clear(); dcNext.Clear();
+                bool peep = co.Pi >= 0;
+                for (int s = T - 1; s >= 0; s--)
+                {
+                    int t = d == 0 ? s : T - 1 - s;
+                    for (int b = 0; b < B; b++)
+                        VectorOps.Add(dOutL.AsSpan((t * B + b) * DH + d * H, H), dhNext.Slice(b * H, H), dh.Slice(b * H, H));
+                    ReadOnlySpan<float> hPrev = hs.AsSpan(HPrevBlock(d, t) * BH, BH);
+                    Span<float> dzt = _dZ.AsSpan(t * B * GH, B * GH);
+                    switch (spec.Cell)
+                    {
+                        case CellType.Lstm:
+                        {
+                            ReadOnlySpan<float> gt = Gates[k].AsSpan(t * B * GH, B * GH);
+                            ReadOnlySpan<float> cPrev = Cs[k].AsSpan(HPrevBlock(d, t) * BH, BH);
+                            ReadOnlySpan<float> cCur = Cs[k].AsSpan(HOutBlock(d, t) * BH, BH);
+                            if (_t.FusedLstm) LstmPointwise.Backward(B, H, gt, cPrev, cCur, dh, dcNext, dzt, dcNext);
+                            else
+                                LstmVariantCell.Backward(B, H, gt, cPrev, cCur, dh, dcNext,
+                                    peep ? p.Slice(co.Pi, H) : default, peep ? p.Slice(co.Pf, H) : default, peep ? p.Slice(co.Po, H) : default,
+                                    spec.CoupledGates, dzt,
+                                    peep ? grad.Slice(co.Pi, H) : default, peep ? grad.Slice(co.Pf, H) : default, peep ? grad.Slice(co.Po, H) : default);
+                            if (modifier != null)
+                            {
+                                Span<float> dzf = _dzf.AsSpan(0, BH);
+                                for (int b = 0; b < B; b++) dzt.Slice(b * GH + H, H).CopyTo(dzf.Slice(b * H, H));
+                                modifier.Backward(p.Slice(co.Mod, co.ModLength), B, H, Ex.AsSpan(t * B * _t.E, B * _t.E), dzf,
+                                    grad.Slice(co.Mod, co.ModLength));
+                            }
+                            Gemm.Multiply(false, false, B, H, GH, 1f, dzt, GH, whh, H, 0f, dhNext, H);
+                            break;
+                        }
+                        case CellType.Gru:
+                        {
+                            Span<float> dhzt = _dHZ.AsSpan(t * B * GH, B * GH);
+                            GruPointwise.Backward(B, H, Gates[k].AsSpan(t * B * GH, B * GH), HZ[k].AsSpan(t * B * GH, B * GH), hPrev,
+                                dh, dzt, dhzt, dhNext);
+                            Gemm.Multiply(false, false, B, H, GH, 1f, dhzt, GH, whh, H, 1f, dhNext, H);
+                            break;
+                        }
+                        default:
+                            LstmVariantCell.RnnBackward(hs.AsSpan(HOutBlock(d, t) * BH, BH), dh, dzt);
+                            Gemm.Multiply(false, false, B, H, GH, 1f, dzt, GH, whh, H, 0f, dhNext, H);
+                            break;
+                    }
+                }
+                // Weight gradients over all steps at once.
+                int rows = T * B;
+                ReadOnlySpan<float> dZall = _dZ.AsSpan(0, rows * GH);
+                ReadOnlySpan<float> hPrevAll = hs.AsSpan((d == 0 ? 0 : 1) * BH, rows * H);
+                Gemm.Multiply(true, false, GH, inSize, rows, 1f, dZall, GH, inp, inSize, 1f, grad.Slice(co.Wih, GH * inSize), inSize);
+                VectorOps.AddColumnSums(dZall, rows, grad.Slice(co.Bih, GH));
+                ReadOnlySpan<float> dRec = spec.Cell == CellType.Gru ? _dHZ.AsSpan(0, rows * GH) : dZall;
+                Gemm.Multiply(true, false, GH, H, rows, 1f, dRec, GH, hPrevAll, H, 1f, grad.Slice(co.Whh, GH * H), H);
+                VectorOps.AddColumnSums(dRec, rows, grad.Slice(co.Bhh, GH));
+                if (needInput)
+                    Gemm.Multiply(false, false, rows, inSize, GH, 1f, dZall, GH, p.Slice(co.Wih, GH * inSize), inSize, 1f, dIn, inSize);
+            }
+        }
+    }
+}
