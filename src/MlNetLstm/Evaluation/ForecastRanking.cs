@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Text;
+
+namespace MlNetLstm.Evaluation;
+
+/// <summary>A named forecast series used to build a <see cref="ForecastRanking"/>.</summary>
+/// <param name="Name">Model name (unique within a ranking).</param>
+/// <param name="Forecasts">Variance forecasts aligned with the proxy.</param>
+public sealed record NamedForecast(string Name, IReadOnlyList<double> Forecasts);
+
+/// <summary>One row of a <see cref="ForecastRanking"/>. Immutable.</summary>
+/// <param name="Name">Model name.</param>
+/// <param name="Rank">1 = lowest loss under the ranking loss.</param>
+/// <param name="Mse">Mean squared error.</param>
+/// <param name="Mae">Mean absolute error.</param>
+/// <param name="Qlike">Mean QLIKE loss (+∞ when a forecast is not strictly positive and QLIKE is not the ranking loss).</param>
+/// <param name="VersusBest">DM test of this model (1) against the best (2); null for the best model itself.
+/// A positive statistic means the best model is more accurate.</param>
+/// <param name="VersusBenchmark">DM test of this model (1) against the benchmark (2); null without a benchmark
+/// or for the benchmark itself.</param>
+public sealed record ForecastRankingRow(string Name, int Rank, double Mse, double Mae, double Qlike,
+    DieboldMarianoResult? VersusBest, DieboldMarianoResult? VersusBenchmark);
+
+/// <summary>Ranking table of competing variance forecasts, sorted by a chosen loss, with Diebold-Mariano tests. Immutable.</summary>
+public sealed class ForecastRanking
+{
+    private ForecastRanking(IReadOnlyList<ForecastRankingRow> rows, LossFunction rankBy, string? benchmark)
+    {
+        Rows = rows;
+        RankBy = rankBy;
+        Benchmark = benchmark;
+    }
+
+    /// <summary>Rows sorted by increasing <see cref="RankBy"/> loss (ties keep the input order).</summary>
+    public IReadOnlyList<ForecastRankingRow> Rows { get; }
+
+    /// <summary>The loss used for sorting and for the DM tests.</summary>
+    public LossFunction RankBy { get; }
+
+    /// <summary>Name of the benchmark model, if any.</summary>
+    public string? Benchmark { get; }
+
+    /// <summary>Name of the best model (first row).</summary>
+    public string Best => Rows[0].Name;
+
+    /// <summary>Builds the ranking.</summary>
+    /// <param name="forecasts">At least one named forecast series, all with the proxy's length; names must be unique.</param>
+    /// <param name="proxy">Realised variance proxy.</param>
+    /// <param name="rankBy">Loss used to sort and to run the DM tests.</param>
+    /// <param name="benchmark">Optional name of a benchmark model present in <paramref name="forecasts"/>.</param>
+    /// <param name="dmOptions">DM options (horizon, lags, HLN); null uses the defaults.</param>
+    /// <returns>The ranking table.</returns>
+    /// <exception cref="ArgumentException">Empty or duplicate names, length mismatch, unknown benchmark, invalid values.</exception>
+    public static ForecastRanking Build(IReadOnlyList<NamedForecast> forecasts, ReadOnlySpan<double> proxy,
+        LossFunction rankBy = LossFunction.Qlike, string? benchmark = null, DieboldMarianoOptions? dmOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(forecasts);
+        if (forecasts.Count == 0) throw new ArgumentException("At least one forecast series is required.", nameof(forecasts));
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var f in forecasts)
+        {
+            ArgumentNullException.ThrowIfNull(f, nameof(forecasts));
+            if (string.IsNullOrWhiteSpace(f.Name)) throw new ArgumentException("A forecast series has an empty name.", nameof(forecasts));
+            if (!names.Add(f.Name)) throw new ArgumentException($"Duplicate model name '{f.Name}'.", nameof(forecasts));
+            Guard.SameLength(proxy.Length, f.Forecasts.Count, nameof(proxy), $"forecasts['{f.Name}']");
+        }
+        if (benchmark is not null && !names.Contains(benchmark))
+            throw new ArgumentException($"Benchmark '{benchmark}' is not one of the forecast series.", nameof(benchmark));
+
+        int m = forecasts.Count;
+        var lossSeries = new double[m][];
+        var summary = new (double Mse, double Mae, double Qlike)[m];
+        for (int k = 0; k < m; k++)
+        {
+            var f = forecasts[k].Forecasts.ToArray();
+            summary[k] = (Losses.Mse(f, proxy), Losses.Mae(f, proxy),
+                rankBy == LossFunction.Qlike || AllPositive(f) ? Losses.Qlike(f, proxy) : double.PositiveInfinity);
+            lossSeries[k] = Losses.Series(rankBy, f, proxy);
+        }
+        double Key(int k) => rankBy switch { LossFunction.Mse => summary[k].Mse, LossFunction.Mae => summary[k].Mae, _ => summary[k].Qlike };
+        var order = Enumerable.Range(0, m).OrderBy(Key).ThenBy(k => k).ToArray();
+        int best = order[0];
+        int bench = benchmark is null ? -1 : forecasts.ToList().FindIndex(f => f.Name == benchmark);
+        var rows = new ForecastRankingRow[m];
+        for (int r = 0; r < m; r++)
+        {
+            int k = order[r];
+            DieboldMarianoResult? vsBest = k == best || m < 2 ? null : DieboldMariano.Test(lossSeries[k], lossSeries[best], dmOptions);
+            DieboldMarianoResult? vsBench = bench < 0 || k == bench ? null : DieboldMariano.Test(lossSeries[k], lossSeries[bench], dmOptions);
+            rows[r] = new ForecastRankingRow(forecasts[k].Name, r + 1, summary[k].Mse, summary[k].Mae, summary[k].Qlike, vsBest, vsBench);
+        }
+        return new ForecastRanking(Array.AsReadOnly(rows), rankBy, benchmark);
+    }
+
+    private static bool AllPositive(double[] f)
+    {
+        foreach (double v in f) if (!(v > 0)) return false;
+        return true;
+    }
+
+    /// <summary>Formats the table as fixed-width text (invariant culture), one row per model.</summary>
+    /// <returns>The text table.</returns>
+    public string ToText()
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"{"rank",4} {"model",-16} {"MSE",14} {"MAE",14} {"QLIKE",12} {"DM(best)",9} {"p",7} {"DM(bench)",9} {"p",7}");
+        foreach (var r in Rows)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"{r.Rank,4} {r.Name,-16} {r.Mse,14:G6} {r.Mae,14:G6} {r.Qlike,12:G6} {Fmt(r.VersusBest?.Statistic),9} {Fmt(r.VersusBest?.PValue),7} {Fmt(r.VersusBenchmark?.Statistic),9} {Fmt(r.VersusBenchmark?.PValue),7}");
+        }
+        return sb.ToString();
+    }
+
+    private static string Fmt(double? v) => v is null ? "-" : v.Value.ToString("F3", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,296 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+
+namespace MlNetLstm.Evaluation;
+
+/// <summary>How the training window moves between forecast origins.</summary>
+public enum WalkForwardWindow
+{
+    /// <summary>Fixed-length window of the most recent <see cref="WalkForwardOptions.TrainSize"/> returns.</summary>
+    Rolling,
+
+    /// <summary>All returns from the start of the sample up to the origin.</summary>
+    Expanding,
+}
+
+/// <summary>Options of <see cref="WalkForward.Run(ReadOnlySpan{double}, IReadOnlyList{IVarianceModel}, WalkForwardOptions?, IProgress{WalkForwardProgress}?)"/>.</summary>
+public sealed class WalkForwardOptions
+{
+    /// <summary>Number of returns before the first forecast origin (and the rolling window length). Default 1000.</summary>
+    public int TrainSize { get; init; } = 1000;
+
+    /// <summary>Number of forecast origins; null runs to the end of the sample. Default null.</summary>
+    public int? TestSize { get; init; }
+
+    /// <summary>Refit every this many origins (1 = refit at every origin). Default 20.</summary>
+    public int RefitEvery { get; init; } = 20;
+
+    /// <summary>Rolling or expanding training window. Default <see cref="WalkForwardWindow.Rolling"/>.</summary>
+    public WalkForwardWindow Window { get; init; } = WalkForwardWindow.Rolling;
+
+    /// <summary>Forecast horizon h ≥ 1: the evaluated forecast is element h-1 of each forecast path. Default 1.</summary>
+    public int Horizon { get; init; } = 1;
+
+    /// <summary>Maximum number of (model, refit block) work items run in parallel. Results do not depend on it. Default 1.</summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary>
+    /// Optional variance proxy aligned with the returns (same length, e.g. realised variance); null uses the squared
+    /// return <c>r_t²</c>. The proxy of target day t is only read for evaluation, never given to a model.
+    /// </summary>
+    public IReadOnlyList<double>? Proxy { get; init; }
+
+    /// <summary>Loss used to pick the best model and to run the DM tests. Default QLIKE.</summary>
+    public LossFunction RankBy { get; init; } = LossFunction.Qlike;
+
+    /// <summary>Optional benchmark model name for the DM-versus-benchmark column of the ranking.</summary>
+    public string? Benchmark { get; init; }
+
+    /// <summary>Newey-West lags for the DM tests; null means <c>Horizon - 1</c>.</summary>
+    public int? DieboldMarianoLags { get; init; }
+
+    /// <summary>Newey-West lags for the Mincer-Zarnowitz HAC errors; null means the rule of thumb.</summary>
+    public int? MincerZarnowitzLags { get; init; }
+}
+
+/// <summary>Progress of a walk-forward run: reported after each completed (model, refit block).</summary>
+/// <param name="Model">Name of the model whose block finished.</param>
+/// <param name="CompletedBlocks">Blocks completed over all models so far.</param>
+/// <param name="TotalBlocks">Total blocks over all models.</param>
+public sealed record WalkForwardProgress(string Model, int CompletedBlocks, int TotalBlocks);
+
+/// <summary>Out-of-sample results of one model in a walk-forward run. Immutable.</summary>
+public sealed class WalkForwardModelResult
+{
+    internal WalkForwardModelResult(string name, double[] forecasts, double mse, double mae, double qlike,
+        MincerZarnowitzResult? mz, TimeSpan fitTime, int fitCount)
+    {
+        Name = name;
+        Forecasts = Array.AsReadOnly(forecasts);
+        Mse = mse;
+        Mae = mae;
+        Qlike = qlike;
+        MincerZarnowitz = mz;
+        FitTime = fitTime;
+        FitCount = fitCount;
+    }
+
+    /// <summary>Model name.</summary>
+    public string Name { get; }
+
+    /// <summary>h-step variance forecasts, element k targets <see cref="WalkForwardReport.TargetIndices"/>[k].</summary>
+    public IReadOnlyList<double> Forecasts { get; }
+
+    /// <summary>Mean squared error against the proxy.</summary>
+    public double Mse { get; }
+
+    /// <summary>Mean absolute error against the proxy.</summary>
+    public double Mae { get; }
+
+    /// <summary>Mean QLIKE against the proxy.</summary>
+    public double Qlike { get; }
+
+    /// <summary>Mincer-Zarnowitz regression of the proxy on the forecasts; null when the forecasts are constant.</summary>
+    public MincerZarnowitzResult? MincerZarnowitz { get; }
+
+    /// <summary>Mincer-Zarnowitz R² (0 when the forecasts are constant).</summary>
+    public double MincerZarnowitzRSquared => MincerZarnowitz?.RSquared ?? 0.0;
+
+    /// <summary>Total wall-clock time spent in <see cref="IVarianceModel.Fit"/> (the only non-deterministic field).</summary>
+    public TimeSpan FitTime { get; }
+
+    /// <summary>Number of fits performed.</summary>
+    public int FitCount { get; }
+
+    /// <summary>Diebold-Mariano test of this model (1) versus the best model (2); null for the best model.</summary>
+    public DieboldMarianoResult? VersusBest { get; internal set; }
+}
+
+/// <summary>Immutable report of a walk-forward run.</summary>
+public sealed class WalkForwardReport
+{
+    internal WalkForwardReport(int[] origins, int[] targets, double[] proxy, WalkForwardModelResult[] models, ForecastRanking ranking, int horizon)
+    {
+        Origins = Array.AsReadOnly(origins);
+        TargetIndices = Array.AsReadOnly(targets);
+        Proxy = Array.AsReadOnly(proxy);
+        Models = Array.AsReadOnly(models);
+        Ranking = ranking;
+        Horizon = horizon;
+    }
+
+    /// <summary>Forecast origins t: the forecast made at t uses returns with index &lt; t only.</summary>
+    public IReadOnlyList<int> Origins { get; }
+
+    /// <summary>Index of the return each evaluated forecast targets: <c>t + h - 1</c>.</summary>
+    public IReadOnlyList<int> TargetIndices { get; }
+
+    /// <summary>Realised proxy at each target index.</summary>
+    public IReadOnlyList<double> Proxy { get; }
+
+    /// <summary>Per-model results, in the order the models were given.</summary>
+    public IReadOnlyList<WalkForwardModelResult> Models { get; }
+
+    /// <summary>Ranking table by <see cref="WalkForwardOptions.RankBy"/>, with DM tests versus the best and the benchmark.</summary>
+    public ForecastRanking Ranking { get; }
+
+    /// <summary>Name of the model with the lowest ranking loss.</summary>
+    public string BestModel => Ranking.Best;
+
+    /// <summary>Forecast horizon h.</summary>
+    public int Horizon { get; }
+
+    /// <summary>Looks a model's result up by name.</summary>
+    /// <param name="name">Model name.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="KeyNotFoundException">No such model.</exception>
+    public WalkForwardModelResult this[string name] =>
+        Models.FirstOrDefault(m => m.Name == name) ?? throw new KeyNotFoundException($"No model named '{name}' in the report.");
+}
+
+/// <summary>
+/// Walk-forward (pseudo out-of-sample) backtester for variance models. It never looks ahead: for the forecast
+/// origin t (t = TrainSize, TrainSize+1, …) the model in use was fitted on returns strictly before its refit origin
+/// s ≤ t (rolling: <c>r[s-TrainSize, s)</c>; expanding: <c>r[0, s)</c>), and
+/// <see cref="IFittedVarianceModel.ForecastVariance"/> receives only <c>r[start, t)</c> where start is the first
+/// index of that fitting window. Element h-1 of the returned path is the forecast of the variance of <c>r_{t+h-1}</c>.
+/// Models are refitted at the first origin and every <see cref="WalkForwardOptions.RefitEvery"/> origins after.
+/// Each (model, refit block) is an independent work item, so the results are identical for any thread count.
+/// </summary>
+public static class WalkForward
+{
+    /// <summary>Runs the walk-forward evaluation.</summary>
+    /// <param name="returns">Returns, oldest first.</param>
+    /// <param name="models">Models to evaluate; names must be unique.</param>
+    /// <param name="options">Options; null uses the defaults.</param>
+    /// <param name="progress">Optional progress sink (called from worker threads).</param>
+    /// <returns>The immutable report.</returns>
+    /// <exception cref="ArgumentException">Invalid options, sample too short, duplicate names, non-finite returns.</exception>
+    /// <exception cref="InvalidOperationException">A model returned a forecast path of the wrong length or a non-positive/non-finite variance.</exception>
+    public static WalkForwardReport Run(ReadOnlySpan<double> returns, IReadOnlyList<IVarianceModel> models,
+        WalkForwardOptions? options = null, IProgress<WalkForwardProgress>? progress = null)
+        => Run(returns.ToArray(), models, options, progress);
+
+    /// <inheritdoc cref="Run(ReadOnlySpan{double}, IReadOnlyList{IVarianceModel}, WalkForwardOptions?, IProgress{WalkForwardProgress}?)"/>
+    public static WalkForwardReport Run(double[] returns, IReadOnlyList<IVarianceModel> models,
+        WalkForwardOptions? options = null, IProgress<WalkForwardProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(returns);
+        ArgumentNullException.ThrowIfNull(models);
+        options ??= new WalkForwardOptions();
+        Guard.Finite(returns, nameof(returns));
+        if (models.Count == 0) throw new ArgumentException("At least one model is required.", nameof(models));
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < models.Count; i++)
+        {
+            if (models[i] is null) throw new ArgumentException($"models[{i}] is null.", nameof(models));
+            if (!names.Add(models[i].Name)) throw new ArgumentException($"Duplicate model name '{models[i].Name}'.", nameof(models));
+        }
+        int n = returns.Length, train = options.TrainSize, h = options.Horizon;
+        if (train < 1) throw new ArgumentOutOfRangeException(nameof(options), train, "WalkForwardOptions.TrainSize must be at least 1.");
+        if (h < 1) throw new ArgumentOutOfRangeException(nameof(options), h, "WalkForwardOptions.Horizon must be at least 1.");
+        if (options.RefitEvery < 1) throw new ArgumentOutOfRangeException(nameof(options), options.RefitEvery, "WalkForwardOptions.RefitEvery must be at least 1.");
+        if (options.Threads < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Threads, "WalkForwardOptions.Threads must be at least 1.");
+        int available = n - train - h + 1;
+        int minOrigins = Math.Max(3, 2 * h + 1);
+        if (available < minOrigins)
+            throw new ArgumentException($"returns has {n} elements; TrainSize {train} and horizon {h} leave {Math.Max(available, 0)} forecast origins (at least {minOrigins} needed).", nameof(returns));
+        if (options.TestSize is int ts && ts < minOrigins)
+            throw new ArgumentOutOfRangeException(nameof(options), ts, $"WalkForwardOptions.TestSize must be at least {minOrigins} (3 and 2·Horizon + 1).");
+        int count = Math.Min(options.TestSize ?? available, available);
+
+        double[] fullProxy;
+        if (options.Proxy is { } px)
+        {
+            Guard.SameLength(n, px.Count, nameof(returns), "WalkForwardOptions.Proxy");
+            fullProxy = px.ToArray();
+            Guard.FiniteNonNegative(fullProxy, "WalkForwardOptions.Proxy");
+        }
+        else
+        {
+            fullProxy = new double[n];
+            for (int i = 0; i < n; i++) fullProxy[i] = returns[i] * returns[i];
+        }
+
+        var origins = new int[count];
+        var targets = new int[count];
+        var proxy = new double[count];
+        for (int k = 0; k < count; k++)
+        {
+            origins[k] = train + k;
+            targets[k] = train + k + h - 1;
+            proxy[k] = fullProxy[targets[k]];
+        }
+
+        int blocksPerModel = (count + options.RefitEvery - 1) / options.RefitEvery;
+        int m = models.Count;
+        var forecasts = new double[m][];
+        for (int j = 0; j < m; j++) forecasts[j] = new double[count];
+        var fitTicks = new long[m * blocksPerModel];
+        int completed = 0, total = m * blocksPerModel;
+
+        void RunBlock(int item)
+        {
+            int j = item / blocksPerModel, b = item % blocksPerModel;
+            var model = models[j];
+            int first = b * options.RefitEvery;
+            int last = Math.Min(first + options.RefitEvery, count);
+            int s = origins[first];
+            int start = options.Window == WalkForwardWindow.Rolling ? s - train : 0;
+            long t0 = Stopwatch.GetTimestamp();
+            var fitted = model.Fit(new ReadOnlySpan<double>(returns, start, s - start))
+                ?? throw new InvalidOperationException($"Model '{model.Name}' returned null from Fit at origin {s}.");
+            fitTicks[item] = Stopwatch.GetTimestamp() - t0;
+            for (int k = first; k < last; k++)
+            {
+                int t = origins[k];
+                var path = fitted.ForecastVariance(new ReadOnlySpan<double>(returns, start, t - start), h);
+                if (path is null || path.Length != h)
+                    throw new InvalidOperationException($"Model '{model.Name}' returned {path?.Length.ToString() ?? "null"} forecasts at origin {t}; expected {h}.");
+                double v = path[h - 1];
+                if (!double.IsFinite(v) || v <= 0)
+                    throw new InvalidOperationException($"Model '{model.Name}' forecast a variance of {v} at origin {t} (horizon {h}); forecasts must be finite and positive.");
+                forecasts[j][k] = v;
+            }
+            int done = Interlocked.Increment(ref completed);
+            progress?.Report(new WalkForwardProgress(model.Name, done, total));
+        }
+
+        if (options.Threads == 1)
+        {
+            for (int item = 0; item < total; item++) RunBlock(item);
+        }
+        else
+        {
+            try
+            {
+                Parallel.For(0, total, new ParallelOptions { MaxDegreeOfParallelism = options.Threads }, RunBlock);
+            }
+            catch (AggregateException ex) when (ex.InnerExceptions.Count >= 1)
+            {
+                ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+                throw;
+            }
+        }
+
+        var results = new WalkForwardModelResult[m];
+        var named = new NamedForecast[m];
+        for (int j = 0; j < m; j++)
+        {
+            var f = forecasts[j];
+            MincerZarnowitzResult? mz = MincerZarnowitz.HasVariation(f)
+                ? MincerZarnowitz.Fit(f, proxy, options.MincerZarnowitzLags is int l ? Math.Min(l, count - 1) : null)
+                : null;
+            long ticks = 0;
+            for (int b = 0; b < blocksPerModel; b++) ticks += fitTicks[j * blocksPerModel + b];
+            results[j] = new WalkForwardModelResult(models[j].Name, f, Losses.Mse(f, proxy), Losses.Mae(f, proxy), Losses.Qlike(f, proxy),
+                mz, Stopwatch.GetElapsedTime(0, ticks), blocksPerModel);
+            named[j] = new NamedForecast(models[j].Name, results[j].Forecasts);
+        }
+        var dm = new DieboldMarianoOptions { Horizon = h, Lags = options.DieboldMarianoLags };
+        var ranking = ForecastRanking.Build(named, proxy, options.RankBy, options.Benchmark, dm);
+        foreach (var row in ranking.Rows)
+            results.First(r => r.Name == row.Name).VersusBest = row.VersusBest;
+        return new WalkForwardReport(origins, targets, proxy, results, ranking, h);
+    }
+}

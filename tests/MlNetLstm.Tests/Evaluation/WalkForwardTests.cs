@@ -1,0 +1,153 @@
+using MlNetLstm.Evaluation;
+
+namespace MlNetLstm.Tests.Evaluation;
+
+public class WalkForwardTests
+{
+    private static double[] Returns(int n, int seed) => EvalTestData.Garch(n, seed).Returns;
+
+    [Fact]
+    public void RollingWindow_FitsAndForecastsOnlyOnPastData()
+    {
+        var r = Returns(200, 1);
+        var model = new RecordingModel();
+        var report = WalkForward.Run(r, [model], new WalkForwardOptions { TrainSize = 50, TestSize = 30, RefitEvery = 7 });
+
+        report.Origins.Should().Equal(Enumerable.Range(50, 30));
+        model.FitWindows.Should().HaveCount(5); // origins 50, 57, 64, 71, 78
+        int[] refits = [50, 57, 64, 71, 78];
+        for (int b = 0; b < refits.Length; b++)
+            model.FitWindows[b].Should().Equal(r[(refits[b] - 50)..refits[b]]);
+        model.Histories.Should().HaveCount(30);
+        for (int k = 0; k < 30; k++)
+        {
+            int t = 50 + k, s = refits[k / 7];
+            model.Histories[k].Should().Equal(r[(s - 50)..t], "the history starts at the fit window and stops before origin {0}", t);
+        }
+        report.Models[0].FitCount.Should().Be(5);
+        report.Proxy.Should().Equal(r[50..80].Select(x => x * x));
+    }
+
+    [Fact]
+    public void ExpandingWindow_StartsAtZero_AndHorizonShiftsTargets()
+    {
+        var r = Returns(120, 2);
+        var model = new RecordingModel();
+        var report = WalkForward.Run(r, [model], new WalkForwardOptions { TrainSize = 40, RefitEvery = 10, Window = WalkForwardWindow.Expanding, Horizon = 3 });
+        int count = 120 - 40 - 3 + 1;
+        report.Origins.Should().HaveCount(count);
+        report.TargetIndices.Should().Equal(Enumerable.Range(42, count));
+        model.FitWindows.Select(w => w.Length).Should().Equal(Enumerable.Range(0, (count + 9) / 10).Select(b => 40 + 10 * b));
+        model.Histories.Last().Should().Equal(r[..(40 + count - 1)]);
+        report.Proxy.Should().Equal(report.TargetIndices.Select(i => r[i] * r[i]));
+    }
+
+    [Fact]
+    public void PerturbingTheFuture_LeavesEarlierForecastsBitIdentical()
+    {
+        var r = Returns(400, 3);
+        IVarianceModel[] Models() => [new RecordingModel("rec-a"), new RecordingModel("rec-b")];
+        var options = new WalkForwardOptions { TrainSize = 150, RefitEvery = 13, Horizon = 2 };
+        var baseline = WalkForward.Run(r, Models(), options);
+        foreach (int cut in new[] { 150, 201, 290 })
+        {
+            var p = (double[])r.Clone();
+            var rng = new Random(cut);
+            for (int i = cut; i < p.Length; i++) p[i] = 5 * EvalTestData.Normal(rng);
+            var perturbed = WalkForward.Run(p, Models(), options);
+            for (int j = 0; j < 2; j++)
+            {
+                var a = baseline.Models[j].Forecasts;
+                var b = perturbed.Models[j].Forecasts;
+                bool anyDiff = false;
+                for (int k = 0; k < a.Count; k++)
+                {
+                    if (baseline.Origins[k] <= cut) BitConverter.DoubleToInt64Bits(b[k]).Should().Be(BitConverter.DoubleToInt64Bits(a[k]), "origin {0} ≤ cut {1}", baseline.Origins[k], cut);
+                    else anyDiff |= a[k] != b[k];
+                }
+                anyDiff.Should().BeTrue("later forecasts do see the perturbed data");
+            }
+        }
+    }
+
+    [Fact]
+    public void Threads_DoNotChangeResults()
+    {
+        var r = Returns(300, 4);
+        var opts1 = new WalkForwardOptions { TrainSize = 100, RefitEvery = 9 };
+        var a = WalkForward.Run(r, [new RecordingModel("a"), new ConstantModel("c", 0.9)], opts1);
+        var b = WalkForward.Run(r, [new RecordingModel("a"), new ConstantModel("c", 0.9)], new WalkForwardOptions { TrainSize = 100, RefitEvery = 9, Threads = 2 });
+        for (int j = 0; j < 2; j++)
+        {
+            b.Models[j].Forecasts.Should().Equal(a.Models[j].Forecasts);
+            b.Models[j].Qlike.Should().Be(a.Models[j].Qlike);
+        }
+        b.BestModel.Should().Be(a.BestModel);
+    }
+
+    [Fact]
+    public void Report_HasLossesRankingAndDmVersusBest()
+    {
+        var (r, v) = EvalTestData.Garch(1500, 5);
+        var report = WalkForward.Run(r, [new ConstantModel("const", v.Average()), new RecordingModel("rec")],
+            new WalkForwardOptions { TrainSize = 500, RefitEvery = 50, Benchmark = "const" });
+        var best = report[report.BestModel];
+        report.Models.Min(m => m.Qlike).Should().Be(best.Qlike);
+        best.VersusBest.Should().BeNull();
+        report.Models.Single(m => m.Name != best.Name).VersusBest.Should().NotBeNull();
+        report["const"].MincerZarnowitz.Should().BeNull("constant forecasts do not identify the MZ slope");
+        report["rec"].MincerZarnowitzRSquared.Should().BeInRange(0.0, 1.0);
+        var f = report["rec"].Forecasts.ToArray();
+        report["rec"].Mse.Should().Be(Losses.Mse(f, report.Proxy.ToArray()));
+        report.Ranking.Rows.Single(x => x.Name == "rec").VersusBenchmark.Should().NotBeNull();
+        report.Ranking.ToText().Should().Contain("const").And.Contain("rec");
+    }
+
+    [Fact]
+    public void CustomProxy_IsUsedForEvaluation()
+    {
+        var (r, v) = EvalTestData.Garch(300, 6);
+        var report = WalkForward.Run(r, [new RecordingModel()], new WalkForwardOptions { TrainSize = 100, Proxy = v });
+        report.Proxy.Should().Equal(v[100..]);
+    }
+
+    [Fact]
+    public void Progress_IsReportedForEveryBlock()
+    {
+        var r = Returns(200, 7);
+        var seen = new List<WalkForwardProgress>();
+        var progress = new SyncProgress(seen);
+        WalkForward.Run(r, [new RecordingModel("x"), new RecordingModel("y")], new WalkForwardOptions { TrainSize = 100, RefitEvery = 25 }, progress);
+        seen.Should().HaveCount(8);
+        seen.Select(p => p.CompletedBlocks).Should().BeEquivalentTo(Enumerable.Range(1, 8));
+        seen.Should().OnlyContain(p => p.TotalBlocks == 8);
+    }
+
+    [Fact]
+    public void BadInputs_ThrowClearErrors()
+    {
+        var r = Returns(100, 8);
+        FluentActions.Invoking(() => WalkForward.Run(r, [new RecordingModel("a"), new RecordingModel("a")], new WalkForwardOptions { TrainSize = 50 }))
+            .Should().Throw<ArgumentException>().WithMessage("*Duplicate model name 'a'*");
+        FluentActions.Invoking(() => WalkForward.Run(r, [new RecordingModel()], new WalkForwardOptions { TrainSize = 99 }))
+            .Should().Throw<ArgumentException>().WithMessage("*forecast origins*");
+        FluentActions.Invoking(() => WalkForward.Run(r, [new RecordingModel()], new WalkForwardOptions { TrainSize = 50, RefitEvery = 0 }))
+            .Should().Throw<ArgumentOutOfRangeException>().WithMessage("*RefitEvery*");
+        var bad = (double[])r.Clone();
+        bad[3] = double.NaN;
+        FluentActions.Invoking(() => WalkForward.Run(bad, [new RecordingModel()], new WalkForwardOptions { TrainSize = 50 }))
+            .Should().Throw<ArgumentException>().WithMessage("returns[3] is NaN*");
+        FluentActions.Invoking(() => WalkForward.Run(r, [new ConstantModel("neg", -1)], new WalkForwardOptions { TrainSize = 50 }))
+            .Should().Throw<InvalidOperationException>().WithMessage("Model 'neg'*-1*origin 50*");
+        FluentActions.Invoking(() => WalkForward.Run(r, [new ConstantModel("neg", double.NaN)], new WalkForwardOptions { TrainSize = 50, Threads = 2 }))
+            .Should().Throw<InvalidOperationException>().WithMessage("Model 'neg'*NaN*");
+    }
+
+    private sealed class SyncProgress(List<WalkForwardProgress> sink) : IProgress<WalkForwardProgress>
+    {
+        public void Report(WalkForwardProgress value)
+        {
+            lock (sink) sink.Add(value);
+        }
+    }
+}
