@@ -1,0 +1,290 @@
+using System.Diagnostics;
+using MlNetLstm.Evaluation;
+using MlNetLstm.Kernels;
+using MlNetLstm.Models;
+
+namespace MlNetLstm.Volatility.Neural;
+
+/// <summary>
+/// Regime-adaptive LSTM variance forecaster (and its plain-LSTM ablation), usable in walk-forward backtests.
+/// <para>
+/// Scaling: returns are divided by s = sqrt(mean(r²)) of the training window (kept in the fitted model), u_t = r_t / s.
+/// Baseline: an EWMA variance b_{t+1} = λ b_t + (1 - λ) u_t² (b_0 = 1, floored at 1e-6). Inputs per step
+/// x_t = [u_t, |u_t|, log b_{t+1}] (each clipped to ±10). One LSTM layer (PyTorch layout) with a dense head on every
+/// step gives y_t, and the forecast is a bounded multiplicative correction of the baseline:
+/// <c>log h_{t+1} = log(s² b_{t+1}) + B tanh(y_t / B)</c>. With a zero head (the initialisation) the model equals the
+/// EWMA baseline; training learns when and how much to depart from it.
+/// </para>
+/// <para>
+/// Regime term (<see cref="LstmVolatilityOptions.RegimeAdaptive"/>): every forget gate gets
+/// <c>z_f = W_f [h_{t-1}, x_t] + b_f - beta ⊙ |u_t|</c>, beta = softplus(rho) &gt;= 0 learned per unit
+/// (<see cref="RegimeForgetModifier"/>): after a shock the gate closes and the cell re-learns the level.
+/// </para>
+/// <para>
+/// Training: QLIKE loss <c>log h_{t+1} + r_{t+1}² / h_{t+1}</c> (the Gaussian negative log-likelihood up to constants)
+/// on overlapping chunks of <see cref="LstmVolatilityOptions.SequenceLength"/> steps whose first
+/// <see cref="LstmVolatilityOptions.BurnIn"/> steps only warm the state up; AdamW with gradient-norm clipping; the most
+/// recent <see cref="LstmVolatilityOptions.ValidationFraction"/> of chunks for early stopping with best-weights restore.
+/// Gradients are computed over fixed sub-batches and summed in a fixed order, so the result does not depend on the
+/// thread count.
+/// </para>
+/// </summary>
+public sealed class LstmVolatilityModel : IVarianceModel
+{
+    /// <summary>Name of the regime-adaptive model in reports.</summary>
+    public const string RegimeName = "lstm-regime";
+
+    /// <summary>Name of the plain LSTM ablation in reports.</summary>
+    public const string PlainName = "lstm";
+
+    private const int SubBatch = 8;
+
+    /// <summary>Creates the model specification.</summary>
+    /// <param name="options">Options (null for the defaults).</param>
+    public LstmVolatilityModel(LstmVolatilityOptions? options = null)
+    {
+        Options = options ?? new LstmVolatilityOptions();
+        Options.Validate();
+    }
+
+    /// <summary>The options.</summary>
+    public LstmVolatilityOptions Options { get; }
+
+    /// <inheritdoc />
+    public string Name => Options.RegimeAdaptive ? RegimeName : PlainName;
+
+    IFittedVarianceModel IVarianceModel.Fit(ReadOnlySpan<double> returns) => Fit(returns);
+
+    /// <summary>Fits the network on <paramref name="returns"/> (oldest first).</summary>
+    /// <param name="returns">Training returns; finite, not all zero, at least SequenceLength + 1 of them.</param>
+    /// <returns>The immutable fitted forecaster.</returns>
+    public LstmVolatilityForecaster Fit(ReadOnlySpan<double> returns)
+    {
+        LstmVolatilityOptions o = Options;
+        VolatilityFeatures.Validate(returns, nameof(returns));
+        int n = returns.Length;
+        if (n < o.SequenceLength + 1)
+            throw new ArgumentException($"returns has {n} observations; the model needs at least SequenceLength + 1 = {o.SequenceLength + 1}.", nameof(returns));
+        double meanSquare = 0;
+        foreach (double r in returns) meanSquare += r * r;
+        meanSquare /= n;
+        if (!(meanSquare > 0)) throw new ArgumentException("returns are all zero: there is no variance to model.", nameof(returns));
+        double scale = Math.Sqrt(meanSquare);
+
+        var sw = Stopwatch.StartNew();
+        var features = VolatilityFeatures.Build(returns, scale, o.EwmaLambda);
+        int L = o.SequenceLength, stride = L - o.BurnIn;
+        var starts = new List<int>();
+        for (int s = 0; s + L <= n - 1; s += stride) starts.Add(s);
+        if (starts[^1] + L < n - 1) starts.Add(n - 1 - L);
+        int nVal = (int)Math.Floor(starts.Count * o.ValidationFraction);
+        if (starts.Count - nVal < 1) nVal = 0;
+        int[] train = starts.Take(starts.Count - nVal).ToArray();
+        int[] valid = starts.Skip(starts.Count - nVal).ToArray();
+
+        RecurrentNetworkSpec spec = CreateSpec(o);
+        RecurrentNetwork net = RecurrentNetwork.Create(spec, o.Seed);
+        float[] p = net.Parameters.ToArray();
+        ParameterView headW = net.Layout["head.weight"], headB = net.Layout["head.bias"];
+        p.AsSpan(headW.Offset, headW.Length).Clear();
+        p.AsSpan(headB.Offset, headB.Length).Clear();
+        net = RecurrentNetwork.FromParameters(spec, p);
+
+        var m = new float[p.Length];
+        var v = new float[p.Length];
+        var rng = new Random(o.Seed);
+        var trainLosses = new List<double>();
+        var validLosses = new List<double>();
+        float[] best = p.ToArray();
+        double bestLoss = double.PositiveInfinity;
+        int bestEpoch = 0, sinceBest = 0, step = 0;
+        string stopReason = $"completed {o.Epochs} epochs";
+        const float beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;
+
+        for (int epoch = 1; epoch <= o.Epochs; epoch++)
+        {
+            int[] order = (int[])train.Clone();
+            rng.Shuffle(order);
+            double epochLoss = 0;
+            int batches = 0;
+            bool diverged = false;
+            for (int b0 = 0; b0 < order.Length; b0 += o.BatchSize)
+            {
+                int[] batch = order.AsSpan(b0, Math.Min(o.BatchSize, order.Length - b0)).ToArray();
+                (double loss, float[] grad) = Gradient(net, features, batch, o);
+                if (!double.IsFinite(loss) || !VectorOps.AllFinite(grad)) { diverged = true; break; }
+                if (o.GradientClip > 0)
+                {
+                    double norm = Math.Sqrt(VectorOps.SumOfSquares(grad));
+                    if (norm > o.GradientClip) VectorOps.Scale((float)(o.GradientClip / norm), grad);
+                }
+                step++;
+                Adam.Step(p, grad, m, v, o.LearningRate, beta1, beta2, eps,
+                    1f - MathF.Pow(beta1, step), 1f - MathF.Pow(beta2, step), o.WeightDecay);
+                net = RecurrentNetwork.FromParameters(spec, p);
+                epochLoss += loss;
+                batches++;
+            }
+            if (diverged)
+            {
+                stopReason = $"stopped at epoch {epoch}: the training loss became NaN or infinite; the best weights (epoch {bestEpoch}) were kept";
+                break;
+            }
+            trainLosses.Add(epochLoss / Math.Max(1, batches));
+            double monitored = valid.Length > 0 ? Evaluate(net, features, valid, o) : trainLosses[^1];
+            validLosses.Add(valid.Length > 0 ? monitored : double.NaN);
+            if (monitored < bestLoss - 1e-6)
+            {
+                bestLoss = monitored; bestEpoch = epoch; sinceBest = 0;
+                p.CopyTo(best, 0);
+            }
+            else if (++sinceBest >= o.Patience)
+            {
+                stopReason = $"early stopping at epoch {epoch}: no validation improvement for {o.Patience} epochs; best epoch {bestEpoch}";
+                break;
+            }
+        }
+        if (bestEpoch == 0) stopReason += " (no finite epoch: the initial weights, equal to the EWMA baseline, were kept)";
+        RecurrentNetwork fitted = RecurrentNetwork.FromParameters(spec, best);
+        var summary = new LstmTrainingSummary(trainLosses.ToArray(), validLosses.ToArray(), bestEpoch, stopReason, sw.Elapsed.TotalSeconds);
+        return new LstmVolatilityForecaster(Name, o, fitted, scale, summary);
+    }
+
+    internal static RecurrentNetworkSpec CreateSpec(LstmVolatilityOptions o) => new()
+    {
+        Cell = CellType.Lstm,
+        InputSize = VolatilityFeatures.InputSize,
+        HiddenSize = o.HiddenSize,
+        OutputSize = 1,
+        HeadMode = HeadMode.EveryStep,
+        ForgetGateModifier = o.RegimeAdaptive ? new RegimeForgetModifier(1, o.InitialBeta) : null,
+    };
+
+    private static (double Loss, float[] Grad) Gradient(RecurrentNetwork net, VolatilityFeatures f, int[] chunks, LstmVolatilityOptions o)
+    {
+        int T = o.SequenceLength;
+        int subBatches = (chunks.Length + SubBatch - 1) / SubBatch;
+        double scored = (double)chunks.Length * (T - o.BurnIn);
+        var losses = new double[subBatches];
+        var grads = new float[subBatches][];
+        Parallel.For(0, subBatches, new ParallelOptions { MaxDegreeOfParallelism = o.Threads }, sb =>
+        {
+            int[] part = chunks.AsSpan(sb * SubBatch, Math.Min(SubBatch, chunks.Length - sb * SubBatch)).ToArray();
+            int B = part.Length;
+            (float[] x, float[] e) = f.Gather(part, T, net.Spec.ForgetGateModifier != null);
+            RecurrentOutput y = net.Forward(x, B, T, e);
+            var dy = new float[B * T];
+            double loss = 0;
+            for (int b = 0; b < B; b++)
+            {
+                for (int t = o.BurnIn; t < T; t++)
+                {
+                    int idx = part[b] + t;
+                    double yv = y.Values[b * T + t];
+                    double th = Math.Tanh(yv / o.CorrectionBound);
+                    double logH = f.LogBaseline[idx] + o.CorrectionBound * th;
+                    double ratio = f.Target[idx] * Math.Exp(-logH);
+                    loss += logH + ratio;
+                    dy[b * T + t] = (float)((1 - ratio) * (1 - th * th) / scored);
+                }
+            }
+            losses[sb] = loss;
+            grads[sb] = net.ComputeGradients(x, B, T, dy, e).Parameters.ToArray();
+        });
+        var total = new float[net.ParameterCount];
+        double lossSum = 0;
+        for (int sb = 0; sb < subBatches; sb++)
+        {
+            VectorOps.Add(total, grads[sb], total);
+            lossSum += losses[sb];
+        }
+        return (lossSum / scored, total);
+    }
+
+    private static double Evaluate(RecurrentNetwork net, VolatilityFeatures f, int[] chunks, LstmVolatilityOptions o)
+    {
+        int T = o.SequenceLength;
+        (float[] x, float[] e) = f.Gather(chunks, T, net.Spec.ForgetGateModifier != null);
+        RecurrentOutput y = net.Forward(x, chunks.Length, T, e);
+        double loss = 0;
+        for (int b = 0; b < chunks.Length; b++)
+        {
+            for (int t = o.BurnIn; t < T; t++)
+            {
+                int idx = chunks[b] + t;
+                double logH = f.LogBaseline[idx] + o.CorrectionBound * Math.Tanh(y.Values[b * T + t] / o.CorrectionBound);
+                loss += logH + f.Target[idx] * Math.Exp(-logH);
+            }
+        }
+        return loss / ((double)chunks.Length * (T - o.BurnIn));
+    }
+}
+
+/// <summary>Immutable summary of an <see cref="LstmVolatilityModel"/> fit.</summary>
+/// <param name="TrainLoss">Mean training QLIKE per epoch (scaled units).</param>
+/// <param name="ValidationLoss">Validation QLIKE per epoch (NaN without a validation split).</param>
+/// <param name="BestEpoch">Epoch whose weights were kept (0: the initial, EWMA-equivalent weights).</param>
+/// <param name="StopReason">Why training stopped.</param>
+/// <param name="Seconds">Wall-clock training time.</param>
+public sealed record LstmTrainingSummary(IReadOnlyList<double> TrainLoss, IReadOnlyList<double> ValidationLoss, int BestEpoch, string StopReason, double Seconds);
+
+/// <summary>Per-step inputs, baseline and targets of a return series in scaled units.</summary>
+internal sealed class VolatilityFeatures
+{
+    public const int InputSize = 3;
+    private const double Clip = 10, BaselineFloor = 1e-6;
+
+    public required float[] Inputs { get; init; }      // [n, 3]
+    public required float[] Extra { get; init; }       // [n]
+    public required double[] LogBaseline { get; init; } // log b_{t+1}, forecast for step t+1 made at t
+    public required double[] Target { get; init; }     // u_{t+1}^2 (NaN at the last step)
+
+    public static void Validate(ReadOnlySpan<double> returns, string paramName)
+    {
+        if (returns.IsEmpty) throw new ArgumentException("The return series is empty.", paramName);
+        for (int i = 0; i < returns.Length; i++)
+            if (!double.IsFinite(returns[i])) throw new ArgumentException($"{paramName}[{i}] is {returns[i]}; returns must be finite.", paramName);
+    }
+
+    /// <summary>EWMA baseline b_{t+1} = λ b_t + (1-λ) u_t², b_0 = 1, floored.</summary>
+    public static double NextBaseline(double b, double u, double lambda) => Math.Max(BaselineFloor, lambda * b + (1 - lambda) * u * u);
+
+    public static void Features(double u, double nextBaseline, Span<float> x)
+    {
+        x[0] = (float)Math.Clamp(u, -Clip, Clip);
+        x[1] = (float)Math.Min(Math.Abs(u), Clip);
+        x[2] = (float)Math.Clamp(Math.Log(nextBaseline), -Clip, Clip);
+    }
+
+    public static VolatilityFeatures Build(ReadOnlySpan<double> returns, double scale, double lambda)
+    {
+        int n = returns.Length;
+        var x = new float[n * InputSize];
+        var e = new float[n];
+        var lb = new double[n];
+        var target = new double[n];
+        double b = 1;
+        for (int t = 0; t < n; t++)
+        {
+            double u = returns[t] / scale;
+            b = NextBaseline(b, u, lambda);
+            Features(u, b, x.AsSpan(t * InputSize, InputSize));
+            e[t] = x[t * InputSize + 1];
+            lb[t] = Math.Log(b);
+            target[t] = t + 1 < n ? Math.Pow(returns[t + 1] / scale, 2) : double.NaN;
+        }
+        return new VolatilityFeatures { Inputs = x, Extra = e, LogBaseline = lb, Target = target };
+    }
+
+    public (float[] X, float[] E) Gather(int[] starts, int steps, bool withExtra)
+    {
+        var x = new float[starts.Length * steps * InputSize];
+        var e = withExtra ? new float[starts.Length * steps] : [];
+        for (int b = 0; b < starts.Length; b++)
+        {
+            Inputs.AsSpan(starts[b] * InputSize, steps * InputSize).CopyTo(x.AsSpan(b * steps * InputSize));
+            if (withExtra) Extra.AsSpan(starts[b], steps).CopyTo(e.AsSpan(b * steps));
+        }
+        return (x, e);
+    }
+}
