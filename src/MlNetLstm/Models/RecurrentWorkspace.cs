@@ -32,8 +32,8 @@ internal sealed class RecurrentWorkspace
     public void Ensure(int batch, int steps)
     {
         Batch = batch; Steps = steps;
-        if (batch <= _capB && steps == _capT) return;
-        _capB = Math.Max(batch, _capB); _capT = steps;
+        if (batch <= _capB && steps <= _capT) return;
+        _capB = Math.Max(batch, _capB); _capT = Math.Max(steps, _capT);
         int B = _capB, T = _capT, H = _t.H, GH = _t.GH, DH = _t.DH, LD = _t.L * _t.D;
         bool lstm = _t.Spec.Cell == CellType.Lstm, gru = _t.Spec.Cell == CellType.Gru;
         X = new float[T * B * _t.I];

@@ -1,0 +1,257 @@
+using MlNetLstm.Kernels;
+using MlNetLstm.Models;
+
+namespace MlNetLstm.Training;
+
+/// <summary>
+/// Mini-batch training of a <see cref="RecurrentNetwork"/> with (truncated) BPTT and Adam/AdamW.
+/// Each mini-batch is split into fixed-size chunks of <see cref="TrainingOptions.ChunkSize"/> sequences; chunks run in
+/// parallel, each with its own workspace and gradient buffer, and chunk gradients are summed in chunk order, so the
+/// result is bitwise identical for any thread count. Same seed → same result.
+/// </summary>
+public static class RecurrentTrainer
+{
+    /// <summary>Trains a copy of <paramref name="network"/> (which is not modified).</summary>
+    /// <param name="network">Initial network; needs a head with <see cref="Losses.OutputSizeFor"/> outputs, every-step head iff per-step targets.</param>
+    /// <param name="data">Training data (the tail is held out when <see cref="TrainingOptions.ValidationFraction"/> &gt; 0 and <paramref name="validation"/> is null).</param>
+    /// <param name="options">Options (null = defaults).</param>
+    /// <param name="validation">Explicit validation data, or null.</param>
+    /// <returns>The trained network and report. A NaN/infinite loss stops training with <see cref="StopReason.NonFiniteLoss"/> and the best weights so far.</returns>
+    public static TrainingResult Train(RecurrentNetwork network, SequenceDataset data, TrainingOptions? options = null, SequenceDataset? validation = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
+        options ??= new TrainingOptions();
+        options.Validate();
+        CheckCompatible(network, data, options.Loss, nameof(data));
+        if (validation != null) CheckCompatible(network, validation, options.Loss, nameof(validation));
+        if (options.TruncatedBpttSteps > 0)
+        {
+            if (!data.TargetsPerStep) throw new ArgumentException("Truncated BPTT needs per-step targets and an every-step head.", nameof(options));
+            if (network.Spec.Bidirectional) throw new ArgumentException("Truncated BPTT does not apply to bidirectional networks.", nameof(options));
+        }
+        var train = data;
+        if (validation == null && options.ValidationFraction > 0)
+        {
+            int nVal = Math.Max(1, (int)Math.Round(data.Count * options.ValidationFraction));
+            if (nVal >= data.Count)
+                throw new ArgumentException($"ValidationFraction {options.ValidationFraction} leaves no training samples out of {data.Count}.", nameof(options));
+            train = data.Slice(0, data.Count - nVal);
+            validation = data.Slice(data.Count - nVal, nVal);
+        }
+        return new Session(network.Topology, options).Run(network.ParameterArray, train, validation);
+    }
+
+    /// <summary>Mean loss of <paramref name="network"/> on <paramref name="data"/> (full-sequence forward passes).</summary>
+    /// <param name="network">Network.</param>
+    /// <param name="data">Data.</param>
+    /// <param name="loss">Loss.</param>
+    /// <param name="threads">Maximum threads (0 = all cores).</param>
+    public static double Evaluate(RecurrentNetwork network, SequenceDataset data, LossKind loss = LossKind.MeanSquaredError, int threads = 0)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
+        if (threads < 0) throw new ArgumentOutOfRangeException(nameof(threads), threads, "Must be non-negative.");
+        CheckCompatible(network, data, loss, nameof(data));
+        var s = new Session(network.Topology, new TrainingOptions { Loss = loss, Threads = threads });
+        return s.Evaluate(network.ParameterArray, data);
+    }
+
+    /// <summary>Global-norm clipping: when c &gt; 0 and ||g||_2 &gt; c, scales g by c / ||g||_2. Returns the norm before clipping.</summary>
+    internal static double ClipGlobalNorm(Span<float> gradient, float maxNorm)
+    {
+        double norm = Math.Sqrt(VectorOps.SumOfSquares(gradient));
+        if (maxNorm > 0 && norm > maxNorm) VectorOps.Scale((float)(maxNorm / norm), gradient);
+        return norm;
+    }
+
+    private static void CheckCompatible(RecurrentNetwork network, SequenceDataset data, LossKind loss, string paramName)
+    {
+        var spec = network.Spec;
+        if (data.InputSize != spec.InputSize)
+            throw new ArgumentException($"{paramName} has {data.InputSize} input features, the network expects {spec.InputSize}.", paramName);
+        if (data.ExtraSize != spec.ExtraInputSize)
+            throw new ArgumentException($"{paramName} has {data.ExtraSize} extra inputs, the network's forget-gate modifier expects {spec.ExtraInputSize}.", paramName);
+        int need = Losses.OutputSizeFor(loss, data.TargetSize);
+        if (spec.OutputSize != need)
+            throw new ArgumentException($"The network head has {spec.OutputSize} outputs but {loss} with {data.TargetSize} targets needs {need}.", nameof(network));
+        if (data.TargetsPerStep != (spec.HeadMode == HeadMode.EveryStep))
+            throw new ArgumentException($"{paramName} has {(data.TargetsPerStep ? "per-step" : "per-sequence")} targets but the head mode is {spec.HeadMode}.", paramName);
+    }
+
+    private sealed class Session
+    {
+        private readonly NetworkTopology _t;
+        private readonly TrainingOptions _o;
+        private readonly int _chunkSize, _maxChunks, _threads, _ld;
+        private readonly RecurrentWorkspace[] _ws;
+        private readonly float[][] _grad, _targets, _h, _c;
+        private readonly double[] _loss;
+
+        public Session(NetworkTopology topology, TrainingOptions options)
+        {
+            _t = topology; _o = options;
+            _chunkSize = options.ChunkSize;
+            _maxChunks = (options.BatchSize + _chunkSize - 1) / _chunkSize;
+            _threads = options.Threads == 0 ? Environment.ProcessorCount : options.Threads;
+            _ld = _t.L * _t.D;
+            _ws = new RecurrentWorkspace[_maxChunks];
+            _grad = new float[_maxChunks][]; _targets = new float[_maxChunks][]; _h = new float[_maxChunks][]; _c = new float[_maxChunks][];
+            _loss = new double[_maxChunks];
+            for (int c = 0; c < _maxChunks; c++)
+            {
+                _ws[c] = new RecurrentWorkspace(topology);
+                _grad[c] = new float[topology.Layout.TotalLength];
+                _targets[c] = [];
+                _h[c] = new float[_ld * _chunkSize * _t.H];
+                _c[c] = new float[_ld * _chunkSize * _t.H];
+            }
+        }
+
+        /// <summary>Runs forward (and backward when training) over samples order[start..start+count), steps [s0, s0+len). Returns the loss sum and element count.</summary>
+        private (double Sum, long Elements) RunBatch(float[] p, SequenceDataset data, int[] order, int start, int count, int s0, int len, bool train, bool carry)
+        {
+            int chunks = (count + _chunkSize - 1) / _chunkSize;
+            int K = data.TargetSize;
+            bool perStep = data.TargetsPerStep;
+            long elements = (long)count * (perStep ? len : 1) * K;
+            float scale = (float)(1.0 / elements);
+            void Body(int c)
+            {
+                int r0 = start + c * _chunkSize, nr = Math.Min(_chunkSize, start + count - r0);
+                var ws = _ws[c];
+                ws.Ensure(nr, len);
+                int T = data.Steps, I = data.InputSize, E = data.ExtraSize;
+                int rows = perStep ? len * nr : nr;
+                if (_targets[c].Length < rows * K) _targets[c] = new float[Math.Max(rows * K, _chunkSize * (perStep ? T : 1) * K)];
+                float[] tg = _targets[c];
+                for (int b = 0; b < nr; b++)
+                {
+                    int n = order[r0 + b];
+                    ws.SetInputRow(b, data.InputArray.AsSpan((n * T + s0) * I, len * I));
+                    if (E > 0) ws.SetExtraRow(b, data.ExtraArray.AsSpan((n * T + s0) * E, len * E));
+                    if (perStep)
+                        for (int s = 0; s < len; s++) data.TargetArray.AsSpan((n * T + s0 + s) * K, K).CopyTo(tg.AsSpan((s * nr + b) * K, K));
+                    else data.TargetArray.AsSpan(n * K, K).CopyTo(tg.AsSpan(b * K, K));
+                }
+                int stateLen = _ld * nr * _t.H;
+                bool useState = carry && s0 > 0;
+                ws.Forward(p, useState ? _h[c].AsSpan(0, stateLen) : default, useState && _t.Spec.Cell == CellType.Lstm ? _c[c].AsSpan(0, stateLen) : default);
+                if (carry) ws.GetFinalState(_h[c].AsSpan(0, stateLen), _c[c].AsSpan(0, stateLen));
+                _loss[c] = Losses.Sum(_o.Loss, ws.Output, tg, rows, K, scale, train ? ws.DY : default);
+                if (train)
+                {
+                    Array.Clear(_grad[c]);
+                    ws.Backward(p, _grad[c], inputGradient: false);
+                }
+            }
+            if (_threads <= 1 || chunks <= 1)
+                for (int c = 0; c < chunks; c++) Body(c);
+            else
+                Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = _threads }, Body);
+            double sum = 0;
+            for (int c = 0; c < chunks; c++) sum += _loss[c];
+            return (sum, elements);
+        }
+
+        public double Evaluate(float[] p, SequenceDataset data)
+        {
+            var order = Enumerable.Range(0, data.Count).ToArray();
+            double sum = 0; long n = 0;
+            for (int start = 0; start < data.Count; start += _o.BatchSize)
+            {
+                var (s, e) = RunBatch(p, data, order, start, Math.Min(_o.BatchSize, data.Count - start), 0, data.Steps, train: false, carry: false);
+                sum += s; n += e;
+            }
+            return sum / n;
+        }
+
+        public TrainingResult Run(float[] initial, SequenceDataset train, SequenceDataset? validation)
+        {
+            int P = initial.Length;
+            var p = (float[])initial.Clone();
+            var m = new float[P]; var v = new float[P]; var g = new float[P];
+            var bestParams = (float[])initial.Clone();
+            var rng = new Random(_o.Seed);
+            var order = Enumerable.Range(0, train.Count).ToArray();
+            var trainLoss = new List<double>(); var valLoss = new List<double>(); var lrs = new List<float>();
+            double best = double.PositiveInfinity; int bestEpoch = -1, since = 0;
+            long step = 0;
+            var reason = StopReason.Completed;
+            string message = "";
+            int k = _o.TruncatedBpttSteps > 0 ? _o.TruncatedBpttSteps : train.Steps;
+            bool carry = _o.TruncatedBpttSteps > 0;
+            for (int epoch = 0; epoch < _o.Epochs && reason == StopReason.Completed; epoch++)
+            {
+                float lr = LearningRateSchedules.At(_o, epoch);
+                if (_o.Shuffle)
+                    for (int i = order.Length - 1; i > 0; i--) { int j = rng.Next(i + 1); (order[i], order[j]) = (order[j], order[i]); }
+                double epochSum = 0; long epochN = 0;
+                int batchIndex = 0;
+                for (int start = 0; start < train.Count && reason == StopReason.Completed; start += _o.BatchSize, batchIndex++)
+                {
+                    int count = Math.Min(_o.BatchSize, train.Count - start);
+                    int chunks = (count + _chunkSize - 1) / _chunkSize;
+                    for (int s0 = 0; s0 < train.Steps; s0 += k)
+                    {
+                        int len = Math.Min(k, train.Steps - s0);
+                        var (sum, n) = RunBatch(p, train, order, start, count, s0, len, train: true, carry);
+                        _grad[0].AsSpan().CopyTo(g);
+                        for (int c = 1; c < chunks; c++) VectorOps.Add(g, _grad[c], g);
+                        if (!double.IsFinite(sum) || !VectorOps.AllFinite(g))
+                        {
+                            reason = StopReason.NonFiniteLoss;
+                            message = $"The loss or its gradient became {(double.IsFinite(sum) ? "non-finite" : sum.ToString())} in epoch {epoch}, mini-batch {batchIndex}, steps [{s0}, {s0 + len}); "
+                                + (bestEpoch >= 0 ? $"restored the weights of epoch {bestEpoch}." : "restored the initial weights.");
+                            break;
+                        }
+                        epochSum += sum; epochN += n;
+                        ClipGlobalNorm(g, _o.GradientClipNorm);
+                        if (_o.Optimizer == OptimizerKind.Adam && _o.WeightDecay > 0) VectorOps.Axpy(_o.WeightDecay, p, g);
+                        step++;
+                        float bc1 = (float)(1 - Math.Pow(_o.Beta1, step)), bc2 = (float)(1 - Math.Pow(_o.Beta2, step));
+                        Adam.Step(p, g, m, v, lr, _o.Beta1, _o.Beta2, _o.Epsilon, bc1, bc2, _o.Optimizer == OptimizerKind.AdamW ? _o.WeightDecay : 0f);
+                        if (!VectorOps.AllFinite(p))
+                        {
+                            reason = StopReason.NonFiniteLoss;
+                            message = $"The weights became non-finite in epoch {epoch}, mini-batch {batchIndex}; "
+                                + (bestEpoch >= 0 ? $"restored the weights of epoch {bestEpoch}." : "restored the initial weights.");
+                            break;
+                        }
+                    }
+                }
+                if (reason != StopReason.Completed) break;
+                lrs.Add(lr);
+                trainLoss.Add(epochSum / epochN);
+                double monitored = trainLoss[^1];
+                if (validation != null)
+                {
+                    double vl = Evaluate(p, validation);
+                    valLoss.Add(vl);
+                    monitored = vl;
+                }
+                if (double.IsFinite(monitored) && monitored < best)
+                {
+                    best = monitored; bestEpoch = epoch; since = 0;
+                    p.AsSpan().CopyTo(bestParams);
+                }
+                else since++;
+                if (validation != null && !double.IsFinite(monitored))
+                {
+                    reason = StopReason.NonFiniteLoss;
+                    message = $"The validation loss became {monitored} after epoch {epoch}; " + (bestEpoch >= 0 ? $"restored the weights of epoch {bestEpoch}." : "restored the initial weights.");
+                }
+                else if (validation != null && _o.Patience > 0 && since >= _o.Patience)
+                {
+                    reason = StopReason.EarlyStopping;
+                    message = $"Validation loss did not improve for {_o.Patience} epochs after epoch {bestEpoch}; stopped after epoch {epoch}.";
+                }
+            }
+            if (reason == StopReason.Completed) message = $"Completed {trainLoss.Count} epochs.";
+            float[] final = reason == StopReason.NonFiniteLoss || (_o.RestoreBestWeights && validation != null && bestEpoch >= 0) ? bestParams : p;
+            var report = new TrainingReport(trainLoss.ToArray(), valLoss.ToArray(), lrs.ToArray(), bestEpoch,
+                bestEpoch >= 0 ? best : double.NaN, reason, message, step);
+            return new TrainingResult(RecurrentNetwork.FromTrusted(_t, final), report);
+        }
+    }
+}

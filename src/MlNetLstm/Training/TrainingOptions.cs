@@ -1,0 +1,176 @@
+namespace MlNetLstm.Training;
+
+/// <summary>Training loss.</summary>
+public enum LossKind
+{
+    /// <summary>Mean squared error L = (1/N) Σ (y - t)^2 over all N target elements; the head outputs K values.</summary>
+    MeanSquaredError = 0,
+    /// <summary>
+    /// Gaussian negative log-likelihood L = (1/N) Σ 0.5 (s + (t - μ)^2 e^{-s} + log 2π); the head outputs 2K values
+    /// [μ_1..μ_K | s_1..s_K] with s = log σ^2.
+    /// </summary>
+    GaussianNll = 1,
+}
+
+/// <summary>Optimizer.</summary>
+public enum OptimizerKind
+{
+    /// <summary>Adam; <see cref="TrainingOptions.WeightDecay"/> is added to the gradient as L2 (g += λ θ).</summary>
+    Adam = 0,
+    /// <summary>AdamW; decoupled decay θ -= lr λ θ.</summary>
+    AdamW = 1,
+}
+
+/// <summary>Learning-rate schedule, evaluated once per epoch e (0-based); see <see cref="LearningRateSchedules.At"/>.</summary>
+public enum LearningRateSchedule
+{
+    /// <summary>lr(e) = lr0.</summary>
+    Constant = 0,
+    /// <summary>lr(e) = lr0 γ^floor(e / StepEpochs).</summary>
+    Step = 1,
+    /// <summary>lr(e) = lr0 γ^e.</summary>
+    Exponential = 2,
+    /// <summary>lr(e) = lr_min + (lr0 - lr_min) (1 + cos(π e / Epochs)) / 2.</summary>
+    Cosine = 3,
+}
+
+/// <summary>Why training ended.</summary>
+public enum StopReason
+{
+    /// <summary>All epochs ran.</summary>
+    Completed = 0,
+    /// <summary>Validation loss did not improve for <see cref="TrainingOptions.Patience"/> epochs.</summary>
+    EarlyStopping = 1,
+    /// <summary>The loss or a gradient became NaN or infinite; the best weights so far were restored.</summary>
+    NonFiniteLoss = 2,
+}
+
+/// <summary>
+/// Immutable training options. Every default is a public constant defined once here and reused by the facades.
+/// </summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Default epochs.</summary>
+    public const int DefaultEpochs = 20;
+    /// <summary>Default mini-batch size.</summary>
+    public const int DefaultBatchSize = 32;
+    /// <summary>Default learning rate.</summary>
+    public const float DefaultLearningRate = 3e-3f;
+    /// <summary>Default Adam β1.</summary>
+    public const float DefaultBeta1 = 0.9f;
+    /// <summary>Default Adam β2.</summary>
+    public const float DefaultBeta2 = 0.999f;
+    /// <summary>Default Adam ε.</summary>
+    public const float DefaultEpsilon = 1e-8f;
+    /// <summary>Default global gradient-norm clip (0 disables).</summary>
+    public const float DefaultGradientClipNorm = 1f;
+    /// <summary>Default decay factor γ for step/exponential schedules.</summary>
+    public const float DefaultDecayRate = 0.5f;
+    /// <summary>Default step-schedule period in epochs.</summary>
+    public const int DefaultStepEpochs = 10;
+    /// <summary>Default seed.</summary>
+    public const int DefaultSeed = 42;
+    /// <summary>Default sequences per parallel work item (fixed, so results do not depend on the thread count).</summary>
+    public const int DefaultChunkSize = 8;
+
+    /// <summary>Passes over the training data, &gt; 0.</summary>
+    public int Epochs { get; init; } = DefaultEpochs;
+    /// <summary>Sequences per optimizer step, &gt; 0.</summary>
+    public int BatchSize { get; init; } = DefaultBatchSize;
+    /// <summary>Base learning rate lr0 &gt; 0.</summary>
+    public float LearningRate { get; init; } = DefaultLearningRate;
+    /// <summary>Optimizer.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+    /// <summary>Adam β1 in [0, 1).</summary>
+    public float Beta1 { get; init; } = DefaultBeta1;
+    /// <summary>Adam β2 in [0, 1).</summary>
+    public float Beta2 { get; init; } = DefaultBeta2;
+    /// <summary>Adam ε &gt; 0.</summary>
+    public float Epsilon { get; init; } = DefaultEpsilon;
+    /// <summary>Weight decay λ &gt;= 0 (L2 for Adam, decoupled for AdamW).</summary>
+    public float WeightDecay { get; init; }
+    /// <summary>Global gradient-norm clip: if ||g||_2 &gt; c then g *= c / ||g||_2. 0 disables.</summary>
+    public float GradientClipNorm { get; init; } = DefaultGradientClipNorm;
+    /// <summary>Learning-rate schedule.</summary>
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
+    /// <summary>γ for step and exponential schedules, in (0, 1].</summary>
+    public float DecayRate { get; init; } = DefaultDecayRate;
+    /// <summary>Period of the step schedule in epochs, &gt; 0.</summary>
+    public int StepEpochs { get; init; } = DefaultStepEpochs;
+    /// <summary>Floor of the cosine schedule, &gt;= 0.</summary>
+    public float MinLearningRate { get; init; }
+    /// <summary>Linear warm-up epochs W &gt;= 0: for e &lt; W the scheduled rate is multiplied by (e + 1) / (W + 1).</summary>
+    public int WarmupEpochs { get; init; }
+    /// <summary>Truncated BPTT segment length k (0 = full BPTT). With k &gt; 0 each sequence is processed in segments of k steps,
+    /// the state is carried between segments (not differentiated through), and the optimizer steps after every segment.
+    /// Needs per-step targets and a unidirectional network.</summary>
+    public int TruncatedBpttSteps { get; init; }
+    /// <summary>Fraction in [0, 1) of the samples, taken from the END of the dataset (in order), held out for validation.</summary>
+    public double ValidationFraction { get; init; }
+    /// <summary>Early-stopping patience in epochs without validation improvement (0 disables).</summary>
+    public int Patience { get; init; }
+    /// <summary>When true the weights of the best monitored epoch (validation loss, or training loss without validation) are returned.</summary>
+    public bool RestoreBestWeights { get; init; } = true;
+    /// <summary>Seed of the shuffling.</summary>
+    public int Seed { get; init; } = DefaultSeed;
+    /// <summary>Maximum threads (0 = all cores). Results do not depend on it.</summary>
+    public int Threads { get; init; }
+    /// <summary>Sequences per parallel work item; fixes the summation order of gradients.</summary>
+    public int ChunkSize { get; init; } = DefaultChunkSize;
+    /// <summary>Loss.</summary>
+    public LossKind Loss { get; init; } = LossKind.MeanSquaredError;
+    /// <summary>Shuffle training samples every epoch (seeded).</summary>
+    public bool Shuffle { get; init; } = true;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid option.</summary>
+    public void Validate()
+    {
+        static void Check(bool ok, string name, object value, string rule)
+        {
+            if (!ok) throw new ArgumentOutOfRangeException(name, value, $"{name} {rule}.");
+        }
+        Check(Epochs > 0, nameof(Epochs), Epochs, "must be positive");
+        Check(BatchSize > 0, nameof(BatchSize), BatchSize, "must be positive");
+        Check(LearningRate > 0 && float.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be positive and finite");
+        Check(Beta1 >= 0 && Beta1 < 1, nameof(Beta1), Beta1, "must be in [0, 1)");
+        Check(Beta2 >= 0 && Beta2 < 1, nameof(Beta2), Beta2, "must be in [0, 1)");
+        Check(Epsilon > 0, nameof(Epsilon), Epsilon, "must be positive");
+        Check(WeightDecay >= 0 && float.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay, "must be non-negative");
+        Check(GradientClipNorm >= 0 && float.IsFinite(GradientClipNorm), nameof(GradientClipNorm), GradientClipNorm, "must be non-negative (0 disables)");
+        Check(DecayRate > 0 && DecayRate <= 1, nameof(DecayRate), DecayRate, "must be in (0, 1]");
+        Check(StepEpochs > 0, nameof(StepEpochs), StepEpochs, "must be positive");
+        Check(MinLearningRate >= 0, nameof(MinLearningRate), MinLearningRate, "must be non-negative");
+        Check(WarmupEpochs >= 0, nameof(WarmupEpochs), WarmupEpochs, "must be non-negative");
+        Check(TruncatedBpttSteps >= 0, nameof(TruncatedBpttSteps), TruncatedBpttSteps, "must be non-negative (0 = full BPTT)");
+        Check(ValidationFraction >= 0 && ValidationFraction < 1, nameof(ValidationFraction), ValidationFraction, "must be in [0, 1)");
+        Check(Patience >= 0, nameof(Patience), Patience, "must be non-negative");
+        Check(Threads >= 0, nameof(Threads), Threads, "must be non-negative (0 = all cores)");
+        Check(ChunkSize > 0, nameof(ChunkSize), ChunkSize, "must be positive");
+        Check(Enum.IsDefined(Loss), nameof(Loss), Loss, "is unknown");
+        Check(Enum.IsDefined(Optimizer), nameof(Optimizer), Optimizer, "is unknown");
+        Check(Enum.IsDefined(Schedule), nameof(Schedule), Schedule, "is unknown");
+    }
+}
+
+/// <summary>Learning-rate schedules.</summary>
+public static class LearningRateSchedules
+{
+    /// <summary>The learning rate for epoch <paramref name="epoch"/> (0-based) under <paramref name="options"/> (see <see cref="LearningRateSchedule"/> and warm-up).</summary>
+    /// <param name="options">Options.</param>
+    /// <param name="epoch">Epoch index, &gt;= 0.</param>
+    public static float At(TrainingOptions options, int epoch)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (epoch < 0) throw new ArgumentOutOfRangeException(nameof(epoch), epoch, "Must be non-negative.");
+        double lr0 = options.LearningRate;
+        double lr = options.Schedule switch
+        {
+            LearningRateSchedule.Step => lr0 * Math.Pow(options.DecayRate, epoch / options.StepEpochs),
+            LearningRateSchedule.Exponential => lr0 * Math.Pow(options.DecayRate, epoch),
+            LearningRateSchedule.Cosine => options.MinLearningRate + (lr0 - options.MinLearningRate) * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(epoch, options.Epochs) / options.Epochs)),
+            _ => lr0,
+        };
+        if (epoch < options.WarmupEpochs) lr *= (epoch + 1.0) / (options.WarmupEpochs + 1.0);
+        return (float)lr;
+    }
+}
