@@ -1,0 +1,86 @@
+using MlNetLstm.Evaluation;
+
+namespace MlNetLstm.Features;
+
+/// <summary>
+/// Exponentially weighted moving average (RiskMetrics) variance of zero-mean returns:
+/// <c>s_t = λ s_{t-1} + (1 - λ) x_t²</c>, with <c>s_{-1}</c> = the initial variance (default: <c>x_0²</c>, so
+/// <c>s_0 = x_0²</c>). s_t uses x_0..x_t and is the one-step-ahead variance forecast for t + 1. RiskMetrics uses λ = 0.94 for daily data.
+/// </summary>
+public static class EwmaVariance
+{
+    /// <summary>Computes the EWMA variance series.</summary>
+    /// <param name="x">Returns (finite).</param>
+    /// <param name="lambda">Decay λ in (0, 1).</param>
+    /// <param name="destination">Receives one value per return.</param>
+    /// <param name="initialVariance">Initial state s_{-1} (finite, ≥ 0); null uses <c>x_0²</c>.</param>
+    /// <returns>The number of values written.</returns>
+    /// <exception cref="ArgumentException">λ outside (0, 1), bad initial variance, non-finite input, destination too short.</exception>
+    public static int Compute(ReadOnlySpan<double> x, double lambda, Span<double> destination, double? initialVariance = null)
+    {
+        CheckArgs(lambda, initialVariance);
+        Guard.Finite(x, nameof(x));
+        Guard.Destination(destination.Length, x.Length, nameof(destination));
+        if (x.Length == 0) return 0;
+        double s = initialVariance ?? x[0] * x[0];
+        for (int t = 0; t < x.Length; t++)
+        {
+            s = lambda * s + (1 - lambda) * x[t] * x[t];
+            destination[t] = s;
+        }
+        return x.Length;
+    }
+
+    internal static void CheckArgs(double lambda, double? initialVariance)
+    {
+        if (!(lambda > 0 && lambda < 1)) throw new ArgumentOutOfRangeException(nameof(lambda), lambda, "lambda must be in the open interval (0, 1).");
+        if (initialVariance is double v && (!double.IsFinite(v) || v < 0))
+            throw new ArgumentOutOfRangeException(nameof(initialVariance), v, "initialVariance must be finite and non-negative.");
+    }
+}
+
+/// <summary>Streaming <see cref="EwmaVariance"/>; ready after the first observation.</summary>
+public sealed class OnlineEwmaVariance : IOnlineFeature
+{
+    private readonly double? _initial;
+    private double _s;
+
+    /// <summary>Creates the streaming EWMA variance.</summary>
+    /// <param name="lambda">Decay λ in (0, 1).</param>
+    /// <param name="initialVariance">Initial state; null uses the first squared observation.</param>
+    public OnlineEwmaVariance(double lambda, double? initialVariance = null)
+    {
+        EwmaVariance.CheckArgs(lambda, initialVariance);
+        Lambda = lambda;
+        _initial = initialVariance;
+    }
+
+    /// <summary>Decay λ.</summary>
+    public double Lambda { get; }
+
+    /// <inheritdoc />
+    public int Count { get; private set; }
+
+    /// <inheritdoc />
+    public bool IsReady => Count >= 1;
+
+    /// <summary>Current variance s_t (0 before the first observation).</summary>
+    public double Value => Count == 0 ? 0.0 : _s;
+
+    /// <inheritdoc />
+    public double Update(double x)
+    {
+        if (!double.IsFinite(x)) throw new ArgumentException($"x is {x} at observation {Count}; observations must be finite.", nameof(x));
+        if (Count == 0) _s = _initial ?? x * x;
+        _s = Lambda * _s + (1 - Lambda) * x * x;
+        Count++;
+        return _s;
+    }
+
+    /// <inheritdoc />
+    public void Reset()
+    {
+        Count = 0;
+        _s = 0;
+    }
+}

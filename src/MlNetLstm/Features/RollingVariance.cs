@@ -1,0 +1,84 @@
+using MlNetLstm.Evaluation;
+
+namespace MlNetLstm.Features;
+
+/// <summary>
+/// Rolling variance over the last <c>window</c> observations. Zero-mean form (default, usual for returns):
+/// <c>v_t = (1/w) Σ_{i=t-w+1..t} x_i²</c>; demeaned form: the sample variance
+/// <c>(1/(w-1)) Σ (x_i - x̄)²</c>. Warm-up: for t &lt; w - 1 the statistic uses the t + 1 observations available
+/// (the demeaned form is 0 for a single observation), so the output has one value per input.
+/// </summary>
+public static class RollingVariance
+{
+    /// <summary>Computes the rolling variance.</summary>
+    /// <param name="x">Observations (finite), typically returns.</param>
+    /// <param name="window">Window length w ≥ 1 (≥ 2 when <paramref name="demean"/>).</param>
+    /// <param name="destination">Receives one value per observation.</param>
+    /// <param name="demean">Subtract the window mean (sample variance) instead of assuming a zero mean.</param>
+    /// <returns>The number of values written (x.Length).</returns>
+    /// <exception cref="ArgumentException">Window out of range, non-finite input, destination too short.</exception>
+    public static int Compute(ReadOnlySpan<double> x, int window, Span<double> destination, bool demean = false)
+    {
+        CheckWindow(window, demean);
+        Guard.Finite(x, nameof(x));
+        Guard.Destination(destination.Length, x.Length, nameof(destination));
+        for (int t = 0; t < x.Length; t++)
+        {
+            int lo = Math.Max(0, t - window + 1);
+            var w = x[lo..(t + 1)];
+            destination[t] = demean ? WindowStats.SampleVariance(w, default) : WindowStats.MeanSquare(w, default);
+        }
+        return x.Length;
+    }
+
+    internal static void CheckWindow(int window, bool demean)
+    {
+        if (window < 1) throw new ArgumentOutOfRangeException(nameof(window), window, "window must be at least 1.");
+        if (demean && window < 2) throw new ArgumentOutOfRangeException(nameof(window), window, "window must be at least 2 for a demeaned (sample) variance.");
+    }
+}
+
+/// <summary>Streaming <see cref="RollingVariance"/>; <see cref="IOnlineFeature.IsReady"/> once the window is full.</summary>
+public sealed class OnlineRollingVariance : IOnlineFeature
+{
+    private readonly RingWindow _window;
+
+    /// <summary>Creates the streaming rolling variance.</summary>
+    /// <param name="window">Window length w ≥ 1 (≥ 2 when <paramref name="demean"/>).</param>
+    /// <param name="demean">Sample variance instead of the zero-mean form.</param>
+    public OnlineRollingVariance(int window, bool demean = false)
+    {
+        RollingVariance.CheckWindow(window, demean);
+        _window = new RingWindow(window);
+        Demean = demean;
+    }
+
+    /// <summary>Whether the window mean is subtracted.</summary>
+    public bool Demean { get; }
+
+    /// <summary>Window length.</summary>
+    public int Window => _window.Capacity;
+
+    /// <inheritdoc />
+    public int Count { get; private set; }
+
+    /// <inheritdoc />
+    public bool IsReady => Count >= _window.Capacity;
+
+    /// <inheritdoc />
+    public double Update(double x)
+    {
+        if (!double.IsFinite(x)) throw new ArgumentException($"x is {x} at observation {Count}; observations must be finite.", nameof(x));
+        _window.Add(x);
+        Count++;
+        _window.Segments(out var a, out var b);
+        return Demean ? WindowStats.SampleVariance(a, b) : WindowStats.MeanSquare(a, b);
+    }
+
+    /// <inheritdoc />
+    public void Reset()
+    {
+        _window.Clear();
+        Count = 0;
+    }
+}
