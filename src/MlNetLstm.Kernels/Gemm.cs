@@ -1,8 +1,21 @@
+// SGEMM on row-major storage: C[m,n] = alpha * op(A)[m,k] * op(B)[k,n] + beta * C.
+// Suffixes: Scalar (triple loop, the oracle) | Vector128 / Vector256 (portable micro-kernels) | Avx2 (explicit
+// Avx/Fma 6x16 micro-kernel) | Avx512 (explicit Avx512F 6x32 micro-kernel).
+// Layouts: A is [m, k] (lda >= k), or [k, m] when transposeA (lda >= m); B is [k, n] (ldb >= n), or [n, k] when
+// transposeB (ldb >= k); C is [m, n] (ldc >= n). Packed panels (see GemmPacking.cs): A in MR-row panels
+// [kc][MR], B in NR-column panels [kc][NR], zero padded, 64-byte aligned, in [ThreadStatic] pinned scratch.
+// Blocking (BLIS loop order): jc over n by NC -> pc over k by KC (pack B) -> ic over m by MC (pack A)
+// -> jr over NR panels -> ir over MR panels -> micro-kernel (MR x NR register tile, k loop of FMAs).
+// Summation order depends on KC only, so results are bitwise reproducible for a given path and shape.
+using System.Runtime.Intrinsics;
+
 namespace MlNetLstm.Kernels;
 
 /// <summary>
 /// Single-precision general matrix multiply on row-major storage:
 /// <c>C[m,n] = alpha * op(A)[m,k] * op(B)[k,n] + beta * C[m,n]</c>, where op(X) is X or X^T.
+/// Packed, register-blocked micro-kernels (AVX-512 6x32, AVX2/FMA 6x16, portable) with cache blocking;
+/// single-threaded, allocation-free after the first call on a thread, deterministic for a given path and shape.
 /// </summary>
 public static partial class Gemm
 {
@@ -22,9 +35,41 @@ public static partial class Gemm
     /// <param name="beta">Scale of the existing C (0 overwrites, NaN in C is then ignored).</param>
     /// <param name="c">Matrix C, [m, n] with row stride <paramref name="ldc"/>.</param>
     /// <param name="ldc">Row stride of C.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is negative or a leading dimension is too small.</exception>
+    /// <exception cref="ArgumentException">A span is too short for its shape and leading dimension.</exception>
     public static void Multiply(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
-        => MultiplyScalar(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    {
+        Validate(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc);
+        switch (KernelDispatch.Active)
+        {
+            case IsaLevel.Avx512: MultiplyAvx512(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
+            case IsaLevel.Avx2Fma: MultiplyAvx2(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
+            case IsaLevel.Vector256: MultiplyVector256(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
+            case IsaLevel.Vector128: MultiplyVector128(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
+            default: MultiplyScalar(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
+        }
+    }
+
+    internal static void Validate(bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc)
+    {
+        Guard.NonNegative(m, nameof(m));
+        Guard.NonNegative(n, nameof(n));
+        Guard.NonNegative(k, nameof(k));
+        int aRows = transposeA ? k : m, aCols = transposeA ? m : k;
+        int bRows = transposeB ? n : k, bCols = transposeB ? k : n;
+        if (lda < Math.Max(1, aCols)) throw new ArgumentOutOfRangeException(nameof(lda), lda, $"lda must be at least max(1, {aCols}) (columns of A as stored).");
+        if (ldb < Math.Max(1, bCols)) throw new ArgumentOutOfRangeException(nameof(ldb), ldb, $"ldb must be at least max(1, {bCols}) (columns of B as stored).");
+        if (ldc < Math.Max(1, n)) throw new ArgumentOutOfRangeException(nameof(ldc), ldc, $"ldc must be at least max(1, {n}) (columns of C).");
+        if (m == 0 || n == 0) return;
+        if (k > 0)
+        {
+            Guard.Length(a.Length, (long)(aRows - 1) * lda + aCols, nameof(a));
+            Guard.Length(b.Length, (long)(bRows - 1) * ldb + bCols, nameof(b));
+        }
+        Guard.Length(c.Length, (long)(m - 1) * ldc + n, nameof(c));
+    }
 
     /// <summary>Scalar reference (the test oracle and the fallback).</summary>
     internal static void MultiplyScalar(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
@@ -46,4 +91,24 @@ public static partial class Gemm
             }
         }
     }
+
+    /// <summary>Explicit AVX2/FMA path: packed 6x16 micro-kernel (12 ymm accumulators).</summary>
+    internal static void MultiplyAvx2(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+        => GemmDriver.Run<GemmAvx2Kernel>(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+
+    /// <summary>Explicit AVX-512F path: packed 6x32 micro-kernel (12 zmm accumulators).</summary>
+    internal static void MultiplyAvx512(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+        => GemmDriver.Run<GemmSimdKernel<Avx512Simd, Vector512<float>>>(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+
+    /// <summary>Portable Vector256 path: packed 6x16 micro-kernel.</summary>
+    internal static void MultiplyVector256(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+        => GemmDriver.Run<GemmSimdKernel<V256Simd, Vector256<float>>>(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+
+    /// <summary>Portable Vector128 path: packed 6x8 micro-kernel.</summary>
+    internal static void MultiplyVector128(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+        => GemmDriver.Run<GemmSimdKernel<V128Simd, Vector128<float>>>(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }

@@ -67,8 +67,8 @@ internal static class SimdMath
         TV e = ExpClamped<TS, TV>(TS.Min(TS.Add(ax, ax), TS.Broadcast(88f)));
         TV large = TS.Sub(TS.Broadcast(1f), TS.Div(TS.Broadcast(2f), TS.Add(e, TS.Broadcast(1f))));
         TV signBit = TS.And(x, TS.Broadcast(-0f));
-        large = TS.Or(large, signBit);
-        TV result = TS.Select(TS.LessThan(ax, TS.Broadcast(0.625f)), small, large);
+        // Both branches carry the sign of x (small does for x != 0); OR-ing the sign bit also makes tanh(-0) = -0.
+        TV result = TS.Or(TS.Select(TS.LessThan(ax, TS.Broadcast(0.625f)), small, large), signBit);
         return TS.Select(TS.Equal(x, x), result, x);
     }
 }

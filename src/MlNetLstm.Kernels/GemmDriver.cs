@@ -1,0 +1,205 @@
+// Packed SGEMM driver (BLIS loop order) shared by every SIMD path; the micro-kernel is a type parameter.
+// Packed A block: ceil(mc/MR) panels, panel t holds rows [t*MR, t*MR+MR) as [kc][MR] (zero padded rows).
+// Packed B block: ceil(nc/NR) panels, panel t holds columns [t*NR, t*NR+NR) as [kc][NR] (zero padded columns).
+// Both live in per-thread pinned scratch aligned to 64 bytes: no allocation after a thread's first (largest) call.
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace MlNetLstm.Kernels;
+
+/// <summary>A register-blocked GEMM micro-kernel: C[MR, NR] (op)= alpha * Apanel[kc][MR]^T * Bpanel[kc][NR].</summary>
+internal unsafe interface IGemmKernel
+{
+    /// <summary>Rows of the register tile.</summary>
+    static abstract int MR { get; }
+    /// <summary>Columns of the register tile.</summary>
+    static abstract int NR { get; }
+    /// <summary>k block (packed panels of B of KC x NR stay in L1).</summary>
+    static abstract int KC { get; }
+    /// <summary>m block (packed A of MC x KC stays in L2).</summary>
+    static abstract int MC { get; }
+    /// <summary>n block (packed B of KC x NC stays in L2/L3).</summary>
+    static abstract int NC { get; }
+
+    /// <summary>
+    /// c[i*ldc + j] = alpha * acc[i,j] (+ beta * c[i*ldc + j] unless beta == 0) for the full MR x NR tile, where
+    /// acc[i,j] = sum_p a[p*MR + i] * b[p*NR + j]. a and b are packed panels; b is 64-byte aligned.
+    /// </summary>
+    static abstract void Run(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta);
+}
+
+internal static unsafe class GemmDriver
+{
+    [ThreadStatic] private static float[]? t_packA;
+    [ThreadStatic] private static float[]? t_packB;
+
+    /// <summary>Returns a 64-byte aligned pointer into a pinned thread-local array holding at least <paramref name="length"/> floats.</summary>
+    private static float* Scratch(ref float[]? array, int length)
+    {
+        if (array is null || array.Length < length + 16)
+            array = GC.AllocateUninitializedArray<float>(length + 16, pinned: true);
+        nuint p = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
+        return (float*)((p + 63) & ~(nuint)63);
+    }
+
+    internal static void Run<TK>(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+        where TK : struct, IGemmKernel
+    {
+        if (m == 0 || n == 0) return;
+        fixed (float* pc = c)
+        {
+            if (k == 0)
+            {
+                ScaleC(m, n, beta, pc, ldc);
+                return;
+            }
+            fixed (float* pa = a)
+            fixed (float* pb = b)
+            {
+                int mr = TK.MR, nr = TK.NR;
+                int kcMax = Math.Min(k, TK.KC);
+                int ncMax = Math.Min(RoundUp(n, nr), TK.NC);
+                int mcMax = Math.Min(RoundUp(m, mr), TK.MC);
+                float* packB = Scratch(ref t_packB, kcMax * ncMax);
+                float* packA = Scratch(ref t_packA, kcMax * mcMax);
+                float* tile = stackalloc float[mr * nr + 16];
+                float* tileAligned = (float*)(((nuint)tile + 63) & ~(nuint)63);
+                if (((nuint)tileAligned - (nuint)tile) / sizeof(float) + (nuint)(mr * nr) > (nuint)(mr * nr + 16)) tileAligned = tile;
+
+                for (int jc = 0; jc < n; jc += TK.NC)
+                {
+                    int nc = Math.Min(TK.NC, n - jc);
+                    for (int pcol = 0; pcol < k; pcol += TK.KC)
+                    {
+                        int kc = Math.Min(TK.KC, k - pcol);
+                        float betaEff = pcol == 0 ? beta : 1f;
+                        PackB(transposeB, pb, ldb, pcol, kc, jc, nc, nr, packB);
+                        for (int ic = 0; ic < m; ic += TK.MC)
+                        {
+                            int mc = Math.Min(TK.MC, m - ic);
+                            PackA(transposeA, pa, lda, ic, mc, pcol, kc, mr, packA);
+                            for (int jr = 0; jr < nc; jr += nr)
+                            {
+                                int nrEff = Math.Min(nr, nc - jr);
+                                float* bPanel = packB + (long)(jr / nr) * nr * kc;
+                                for (int ir = 0; ir < mc; ir += mr)
+                                {
+                                    int mrEff = Math.Min(mr, mc - ir);
+                                    float* aPanel = packA + (long)(ir / mr) * mr * kc;
+                                    float* cTile = pc + (long)(ic + ir) * ldc + jc + jr;
+                                    if (mrEff == mr && nrEff == nr)
+                                    {
+                                        TK.Run(kc, aPanel, bPanel, cTile, ldc, alpha, betaEff);
+                                    }
+                                    else
+                                    {
+                                        TK.Run(kc, aPanel, bPanel, tileAligned, nr, 1f, 0f);
+                                        for (int i = 0; i < mrEff; i++)
+                                        {
+                                            float* src = tileAligned + i * nr;
+                                            float* dst = cTile + (long)i * ldc;
+                                            if (betaEff == 0f)
+                                                for (int j = 0; j < nrEff; j++) dst[j] = alpha * src[j];
+                                            else
+                                                for (int j = 0; j < nrEff; j++) dst[j] = alpha * src[j] + betaEff * dst[j];
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
+
+    private static void ScaleC(int m, int n, float beta, float* c, int ldc)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            Span<float> row = new(c + (long)i * ldc, n);
+            if (beta == 0f) row.Clear();
+            else for (int j = 0; j < n; j++) row[j] *= beta;
+        }
+    }
+
+    /// <summary>Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into NR-column panels [kc][NR], zero padding the last panel.</summary>
+    private static void PackB(bool transposeB, float* b, int ldb, int p0, int kc, int j0, int nc, int nr, float* dst)
+    {
+        for (int jp = 0; jp < nc; jp += nr)
+        {
+            int cols = Math.Min(nr, nc - jp);
+            float* panel = dst + (long)(jp / nr) * nr * kc;
+            if (!transposeB)
+            {
+                // op(B)[p, j] = b[p*ldb + j]: contiguous NR-float rows.
+                float* src = b + (long)p0 * ldb + j0 + jp;
+                if (cols == nr)
+                {
+                    for (int p = 0; p < kc; p++)
+                        Unsafe.CopyBlockUnaligned(panel + p * nr, src + (long)p * ldb, (uint)(nr * sizeof(float)));
+                }
+                else
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        float* d = panel + p * nr;
+                        float* s = src + (long)p * ldb;
+                        int j = 0;
+                        for (; j < cols; j++) d[j] = s[j];
+                        for (; j < nr; j++) d[j] = 0f;
+                    }
+                }
+            }
+            else
+            {
+                // op(B)[p, j] = b[j*ldb + p]: read each stored row contiguously, scatter with stride NR.
+                for (int j = 0; j < cols; j++)
+                {
+                    float* s = b + (long)(j0 + jp + j) * ldb + p0;
+                    float* d = panel + j;
+                    for (int p = 0; p < kc; p++) d[p * nr] = s[p];
+                }
+                for (int j = cols; j < nr; j++)
+                    for (int p = 0; p < kc; p++) panel[p * nr + j] = 0f;
+            }
+        }
+    }
+
+    /// <summary>Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into MR-row panels [kc][MR], zero padding the last panel.</summary>
+    private static void PackA(bool transposeA, float* a, int lda, int i0, int mc, int p0, int kc, int mr, float* dst)
+    {
+        for (int ip = 0; ip < mc; ip += mr)
+        {
+            int rows = Math.Min(mr, mc - ip);
+            float* panel = dst + (long)(ip / mr) * mr * kc;
+            if (!transposeA)
+            {
+                // op(A)[i, p] = a[i*lda + p]: read each row contiguously, scatter with stride MR.
+                for (int r = 0; r < rows; r++)
+                {
+                    float* s = a + (long)(i0 + ip + r) * lda + p0;
+                    float* d = panel + r;
+                    for (int p = 0; p < kc; p++) d[p * mr] = s[p];
+                }
+                for (int r = rows; r < mr; r++)
+                    for (int p = 0; p < kc; p++) panel[p * mr + r] = 0f;
+            }
+            else
+            {
+                // op(A)[i, p] = a[p*lda + i]: MR contiguous floats per p.
+                for (int p = 0; p < kc; p++)
+                {
+                    float* s = a + (long)(p0 + p) * lda + i0 + ip;
+                    float* d = panel + p * mr;
+                    int r = 0;
+                    for (; r < rows; r++) d[r] = s[r];
+                    for (; r < mr; r++) d[r] = 0f;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+// GEMM micro-kernels. Suffix legend: GemmAvx2Kernel = explicit Avx/Fma 6x16 (12 ymm accumulators + 2 B registers
+// + 1 broadcast = 15 of 16 ymm); GemmSimdKernel<TS,TV> = the same 6 x (2 registers) tile written over ISimd:
+// Avx512Simd gives 6x32 (explicit Avx512F FMAs), V256Simd 6x16 and V128Simd 6x8 (portable).
+// Packed panel layouts: a[p*MR + i], b[p*NR + j] (see GemmDriver.cs).
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace MlNetLstm.Kernels;
+
+/// <summary>Explicit AVX2 + FMA3 6x16 micro-kernel.</summary>
+internal readonly unsafe struct GemmAvx2Kernel : IGemmKernel
+{
+    public static int MR => 6;
+    public static int NR => 16;
+    public static int KC => 256;
+    public static int MC => 144;
+    public static int NC => 2048;
+
+    public static void Run(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector256<float> b0 = Avx.LoadAlignedVector256(b);
+            Vector256<float> b1 = Avx.LoadAlignedVector256(b + 8);
+            Vector256<float> av = Avx.BroadcastScalarToVector256(a);
+            c00 = Fma.MultiplyAdd(av, b0, c00); c01 = Fma.MultiplyAdd(av, b1, c01);
+            av = Avx.BroadcastScalarToVector256(a + 1);
+            c10 = Fma.MultiplyAdd(av, b0, c10); c11 = Fma.MultiplyAdd(av, b1, c11);
+            av = Avx.BroadcastScalarToVector256(a + 2);
+            c20 = Fma.MultiplyAdd(av, b0, c20); c21 = Fma.MultiplyAdd(av, b1, c21);
+            av = Avx.BroadcastScalarToVector256(a + 3);
+            c30 = Fma.MultiplyAdd(av, b0, c30); c31 = Fma.MultiplyAdd(av, b1, c31);
+            av = Avx.BroadcastScalarToVector256(a + 4);
+            c40 = Fma.MultiplyAdd(av, b0, c40); c41 = Fma.MultiplyAdd(av, b1, c41);
+            av = Avx.BroadcastScalarToVector256(a + 5);
+            c50 = Fma.MultiplyAdd(av, b0, c50); c51 = Fma.MultiplyAdd(av, b1, c51);
+            a += 6;
+            b += 16;
+        }
+        Vector256<float> va = Vector256.Create(alpha);
+        if (beta == 0f)
+        {
+            Avx.Store(c, Avx.Multiply(va, c00)); Avx.Store(c + 8, Avx.Multiply(va, c01)); c += ldc;
+            Avx.Store(c, Avx.Multiply(va, c10)); Avx.Store(c + 8, Avx.Multiply(va, c11)); c += ldc;
+            Avx.Store(c, Avx.Multiply(va, c20)); Avx.Store(c + 8, Avx.Multiply(va, c21)); c += ldc;
+            Avx.Store(c, Avx.Multiply(va, c30)); Avx.Store(c + 8, Avx.Multiply(va, c31)); c += ldc;
+            Avx.Store(c, Avx.Multiply(va, c40)); Avx.Store(c + 8, Avx.Multiply(va, c41)); c += ldc;
+            Avx.Store(c, Avx.Multiply(va, c50)); Avx.Store(c + 8, Avx.Multiply(va, c51));
+        }
+        else
+        {
+            Vector256<float> vb = Vector256.Create(beta);
+            Update(c, c00, c01, va, vb); c += ldc;
+            Update(c, c10, c11, va, vb); c += ldc;
+            Update(c, c20, c21, va, vb); c += ldc;
+            Update(c, c30, c31, va, vb); c += ldc;
+            Update(c, c40, c41, va, vb); c += ldc;
+            Update(c, c50, c51, va, vb);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update(float* c, Vector256<float> x0, Vector256<float> x1, Vector256<float> va, Vector256<float> vb)
+    {
+        Avx.Store(c, Fma.MultiplyAdd(va, x0, Avx.Multiply(vb, Avx.LoadVector256(c))));
+        Avx.Store(c + 8, Fma.MultiplyAdd(va, x1, Avx.Multiply(vb, Avx.LoadVector256(c + 8))));
+    }
+}
+
+/// <summary>Generic 6 x (2 registers) micro-kernel over an <see cref="ISimd{TV}"/> path.</summary>
+internal readonly unsafe struct GemmSimdKernel<TS, TV> : IGemmKernel where TS : struct, ISimd<TV> where TV : struct
+{
+    public static int MR => 6;
+    public static int NR => 2 * TS.Count;
+    public static int KC => TS.Count >= 16 ? 256 : 256;
+    public static int MC => 144;
+    public static int NC => TS.Count >= 16 ? 2048 : 2048;
+
+    public static void Run(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
+    {
+        int w = TS.Count, nr = 2 * w;
+        TV c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        TV c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            TV b0 = TS.Load(ref *b);
+            TV b1 = TS.Load(ref *(b + w));
+            TV av = TS.Broadcast(a[0]);
+            c00 = TS.MulAdd(av, b0, c00); c01 = TS.MulAdd(av, b1, c01);
+            av = TS.Broadcast(a[1]);
+            c10 = TS.MulAdd(av, b0, c10); c11 = TS.MulAdd(av, b1, c11);
+            av = TS.Broadcast(a[2]);
+            c20 = TS.MulAdd(av, b0, c20); c21 = TS.MulAdd(av, b1, c21);
+            av = TS.Broadcast(a[3]);
+            c30 = TS.MulAdd(av, b0, c30); c31 = TS.MulAdd(av, b1, c31);
+            av = TS.Broadcast(a[4]);
+            c40 = TS.MulAdd(av, b0, c40); c41 = TS.MulAdd(av, b1, c41);
+            av = TS.Broadcast(a[5]);
+            c50 = TS.MulAdd(av, b0, c50); c51 = TS.MulAdd(av, b1, c51);
+            a += 6;
+            b += nr;
+        }
+        TV va = TS.Broadcast(alpha);
+        if (beta == 0f)
+        {
+            Put(c, w, c00, c01, va); c += ldc;
+            Put(c, w, c10, c11, va); c += ldc;
+            Put(c, w, c20, c21, va); c += ldc;
+            Put(c, w, c30, c31, va); c += ldc;
+            Put(c, w, c40, c41, va); c += ldc;
+            Put(c, w, c50, c51, va);
+        }
+        else
+        {
+            TV vb = TS.Broadcast(beta);
+            Update(c, w, c00, c01, va, vb); c += ldc;
+            Update(c, w, c10, c11, va, vb); c += ldc;
+            Update(c, w, c20, c21, va, vb); c += ldc;
+            Update(c, w, c30, c31, va, vb); c += ldc;
+            Update(c, w, c40, c41, va, vb); c += ldc;
+            Update(c, w, c50, c51, va, vb);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(float* c, int w, TV x0, TV x1, TV va)
+    {
+        TS.Store(TS.Mul(va, x0), ref *c);
+        TS.Store(TS.Mul(va, x1), ref *(c + w));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update(float* c, int w, TV x0, TV x1, TV va, TV vb)
+    {
+        TS.Store(TS.MulAdd(va, x0, TS.Mul(vb, TS.Load(ref *c))), ref *c);
+        TS.Store(TS.MulAdd(va, x1, TS.Mul(vb, TS.Load(ref *(c + w)))), ref *(c + w));
+    }
+}

@@ -1,0 +1,167 @@
+using MlNetLstm.Kernels;
+using Xunit.Sdk;
+
+namespace MlNetLstm.Kernels.Tests;
+
+/// <summary>
+/// GEMM on every path against a double-precision reference. Tolerance per element:
+/// |C - C_exact| &lt;= (k + 4) * 2^-23 * (|alpha| * sum_p |a_ip b_pj| + |beta c_ij|) + 1e-35, the classical
+/// floating-point dot-product bound (gamma_k with unit roundoff 2^-24, doubled) which holds for any summation order,
+/// fused or not; an indexing, packing or tail bug produces O(1) errors and fails it. The scalar oracle is held to the
+/// same bound. Every n in 0..257, every k in 0..257, every m in 0..257, all four transpose combinations, leading
+/// dimensions larger than minimal, sentinels between rows of C, beta = 0 with NaN in C, and block-crossing sizes.
+/// </summary>
+public class GemmTests
+{
+    public delegate void GemmFn(bool ta, bool tb, int m, int n, int k, float alpha, ReadOnlySpan<float> a, int lda,
+        ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc);
+
+    public static GemmFn Of(string path) => path switch
+    {
+        KernelPaths.Public => Gemm.Multiply,
+        "Vector128" => Gemm.MultiplyVector128,
+        "Vector256" => Gemm.MultiplyVector256,
+        "Avx2Fma" => Gemm.MultiplyAvx2,
+        "Avx512" => Gemm.MultiplyAvx512,
+        "Scalar" => Gemm.MultiplyScalar,
+        _ => throw new ArgumentOutOfRangeException(nameof(path)),
+    };
+
+    public static TheoryData<string> PathsAndOracle
+    {
+        get
+        {
+            var d = new TheoryData<string> { "Scalar" };
+            foreach (string p in KernelPaths.Available()) d.Add(p);
+            return d;
+        }
+    }
+
+    /// <summary>Runs one case with padded leading dimensions and sentinel padding, and checks it.</summary>
+    internal static void RunCase(GemmFn fn, bool ta, bool tb, int m, int n, int k, float alpha, float beta, int pad, int seed, string ctx)
+    {
+        int aRows = ta ? k : m, aCols = ta ? m : k, bRows = tb ? n : k, bCols = tb ? k : n;
+        int lda = Math.Max(1, aCols) + pad, ldb = Math.Max(1, bCols) + pad, ldc = Math.Max(1, n) + pad;
+        float[] a = TestData.Uniform(seed, Math.Max(0, aRows * lda));
+        float[] b = TestData.Uniform(seed + 1, Math.Max(0, bRows * ldb));
+        int cOff = seed % 8;
+        float[] c = TestData.Guarded(cOff, m * ldc);
+        float[] c0 = TestData.Uniform(seed + 2, m * ldc);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+                c[cOff + i * ldc + j] = beta == 0f && (i + j) % 3 == 0 ? float.NaN : c0[i * ldc + j];
+        float[] before = (float[])c.Clone();
+
+        fn(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c.AsSpan(cOff), ldc);
+
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double s = 0, mag = 0;
+                for (int p = 0; p < k; p++)
+                {
+                    double av = ta ? a[p * lda + i] : a[i * lda + p];
+                    double bv = tb ? b[j * ldb + p] : b[p * ldb + j];
+                    s += av * bv;
+                    mag += Math.Abs(av * bv);
+                }
+                double cOld = before[cOff + i * ldc + j];
+                double exact = alpha * s + (beta == 0f ? 0 : beta * cOld);
+                double bound = Math.Abs(alpha) * mag + (beta == 0f ? 0 : Math.Abs(beta * cOld));
+                Check.Close(exact, c[cOff + i * ldc + j], (k + 4) * Math.Pow(2, -23) * bound + 1e-35, 0, $"{ctx} C({i},{j})", i * ldc + j);
+            }
+            for (int j = n; j < ldc && i * ldc + j < m * ldc; j++)
+                if (BitConverter.SingleToInt32Bits(c[cOff + i * ldc + j]) != BitConverter.SingleToInt32Bits(before[cOff + i * ldc + j]))
+                    throw new XunitException($"{ctx}: padding C({i},{j}) beyond n was modified.");
+        }
+        for (int i = 0; i < cOff; i++) if (c[i] != TestData.Sentinel) throw new XunitException($"{ctx}: element before C modified.");
+        for (int i = cOff + m * ldc; i < c.Length; i++) if (c[i] != TestData.Sentinel) throw new XunitException($"{ctx}: element after C modified.");
+    }
+
+    private static readonly (bool ta, bool tb)[] Transposes = { (false, false), (false, true), (true, false), (true, true) };
+
+    [Theory]
+    [MemberData(nameof(PathsAndOracle))]
+    public void EveryNFrom0To257(string path)
+    {
+        var fn = Of(path);
+        for (int n = 0; n <= 257; n++)
+        {
+            var (ta, tb) = Transposes[n % 4];
+            RunCase(fn, ta, tb, 7, n, 13, 1f, 0f, n % 3, n, $"{path} n={n} tA={ta} tB={tb}");
+            RunCase(fn, tb, ta, 2, n, 3, -0.5f, 1f, 0, n + 1000, $"{path} n={n} m=2 k=3");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(PathsAndOracle))]
+    public void EveryKFrom0To257(string path)
+    {
+        var fn = Of(path);
+        for (int k = 0; k <= 257; k++)
+        {
+            var (ta, tb) = Transposes[k % 4];
+            RunCase(fn, ta, tb, 7, 19, k, 1f, k % 2 == 0 ? 0f : 0.75f, k % 2, k, $"{path} k={k} tA={ta} tB={tb}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(PathsAndOracle))]
+    public void EveryMFrom0To257(string path)
+    {
+        var fn = Of(path);
+        for (int m = 0; m <= 257; m++)
+        {
+            var (ta, tb) = Transposes[m % 4];
+            RunCase(fn, ta, tb, m, 17, 9, 1.25f, m % 3 == 0 ? 0f : -1f, 1, m, $"{path} m={m} tA={ta} tB={tb}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(PathsAndOracle))]
+    public void AllTransposesAtLstmLikeShapes(string path)
+    {
+        var fn = Of(path);
+        foreach (var (ta, tb) in Transposes)
+            foreach (var (m, n, k) in new[] { (1, 128, 8), (5, 256, 64), (64, 128, 32), (33, 100, 70) })
+                foreach (float beta in new[] { 0f, 1f, 0.5f })
+                    RunCase(fn, ta, tb, m, n, k, 1f, beta, 2, m + n + k, $"{path} {m}x{n}x{k} tA={ta} tB={tb} beta={beta}");
+    }
+
+    [Theory]
+    [MemberData(nameof(KernelPaths.All), MemberType = typeof(KernelPaths))]
+    public void SizesCrossingEveryCacheBlock(string path)
+    {
+        // m > MC (144), k > KC (256), n > NC (2048): every blocking loop runs more than once with tails.
+        RunCase(Of(path), false, false, 151, 40, 263, 1f, 0.5f, 3, 7, $"{path} big m,k NN");
+        RunCase(Of(path), false, true, 7, 2070, 9, 1f, 0f, 3, 9, $"{path} big n NT");
+        RunCase(Of(path), true, true, 150, 70, 300, -1f, 0f, 1, 8, $"{path} big TT");
+    }
+
+    [Theory]
+    [MemberData(nameof(KernelPaths.All), MemberType = typeof(KernelPaths))]
+    public void BitwiseDeterministicAcrossCalls(string path)
+    {
+        var fn = Of(path);
+        float[] a = TestData.Uniform(1, 37 * 300), b = TestData.Uniform(2, 300 * 130);
+        var c1 = new float[37 * 130];
+        var c2 = new float[37 * 130];
+        fn(false, false, 37, 130, 300, 1f, a, 300, b, 130, 0f, c1, 130);
+        fn(false, false, 37, 130, 300, 1f, a, 300, b, 130, 0f, c2, 130);
+        Check.BitwiseEqual(c1, c2, path);
+    }
+
+    [Fact]
+    public void InvalidArgumentsThrowNamingTheArgument()
+    {
+        float[] a = new float[12], b = new float[12], c = new float[16];
+        ((Action)(() => Gemm.Multiply(false, false, -1, 4, 3, 1f, a, 3, b, 4, 0f, c, 4))).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("m");
+        ((Action)(() => Gemm.Multiply(false, false, 4, 4, 3, 1f, a, 2, b, 4, 0f, c, 4))).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("lda");
+        ((Action)(() => Gemm.Multiply(false, true, 4, 4, 3, 1f, a, 3, b, 2, 0f, c, 4))).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("ldb");
+        ((Action)(() => Gemm.Multiply(false, false, 4, 4, 3, 1f, a, 3, b, 4, 0f, c, 3))).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("ldc");
+        ((Action)(() => Gemm.Multiply(false, false, 4, 4, 3, 1f, a.AsSpan(1), 3, b, 4, 0f, c, 4))).Should().Throw<ArgumentException>().WithParameterName("a");
+        ((Action)(() => Gemm.Multiply(false, false, 4, 4, 3, 1f, a, 3, b.AsSpan(1), 4, 0f, c, 4))).Should().Throw<ArgumentException>().WithParameterName("b");
+        ((Action)(() => Gemm.Multiply(false, false, 4, 4, 3, 1f, a, 3, b, 4, 0f, c.AsSpan(1), 4))).Should().Throw<ArgumentException>().WithParameterName("c");
+    }
+}
