@@ -1,0 +1,70 @@
+using MlNetLstm.Models;
+using MlNetLstm.Tests.Models;
+using MlNetLstm.Training;
+
+namespace MlNetLstm.Tests.Training;
+
+/// <summary>
+/// End-to-end gradient of the training losses (MSE, Gaussian NLL) through the dense head and the recurrent network:
+/// dL/dy from <see cref="Losses.Sum"/>, backpropagated by the engine, against central finite differences of the
+/// double-precision reference network composed with the double-precision loss formula.
+/// </summary>
+public class LossGradientTests
+{
+    private const int I = 3, H = 4, T = 5, B = 2;
+
+    private static double RefLoss(LossKind kind, double[] y, float[] targets, int rows, int K)
+    {
+        double s = 0;
+        int W = Losses.OutputSizeFor(kind, K);
+        for (int r = 0; r < rows; r++)
+            for (int k = 0; k < K; k++)
+            {
+                double t = targets[r * K + k];
+                if (kind == LossKind.MeanSquaredError) s += (y[r * W + k] - t) * (y[r * W + k] - t);
+                else
+                {
+                    double mu = y[r * W + k], lv = y[r * W + K + k];
+                    s += 0.5 * (lv + (t - mu) * (t - mu) * Math.Exp(-lv) + Math.Log(2 * Math.PI));
+                }
+            }
+        return s / (rows * K);
+    }
+
+    [Theory]
+    [InlineData(LossKind.MeanSquaredError, HeadMode.LastStep)]
+    [InlineData(LossKind.MeanSquaredError, HeadMode.EveryStep)]
+    [InlineData(LossKind.GaussianNll, HeadMode.LastStep)]
+    [InlineData(LossKind.GaussianNll, HeadMode.EveryStep)]
+    public void Loss_gradients_through_head_and_lstm_match_finite_differences(LossKind kind, HeadMode mode)
+    {
+        const int K = 2;
+        var spec = new RecurrentNetworkSpec { InputSize = I, HiddenSize = H, OutputSize = Losses.OutputSizeFor(kind, K), HeadMode = mode };
+        var layout = RecurrentNetwork.CreateLayout(spec);
+        var p = GradientCheckTests.Random(layout.TotalLength, 21, 0.6f);
+        var net = RecurrentNetwork.FromParameters(spec, p);
+        var x = GradientCheckTests.Random(B * T * I, 22);
+        int rows = B * (mode == HeadMode.EveryStep ? T : 1);
+        var targets = GradientCheckTests.Random(rows * K, 23, 1.5f);
+
+        var y = net.Forward(x, B, T).Values.ToArray();
+        var dy = new float[y.Length];
+        double loss = Losses.Sum(kind, y, targets, rows, K, 1f / (rows * K), dy) / (rows * K);
+        var pd = p.Select(v => (double)v).ToArray();
+        var xd = x.Select(v => (double)v).ToArray();
+        RefLoss(kind, ReferenceNetwork.Forward(spec, layout, pd, xd, null, B, T), targets, rows, K).Should().BeApproximately(loss, 1e-5);
+
+        var grads = net.ComputeGradients(x, B, T, dy);
+        const double eps = 1e-6;
+        for (int k = 0; k < pd.Length; k++)
+        {
+            double keep = pd[k];
+            pd[k] = keep + eps; double lp = RefLoss(kind, ReferenceNetwork.Forward(spec, layout, pd, xd, null, B, T), targets, rows, K);
+            pd[k] = keep - eps; double lm = RefLoss(kind, ReferenceNetwork.Forward(spec, layout, pd, xd, null, B, T), targets, rows, K);
+            pd[k] = keep;
+            double fd = (lp - lm) / (2 * eps);
+            Math.Abs(grads.Parameters[k] - fd).Should().BeLessThanOrEqualTo(1e-5 + 1e-3 * Math.Abs(fd),
+                $"{kind}/{mode}: d/d{GradientCheckTests.NameOf(layout, k)}");
+        }
+    }
+}
