@@ -1,0 +1,350 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MlNetLstm.Cli.Reports;
+using MlNetLstm.Data;
+using MlNetLstm.Evaluation;
+using MlNetLstm.Volatility.Neural;
+using Spectre.Console;
+
+namespace MlNetLstm.Cli.Commands;
+
+/// <summary>
+/// <c>mlnetlstm backtest</c>: walk-forward volatility backtest of lstm-regime, lstm and the baselines on the bundled
+/// real data (or a CSV), a loss table, Diebold-Mariano tests and an HTML report with SVG charts.
+/// </summary>
+internal static class BacktestCommand
+{
+    /// <summary>Settings of one run (the parsed command line).</summary>
+    internal sealed record Settings
+    {
+        public string? Data { get; init; }
+        public string? Column { get; init; }
+        public string? DateColumn { get; init; }
+        public string Input { get; init; } = "return";
+        public int Horizon { get; init; } = 1;
+        public int? Train { get; init; }
+        public int? Test { get; init; }
+        public int Refit { get; init; } = DefaultRefit;
+        public int Seed { get; init; } = LstmVolatilityOptions.DefaultSeed;
+        public int Threads { get; init; } = Environment.ProcessorCount;
+        public string Out { get; init; } = "mlnetlstm-backtest";
+        public string Format { get; init; } = "table";
+        public string[]? Models { get; init; }
+    }
+
+    /// <summary>Default refit interval (trading days).</summary>
+    public const int DefaultRefit = 250;
+
+    /// <summary>Default training window: min(2500, n / 2) returns.</summary>
+    public const int DefaultMaxTrain = 2500;
+
+    /// <summary>The models, in table order.</summary>
+    public static readonly string[] ModelNames = ["lstm-regime", "lstm", "garch", "gjr", "ewma", "har", "ssa"];
+
+    private static readonly string[] NeuralNames = ["lstm-regime", "lstm"];
+
+    public static Command Create()
+    {
+        var data = new Option<string?>("--data") { Description = "CSV file: an optional date column and a value column. Default: the bundled S&P 500 and DEM/GBP daily returns." };
+        var column = new Option<string?>("--column") { Description = "Name of the value column (required with --data)." };
+        var dateColumn = new Option<string?>("--date-column") { Description = "Name of the date column (default: a column named 'date', if any)." };
+        var input = new Option<string>("--input") { Description = "Whether the column holds prices or returns.", DefaultValueFactory = _ => "return" };
+        input.AcceptOnlyFromAmong("price", "return");
+        var horizon = new Option<int>("--horizon") { Description = "Forecast horizon in periods.", DefaultValueFactory = _ => 1 };
+        var train = new Option<int?>("--train") { Description = "Training window (returns before the first forecast; rolling). Default min(2500, n/2)." };
+        var test = new Option<int?>("--test") { Description = "Number of forecast origins. Default: to the end of the sample." };
+        var refit = new Option<int>("--refit") { Description = "Refit every N origins.", DefaultValueFactory = _ => DefaultRefit };
+        var seed = new Option<int>("--seed") { Description = "Random seed of the neural models.", DefaultValueFactory = _ => LstmVolatilityOptions.DefaultSeed };
+        var threads = new Option<int>("--threads") { Description = "Worker threads (results do not depend on it).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var outDir = new Option<string>("--out") { Description = "Folder for report.html and results.json.", DefaultValueFactory = _ => "mlnetlstm-backtest" };
+        var format = new Option<string>("--format") { Description = "Output format on stdout.", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json");
+        var models = new Option<string[]?>("--models") { Description = "Subset of models to run (default all: " + string.Join(", ", ModelNames) + ").", AllowMultipleArgumentsPerToken = true };
+
+        var command = new Command("backtest", "Walk-forward volatility backtest: lstm-regime and lstm against GARCH, GJR, EWMA, HAR and SSA, with an HTML report.");
+        foreach (Option o in new Option[] { data, column, dateColumn, input, horizon, train, test, refit, seed, threads, outDir, format, models }) command.Options.Add(o);
+        command.SetAction(pr => Run(new Settings
+        {
+            Data = pr.GetValue(data),
+            Column = pr.GetValue(column),
+            DateColumn = pr.GetValue(dateColumn),
+            Input = pr.GetValue(input)!,
+            Horizon = pr.GetValue(horizon),
+            Train = pr.GetValue(train),
+            Test = pr.GetValue(test),
+            Refit = pr.GetValue(refit),
+            Seed = pr.GetValue(seed),
+            Threads = pr.GetValue(threads),
+            Out = pr.GetValue(outDir)!,
+            Format = pr.GetValue(format)!,
+            Models = pr.GetValue(models),
+        }, Console.Out, Console.Error));
+        return command;
+    }
+
+    internal sealed record DataSet(string Name, string Description, double[] Returns);
+
+    /// <summary>Runs the backtest; returns the process exit code (0 ok, 2 bad input).</summary>
+    internal static int Run(Settings s, TextWriter stdout, TextWriter stderr)
+    {
+        List<DataSet> sets;
+        string[] modelNames;
+        try
+        {
+            Validate(s);
+            modelNames = s.Models is { Length: > 0 } ? s.Models : ModelNames;
+            foreach (string m in modelNames)
+                if (!ModelNames.Contains(m)) throw new ArgumentException($"--models: unknown model '{m}'; known: {string.Join(", ", ModelNames)}.");
+            sets = LoadData(s);
+        }
+        catch (Exception ex) when (ex is ArgumentException or CsvFormatException or FileNotFoundException or IOException or InvalidDataException)
+        {
+            stderr.WriteLine($"error: {ex.Message}");
+            return 2;
+        }
+
+        var results = new List<(DataSet Set, WalkForwardReport Report, WalkForwardOptions Options, string BestBaseline, VolatilityTelemetry? Telemetry)>();
+        IAnsiConsole progressConsole = CreateConsole(stderr, ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected);
+        var total = Stopwatch.StartNew();
+        try
+        {
+            foreach (DataSet set in sets)
+            {
+                int n = set.Returns.Length;
+                int trainSize = s.Train ?? Math.Min(DefaultMaxTrain, n / 2);
+                var wf = new WalkForwardOptions
+                {
+                    TrainSize = trainSize,
+                    TestSize = s.Test,
+                    RefitEvery = s.Refit,
+                    Horizon = s.Horizon,
+                    Threads = s.Threads,
+                    Window = WalkForwardWindow.Rolling,
+                    RankBy = LossFunction.Qlike,
+                };
+                IReadOnlyList<IVarianceModel> models = BacktestModels.Create(modelNames, s.Seed);
+                WalkForwardReport report = null!;
+                progressConsole.Progress()
+                    .AutoClear(true)
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                    .Start(ctx =>
+                    {
+                        ProgressTask task = ctx.AddTask(Markup.Escape($"{set.Name}: walk-forward ({n} returns, train {trainSize}, refit every {s.Refit})"));
+                        var progress = new SynchronousProgress<WalkForwardProgress>(p =>
+                        {
+                            task.MaxValue = p.TotalBlocks;
+                            task.Value = p.CompletedBlocks;
+                        });
+                        report = WalkForward.Run(set.Returns, models, wf, progress);
+                    });
+                string bestBaseline = report.Models.Where(m => !NeuralNames.Contains(m.Name)).OrderBy(m => m.Qlike).Select(m => m.Name).FirstOrDefault()
+                    ?? report.BestModel;
+                VolatilityTelemetry? telemetry = null;
+                if (modelNames.Contains(LstmVolatilityModel.RegimeName))
+                {
+                    // Telemetry for the charts: the model fitted on the first training window, run over the whole test period.
+                    int first = report.Origins[0];
+                    var fitted = new LstmVolatilityModel(new LstmVolatilityOptions { Seed = s.Seed, Threads = s.Threads })
+                        .Fit(set.Returns.AsSpan(first - trainSize, trainSize));
+                    telemetry = fitted.Explain(set.Returns.AsSpan(first - trainSize));
+                }
+                results.Add((set, report, wf, bestBaseline, telemetry));
+            }
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            stderr.WriteLine($"error: {ex.Message}");
+            return 2;
+        }
+
+        string hardware = $"{CpuModel()}, {Environment.ProcessorCount} cores, .NET {Environment.Version}, kernels {Kernels.KernelInfo.ActiveIsa}; " +
+                          $"{s.Threads} thread(s); total {total.Elapsed.TotalSeconds:F1} s";
+        JsonObject json = ToJson(results.Select(r => (r.Set, r.Report, r.BestBaseline)).ToList(), hardware);
+        string outDir = Path.GetFullPath(s.Out);
+        Directory.CreateDirectory(outDir);
+        File.WriteAllText(Path.Combine(outDir, "results.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        var sections = results.Select(r => ToSection(r.Set, r.Report, r.BestBaseline, r.Telemetry)).ToList();
+        File.WriteAllText(Path.Combine(outDir, "report.html"), BacktestHtmlReport.Render("MlNetLstm walk-forward volatility backtest", hardware, sections));
+
+        if (s.Format == "json")
+        {
+            stdout.WriteLine(json.ToJsonString());
+        }
+        else
+        {
+            IAnsiConsole console = CreateConsole(stdout, ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected);
+            foreach (var r in results) WriteTable(console, r.Set, r.Report, r.BestBaseline);
+            console.MarkupLine($"[grey]{Markup.Escape(hardware)}[/]");
+            console.MarkupLine($"Report: [link]{Markup.Escape(Path.Combine(outDir, "report.html"))}[/]  JSON: {Markup.Escape(Path.Combine(outDir, "results.json"))}");
+        }
+        return 0;
+    }
+
+    private static void Validate(Settings s)
+    {
+        if (s.Data is null && s.Column is not null) throw new ArgumentException("--column needs --data.");
+        if (s.Data is not null && string.IsNullOrWhiteSpace(s.Column)) throw new ArgumentException("--data needs --column NAME (the value column).");
+        if (s.Horizon < 1) throw new ArgumentException($"--horizon must be at least 1 (got {s.Horizon}).");
+        if (s.Train is < 50) throw new ArgumentException($"--train must be at least 50 (got {s.Train}).");
+        if (s.Test is < 3) throw new ArgumentException($"--test must be at least 3 (got {s.Test}).");
+        if (s.Refit < 1) throw new ArgumentException($"--refit must be at least 1 (got {s.Refit}).");
+        if (s.Threads < 1) throw new ArgumentException($"--threads must be at least 1 (got {s.Threads}).");
+    }
+
+    private static List<DataSet> LoadData(Settings s)
+    {
+        if (s.Data is null)
+        {
+            return
+            [
+                new DataSet("S&P 500 (sp500dge)", "Daily S&P 500 returns, Jan 1928 - Aug 1991 (Ding, Granger and Engle 1993), 17,054 returns.",
+                    CsvSeriesReader.ReadFile(BundledPath("sp500dge.csv"), "sp500_ret").ToArray()),
+                new DataSet("DEM/GBP (dem2gbp)", "Daily percentage returns of the Deutschmark / British pound rate, 1984-1991 (Bollerslev and Ghysels 1996), 1,974 returns.",
+                    CsvSeriesReader.ReadFile(BundledPath("dem2gbp.csv"), "dem2gbp").ToArray()),
+            ];
+        }
+        string? dateColumn = s.DateColumn ?? DetectDateColumn(s.Data);
+        SeriesData series = CsvSeriesReader.ReadFile(s.Data, s.Column!, new CsvSeriesOptions { DateColumn = dateColumn, MinimumRows = 60 });
+        double[] values = series.ToArray();
+        double[] returns = s.Input == "price" ? PriceReturns.FromPrices(values) : values;
+        return [new DataSet($"{Path.GetFileName(s.Data)} [{s.Column}]", $"{returns.Length} {(s.Input == "price" ? "log returns from prices" : "returns")} from {s.Data}.", returns)];
+    }
+
+    private static string? DetectDateColumn(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Data file '{path}' does not exist.", path);
+        string? header = File.ReadLines(path).FirstOrDefault();
+        if (header is null) return null;
+        return header.Split(',').Select(h => h.Trim().Trim('"')).FirstOrDefault(h => h.Equals("date", StringComparison.OrdinalIgnoreCase));
+    }
+
+    internal static string BundledPath(string file)
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, "data", file);
+        if (!File.Exists(path)) throw new FileNotFoundException($"Bundled data file '{path}' is missing; rebuild the CLI.", path);
+        return path;
+    }
+
+    private static JsonObject ToJson(List<(DataSet Set, WalkForwardReport Report, string BestBaseline)> results, string hardware)
+    {
+        var sets = new JsonArray();
+        foreach (var (set, report, best) in results)
+        {
+            var models = new JsonArray();
+            WalkForwardModelResult baseline = report[best];
+            foreach (WalkForwardModelResult m in report.Models)
+            {
+                DieboldMarianoResult? dm = m.Name == best ? null : DieboldMariano.Test(LossFunction.Qlike,
+                    m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), report.Proxy.ToArray(), new DieboldMarianoOptions { Horizon = report.Horizon });
+                models.Add(new JsonObject
+                {
+                    ["name"] = m.Name,
+                    ["qlike"] = m.Qlike,
+                    ["mse"] = m.Mse,
+                    ["mae"] = m.Mae,
+                    ["mzR2"] = m.MincerZarnowitzRSquared,
+                    ["dmStatistic"] = dm is null ? null : JsonValue.Create(dm.Statistic),
+                    ["dmPValue"] = dm is null ? null : JsonValue.Create(dm.PValue),
+                    ["fitSeconds"] = m.FitTime.TotalSeconds,
+                    ["fits"] = m.FitCount,
+                });
+            }
+            sets.Add(new JsonObject
+            {
+                ["dataSet"] = set.Name,
+                ["returns"] = set.Returns.Length,
+                ["firstOrigin"] = report.Origins[0],
+                ["forecasts"] = report.Origins.Count,
+                ["horizon"] = report.Horizon,
+                ["bestModel"] = report.BestModel,
+                ["bestBaseline"] = best,
+                ["dmAgainst"] = best,
+                ["models"] = models,
+            });
+        }
+        JsonObject first = (JsonObject)sets[0]!.DeepClone();
+        first["hardware"] = hardware;
+        first["dataSets"] = sets;
+        return first;
+    }
+
+    private static BacktestSection ToSection(DataSet set, WalkForwardReport report, string best, VolatilityTelemetry? telemetry)
+    {
+        WalkForwardModelResult baseline = report[best];
+        var rows = report.Models.Select(m =>
+        {
+            DieboldMarianoResult? dm = m.Name == best ? null : DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(),
+                report.Proxy.ToArray(), new DieboldMarianoOptions { Horizon = report.Horizon });
+            return new BacktestRow(m.Name, m.Qlike, m.Mse, m.Mae, m.MincerZarnowitzRSquared, dm?.Statistic ?? double.NaN, dm?.PValue ?? double.NaN, m.FitTime.TotalSeconds);
+        }).ToList();
+        var forecasts = report.Models.Where(m => m.Name is "lstm-regime" || m.Name == best)
+            .Select(m => (m.Name, (IReadOnlyList<double>)m.Forecasts)).ToList();
+        IReadOnlyList<double>? forget = null, abs = null, term = null;
+        if (telemetry is not null)
+        {
+            int skip = telemetry.ForgetGate.Length - report.Origins.Count;
+            forget = telemetry.ForgetGate.Skip(skip).ToArray();
+            term = telemetry.RegimeTerm.Skip(skip).ToArray();
+            abs = set.Returns.Skip(report.Origins[0] - 1).Take(report.Origins.Count).Select(Math.Abs).ToArray();
+        }
+        return new BacktestSection(set.Name, set.Description + $" Forecasts from origin {report.Origins[0]} on ({report.Origins.Count} of them), horizon {report.Horizon}.",
+            best, rows, report.Proxy, forecasts, forget, abs, term);
+    }
+
+    private static void WriteTable(IAnsiConsole console, DataSet set, WalkForwardReport report, string best)
+    {
+        var table = new Table().Title($"[bold]{Markup.Escape(set.Name)}[/]: {report.Origins.Count} out-of-sample forecasts, horizon {report.Horizon}");
+        table.AddColumn("model");
+        foreach (string c in new[] { "QLIKE", "MSE", "MAE", "MZ R²", $"DM vs {best}", "p-value", "fit s" }) table.AddColumn(new TableColumn(Markup.Escape(c)).RightAligned());
+        WalkForwardModelResult baseline = report[best];
+        foreach (WalkForwardModelResult m in report.Models)
+        {
+            DieboldMarianoResult? dm = m.Name == best ? null : DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(),
+                report.Proxy.ToArray(), new DieboldMarianoOptions { Horizon = report.Horizon });
+            string name = m.Name == report.BestModel ? $"[bold]{m.Name}[/]" : m.Name;
+            table.AddRow(name, F(m.Qlike), F(m.Mse), F(m.Mae), F(m.MincerZarnowitzRSquared), dm is null ? "–" : F(dm.Statistic), dm is null ? "–" : F(dm.PValue), m.FitTime.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture));
+        }
+        console.Write(table);
+        console.MarkupLine($"Best by QLIKE: [bold]{Markup.Escape(report.BestModel)}[/]; best baseline: {Markup.Escape(best)}. DM < 0: the row's model has the lower QLIKE than {Markup.Escape(best)}.");
+        console.WriteLine();
+    }
+
+    /// <summary>A Spectre console on <paramref name="writer"/>: colours and live progress only on a real terminal, 140 columns otherwise.</summary>
+    internal static IAnsiConsole CreateConsole(TextWriter writer, bool interactive)
+    {
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = interactive ? InteractionSupport.Yes : InteractionSupport.No,
+        });
+        if (!interactive) console.Profile.Width = 140;
+        return console;
+    }
+
+    private static string F(double v) => double.IsNaN(v) ? "–" : v.ToString("G5", CultureInfo.InvariantCulture);
+
+    private static string CpuModel()
+    {
+        try
+        {
+            string? line = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal)) : null;
+            return line?.Split(':', 2)[1].Trim() ?? System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString();
+        }
+        catch (IOException)
+        {
+            return System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString();
+        }
+    }
+
+    /// <summary>IProgress that calls back on the reporting thread (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        private readonly object _gate = new();
+        public void Report(T value) { lock (_gate) report(value); }
+    }
+}

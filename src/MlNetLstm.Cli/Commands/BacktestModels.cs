@@ -1,0 +1,23 @@
+using MlNetLstm.Evaluation;
+using MlNetLstm.Volatility.Neural;
+
+namespace MlNetLstm.Cli.Commands;
+
+/// <summary>The model line-up of <c>mlnetlstm backtest</c>, with the library's default options.</summary>
+internal static class BacktestModels
+{
+    public static IReadOnlyList<IVarianceModel> Create(IEnumerable<string> names, int seed)
+    {
+        var list = new List<IVarianceModel>();
+        foreach (string name in names)
+        {
+            list.Add(name switch
+            {
+                "lstm-regime" => new LstmVolatilityModel(new LstmVolatilityOptions { RegimeAdaptive = true, Seed = seed }),
+                "lstm" => new LstmVolatilityModel(new LstmVolatilityOptions { RegimeAdaptive = false, Seed = seed }),
+                _ => throw new ArgumentException($"Model '{name}' is not available in this build."),
+            });
+        }
+        return list;
+    }
+}
