@@ -279,3 +279,10 @@ internal readonly struct V128Simd : ISimd<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool AnyNaN(Vector128<float> a) => !Vector128.EqualsAll(a, a);
 }
+
+/// <summary>11 x 16 floats of stack staging for the fused pointwise tails (one 16-float slot per stream).</summary>
+[InlineArray(176)]
+internal struct Staging16x11
+{
+    private float _e0;
+}
