@@ -1,0 +1,222 @@
+using MlNetLstm.Evaluation;
+using MlNetLstm.Features;
+
+namespace MlNetLstm.Volatility.Har;
+
+/// <summary>How <see cref="HarModel"/> produces h-step forecasts.</summary>
+public enum HarForecastMethod
+{
+    /// <summary>
+    /// Iterated: the one-step regression is applied recursively; each forecast is appended to the proxy series and
+    /// the components are recomputed from it before the next step. Works for any horizon.
+    /// </summary>
+    Iterated,
+
+    /// <summary>
+    /// Direct: a separate OLS regression of <c>v_{t+h}</c> on the components at t for each h = 1..<see cref="HarOptions.MaxHorizon"/>
+    /// is estimated at fit time; the h-step forecast applies regression h to the last components.
+    /// </summary>
+    Direct,
+}
+
+/// <summary>Options of <see cref="HarModel.Fit"/>. Defaults: Corsi's 1/5/22 windows, level HAR, iterated forecasts.</summary>
+public sealed class HarOptions
+{
+    /// <summary>Weekly window (default 5).</summary>
+    public int WeeklyWindow { get; init; } = HarComponents.DefaultWeeklyWindow;
+
+    /// <summary>Monthly window (default 22).</summary>
+    public int MonthlyWindow { get; init; } = HarComponents.DefaultMonthlyWindow;
+
+    /// <summary>
+    /// Log-HAR: regress <c>ln v_{t+1}</c> on <c>ln d_t, ln w_t, ln m_t</c> (logs of the averaged levels). Values are floored at
+    /// <see cref="LogFloorFraction"/> × the mean training proxy before taking logs (squared returns can be zero). Forecasts are
+    /// mapped back with the log-normal correction <c>exp(ŷ + s²/2)</c>, s² the residual variance.
+    /// </summary>
+    public bool Log { get; init; }
+
+    /// <summary>Floor for log-HAR, as a fraction of the mean training proxy (default 1e-3).</summary>
+    public double LogFloorFraction { get; init; } = 1e-3;
+
+    /// <summary>Forecast method (default <see cref="HarForecastMethod.Iterated"/>).</summary>
+    public HarForecastMethod ForecastMethod { get; init; } = HarForecastMethod.Iterated;
+
+    /// <summary>Largest horizon with a direct regression (only used by <see cref="HarForecastMethod.Direct"/>; default 22).</summary>
+    public int MaxHorizon { get; init; } = 22;
+
+    /// <summary>
+    /// Newey-West lags for the HAC standard errors; null means <c>floor(4 (n/100)^(2/9)) + h - 1</c> for the horizon-h
+    /// regression (rule of thumb plus the h - 1 overlap lags of an h-step target), capped at n - 1.
+    /// </summary>
+    public int? NeweyWestLags { get; init; }
+}
+
+/// <summary>
+/// A fitted HAR-RV model (Corsi 2009): <c>v_{t+1} = b0 + bd v_t + bw v^{(5)}_t + bm v^{(22)}_t + u_{t+1}</c> on a
+/// variance proxy v (squared returns or realised variance), estimated by OLS (Householder QR) with classical and
+/// Newey-West standard errors. Rows start at t = MonthlyWindow - 1 so every regressor uses a full window.
+/// Immutable and thread-safe.
+/// </summary>
+public sealed class HarModel
+{
+    private readonly LinearRegressionResult[] _regressions;
+
+    private HarModel(HarOptions options, LinearRegressionResult[] regressions, double floor)
+    {
+        Options = options;
+        _regressions = regressions;
+        Floor = floor;
+    }
+
+    /// <summary>The options used to fit.</summary>
+    public HarOptions Options { get; }
+
+    /// <summary>The one-step regression (coefficients in order b0, bd, bw, bm).</summary>
+    public LinearRegressionResult Regression => _regressions[0];
+
+    /// <summary>Direct regressions for h = 1..MaxHorizon (element h-1); only the one-step regression for the iterated method.</summary>
+    public IReadOnlyList<LinearRegressionResult> Regressions => _regressions;
+
+    /// <summary>Intercept b0 of the one-step regression.</summary>
+    public double Intercept => Regression.Coefficients[0];
+
+    /// <summary>Daily coefficient bd.</summary>
+    public double DailyCoefficient => Regression.Coefficients[1];
+
+    /// <summary>Weekly coefficient bw.</summary>
+    public double WeeklyCoefficient => Regression.Coefficients[2];
+
+    /// <summary>Monthly coefficient bm.</summary>
+    public double MonthlyCoefficient => Regression.Coefficients[3];
+
+    /// <summary>R² of the one-step regression (on the log scale for log-HAR).</summary>
+    public double RSquared => Regression.RSquared;
+
+    /// <summary>Floor applied to the proxy before logs (log-HAR only; 0 otherwise).</summary>
+    public double Floor { get; }
+
+    /// <summary>Minimum proxy length for fitting with the given options: MonthlyWindow + max horizon + 10.</summary>
+    /// <param name="options">Options; null uses the defaults.</param>
+    /// <returns>The minimum length.</returns>
+    public static int MinimumLength(HarOptions? options = null)
+    {
+        options ??= new HarOptions();
+        return options.MonthlyWindow + (options.ForecastMethod == HarForecastMethod.Direct ? options.MaxHorizon : 1) + 10;
+    }
+
+    /// <summary>Fits the HAR regression(s) on a variance proxy.</summary>
+    /// <param name="proxy">Variance proxy v_t, oldest first (finite, ≥ 0; at least <see cref="MinimumLength"/> values).</param>
+    /// <param name="options">Options; null uses the defaults.</param>
+    /// <returns>The fitted model.</returns>
+    /// <exception cref="ArgumentException">Bad options, too short or invalid proxy, or a degenerate (e.g. constant) proxy.</exception>
+    public static HarModel Fit(ReadOnlySpan<double> proxy, HarOptions? options = null)
+    {
+        options ??= new HarOptions();
+        HarComponents.CheckWindows(options.WeeklyWindow, options.MonthlyWindow);
+        if (options.MaxHorizon < 1) throw new ArgumentOutOfRangeException(nameof(options), options.MaxHorizon, "HarOptions.MaxHorizon must be at least 1.");
+        if (!(options.LogFloorFraction > 0) || !double.IsFinite(options.LogFloorFraction))
+            throw new ArgumentOutOfRangeException(nameof(options), options.LogFloorFraction, "HarOptions.LogFloorFraction must be positive and finite.");
+        if (options.NeweyWestLags is < 0) throw new ArgumentOutOfRangeException(nameof(options), options.NeweyWestLags, "HarOptions.NeweyWestLags must be non-negative.");
+        Guard.MinLength(proxy.Length, MinimumLength(options), nameof(proxy));
+        Guard.FiniteNonNegative(proxy, nameof(proxy));
+
+        int n = proxy.Length, mw = options.MonthlyWindow;
+        double floor = 0;
+        if (options.Log)
+        {
+            double mean = 0;
+            foreach (double v in proxy) mean += v;
+            mean /= n;
+            if (!(mean > 0)) throw new ArgumentException("proxy is identically zero; log-HAR is undefined.", nameof(proxy));
+            floor = options.LogFloorFraction * mean;
+        }
+        var d = new double[n];
+        var w = new double[n];
+        var m = new double[n];
+        HarComponents.Compute(proxy, d, w, m, options.WeeklyWindow, mw);
+        var target = new double[n];
+        for (int t = 0; t < n; t++)
+        {
+            target[t] = options.Log ? Math.Log(Math.Max(proxy[t], floor)) : proxy[t];
+            if (options.Log)
+            {
+                d[t] = Math.Log(Math.Max(d[t], floor));
+                w[t] = Math.Log(Math.Max(w[t], floor));
+                m[t] = Math.Log(Math.Max(m[t], floor));
+            }
+        }
+        int horizons = options.ForecastMethod == HarForecastMethod.Direct ? options.MaxHorizon : 1;
+        var regs = new LinearRegressionResult[horizons];
+        for (int h = 1; h <= horizons; h++)
+        {
+            int rows = n - mw - h + 1;
+            var x = new double[rows, 4];
+            var y = new double[rows];
+            for (int i = 0; i < rows; i++)
+            {
+                int t = mw - 1 + i;
+                x[i, 0] = 1;
+                x[i, 1] = d[t];
+                x[i, 2] = w[t];
+                x[i, 3] = m[t];
+                y[i] = target[t + h];
+            }
+            int lags = Math.Min(options.NeweyWestLags ?? NeweyWest.RuleOfThumbLags(rows) + h - 1, rows - 1);
+            try
+            {
+                regs[h - 1] = LinearRegression.Fit(x, y, lags);
+            }
+            catch (ArgumentException ex) when (ex.ParamName == "design")
+            {
+                throw new ArgumentException($"The HAR regressors are collinear (is the proxy constant?): {ex.Message}", nameof(proxy), ex);
+            }
+        }
+        return new HarModel(options, regs, floor);
+    }
+
+    /// <summary>
+    /// Forecasts <c>v_{T+1..T+horizon}</c> from a proxy history (oldest first; only the last MonthlyWindow values matter,
+    /// shorter histories use partial windows). Level HAR returns the regression values as they are (they can be ≤ 0 for
+    /// unusual histories); log-HAR returns <c>exp(ŷ + s²/2)</c> &gt; 0.
+    /// </summary>
+    /// <param name="proxyHistory">Proxy history v_1..v_T (finite, ≥ 0, at least one value).</param>
+    /// <param name="horizon">Number of steps, ≥ 1 (≤ MaxHorizon for the direct method).</param>
+    /// <returns>The forecasts, element h-1 for step h.</returns>
+    /// <exception cref="ArgumentException">Empty or invalid history, or a horizon out of range.</exception>
+    public double[] Forecast(ReadOnlySpan<double> proxyHistory, int horizon)
+    {
+        Guard.MinLength(proxyHistory.Length, 1, nameof(proxyHistory));
+        if (horizon < 1) throw new ArgumentOutOfRangeException(nameof(horizon), horizon, "horizon must be at least 1.");
+        bool direct = Options.ForecastMethod == HarForecastMethod.Direct;
+        if (direct && horizon > _regressions.Length)
+            throw new ArgumentOutOfRangeException(nameof(horizon), horizon, $"horizon exceeds HarOptions.MaxHorizon = {_regressions.Length} of this direct HAR model.");
+        int mw = Options.MonthlyWindow;
+        var tail = proxyHistory[Math.Max(0, proxyHistory.Length - mw)..];
+        Guard.FiniteNonNegative(tail, nameof(proxyHistory));
+        var result = new double[horizon];
+        if (direct)
+        {
+            var c = HarComponents.Last(tail, Options.WeeklyWindow, mw);
+            for (int h = 1; h <= horizon; h++) result[h - 1] = Predict(_regressions[h - 1], c);
+            return result;
+        }
+        var ext = new double[tail.Length + horizon];
+        tail.CopyTo(ext);
+        for (int h = 0; h < horizon; h++)
+        {
+            var c = HarComponents.Last(ext.AsSpan(0, tail.Length + h), Options.WeeklyWindow, mw);
+            double f = Predict(_regressions[0], c);
+            result[h] = f;
+            ext[tail.Length + h] = Math.Max(f, 0.0); // a variance proxy cannot be negative
+        }
+        return result;
+    }
+
+    private double Predict(LinearRegressionResult reg, HarComponentValues c)
+    {
+        var b = reg.Coefficients;
+        if (!Options.Log) return b[0] + b[1] * c.Daily + b[2] * c.Weekly + b[3] * c.Monthly;
+        double y = b[0] + b[1] * Math.Log(Math.Max(c.Daily, Floor)) + b[2] * Math.Log(Math.Max(c.Weekly, Floor)) + b[3] * Math.Log(Math.Max(c.Monthly, Floor));
+        return Math.Exp(y + 0.5 * reg.ResidualVariance);
+    }
+}
