@@ -15,11 +15,11 @@ public sealed record LstmVolatilityOptions
     /// <summary>Default number of past returns the network reads before a forecast.</summary>
     public const int DefaultContextLength = 192;
     /// <summary>Default maximum epochs.</summary>
-    public const int DefaultEpochs = 40;
+    public const int DefaultEpochs = 60;
     /// <summary>Default chunks per mini-batch.</summary>
     public const int DefaultBatchSize = 16;
     /// <summary>Default Adam learning rate.</summary>
-    public const float DefaultLearningRate = 3e-3f;
+    public const float DefaultLearningRate = 1e-2f;
     /// <summary>Default decoupled (AdamW) weight decay.</summary>
     public const float DefaultWeightDecay = 1e-3f;
     /// <summary>Default global gradient-norm clip.</summary>
@@ -27,7 +27,7 @@ public sealed record LstmVolatilityOptions
     /// <summary>Default fraction of (the most recent) training chunks held out for early stopping.</summary>
     public const double DefaultValidationFraction = 0.2;
     /// <summary>Default early-stopping patience (epochs without validation improvement).</summary>
-    public const int DefaultPatience = 6;
+    public const int DefaultPatience = 8;
     /// <summary>Default EWMA decay of the baseline variance (RiskMetrics).</summary>
     public const double DefaultEwmaLambda = 0.94;
     /// <summary>Default initial regime coefficient beta (per unit).</summary>
