@@ -1,4 +1,6 @@
 using MlNetLstm.Evaluation;
+using MlNetLstm.Ssa;
+using MlNetLstm.Volatility.Har;
 
 namespace MlNetLstm.Tests.Evaluation;
 
@@ -46,7 +48,7 @@ public class WalkForwardTests
     public void PerturbingTheFuture_LeavesEarlierForecastsBitIdentical()
     {
         var r = Returns(400, 3);
-        IVarianceModel[] Models() => [new RecordingModel("rec-a"), new RecordingModel("rec-b")];
+        IVarianceModel[] Models() => [new RecordingModel("rec"), new HarVarianceModel(), new SsaVarianceModel(), new HarVarianceModel(new HarOptions { Log = true }, "log-har")];
         var options = new WalkForwardOptions { TrainSize = 150, RefitEvery = 13, Horizon = 2 };
         var baseline = WalkForward.Run(r, Models(), options);
         foreach (int cut in new[] { 150, 201, 290 })
@@ -55,7 +57,7 @@ public class WalkForwardTests
             var rng = new Random(cut);
             for (int i = cut; i < p.Length; i++) p[i] = 5 * EvalTestData.Normal(rng);
             var perturbed = WalkForward.Run(p, Models(), options);
-            for (int j = 0; j < 2; j++)
+            for (int j = 0; j < baseline.Models.Count; j++)
             {
                 var a = baseline.Models[j].Forecasts;
                 var b = perturbed.Models[j].Forecasts;
