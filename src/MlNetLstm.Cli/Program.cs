@@ -11,7 +11,7 @@ public static class Program
     {
         var root = new RootCommand("MlNetLstm: LSTM forecasting, GARCH-family volatility models and walk-forward evaluation.");
         // --- commands (one line each) ---
-        root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(BacktestCommand.Create());
         // --- end of commands ---
         return root;

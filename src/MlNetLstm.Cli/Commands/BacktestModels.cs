@@ -15,6 +15,8 @@ internal static class BacktestModels
             {
                 "lstm-regime" => new LstmVolatilityModel(new LstmVolatilityOptions { RegimeAdaptive = true, Seed = seed }),
                 "lstm" => new LstmVolatilityModel(new LstmVolatilityOptions { RegimeAdaptive = false, Seed = seed }),
+                "har" => new MlNetLstm.Volatility.Har.HarVarianceModel(),
+                "ssa" => new MlNetLstm.Ssa.SsaVarianceModel(),
                 _ => throw new ArgumentException($"Model '{name}' is not available in this build."),
             });
         }

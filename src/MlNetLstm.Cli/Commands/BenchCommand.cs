@@ -1,0 +1,115 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using MlNetLstm.Kernels;
+using MlNetLstm.Models;
+using MlNetLstm.Training;
+
+namespace MlNetLstm.Cli.Commands;
+
+/// <summary>
+/// <c>mlnetlstm bench lstm</c>: training, batched inference and streaming throughput of the LSTM engine at one
+/// configuration, as one JSON object (or a table), for side-by-side runs against PyTorch
+/// (tests/MlNetLstm.Benchmarks/peers/compare_pytorch.sh).
+/// </summary>
+internal static class BenchCommand
+{
+    internal sealed record Config(int Batch, int Seq, int Input, int Hidden, int Layers, int Threads, double Seconds);
+
+    public static Command Create()
+    {
+        var bench = new Command("bench", "Performance measurements.");
+        var batch = new Option<int>("--batch") { Description = "Sequences per mini-batch B.", DefaultValueFactory = _ => 64 };
+        var seq = new Option<int>("--seq") { Description = "Sequence length T.", DefaultValueFactory = _ => 64 };
+        var input = new Option<int>("--input") { Description = "Input features I.", DefaultValueFactory = _ => 8 };
+        var hidden = new Option<int>("--hidden") { Description = "Hidden units H.", DefaultValueFactory = _ => 64 };
+        var layers = new Option<int>("--layers") { Description = "Stacked layers L.", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "Training threads N.", DefaultValueFactory = _ => 1 };
+        var seconds = new Option<double>("--seconds") { Description = "Minimum measuring time per metric.", DefaultValueFactory = _ => 2.0 };
+        var format = new Option<string>("--format") { Description = "Output format.", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json");
+        var lstm = new Command("lstm", "Train (forward + backward + Adam, MSE on a linear head over the last hidden state), batched inference and streaming (batch 1) of an LSTM.");
+        foreach (Option o in new Option[] { batch, seq, input, hidden, layers, threads, seconds, format }) lstm.Options.Add(o);
+        lstm.SetAction(pr =>
+        {
+            var c = new Config(pr.GetValue(batch), pr.GetValue(seq), pr.GetValue(input), pr.GetValue(hidden), pr.GetValue(layers), pr.GetValue(threads), pr.GetValue(seconds));
+            foreach (var (name, v) in new[] { ("--batch", c.Batch), ("--seq", c.Seq), ("--input", c.Input), ("--hidden", c.Hidden), ("--layers", c.Layers), ("--threads", c.Threads) })
+            {
+                if (v < 1) { Console.Error.WriteLine($"error: {name} must be at least 1 (got {v})."); return 2; }
+            }
+            if (!(c.Seconds > 0)) { Console.Error.WriteLine("error: --seconds must be positive."); return 2; }
+            JsonObject result = Run(c);
+            if (pr.GetValue(format) == "json") Console.WriteLine(result.ToJsonString());
+            else foreach (var kv in result) Console.WriteLine($"{kv.Key,-30} {kv.Value}");
+            return 0;
+        });
+        bench.Subcommands.Add(lstm);
+        return bench;
+    }
+
+    internal static JsonObject Run(Config c)
+    {
+        var spec = new RecurrentNetworkSpec { InputSize = c.Input, HiddenSize = c.Hidden, Layers = c.Layers, OutputSize = 1, HeadMode = HeadMode.LastStep };
+        RecurrentNetwork net = RecurrentNetwork.Create(spec, seed: 7);
+        var rng = new Random(7);
+        float[] x = new float[c.Batch * c.Seq * c.Input];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
+        float[] y = new float[c.Batch];
+        for (int i = 0; i < y.Length; i++) y[i] = (float)(rng.NextDouble() * 2 - 1);
+        var data = new SequenceDataset(x, c.Batch, c.Seq, c.Input, y, 1);
+
+        // Training: one Adam step per epoch over exactly one mini-batch of B sequences.
+        double trainSeconds = Measure(c.Seconds, epochs =>
+            RecurrentTrainer.Train(net, data, new TrainingOptions
+            {
+                Epochs = epochs, BatchSize = c.Batch, Threads = c.Threads, Shuffle = false, LearningRate = 1e-3f,
+                Loss = LossKind.MeanSquaredError, GradientClipNorm = 0,
+            }));
+
+        // Batched inference (single-threaded forward over B sequences).
+        double inferSeconds = Measure(c.Seconds, reps =>
+        {
+            for (int r = 0; r < reps; r++) net.Forward(x, c.Batch, c.Seq);
+        });
+
+        // Streaming: batch 1, one step per call.
+        RecurrentStreamingEngine engine = net.CreateStreamingEngine();
+        float[] step = x.AsSpan(0, c.Input).ToArray();
+        const int stepsPerRep = 1000;
+        for (int i = 0; i < 2 * stepsPerRep; i++) engine.Step(step);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < stepsPerRep; i++) engine.Step(step);
+        double bytesPerStep = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)stepsPerRep;
+        double streamSeconds = Measure(c.Seconds, reps =>
+        {
+            for (int r = 0; r < reps * stepsPerRep; r++) engine.Step(step);
+        });
+
+        return new JsonObject
+        {
+            ["engine"] = $"MlNetLstm {typeof(RecurrentNetwork).Assembly.GetName().Version} ({KernelInfo.ActiveIsa})",
+            ["batch"] = c.Batch, ["seq"] = c.Seq, ["input"] = c.Input, ["hidden"] = c.Hidden, ["layers"] = c.Layers, ["threads"] = c.Threads,
+            ["trainSequencesPerSecond"] = Math.Round(c.Batch / trainSeconds, 1),
+            ["inferSequencesPerSecond"] = Math.Round(c.Batch / inferSeconds, 1),
+            ["streamMicrosecondsPerStep"] = Math.Round(streamSeconds / stepsPerRep * 1e6, 3),
+            ["streamBytesAllocatedPerStep"] = bytesPerStep,
+        };
+    }
+
+    /// <summary>Seconds per unit of <paramref name="work"/>(n), measured after a warm-up, growing n until the time is reached.</summary>
+    private static double Measure(double minSeconds, Action<int> work)
+    {
+        work(1);
+        work(1);
+        int n = 1;
+        while (true)
+        {
+            var sw = Stopwatch.StartNew();
+            work(n);
+            double s = sw.Elapsed.TotalSeconds;
+            if (s >= minSeconds) return s / n;
+            n = (int)Math.Min(int.MaxValue / 2, Math.Max(n * 2, Math.Ceiling(n * minSeconds * 1.1 / Math.Max(s, 1e-6))));
+        }
+    }
+}
