@@ -48,6 +48,16 @@ internal static class BacktestHtmlReport
                     new("mean forget-gate activation (lstm-regime)", s.ForgetGate, "#d62728", SecondaryAxis: true),
                 };
                 sb.Append(SvgChart.Line($"{s.DataSet}: the forget gate closes after shocks", gate, 960, 300));
+                // Zoom on the largest shock of the test period.
+                int shock = 0;
+                for (int i = 1; i < s.AbsoluteReturns.Count; i++) if (s.AbsoluteReturns[i] > s.AbsoluteReturns[shock]) shock = i;
+                int from = Math.Max(0, shock - 60), to = Math.Min(s.AbsoluteReturns.Count, shock + 180);
+                var zoom = new List<ChartSeries>
+                {
+                    new("|return|", s.AbsoluteReturns.Skip(from).Take(to - from).ToArray(), "#999999"),
+                    new("mean forget-gate activation (lstm-regime)", s.ForgetGate.Skip(from).Take(to - from).ToArray(), "#d62728", SecondaryAxis: true),
+                };
+                sb.Append(SvgChart.Line($"{s.DataSet}: zoom on the largest shock (forecast {shock} of the test period, steps {from}..{to - 1})", zoom, 960, 260));
             }
             if (s.RegimeTerm is not null)
             {
