@@ -44,9 +44,9 @@ public static class DieboldMariano
     public static DieboldMarianoResult Test(ReadOnlySpan<double> loss1, ReadOnlySpan<double> loss2, DieboldMarianoOptions? options = null)
     {
         options ??= new DieboldMarianoOptions();
-        Guard.SameLength(loss1.Length, loss2.Length, nameof(loss1), nameof(loss2));
-        Guard.Finite(loss1, nameof(loss1));
-        Guard.Finite(loss2, nameof(loss2));
+        EvalGuard.SameLength(loss1.Length, loss2.Length, nameof(loss1), nameof(loss2));
+        EvalGuard.Finite(loss1, nameof(loss1));
+        EvalGuard.Finite(loss2, nameof(loss2));
         int h = options.Horizon;
         if (h < 1) throw new ArgumentOutOfRangeException(nameof(options), h, "DieboldMarianoOptions.Horizon must be at least 1.");
         int n = loss1.Length;
@@ -100,7 +100,7 @@ public static class DieboldMariano
     public static DieboldMarianoResult Test(LossFunction loss, ReadOnlySpan<double> forecasts1, ReadOnlySpan<double> forecasts2,
         ReadOnlySpan<double> proxy, DieboldMarianoOptions? options = null)
     {
-        Guard.SameLength(forecasts1.Length, forecasts2.Length, nameof(forecasts1), nameof(forecasts2));
+        EvalGuard.SameLength(forecasts1.Length, forecasts2.Length, nameof(forecasts1), nameof(forecasts2));
         var l1 = Losses.Series(loss, forecasts1, proxy);
         var l2 = Losses.Series(loss, forecasts2, proxy);
         return Test(l1, l2, options);

@@ -1,7 +1,7 @@
 namespace MlNetLstm.Evaluation;
 
 /// <summary>Argument checks shared by the evaluation, feature, HAR and SSA code.</summary>
-internal static class Guard
+internal static class EvalGuard
 {
     /// <summary>Throws when any element is NaN or infinite, naming the argument and index.</summary>
     public static void Finite(ReadOnlySpan<double> values, string name)

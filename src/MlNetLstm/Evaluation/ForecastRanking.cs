@@ -62,7 +62,7 @@ public sealed class ForecastRanking
             ArgumentNullException.ThrowIfNull(f, nameof(forecasts));
             if (string.IsNullOrWhiteSpace(f.Name)) throw new ArgumentException("A forecast series has an empty name.", nameof(forecasts));
             if (!names.Add(f.Name)) throw new ArgumentException($"Duplicate model name '{f.Name}'.", nameof(forecasts));
-            Guard.SameLength(proxy.Length, f.Forecasts.Count, nameof(proxy), $"forecasts['{f.Name}']");
+            EvalGuard.SameLength(proxy.Length, f.Forecasts.Count, nameof(proxy), $"forecasts['{f.Name}']");
         }
         if (benchmark is not null && !names.Contains(benchmark))
             throw new ArgumentException($"Benchmark '{benchmark}' is not one of the forecast series.", nameof(benchmark));

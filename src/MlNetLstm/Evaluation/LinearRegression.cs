@@ -71,10 +71,10 @@ public static class LinearRegression
     {
         ArgumentNullException.ThrowIfNull(design);
         int n = design.GetLength(0), p = design.GetLength(1);
-        Guard.SameLength(n, y.Length, "design rows", nameof(y));
+        EvalGuard.SameLength(n, y.Length, "design rows", nameof(y));
         if (p < 1) throw new ArgumentException("design must have at least one column.", nameof(design));
         if (n <= p) throw new ArgumentException($"design has {n} rows and {p} columns; more rows than columns are required.", nameof(design));
-        Guard.Finite(y, nameof(y));
+        EvalGuard.Finite(y, nameof(y));
         for (int i = 0; i < n; i++)
             for (int j = 0; j < p; j++)
                 if (!double.IsFinite(design[i, j]))

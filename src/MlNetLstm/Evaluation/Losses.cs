@@ -53,18 +53,18 @@ public static class Losses
     /// <exception cref="ArgumentException">Length mismatch, empty input, destination too short, or an invalid value (named with its index).</exception>
     public static void Series(LossFunction loss, ReadOnlySpan<double> forecasts, ReadOnlySpan<double> proxy, Span<double> destination)
     {
-        Guard.SameLength(forecasts.Length, proxy.Length, nameof(forecasts), nameof(proxy));
-        Guard.MinLength(forecasts.Length, 1, nameof(forecasts));
-        Guard.Destination(destination.Length, forecasts.Length, nameof(destination));
+        EvalGuard.SameLength(forecasts.Length, proxy.Length, nameof(forecasts), nameof(proxy));
+        EvalGuard.MinLength(forecasts.Length, 1, nameof(forecasts));
+        EvalGuard.Destination(destination.Length, forecasts.Length, nameof(destination));
         if (loss == LossFunction.Qlike)
         {
-            Guard.FinitePositive(forecasts, nameof(forecasts));
-            Guard.FiniteNonNegative(proxy, nameof(proxy));
+            EvalGuard.FinitePositive(forecasts, nameof(forecasts));
+            EvalGuard.FiniteNonNegative(proxy, nameof(proxy));
         }
         else
         {
-            Guard.Finite(forecasts, nameof(forecasts));
-            Guard.Finite(proxy, nameof(proxy));
+            EvalGuard.Finite(forecasts, nameof(forecasts));
+            EvalGuard.Finite(proxy, nameof(proxy));
         }
         for (int i = 0; i < forecasts.Length; i++) destination[i] = Pointwise(loss, forecasts[i], proxy[i]);
     }

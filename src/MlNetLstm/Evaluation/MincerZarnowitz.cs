@@ -33,10 +33,10 @@ public static class MincerZarnowitz
     /// <exception cref="ArgumentException">Length mismatch, too few points, non-finite values, or constant forecasts.</exception>
     public static MincerZarnowitzResult Fit(ReadOnlySpan<double> forecasts, ReadOnlySpan<double> proxy, int? hacLags = null)
     {
-        Guard.SameLength(forecasts.Length, proxy.Length, nameof(forecasts), nameof(proxy));
-        Guard.MinLength(forecasts.Length, 3, nameof(forecasts));
-        Guard.Finite(forecasts, nameof(forecasts));
-        Guard.Finite(proxy, nameof(proxy));
+        EvalGuard.SameLength(forecasts.Length, proxy.Length, nameof(forecasts), nameof(proxy));
+        EvalGuard.MinLength(forecasts.Length, 3, nameof(forecasts));
+        EvalGuard.Finite(forecasts, nameof(forecasts));
+        EvalGuard.Finite(proxy, nameof(proxy));
         if (!HasVariation(forecasts))
             throw new ArgumentException("forecasts are constant; the Mincer-Zarnowitz slope is not identified.", nameof(forecasts));
         int n = forecasts.Length;

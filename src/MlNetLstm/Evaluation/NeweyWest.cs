@@ -35,8 +35,8 @@ public static class NeweyWest
     /// <exception cref="ArgumentException">Too short, non-finite values, or lags out of range.</exception>
     public static double LongRunVariance(ReadOnlySpan<double> x, int lags)
     {
-        Guard.MinLength(x.Length, 2, nameof(x));
-        Guard.Finite(x, nameof(x));
+        EvalGuard.MinLength(x.Length, 2, nameof(x));
+        EvalGuard.Finite(x, nameof(x));
         int n = x.Length;
         if (lags < 0 || lags >= n)
             throw new ArgumentOutOfRangeException(nameof(lags), lags, $"lags must be in [0, {n - 1}] for a series of length {n}.");

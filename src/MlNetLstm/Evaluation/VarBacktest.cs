@@ -91,8 +91,8 @@ public static class VarBacktest
     public static double[] ValueAtRisk(ReadOnlySpan<double> varianceForecasts, double alpha, StandardizedDistribution? distribution = null, double mean = 0)
     {
         CheckAlpha(alpha);
-        Guard.MinLength(varianceForecasts.Length, 1, nameof(varianceForecasts));
-        Guard.FinitePositive(varianceForecasts, nameof(varianceForecasts));
+        EvalGuard.MinLength(varianceForecasts.Length, 1, nameof(varianceForecasts));
+        EvalGuard.FinitePositive(varianceForecasts, nameof(varianceForecasts));
         if (!double.IsFinite(mean)) throw new ArgumentException($"mean is {mean}; it must be finite.", nameof(mean));
         double z = (distribution ?? StandardizedDistribution.Normal).Quantile(alpha);
         var q = new double[varianceForecasts.Length];
@@ -106,9 +106,9 @@ public static class VarBacktest
     /// <returns>The hits.</returns>
     public static bool[] Hits(ReadOnlySpan<double> returns, ReadOnlySpan<double> quantiles)
     {
-        Guard.SameLength(returns.Length, quantiles.Length, nameof(returns), nameof(quantiles));
-        Guard.Finite(returns, nameof(returns));
-        Guard.Finite(quantiles, nameof(quantiles));
+        EvalGuard.SameLength(returns.Length, quantiles.Length, nameof(returns), nameof(quantiles));
+        EvalGuard.Finite(returns, nameof(returns));
+        EvalGuard.Finite(quantiles, nameof(quantiles));
         var hits = new bool[returns.Length];
         for (int i = 0; i < hits.Length; i++) hits[i] = returns[i] < quantiles[i];
         return hits;
@@ -123,7 +123,7 @@ public static class VarBacktest
     public static LikelihoodRatioTest Kupiec(ReadOnlySpan<bool> hits, double alpha)
     {
         CheckAlpha(alpha);
-        Guard.MinLength(hits.Length, 1, nameof(hits));
+        EvalGuard.MinLength(hits.Length, 1, nameof(hits));
         int n = hits.Length, x = 0;
         foreach (bool h in hits) if (h) x++;
         double pi = (double)x / n;
@@ -140,7 +140,7 @@ public static class VarBacktest
     /// <returns>The test.</returns>
     public static LikelihoodRatioTest ChristoffersenIndependence(ReadOnlySpan<bool> hits)
     {
-        Guard.MinLength(hits.Length, 2, nameof(hits));
+        EvalGuard.MinLength(hits.Length, 2, nameof(hits));
         var (n00, n01, n10, n11) = Transitions(hits);
         return Chi2(IndependenceStatistic(n00, n01, n10, n11), 1);
     }
@@ -151,7 +151,7 @@ public static class VarBacktest
     /// <returns>The test.</returns>
     public static LikelihoodRatioTest ChristoffersenConditionalCoverage(ReadOnlySpan<bool> hits, double alpha)
     {
-        Guard.MinLength(hits.Length, 2, nameof(hits));
+        EvalGuard.MinLength(hits.Length, 2, nameof(hits));
         var uc = Kupiec(hits, alpha);
         var ind = ChristoffersenIndependence(hits);
         return Chi2(uc.Statistic + ind.Statistic, 2);
@@ -167,8 +167,8 @@ public static class VarBacktest
     public static VarBacktestResult Run(ReadOnlySpan<double> returns, ReadOnlySpan<double> varianceForecasts, double alpha,
         StandardizedDistribution? distribution = null, double mean = 0)
     {
-        Guard.SameLength(returns.Length, varianceForecasts.Length, nameof(returns), nameof(varianceForecasts));
-        Guard.MinLength(returns.Length, 2, nameof(returns));
+        EvalGuard.SameLength(returns.Length, varianceForecasts.Length, nameof(returns), nameof(varianceForecasts));
+        EvalGuard.MinLength(returns.Length, 2, nameof(returns));
         var q = ValueAtRisk(varianceForecasts, alpha, distribution, mean);
         var hits = Hits(returns, q);
         return Summarize(hits, alpha);
@@ -180,7 +180,7 @@ public static class VarBacktest
     /// <returns>The backtest summary.</returns>
     public static VarBacktestResult Summarize(ReadOnlySpan<bool> hits, double alpha)
     {
-        Guard.MinLength(hits.Length, 2, nameof(hits));
+        EvalGuard.MinLength(hits.Length, 2, nameof(hits));
         int x = 0;
         foreach (bool h in hits) if (h) x++;
         var (n00, n01, n10, n11) = Transitions(hits);

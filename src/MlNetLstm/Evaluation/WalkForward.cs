@@ -63,8 +63,9 @@ public sealed record WalkForwardProgress(string Model, int CompletedBlocks, int 
 public sealed class WalkForwardModelResult
 {
     internal WalkForwardModelResult(string name, double[] forecasts, double mse, double mae, double qlike,
-        MincerZarnowitzResult? mz, TimeSpan fitTime, int fitCount)
+        MincerZarnowitzResult? mz, TimeSpan fitTime, int fitCount, DieboldMarianoResult? versusBest)
     {
+        VersusBest = versusBest;
         Name = name;
         Forecasts = Array.AsReadOnly(forecasts);
         Mse = mse;
@@ -103,7 +104,7 @@ public sealed class WalkForwardModelResult
     public int FitCount { get; }
 
     /// <summary>Diebold-Mariano test of this model (1) versus the best model (2); null for the best model.</summary>
-    public DieboldMarianoResult? VersusBest { get; internal set; }
+    public DieboldMarianoResult? VersusBest { get; }
 }
 
 /// <summary>Immutable report of a walk-forward run.</summary>
@@ -178,7 +179,7 @@ public static class WalkForward
         ArgumentNullException.ThrowIfNull(returns);
         ArgumentNullException.ThrowIfNull(models);
         options ??= new WalkForwardOptions();
-        Guard.Finite(returns, nameof(returns));
+        EvalGuard.Finite(returns, nameof(returns));
         if (models.Count == 0) throw new ArgumentException("At least one model is required.", nameof(models));
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < models.Count; i++)
@@ -202,9 +203,9 @@ public static class WalkForward
         double[] fullProxy;
         if (options.Proxy is { } px)
         {
-            Guard.SameLength(n, px.Count, nameof(returns), "WalkForwardOptions.Proxy");
+            EvalGuard.SameLength(n, px.Count, nameof(returns), "WalkForwardOptions.Proxy");
             fullProxy = px.ToArray();
-            Guard.FiniteNonNegative(fullProxy, "WalkForwardOptions.Proxy");
+            EvalGuard.FiniteNonNegative(fullProxy, "WalkForwardOptions.Proxy");
         }
         else
         {
@@ -273,8 +274,11 @@ public static class WalkForward
             }
         }
 
-        var results = new WalkForwardModelResult[m];
         var named = new NamedForecast[m];
+        for (int j = 0; j < m; j++) named[j] = new NamedForecast(models[j].Name, Array.AsReadOnly(forecasts[j]));
+        var dm = new DieboldMarianoOptions { Horizon = h, Lags = options.DieboldMarianoLags };
+        var ranking = ForecastRanking.Build(named, proxy, options.RankBy, options.Benchmark, dm);
+        var results = new WalkForwardModelResult[m];
         for (int j = 0; j < m; j++)
         {
             var f = forecasts[j];
@@ -283,14 +287,10 @@ public static class WalkForward
                 : null;
             long ticks = 0;
             for (int b = 0; b < blocksPerModel; b++) ticks += fitTicks[j * blocksPerModel + b];
-            results[j] = new WalkForwardModelResult(models[j].Name, f, Losses.Mse(f, proxy), Losses.Mae(f, proxy), Losses.Qlike(f, proxy),
-                mz, Stopwatch.GetElapsedTime(0, ticks), blocksPerModel);
-            named[j] = new NamedForecast(models[j].Name, results[j].Forecasts);
+            var row = ranking.Rows.First(x => x.Name == models[j].Name);
+            results[j] = new WalkForwardModelResult(models[j].Name, f, row.Mse, row.Mae, row.Qlike,
+                mz, Stopwatch.GetElapsedTime(0, ticks), blocksPerModel, row.VersusBest);
         }
-        var dm = new DieboldMarianoOptions { Horizon = h, Lags = options.DieboldMarianoLags };
-        var ranking = ForecastRanking.Build(named, proxy, options.RankBy, options.Benchmark, dm);
-        foreach (var row in ranking.Rows)
-            results.First(r => r.Name == row.Name).VersusBest = row.VersusBest;
         return new WalkForwardReport(origins, targets, proxy, results, ranking, h);
     }
 }

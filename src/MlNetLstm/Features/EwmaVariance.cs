@@ -19,8 +19,8 @@ public static class EwmaVariance
     public static int Compute(ReadOnlySpan<double> x, double lambda, Span<double> destination, double? initialVariance = null)
     {
         CheckArgs(lambda, initialVariance);
-        Guard.Finite(x, nameof(x));
-        Guard.Destination(destination.Length, x.Length, nameof(destination));
+        EvalGuard.Finite(x, nameof(x));
+        EvalGuard.Destination(destination.Length, x.Length, nameof(destination));
         if (x.Length == 0) return 0;
         double s = initialVariance ?? x[0] * x[0];
         for (int t = 0; t < x.Length; t++)

@@ -34,10 +34,10 @@ public static class HarComponents
         int weeklyWindow = DefaultWeeklyWindow, int monthlyWindow = DefaultMonthlyWindow)
     {
         CheckWindows(weeklyWindow, monthlyWindow);
-        Guard.FiniteNonNegative(proxy, nameof(proxy));
-        Guard.Destination(daily.Length, proxy.Length, nameof(daily));
-        Guard.Destination(weekly.Length, proxy.Length, nameof(weekly));
-        Guard.Destination(monthly.Length, proxy.Length, nameof(monthly));
+        EvalGuard.FiniteNonNegative(proxy, nameof(proxy));
+        EvalGuard.Destination(daily.Length, proxy.Length, nameof(daily));
+        EvalGuard.Destination(weekly.Length, proxy.Length, nameof(weekly));
+        EvalGuard.Destination(monthly.Length, proxy.Length, nameof(monthly));
         for (int t = 0; t < proxy.Length; t++)
         {
             daily[t] = proxy[t];
@@ -55,7 +55,7 @@ public static class HarComponents
     public static HarComponentValues Last(ReadOnlySpan<double> proxy, int weeklyWindow = DefaultWeeklyWindow, int monthlyWindow = DefaultMonthlyWindow)
     {
         CheckWindows(weeklyWindow, monthlyWindow);
-        Guard.MinLength(proxy.Length, 1, nameof(proxy));
+        EvalGuard.MinLength(proxy.Length, 1, nameof(proxy));
         int t = proxy.Length - 1;
         return new HarComponentValues(proxy[t],
             WindowStats.Mean(proxy[Math.Max(0, t - weeklyWindow + 1)..], default),

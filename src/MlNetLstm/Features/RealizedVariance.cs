@@ -22,7 +22,7 @@ public static class RealizedVariance
         if (intradayPrices.Length % pricesPerPeriod != 0)
             throw new ArgumentException($"intradayPrices has {intradayPrices.Length} elements, not a multiple of pricesPerPeriod = {pricesPerPeriod}.", nameof(intradayPrices));
         int periods = intradayPrices.Length / pricesPerPeriod;
-        Guard.Destination(destination.Length, periods, nameof(destination));
+        EvalGuard.Destination(destination.Length, periods, nameof(destination));
         for (int i = 0; i < intradayPrices.Length; i++) Returns.CheckPrice(ReturnKind.Log, intradayPrices[i], i, nameof(intradayPrices));
         for (int p = 0; p < periods; p++)
         {
@@ -48,9 +48,9 @@ public static class RealizedVariance
         if (returnsPerPeriod < 1) throw new ArgumentOutOfRangeException(nameof(returnsPerPeriod), returnsPerPeriod, "returnsPerPeriod must be at least 1.");
         if (intradayReturns.Length % returnsPerPeriod != 0)
             throw new ArgumentException($"intradayReturns has {intradayReturns.Length} elements, not a multiple of returnsPerPeriod = {returnsPerPeriod}.", nameof(intradayReturns));
-        Guard.Finite(intradayReturns, nameof(intradayReturns));
+        EvalGuard.Finite(intradayReturns, nameof(intradayReturns));
         int periods = intradayReturns.Length / returnsPerPeriod;
-        Guard.Destination(destination.Length, periods, nameof(destination));
+        EvalGuard.Destination(destination.Length, periods, nameof(destination));
         for (int p = 0; p < periods; p++)
         {
             double rv = 0;

@@ -60,8 +60,8 @@ public static class Returns
     public static int Compute(ReturnKind kind, ReadOnlySpan<double> prices, Span<double> destination, bool percent = false,
         ReturnTransform transform = ReturnTransform.None)
     {
-        Guard.MinLength(prices.Length, 2, nameof(prices));
-        Guard.Destination(destination.Length, prices.Length - 1, nameof(destination));
+        EvalGuard.MinLength(prices.Length, 2, nameof(prices));
+        EvalGuard.Destination(destination.Length, prices.Length - 1, nameof(destination));
         CheckPrice(kind, prices[0], 0, nameof(prices));
         for (int t = 1; t < prices.Length; t++)
         {
@@ -85,8 +85,8 @@ public static class Returns
 
     private static int Transform(ReadOnlySpan<double> returns, Span<double> destination, ReturnTransform transform)
     {
-        Guard.Destination(destination.Length, returns.Length, nameof(destination));
-        Guard.Finite(returns, nameof(returns));
+        EvalGuard.Destination(destination.Length, returns.Length, nameof(destination));
+        EvalGuard.Finite(returns, nameof(returns));
         for (int i = 0; i < returns.Length; i++) destination[i] = Apply(returns[i], transform);
         return returns.Length;
     }

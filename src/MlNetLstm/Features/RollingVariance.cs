@@ -20,8 +20,8 @@ public static class RollingVariance
     public static int Compute(ReadOnlySpan<double> x, int window, Span<double> destination, bool demean = false)
     {
         CheckWindow(window, demean);
-        Guard.Finite(x, nameof(x));
-        Guard.Destination(destination.Length, x.Length, nameof(destination));
+        EvalGuard.Finite(x, nameof(x));
+        EvalGuard.Destination(destination.Length, x.Length, nameof(destination));
         for (int t = 0; t < x.Length; t++)
         {
             int lo = Math.Max(0, t - window + 1);

@@ -67,7 +67,7 @@ public sealed class SsaForecaster
     public static SsaForecaster Fit(ReadOnlySpan<double> series, SsaOptions? options = null)
     {
         options ??= new SsaOptions();
-        Guard.Finite(series, nameof(series));
+        EvalGuard.Finite(series, nameof(series));
         int trainSize = options.TrainSize ?? series.Length;
         Validate(options, series.Length, trainSize);
         int n = Math.Min(options.SeriesLength ?? trainSize, trainSize);
@@ -119,9 +119,9 @@ public sealed class SsaForecaster
     /// <returns>The forecast with bounds.</returns>
     public SsaForecast Forecast(ReadOnlySpan<double> history, int horizon)
     {
-        Guard.MinLength(history.Length, WindowSize, nameof(history));
+        EvalGuard.MinLength(history.Length, WindowSize, nameof(history));
         var tail = history[Math.Max(0, history.Length - 2 * WindowSize + 2)..];
-        Guard.Finite(tail, nameof(history));
+        EvalGuard.Finite(tail, nameof(history));
         return Build(Subspace, Options, tail, horizon);
     }
 

@@ -40,8 +40,8 @@ public sealed class SsaVarianceModel : IVarianceModel
     /// <exception cref="ArgumentException">Non-finite or all-zero returns, or too few returns for the SSA options.</exception>
     public IFittedVarianceModel Fit(ReadOnlySpan<double> returns)
     {
-        Guard.Finite(returns, nameof(returns));
-        Guard.MinLength(returns.Length, 2 * Options.WindowSize, nameof(returns));
+        EvalGuard.Finite(returns, nameof(returns));
+        EvalGuard.MinLength(returns.Length, 2 * Options.WindowSize, nameof(returns));
         double meanSq = 0;
         foreach (double r in returns) meanSq += r * r;
         meanSq /= returns.Length;
@@ -74,10 +74,10 @@ public sealed class SsaVarianceModel : IVarianceModel
         public double[] ForecastVariance(ReadOnlySpan<double> history, int horizon)
         {
             int l = ssa.WindowSize;
-            Guard.MinLength(history.Length, l, nameof(history));
+            EvalGuard.MinLength(history.Length, l, nameof(history));
             int need = Math.Min(history.Length, 2 * l - 2 + w - 1);
             var tail = history[^need..];
-            Guard.Finite(tail, nameof(history));
+            EvalGuard.Finite(tail, nameof(history));
             var y = LogProxy(tail, w, eps);
             // The first w-1 proxies of the tail use partial windows; only the last 2L-2 enter the forecast when available.
             var f = ssa.Forecast(y, horizon).Values;

@@ -117,8 +117,8 @@ public sealed class HarModel
         if (!(options.LogFloorFraction > 0) || !double.IsFinite(options.LogFloorFraction))
             throw new ArgumentOutOfRangeException(nameof(options), options.LogFloorFraction, "HarOptions.LogFloorFraction must be positive and finite.");
         if (options.NeweyWestLags is < 0) throw new ArgumentOutOfRangeException(nameof(options), options.NeweyWestLags, "HarOptions.NeweyWestLags must be non-negative.");
-        Guard.MinLength(proxy.Length, MinimumLength(options), nameof(proxy));
-        Guard.FiniteNonNegative(proxy, nameof(proxy));
+        EvalGuard.MinLength(proxy.Length, MinimumLength(options), nameof(proxy));
+        EvalGuard.FiniteNonNegative(proxy, nameof(proxy));
 
         int n = proxy.Length, mw = options.MonthlyWindow;
         double floor = 0;
@@ -185,14 +185,14 @@ public sealed class HarModel
     /// <exception cref="ArgumentException">Empty or invalid history, or a horizon out of range.</exception>
     public double[] Forecast(ReadOnlySpan<double> proxyHistory, int horizon)
     {
-        Guard.MinLength(proxyHistory.Length, 1, nameof(proxyHistory));
+        EvalGuard.MinLength(proxyHistory.Length, 1, nameof(proxyHistory));
         if (horizon < 1) throw new ArgumentOutOfRangeException(nameof(horizon), horizon, "horizon must be at least 1.");
         bool direct = Options.ForecastMethod == HarForecastMethod.Direct;
         if (direct && horizon > _regressions.Length)
             throw new ArgumentOutOfRangeException(nameof(horizon), horizon, $"horizon exceeds HarOptions.MaxHorizon = {_regressions.Length} of this direct HAR model.");
         int mw = Options.MonthlyWindow;
         var tail = proxyHistory[Math.Max(0, proxyHistory.Length - mw)..];
-        Guard.FiniteNonNegative(tail, nameof(proxyHistory));
+        EvalGuard.FiniteNonNegative(tail, nameof(proxyHistory));
         var result = new double[horizon];
         if (direct)
         {

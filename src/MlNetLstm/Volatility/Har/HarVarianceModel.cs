@@ -36,7 +36,7 @@ public sealed class HarVarianceModel : IVarianceModel
     /// <exception cref="ArgumentException">Fewer returns than <see cref="HarModel.MinimumLength"/>, non-finite returns, or all-zero returns.</exception>
     public IFittedVarianceModel Fit(ReadOnlySpan<double> returns)
     {
-        Guard.Finite(returns, nameof(returns));
+        EvalGuard.Finite(returns, nameof(returns));
         var proxy = new double[returns.Length];
         double mean = 0;
         for (int i = 0; i < proxy.Length; i++) { proxy[i] = returns[i] * returns[i]; mean += proxy[i]; }
@@ -50,10 +50,10 @@ public sealed class HarVarianceModel : IVarianceModel
     {
         public double[] ForecastVariance(ReadOnlySpan<double> history, int horizon)
         {
-            Guard.MinLength(history.Length, 1, nameof(history));
+            EvalGuard.MinLength(history.Length, 1, nameof(history));
             int k = Math.Min(history.Length, model.Options.MonthlyWindow);
             var tail = history[^k..];
-            Guard.Finite(tail, nameof(history));
+            EvalGuard.Finite(tail, nameof(history));
             var proxy = new double[k];
             for (int i = 0; i < k; i++) proxy[i] = tail[i] * tail[i];
             var f = model.Forecast(proxy, horizon);
