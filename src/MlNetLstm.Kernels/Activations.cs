@@ -98,6 +98,7 @@ public static partial class Activations
     }
 
     /// <summary>The single loop driver: full vectors (unrolled by two), then one staged partial vector for the tail.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Map<TOp, TS, TV>(ReadOnlySpan<float> x, Span<float> destination)
         where TOp : struct, IUnaryOp where TS : struct, ISimd<TV> where TV : struct
     {

@@ -92,6 +92,7 @@ public static partial class Adam
         TS.Store(TS.Sub(p, TS.Mul(k.Lr, step)), ref pr);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void StepCore<TS, TV>(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> m, Span<float> v, Hyper h)
         where TS : struct, ISimd<TV> where TV : struct
     {

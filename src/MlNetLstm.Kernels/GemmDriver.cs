@@ -4,6 +4,8 @@
 // Both live in per-thread pinned scratch aligned to 64 bytes: no allocation after a thread's first (largest) call.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MlNetLstm.Kernels;
 
@@ -42,6 +44,7 @@ internal static unsafe class GemmDriver
         return (float*)((p + 63) & ~(nuint)63);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Run<TK>(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
         where TK : struct, IGemmKernel
@@ -65,7 +68,6 @@ internal static unsafe class GemmDriver
                 float* packA = Scratch(ref t_packA, kcMax * mcMax);
                 float* tile = stackalloc float[mr * nr + 16];
                 float* tileAligned = (float*)(((nuint)tile + 63) & ~(nuint)63);
-                if (((nuint)tileAligned - (nuint)tile) / sizeof(float) + (nuint)(mr * nr) > (nuint)(mr * nr + 16)) tileAligned = tile;
 
                 for (int jc = 0; jc < n; jc += TK.NC)
                 {
@@ -127,6 +129,7 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into NR-column panels [kc][NR], zero padding the last panel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(bool transposeB, float* b, int ldb, int p0, int kc, int j0, int nc, int nr, float* dst)
     {
         for (int jp = 0; jp < nc; jp += nr)
@@ -139,8 +142,23 @@ internal static unsafe class GemmDriver
                 float* src = b + (long)p0 * ldb + j0 + jp;
                 if (cols == nr)
                 {
-                    for (int p = 0; p < kc; p++)
-                        Unsafe.CopyBlockUnaligned(panel + p * nr, src + (long)p * ldb, (uint)(nr * sizeof(float)));
+                    // NR is a multiple of 8: copy with full vectors (no memmove call per 64-128 byte row).
+                    if (Vector256.IsHardwareAccelerated)
+                    {
+                        for (int p = 0; p < kc; p++)
+                        {
+                            float* s = src + (long)p * ldb, d = panel + p * nr;
+                            for (int j = 0; j < nr; j += 8) Vector256.Store(Vector256.Load(s + j), d + j);
+                        }
+                    }
+                    else
+                    {
+                        for (int p = 0; p < kc; p++)
+                        {
+                            float* s = src + (long)p * ldb, d = panel + p * nr;
+                            for (int j = 0; j < nr; j += 4) Vector128.Store(Vector128.Load(s + j), d + j);
+                        }
+                    }
                 }
                 else
                 {
@@ -152,6 +170,19 @@ internal static unsafe class GemmDriver
                         for (; j < cols; j++) d[j] = s[j];
                         for (; j < nr; j++) d[j] = 0f;
                     }
+                }
+            }
+            else if (Avx.IsSupported && cols == nr && kc >= 8)
+            {
+                // op(B)[p, j] = b[j*ldb + p]: 8x8 register transposes (8 stored rows x 8 k values at a time).
+                int p8 = kc & ~7;
+                for (int g = 0; g < nr; g += 8)
+                {
+                    float* s0 = b + (long)(j0 + jp + g) * ldb + p0;
+                    for (int p = 0; p < p8; p += 8)
+                        Transpose8x8(s0 + p, ldb, panel + p * nr + g, nr);
+                    for (int j = 0; j < 8; j++)
+                        for (int p = p8; p < kc; p++) panel[p * nr + g + j] = s0[(long)j * ldb + p];
                 }
             }
             else
@@ -169,7 +200,30 @@ internal static unsafe class GemmDriver
         }
     }
 
+    /// <summary>dst[i*ldd + r] = src[r*lds + i] for an 8x8 block (AVX unpack/shuffle/permute transpose).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(float* src, int lds, float* dst, int ldd)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + lds);
+        Vector256<float> r2 = Avx.LoadVector256(src + 2L * lds), r3 = Avx.LoadVector256(src + 3L * lds);
+        Vector256<float> r4 = Avx.LoadVector256(src + 4L * lds), r5 = Avx.LoadVector256(src + 5L * lds);
+        Vector256<float> r6 = Avx.LoadVector256(src + 6L * lds), r7 = Avx.LoadVector256(src + 7L * lds);
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE), u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + ldd, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + 2 * ldd, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + 3 * ldd, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + 4 * ldd, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + 5 * ldd, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + 6 * ldd, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + 7 * ldd, Avx.Permute2x128(u3, u7, 0x31));
+    }
+
     /// <summary>Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into MR-row panels [kc][MR], zero padding the last panel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(bool transposeA, float* a, int lda, int i0, int mc, int p0, int kc, int mr, float* dst)
     {
         for (int ip = 0; ip < mc; ip += mr)

@@ -17,6 +17,7 @@ internal readonly unsafe struct GemmAvx2Kernel : IGemmKernel
     public static int MC => 144;
     public static int NC => 2048;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
@@ -79,6 +80,7 @@ internal readonly unsafe struct GemmSimdKernel<TS, TV> : IGemmKernel where TS : 
     public static int MC => 144;
     public static int NC => TS.Count >= 16 ? 2048 : 2048;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
     {
         int w = TS.Count, nr = 2 * w;

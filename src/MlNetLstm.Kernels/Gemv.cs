@@ -63,6 +63,7 @@ public static partial class Gemv
     internal static void MultiplyTransposedAddAvx2(ReadOnlySpan<float> wT, int k, int n, ReadOnlySpan<float> x, Span<float> y) => Core<Avx2Simd, Vector256<float>>(wT, k, n, x, y);
     internal static void MultiplyTransposedAddAvx512(ReadOnlySpan<float> wT, int k, int n, ReadOnlySpan<float> x, Span<float> y) => Core<Avx512Simd, Vector512<float>>(wT, k, n, x, y);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Core<TS, TV>(ReadOnlySpan<float> wT, int k, int n, ReadOnlySpan<float> x, Span<float> y)
         where TS : struct, ISimd<TV> where TV : struct
     {

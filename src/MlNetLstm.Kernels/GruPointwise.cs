@@ -151,6 +151,7 @@ public static partial class GruPointwise
         TS.Store(r, ref gr); TS.Store(u, ref gu); TS.Store(n, ref gn); TS.Store(hNew, ref hOut);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ForwardCore<TS, TV>(int batch, int hidden, ReadOnlySpan<float> xz, ReadOnlySpan<float> hz,
         ReadOnlySpan<float> hPrev, Span<float> gates, Span<float> h)
         where TS : struct, ISimd<TV> where TV : struct
@@ -212,6 +213,7 @@ public static partial class GruPointwise
         TS.Store(dhP, ref dhp);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void BackwardCore<TS, TV>(int batch, int hidden, ReadOnlySpan<float> gates, ReadOnlySpan<float> hz,
         ReadOnlySpan<float> hPrev, ReadOnlySpan<float> dh, Span<float> dxz, Span<float> dhz, Span<float> dhPrev)
         where TS : struct, ISimd<TV> where TV : struct

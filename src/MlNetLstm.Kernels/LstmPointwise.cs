@@ -171,6 +171,7 @@ public static partial class LstmPointwise
         TS.Store(cn, ref cOut); TS.Store(hn, ref hOut);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ForwardCore<TS, TV>(int batch, int hidden, ReadOnlySpan<float> z, ReadOnlySpan<float> cPrev,
         Span<float> gates, Span<float> c, Span<float> h)
         where TS : struct, ISimd<TV> where TV : struct
@@ -231,6 +232,7 @@ public static partial class LstmPointwise
         TS.Store(dcP, ref dcp);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void BackwardCore<TS, TV>(int batch, int hidden, ReadOnlySpan<float> gates, ReadOnlySpan<float> cPrev,
         ReadOnlySpan<float> c, ReadOnlySpan<float> dh, ReadOnlySpan<float> dcNext, Span<float> dz, Span<float> dcPrev)
         where TS : struct, ISimd<TV> where TV : struct

@@ -83,9 +83,9 @@ internal readonly struct Avx2Simd : ISimd<Vector256<float>>
 {
     public static int Count => 8;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe Vector256<float> Load(ref float source) { fixed (float* p = &source) return Avx.LoadVector256(p); }
+    public static Vector256<float> Load(ref float source) => Vector256.LoadUnsafe(ref source); // vmovups (no pinning: keeps loads foldable into FMAs)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe void Store(Vector256<float> value, ref float destination) { fixed (float* p = &destination) Avx.Store(p, value); }
+    public static void Store(Vector256<float> value, ref float destination) => value.StoreUnsafe(ref destination); // vmovups
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Broadcast(float value) => Vector256.Create(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -138,9 +138,9 @@ internal readonly struct Avx512Simd : ISimd<Vector512<float>>
 {
     public static int Count => 16;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe Vector512<float> Load(ref float source) { fixed (float* p = &source) return Avx512F.LoadVector512(p); }
+    public static Vector512<float> Load(ref float source) => Vector512.LoadUnsafe(ref source); // vmovups zmm
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe void Store(Vector512<float> value, ref float destination) { fixed (float* p = &destination) Avx512F.Store(p, value); }
+    public static void Store(Vector512<float> value, ref float destination) => value.StoreUnsafe(ref destination); // vmovups zmm
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Broadcast(float value) => Vector512.Create(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

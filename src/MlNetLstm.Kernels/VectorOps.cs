@@ -206,6 +206,7 @@ public static partial class VectorOps
 
     // ---------------- generic SIMD cores ----------------
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void AxpyCore<TS, TV>(float alpha, ReadOnlySpan<float> x, Span<float> y) where TS : struct, ISimd<TV> where TV : struct
     {
         int w = TS.Count, n = x.Length, i = 0;
@@ -223,6 +224,7 @@ public static partial class VectorOps
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void AddCore<TS, TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d) where TS : struct, ISimd<TV> where TV : struct
     {
         int w = TS.Count, n = x.Length, i = 0;
@@ -234,6 +236,7 @@ public static partial class VectorOps
         for (; i < n; i++) Unsafe.Add(ref dr, i) = Unsafe.Add(ref xr, i) + Unsafe.Add(ref yr, i);  // exact same IEEE add
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ColumnSumsCore<TS, TV>(ReadOnlySpan<float> matrix, int rows, Span<float> d) where TS : struct, ISimd<TV> where TV : struct
     {
         int w = TS.Count, n = d.Length, j = 0;
@@ -268,6 +271,7 @@ public static partial class VectorOps
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float DotCore<TS, TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> y) where TS : struct, ISimd<TV> where TV : struct
     {
         int w = TS.Count, n = x.Length, i = 0;
@@ -291,6 +295,7 @@ public static partial class VectorOps
         return TS.Sum(TS.Add(TS.Add(a0, a1), TS.Add(a2, a3)));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ScaleCore<TS, TV>(float alpha, Span<float> x) where TS : struct, ISimd<TV> where TV : struct
     {
         int w = TS.Count, n = x.Length, i = 0;
@@ -303,6 +308,7 @@ public static partial class VectorOps
 
     /// <summary>x * 0 is 0 for finite x and NaN for NaN/Inf, so one accumulator tracks "any non-finite" cheaply;
     /// it is checked every 64 vectors for an early exit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool AllFiniteCore<TS, TV>(ReadOnlySpan<float> x) where TS : struct, ISimd<TV> where TV : struct
     {
         int w = TS.Count, n = x.Length, i = 0;

@@ -68,9 +68,10 @@ public static class KernelQuickModes
                 int lda = ta ? m : k, ldb = tb ? k : n;
                 double flops = 2.0 * m * n * k;
                 int reps = Math.Max(1, (int)(2e8 / flops));
-                for (int w = 0; w < 3; w++) for (int r = 0; r < Math.Min(reps, 20); r++) fn(ta, tb, m, n, k, 1f, a, lda, b, ldb, 0f, c, n);
+                var warm = Stopwatch.StartNew();
+                while (warm.ElapsedMilliseconds < 150) fn(ta, tb, m, n, k, 1f, a, lda, b, ldb, 0f, c, n);  // tier-1 JIT + caches
                 double best = double.MaxValue;
-                for (int trial = 0; trial < 5; trial++)
+                for (int trial = 0; trial < 7; trial++)
                 {
                     var sw = Stopwatch.StartNew();
                     for (int r = 0; r < reps; r++) fn(ta, tb, m, n, k, 1f, a, lda, b, ldb, 0f, c, n);
