@@ -53,6 +53,23 @@ public static class LstmForecaster
         return FitCore(flat, T, F, targetColumn, options ?? new LstmForecasterOptions(), nameof(data));
     }
 
+    /// <summary>Fits a multivariate model on double-precision <paramref name="data"/> [T, F] (converted to float).</summary>
+    /// <param name="data">[T, F] observations, finite.</param>
+    /// <param name="targetColumn">Index of the forecast column in [0, F).</param>
+    /// <param name="options">Options (null = defaults).</param>
+    public static LstmForecastModel Fit(double[,] data, int targetColumn, LstmForecasterOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var f = new float[data.GetLength(0), data.GetLength(1)];
+        for (int t = 0; t < data.GetLength(0); t++)
+            for (int c = 0; c < data.GetLength(1); c++)
+            {
+                if (!double.IsFinite(data[t, c])) throw new ArgumentException($"data contains {data[t, c]} at row {t}, column {c}.", nameof(data));
+                f[t, c] = (float)data[t, c];
+            }
+        return Fit(f, targetColumn, options);
+    }
+
     private static void CheckFinite(float[] data, int features, string paramName)
     {
         for (int i = 0; i < data.Length; i++)

@@ -312,11 +312,58 @@ public sealed class RecurrentNetwork
     }
 
     /// <summary>
+    /// One forward and one backward pass with a caller-defined loss on the network output: <paramref name="loss"/> receives the
+    /// output (layout as <see cref="RecurrentOutput.Values"/>) and must write dL/doutput into its second argument (pre-zeroed)
+    /// and return L. Returns dL/dθ, dL/dinputs and L (<see cref="RecurrentGradients.Loss"/>).
+    /// </summary>
+    /// <param name="inputs">Inputs [B, T, I].</param>
+    /// <param name="batch">B.</param>
+    /// <param name="steps">T.</param>
+    /// <param name="loss">Loss callback (output, outputGradient) → L.</param>
+    /// <param name="extraInputs">Modifier inputs [B, T, E] or empty.</param>
+    /// <param name="initialState">Initial state or null.</param>
+    public RecurrentGradients ComputeGradients(ReadOnlySpan<float> inputs, int batch, int steps, OutputLoss loss,
+        ReadOnlySpan<float> extraInputs = default, RecurrentState? initialState = null)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        var ws = RunForward(inputs, batch, steps, extraInputs, initialState);
+        var t = Topology;
+        int w = t.OutputWidth;
+        var y = new float[ws.OutputRows * w];
+        if (t.OutputPerStep) TimeToBatchMajor(ws.Output, batch, steps, w, y);
+        else ws.Output.AsSpan(0, batch * w).CopyTo(y);
+        var dy = new float[y.Length];
+        double value = loss(y, dy);
+        if (!double.IsFinite(value)) throw new ArithmeticException($"The loss callback returned {value}.");
+        InputValidation.Finite(dy, "outputGradient");
+        if (t.OutputPerStep)
+        {
+            for (int b = 0; b < batch; b++)
+                for (int s = 0; s < steps; s++)
+                    dy.AsSpan((b * steps + s) * w, w).CopyTo(ws.DY.AsSpan((s * batch + b) * w, w));
+        }
+        else dy.CopyTo(ws.DY, 0);
+        var g = new float[_p.Length];
+        ws.Backward(_p, g, inputGradient: true);
+        var dx = new float[batch * steps * t.I];
+        TimeToBatchMajor(ws.DX, batch, steps, t.I, dx);
+        return new RecurrentGradients(g, dx, value);
+    }
+
+    /// <summary>
     /// A streaming engine (batch 1, unidirectional) carrying its own (h, c); one per caller. Throws
     /// <see cref="NotSupportedException"/> for bidirectional networks.
     /// </summary>
     public RecurrentStreamingEngine CreateStreamingEngine() => new(this);
 }
+
+/// <summary>
+/// A loss on a network output: reads <paramref name="output"/> (layout of <see cref="RecurrentOutput.Values"/>), writes dL/doutput
+/// into <paramref name="outputGradient"/> (same length, zero on entry) and returns L.
+/// </summary>
+/// <param name="output">Network output.</param>
+/// <param name="outputGradient">Destination of dL/doutput.</param>
+public delegate double OutputLoss(ReadOnlySpan<float> output, Span<float> outputGradient);
 
 /// <summary>Immutable result of <see cref="RecurrentNetwork.Forward"/>.</summary>
 public sealed class RecurrentOutput
@@ -342,11 +389,13 @@ public sealed class RecurrentOutput
     public GateTelemetry? Telemetry { get; }
 }
 
-/// <summary>Immutable gradients from <see cref="RecurrentNetwork.ComputeGradients"/>.</summary>
+/// <summary>Immutable gradients from the RecurrentNetwork.ComputeGradients overloads.</summary>
 public sealed class RecurrentGradients
 {
     private readonly float[] _p, _x;
-    internal RecurrentGradients(float[] parameters, float[] inputs) { _p = parameters; _x = inputs; }
+    internal RecurrentGradients(float[] parameters, float[] inputs, double loss = double.NaN) { _p = parameters; _x = inputs; Loss = loss; }
+    /// <summary>The loss value when computed with an <see cref="OutputLoss"/> callback, else NaN.</summary>
+    public double Loss { get; }
     /// <summary>dL/dθ, flat, laid out as <see cref="RecurrentNetwork.Layout"/>.</summary>
     public ReadOnlySpan<float> Parameters => _p;
     /// <summary>dL/dinputs [B, T, I].</summary>

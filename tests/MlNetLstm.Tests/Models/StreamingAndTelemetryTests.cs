@@ -160,3 +160,56 @@ public class StreamingAndTelemetryTests
         FluentActions.Invoking(() => new RegimeForgetModifier(0)).Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "extraInputSize");
     }
 }
+
+public class StreamingStateAndLossCallbackTests
+{
+    [Fact]
+    public void Streaming_from_a_batched_final_state_continues_the_sequence_and_engines_are_independent()
+    {
+        var spec = GradientCheckTests.SpecFor("lstm-2layer-head-every");
+        var net = RecurrentNetwork.Create(spec, 2);
+        const int T = 10, I = 3;
+        var x = GradientCheckTests.Random(T * I, 3);
+        var full = net.Forward(x, 1, T);
+        var firstHalf = net.Forward(x.AsSpan(0, 5 * I), 1, 5);
+        var engine = net.CreateStreamingEngine();
+        engine.SetState(firstHalf.FinalState);
+        var other = net.CreateStreamingEngine(); // untouched engine on the same shared network
+        for (int t = 5; t < T; t++)
+        {
+            var y = engine.Step(x.AsSpan(t * I, I)).ToArray();
+            y.Should().Equal(full.Values.Slice(t * 2, 2).ToArray(), (a, b) => Math.Abs(a - b) <= 1e-5f);
+        }
+        other.GetState().Hidden.ToArray().Should().OnlyContain(v => v == 0f);
+        var outputs = new float[4][];
+        Parallel.For(0, 4, k =>
+        {
+            var e = net.CreateStreamingEngine();
+            float[] last = [];
+            for (int t = 0; t < T; t++) last = e.Step(x.AsSpan(t * I, I)).ToArray();
+            outputs[k] = last;
+        });
+        foreach (var o in outputs) o.Should().Equal(outputs[0]);
+    }
+
+    [Fact]
+    public void Loss_callback_gradients_equal_explicit_output_gradients()
+    {
+        var spec = GradientCheckTests.SpecFor("lstm-regime-peephole-2layer") with { OutputSize = 2, HeadMode = HeadMode.EveryStep };
+        var net = RecurrentNetwork.Create(spec, 4);
+        var x = GradientCheckTests.Random(2 * 5 * 3, 5);
+        var e = GradientCheckTests.Random(2 * 5 * 2, 6);
+        var g = net.ComputeGradients(x, 2, 5, (y, dy) =>
+        {
+            double l = 0;
+            for (int k = 0; k < y.Length; k++) { l += 0.5 * y[k] * y[k]; dy[k] = y[k]; }
+            return l;
+        }, e);
+        var y = net.Forward(x, 2, 5, e).Values.ToArray();
+        g.Loss.Should().BeApproximately(y.Sum(v => 0.5 * v * v), 1e-6);
+        var explicitGrad = net.ComputeGradients(x, 2, 5, y, e);
+        g.Parameters.ToArray().Should().Equal(explicitGrad.Parameters.ToArray());
+        double.IsNaN(explicitGrad.Loss).Should().BeTrue();
+        FluentActions.Invoking(() => net.ComputeGradients(x, 2, 5, (_, _) => double.NaN, e)).Should().Throw<ArithmeticException>();
+    }
+}
