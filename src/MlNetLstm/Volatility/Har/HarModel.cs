@@ -31,7 +31,8 @@ public sealed class HarOptions
     /// <summary>
     /// Log-HAR: regress <c>ln v_{t+1}</c> on <c>ln d_t, ln w_t, ln m_t</c> (logs of the averaged levels). Values are floored at
     /// <see cref="LogFloorFraction"/> × the mean training proxy before taking logs (squared returns can be zero). Forecasts are
-    /// mapped back with the log-normal correction <c>exp(ŷ + s²/2)</c>, s² the residual variance.
+    /// mapped back with Duan's (1983) smearing estimator <c>exp(ŷ) · mean_t(exp(u_t))</c> over the regression residuals u, which
+    /// (unlike the log-normal <c>exp(s²/2)</c>) stays accurate for the strongly skewed log of squared returns.
     /// </summary>
     public bool Log { get; init; }
 
@@ -60,12 +61,20 @@ public sealed class HarOptions
 public sealed class HarModel
 {
     private readonly LinearRegressionResult[] _regressions;
+    private readonly double[] _smearing;
 
     private HarModel(HarOptions options, LinearRegressionResult[] regressions, double floor)
     {
         Options = options;
         _regressions = regressions;
         Floor = floor;
+        _smearing = new double[regressions.Length];
+        for (int i = 0; i < regressions.Length; i++)
+        {
+            double s = 0;
+            foreach (double u in regressions[i].Residuals) s += Math.Exp(u);
+            _smearing[i] = s / regressions[i].Residuals.Count;
+        }
     }
 
     /// <summary>The options used to fit.</summary>
@@ -177,7 +186,7 @@ public sealed class HarModel
     /// <summary>
     /// Forecasts <c>v_{T+1..T+horizon}</c> from a proxy history (oldest first; only the last MonthlyWindow values matter,
     /// shorter histories use partial windows). Level HAR returns the regression values as they are (they can be ≤ 0 for
-    /// unusual histories); log-HAR returns <c>exp(ŷ + s²/2)</c> &gt; 0.
+    /// unusual histories); log-HAR returns <c>exp(ŷ) · mean(exp(u))</c> &gt; 0 (smearing).
     /// </summary>
     /// <param name="proxyHistory">Proxy history v_1..v_T (finite, ≥ 0, at least one value).</param>
     /// <param name="horizon">Number of steps, ≥ 1 (≤ MaxHorizon for the direct method).</param>
@@ -197,7 +206,7 @@ public sealed class HarModel
         if (direct)
         {
             var c = HarComponents.Last(tail, Options.WeeklyWindow, mw);
-            for (int h = 1; h <= horizon; h++) result[h - 1] = Predict(_regressions[h - 1], c);
+            for (int h = 1; h <= horizon; h++) result[h - 1] = Predict(h - 1, c);
             return result;
         }
         var ext = new double[tail.Length + horizon];
@@ -205,18 +214,18 @@ public sealed class HarModel
         for (int h = 0; h < horizon; h++)
         {
             var c = HarComponents.Last(ext.AsSpan(0, tail.Length + h), Options.WeeklyWindow, mw);
-            double f = Predict(_regressions[0], c);
+            double f = Predict(0, c);
             result[h] = f;
             ext[tail.Length + h] = Math.Max(f, 0.0); // a variance proxy cannot be negative
         }
         return result;
     }
 
-    private double Predict(LinearRegressionResult reg, HarComponentValues c)
+    private double Predict(int regression, HarComponentValues c)
     {
-        var b = reg.Coefficients;
+        var b = _regressions[regression].Coefficients;
         if (!Options.Log) return b[0] + b[1] * c.Daily + b[2] * c.Weekly + b[3] * c.Monthly;
         double y = b[0] + b[1] * Math.Log(Math.Max(c.Daily, Floor)) + b[2] * Math.Log(Math.Max(c.Weekly, Floor)) + b[3] * Math.Log(Math.Max(c.Monthly, Floor));
-        return Math.Exp(y + 0.5 * reg.ResidualVariance);
+        return Math.Exp(Math.Min(y, 700.0)) * _smearing[regression];
     }
 }

@@ -157,6 +157,12 @@ public class HarModelTests
         har.DailyCoefficient.Should().NotBe(level.DailyCoefficient);
         var f = har.Forecast(v, 10);
         f.Should().OnlyContain(x => x > 0 && double.IsFinite(x));
+        // One step: exp(b'x) times Duan's smearing factor mean(exp(u)).
+        var b = har.Regression.Coefficients;
+        double Ln(double x) => Math.Log(Math.Max(x, har.Floor));
+        double yhat = b[0] + b[1] * Ln(v[^1]) + b[2] * Ln(v[^5..].Average()) + b[3] * Ln(v[^22..].Average());
+        f[0].Should().BeApproximately(Math.Exp(yhat) * har.Regression.Residuals.Average(Math.Exp), 1e-12 * f[0]);
+        har.Floor.Should().BeApproximately(1e-3 * v.Average(), 1e-15);
         // Persistence: long-horizon forecasts approach the unconditional mean of the proxy.
         f[9].Should().BeInRange(0.3 * v.Average(), 3 * v.Average());
     }
