@@ -37,6 +37,20 @@ public static class LstmForecaster
         return FitCore(data, series.Length, 1, 0, options ?? new LstmForecasterOptions(), nameof(series));
     }
 
+    /// <summary>
+    /// Flat convenience overload of <see cref="Fit(double[], LstmForecasterOptions?)"/>: every other option keeps its
+    /// <see cref="LstmForecasterOptions"/> default.
+    /// </summary>
+    /// <param name="series">Observations, finite, oldest first.</param>
+    /// <param name="windowSize">Input window length W.</param>
+    /// <param name="horizon">Steps forecast per pass.</param>
+    /// <param name="hiddenSize">Hidden units.</param>
+    /// <param name="epochs">Training epochs.</param>
+    /// <param name="seed">Seed.</param>
+    public static LstmForecastModel Fit(double[] series, int windowSize, int horizon = LstmForecasterOptions.DefaultHorizon,
+        int hiddenSize = LstmForecasterOptions.DefaultHiddenSize, int epochs = TrainingOptions.DefaultEpochs, int seed = TrainingOptions.DefaultSeed) =>
+        Fit(series, new LstmForecasterOptions { WindowSize = windowSize, Horizon = horizon, HiddenSize = hiddenSize, Epochs = epochs, Seed = seed });
+
     /// <summary>Fits a multivariate model: <paramref name="data"/> is [T, F] (rows oldest first); forecasts column <paramref name="targetColumn"/>.</summary>
     /// <param name="data">[T, F] observations, finite.</param>
     /// <param name="targetColumn">Index of the forecast column in [0, F).</param>

@@ -107,9 +107,10 @@ public sealed record TrainingOptions
     public int TruncatedBpttSteps { get; init; }
     /// <summary>Fraction in [0, 1) of the samples, taken from the END of the dataset (in order), held out for validation.</summary>
     public double ValidationFraction { get; init; }
-    /// <summary>Early-stopping patience in epochs without validation improvement (0 disables).</summary>
+    /// <summary>Early-stopping patience in epochs without validation improvement (0 disables; needs validation data).</summary>
     public int Patience { get; init; }
-    /// <summary>When true the weights of the best monitored epoch (validation loss, or training loss without validation) are returned.</summary>
+    /// <summary>When true and validation data exist, the weights of the epoch with the lowest validation loss are returned
+    /// (after a NaN/infinite loss the best weights are always restored).</summary>
     public bool RestoreBestWeights { get; init; } = true;
     /// <summary>Seed of the shuffling.</summary>
     public int Seed { get; init; } = DefaultSeed;

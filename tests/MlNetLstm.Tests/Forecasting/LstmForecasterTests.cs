@@ -173,3 +173,17 @@ public class LstmForecasterTests
         foreach (var r in results) r.Should().Equal(expected);
     }
 }
+
+public class LstmForecasterFlatOverloadTests
+{
+    [Fact]
+    public void Flat_overload_equals_the_options_overload_with_the_same_settings()
+    {
+        var series = Enumerable.Range(0, 80).Select(t => Math.Sin(t / 3.0)).ToArray();
+        var flat = LstmForecaster.Fit(series, windowSize: 8, horizon: 2, hiddenSize: 6, epochs: 2, seed: 5);
+        var full = LstmForecaster.Fit(series, new LstmForecasterOptions { WindowSize = 8, Horizon = 2, HiddenSize = 6, Epochs = 2, Seed = 5 });
+        flat.Network.Parameters.ToArray().Should().Equal(full.Network.Parameters.ToArray());
+        flat.Options.BatchSize.Should().Be(MlNetLstm.Training.TrainingOptions.DefaultBatchSize);
+        flat.Predict(series.AsSpan(72)).Should().HaveCount(2);
+    }
+}
