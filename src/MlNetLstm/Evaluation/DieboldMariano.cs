@@ -60,19 +60,15 @@ public static class DieboldMariano
         double mean = 0;
         for (int i = 0; i < n; i++) { d[i] = loss1[i] - loss2[i]; mean += d[i]; }
         mean /= n;
-        double lrv = NeweyWest.LongRunVariance(d, lags);
+        bool constant = true;
+        for (int i = 1; i < n && constant; i++) constant = d[i] == d[0];
+        double lrv = constant ? 0.0 : NeweyWest.LongRunVariance(d, lags);
         double stat;
-        double scale = Math.Max(Math.Abs(mean), 1e-300);
-        if (lrv <= 1e-28 * scale * scale * n || lrv == 0)
+        if (!(lrv > 0))
         {
-            bool allEqual = true;
-            for (int i = 1; i < n && allEqual; i++) allEqual = d[i] == d[0];
-            if (allEqual || lrv == 0)
-            {
-                stat = mean == 0 ? 0.0 : (mean > 0 ? double.PositiveInfinity : double.NegativeInfinity);
-                double pp = mean == 0 ? 1.0 : 0.0;
-                return new DieboldMarianoResult(mean, stat, pp, n, lags, options.HarveyCorrection);
-            }
+            // Exactly constant differential: no sampling variation at all.
+            stat = mean == 0 ? 0.0 : (mean > 0 ? double.PositiveInfinity : double.NegativeInfinity);
+            return new DieboldMarianoResult(mean, stat, mean == 0 ? 1.0 : 0.0, n, lags, options.HarveyCorrection);
         }
         stat = mean / Math.Sqrt(lrv / n);
         double p;

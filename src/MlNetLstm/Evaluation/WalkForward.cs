@@ -156,7 +156,9 @@ public sealed class WalkForwardReport
 /// <see cref="IFittedVarianceModel.ForecastVariance"/> receives only <c>r[start, t)</c> where start is the first
 /// index of that fitting window. Element h-1 of the returned path is the forecast of the variance of <c>r_{t+h-1}</c>.
 /// Models are refitted at the first origin and every <see cref="WalkForwardOptions.RefitEvery"/> origins after.
-/// Each (model, refit block) is an independent work item, so the results are identical for any thread count.
+/// Each (model, refit block) is an independent work item, so the results are identical for any thread count; with
+/// <see cref="WalkForwardOptions.Threads"/> &gt; 1, <see cref="IVarianceModel.Fit"/> of one model instance may run
+/// concurrently on different windows, so models must not mutate shared state in Fit.
 /// </summary>
 public static class WalkForward
 {
