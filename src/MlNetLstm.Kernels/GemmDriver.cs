@@ -34,6 +34,24 @@ internal static unsafe class GemmDriver
 {
     [ThreadStatic] private static float[]? t_packA;
     [ThreadStatic] private static float[]? t_packB;
+    [ThreadStatic] private static float[]? t_transB;
+
+    /// <summary>Transposes B stored [n, k] (row stride ldb) into thread-local scratch laid out [k, n]; returns it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static float* TransposeScratch(float* b, int ldb, int n, int k)
+    {
+        float* bT = Scratch(ref t_transB, k * n);
+        int n8 = Avx.IsSupported ? n & ~7 : 0, k8 = Avx.IsSupported ? k & ~7 : 0;
+        for (int j = 0; j < n8; j += 8)
+        {
+            for (int p = 0; p < k8; p += 8) Transpose8x8(b + (long)j * ldb + p, ldb, bT + (long)p * n + j, n);
+            for (int r = 0; r < 8; r++)
+                for (int p = k8; p < k; p++) bT[(long)p * n + j + r] = b[(long)(j + r) * ldb + p];
+        }
+        for (int j = n8; j < n; j++)
+            for (int p = 0; p < k; p++) bT[(long)p * n + j] = b[(long)j * ldb + p];
+        return bT;
+    }
 
     /// <summary>Returns a 64-byte aligned pointer into a pinned thread-local array holding at least <paramref name="length"/> floats.</summary>
     private static float* Scratch(ref float[]? array, int length)

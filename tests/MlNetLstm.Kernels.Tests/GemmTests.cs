@@ -24,6 +24,14 @@ public class GemmTests
         "Avx2Fma" => Gemm.MultiplyAvx2,
         "Avx512" => Gemm.MultiplyAvx512,
         "Scalar" => Gemm.MultiplyScalar,
+        "Vector128/packed" => Gemm.MultiplyPackedVector128,
+        "Vector256/packed" => Gemm.MultiplyPackedVector256,
+        "Avx2Fma/packed" => Gemm.MultiplyPackedAvx2,
+        "Avx512/packed" => Gemm.MultiplyPackedAvx512,
+        "Vector128/direct" => Gemm.MultiplyDirectVector128,
+        "Vector256/direct" => Gemm.MultiplyDirectVector256,
+        "Avx2Fma/direct" => Gemm.MultiplyDirectAvx2,
+        "Avx512/direct" => Gemm.MultiplyDirectAvx512,
         _ => throw new ArgumentOutOfRangeException(nameof(path)),
     };
 
@@ -32,7 +40,11 @@ public class GemmTests
         get
         {
             var d = new TheoryData<string> { "Scalar" };
-            foreach (string p in KernelPaths.Available()) d.Add(p);
+            foreach (string p in KernelPaths.Available())
+            {
+                d.Add(p);
+                if (p != KernelPaths.Public) { d.Add(p + "/packed"); d.Add(p + "/direct"); }
+            }
             return d;
         }
     }
@@ -129,8 +141,24 @@ public class GemmTests
                     RunCase(fn, ta, tb, m, n, k, 1f, beta, 2, m + n + k, $"{path} {m}x{n}x{k} tA={ta} tB={tb} beta={beta}");
     }
 
+    /// <summary>Every SIMD path in its automatic, forced-packed and forced-direct variants (the automatic choice is
+    /// <see cref="Gemm.UseDirect"/>), plus the public API.</summary>
+    public static TheoryData<string> SimdVariants
+    {
+        get
+        {
+            var d = new TheoryData<string>();
+            foreach (string p in KernelPaths.Available())
+            {
+                d.Add(p);
+                if (p != KernelPaths.Public) { d.Add(p + "/packed"); d.Add(p + "/direct"); }
+            }
+            return d;
+        }
+    }
+
     [Theory]
-    [MemberData(nameof(KernelPaths.All), MemberType = typeof(KernelPaths))]
+    [MemberData(nameof(SimdVariants))]
     public void SizesCrossingEveryCacheBlock(string path)
     {
         // m > MC (144), k > KC (256), n > NC (2048): every blocking loop runs more than once with tails.
@@ -140,7 +168,7 @@ public class GemmTests
     }
 
     [Theory]
-    [MemberData(nameof(KernelPaths.All), MemberType = typeof(KernelPaths))]
+    [MemberData(nameof(SimdVariants))]
     public void BitwiseDeterministicAcrossCalls(string path)
     {
         var fn = Of(path);

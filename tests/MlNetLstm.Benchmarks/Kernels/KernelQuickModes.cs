@@ -19,6 +19,7 @@ public static class KernelQuickModes
         switch (args[0])
         {
             case "gemm-peak": GemmPeak(); return true;
+            case "gemm-small": GemmSmallProbe.Run(); return true;
             case "gemv": GemvQuick(); return true;
             case "kernels-quick": GemmPeak(); GemvQuick(); return true;
             default: return false;
@@ -120,5 +121,41 @@ public static class KernelQuickModes
         var a = new float[len];
         for (int i = 0; i < len; i++) a[i] = (float)(rng.NextDouble() * 2 - 1);
         return a;
+    }
+}
+
+/// <summary>Packed vs direct GEMM at the LSTM step shapes, to choose the small-problem threshold.</summary>
+public static class GemmSmallProbe
+{
+    public static void Run()
+    {
+        Console.WriteLine("| m | n | k | packed Avx2 GF | direct Avx2 GF | packed Avx512 GF | direct Avx512 GF |");
+        var rng = new Random(3);
+        var shapes = new List<(int m, int n, int k)>();
+        foreach (int k in new[] { 8, 32 }) foreach (int m in new[] { 1, 4, 8, 64 }) shapes.Add((m, 128, k));
+        shapes.AddRange(new[] { (64, 512, 128), (64, 1024, 64), (64, 256, 256), (256, 512, 128), (16, 2048, 512), (4, 2048, 512), (64, 2048, 128) });
+        foreach (var (m, n, k) in shapes)
+            {
+                float[] a = KernelQuickModes.Fill(rng, m * k), b = KernelQuickModes.Fill(rng, k * n), c = new float[m * n];
+                double T(Action f)
+                {
+                    var sw = Stopwatch.StartNew();
+                    while (sw.ElapsedMilliseconds < 40) f();
+                    double best = double.MaxValue;
+                    for (int t = 0; t < 5; t++)
+                    {
+                        int reps = 2000;
+                        sw.Restart();
+                        for (int r = 0; r < reps; r++) f();
+                        best = Math.Min(best, sw.Elapsed.TotalSeconds / reps);
+                    }
+                    return 2.0 * m * n * k / best / 1e9;
+                }
+                double p2 = T(() => Gemm.MultiplyPackedAvx2(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n));
+                double d2 = T(() => Gemm.MultiplyDirectAvx2(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n));
+                double p5 = T(() => Gemm.MultiplyPackedAvx512(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n));
+                double d5 = T(() => Gemm.MultiplyDirectAvx512(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n));
+                Console.WriteLine($"| {m} | {n} | {k} | {p2:F1} | {d2:F1} | {p5:F1} | {d5:F1} |");
+            }
     }
 }
