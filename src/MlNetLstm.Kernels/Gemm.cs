@@ -93,17 +93,18 @@ public static partial class Gemm
     }
 
     /// <summary>
-    /// Problems whose B is small (k * n &lt;= 16384 floats, i.e. 64 KB: L1/L2 resident) or that have at most 4 rows take
-    /// the direct path (GemmSmall.cs: no packing, 2 rows x 4 registers of accumulators); the rest the packed path.
-    /// Measured on AVX-512 hardware: 8..20x faster than packing for m = 1..64, n = 128, k = 8..32 (see gemm-small).
+    /// Problems with at least one full register of columns (n &gt;= lanes) and either at most 4 rows, or a small B
+    /// (k * n &lt;= 8192 floats = 32 KB, L1 resident) and at most 256 rows, take the direct path (GemmSmall.cs: no packing,
+    /// 2 rows x 4 registers of accumulators); the rest the packed path. Measured on AVX-512 hardware (gemm-small mode):
+    /// 2..20x faster than packing for m = 1..64, n = 128, k = 8..32; slower once B leaves L1 or A is a tall transposed panel.
     /// </summary>
-    internal static bool UseDirect(int m, int n, int k) => m <= 4 || (long)k * n <= 16384;
+    internal static bool UseDirect(int m, int n, int k, int lanes) => n >= lanes && (m <= 4 || ((long)k * n <= 8192 && m <= 256));
 
     /// <summary>Explicit AVX2/FMA path: direct kernel for small problems, else packed 6x16 micro-kernel (12 ymm accumulators).</summary>
     internal static void MultiplyAvx2(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
-        if (UseDirect(m, n, k)) MultiplyDirect<Avx2Simd, Vector256<float>>(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        if (UseDirect(m, n, k, 8)) MultiplyDirect<Avx2Simd, Vector256<float>>(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         else MultiplyPackedAvx2(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
@@ -111,7 +112,7 @@ public static partial class Gemm
     internal static void MultiplyAvx512(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
-        if (UseDirect(m, n, k)) MultiplyDirect<Avx512Simd, Vector512<float>>(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        if (UseDirect(m, n, k, 16)) MultiplyDirect<Avx512Simd, Vector512<float>>(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         else MultiplyPackedAvx512(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
@@ -119,7 +120,7 @@ public static partial class Gemm
     internal static void MultiplyVector256(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
-        if (UseDirect(m, n, k)) MultiplyDirect<V256Simd, Vector256<float>>(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        if (UseDirect(m, n, k, Vector256<float>.Count)) MultiplyDirect<V256Simd, Vector256<float>>(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         else MultiplyPackedVector256(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
@@ -127,7 +128,7 @@ public static partial class Gemm
     internal static void MultiplyVector128(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
-        if (UseDirect(m, n, k)) MultiplyDirect<V128Simd, Vector128<float>>(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        if (UseDirect(m, n, k, Vector128<float>.Count)) MultiplyDirect<V128Simd, Vector128<float>>(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         else MultiplyPackedVector128(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
