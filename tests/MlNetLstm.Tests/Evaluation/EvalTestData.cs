@@ -5,6 +5,20 @@ namespace MlNetLstm.Tests.Evaluation;
 /// <summary>Seeded simulation helpers for the evaluation tests.</summary>
 internal static class EvalTestData
 {
+    /// <summary>Full path of a repository file, searching upwards from this source file, the output and working directories.</summary>
+    public static string RepoFile(string relative, [System.Runtime.CompilerServices.CallerFilePath] string sourceFile = "")
+    {
+        foreach (string? start in new[] { Path.GetDirectoryName(sourceFile), AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        {
+            for (string? dir = start; dir is not null; dir = Path.GetDirectoryName(dir))
+            {
+                string candidate = Path.Combine(dir, relative);
+                if (File.Exists(candidate)) return candidate;
+            }
+        }
+        throw new FileNotFoundException($"{relative} was not found above the test sources or output.", relative);
+    }
+
     public static double[] Normals(int n, int seed)
     {
         var rng = new Random(seed);
