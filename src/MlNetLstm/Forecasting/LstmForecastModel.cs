@@ -7,7 +7,7 @@ namespace MlNetLstm.Forecasting;
 /// A fitted forecaster: immutable and thread-safe. Holds the network, the standardisation (per-feature mean and standard
 /// deviation of the training rows) and the training report. Windows are [W, F] row-major (oldest row first) in original units.
 /// </summary>
-public sealed class LstmForecastModel
+public sealed partial class LstmForecastModel
 {
     private readonly double[] _mean, _std;
 

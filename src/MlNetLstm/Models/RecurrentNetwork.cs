@@ -9,7 +9,7 @@ namespace MlNetLstm.Models;
 /// i, f, g, o for LSTM and r, z, n for GRU; head.weight [O, D*H], head.bias [O]).
 /// Public sequence tensors are batch-major row-major: inputs [B, T, I], extra (modifier) inputs [B, T, E].
 /// </summary>
-public sealed class RecurrentNetwork
+public sealed partial class RecurrentNetwork
 {
     /// <summary>Default initial forget-gate bias (written into bias_ih's forget slice; bias_hh's is 0).</summary>
     public const float DefaultForgetGateBias = 1f;
