@@ -110,8 +110,9 @@ public sealed class WalkForwardModelResult
 /// <summary>Immutable report of a walk-forward run.</summary>
 public sealed class WalkForwardReport
 {
-    internal WalkForwardReport(int[] origins, int[] targets, double[] proxy, WalkForwardModelResult[] models, ForecastRanking ranking, int horizon)
+    internal WalkForwardReport(int[] origins, int[] targets, double[] proxy, double[] targetReturns, WalkForwardModelResult[] models, ForecastRanking ranking, int horizon)
     {
+        TargetReturns = Array.AsReadOnly(targetReturns);
         Origins = Array.AsReadOnly(origins);
         TargetIndices = Array.AsReadOnly(targets);
         Proxy = Array.AsReadOnly(proxy);
@@ -128,6 +129,9 @@ public sealed class WalkForwardReport
 
     /// <summary>Realised proxy at each target index.</summary>
     public IReadOnlyList<double> Proxy { get; }
+
+    /// <summary>Realised return at each target index (for VaR backtests).</summary>
+    public IReadOnlyList<double> TargetReturns { get; }
 
     /// <summary>Per-model results, in the order the models were given.</summary>
     public IReadOnlyList<WalkForwardModelResult> Models { get; }
@@ -147,6 +151,17 @@ public sealed class WalkForwardReport
     /// <exception cref="KeyNotFoundException">No such model.</exception>
     public WalkForwardModelResult this[string name] =>
         Models.FirstOrDefault(m => m.Name == name) ?? throw new KeyNotFoundException($"No model named '{name}' in the report.");
+
+    /// <summary>
+    /// VaR backtest of one model's out-of-sample variance forecasts against the realised target returns
+    /// (zero conditional mean; see <see cref="VarBacktest"/> for the conventions).
+    /// </summary>
+    /// <param name="name">Model name.</param>
+    /// <param name="alpha">Tail probability α in (0, 1), e.g. 0.01.</param>
+    /// <param name="distribution">Standardised return distribution; null means normal.</param>
+    /// <returns>Hit statistics with the Kupiec and Christoffersen tests.</returns>
+    public VarBacktestResult BacktestVar(string name, double alpha, StandardizedDistribution? distribution = null) =>
+        VarBacktest.Run(TargetReturns.ToArray(), this[name].Forecasts.ToArray(), alpha, distribution);
 }
 
 /// <summary>
@@ -218,11 +233,13 @@ public static class WalkForward
         var origins = new int[count];
         var targets = new int[count];
         var proxy = new double[count];
+        var targetReturns = new double[count];
         for (int k = 0; k < count; k++)
         {
             origins[k] = train + k;
             targets[k] = train + k + h - 1;
             proxy[k] = fullProxy[targets[k]];
+            targetReturns[k] = returns[targets[k]];
         }
 
         int blocksPerModel = (count + options.RefitEvery - 1) / options.RefitEvery;
@@ -293,6 +310,6 @@ public static class WalkForward
             results[j] = new WalkForwardModelResult(models[j].Name, f, row.Mse, row.Mae, row.Qlike,
                 mz, Stopwatch.GetElapsedTime(0, ticks), blocksPerModel, row.VersusBest);
         }
-        return new WalkForwardReport(origins, targets, proxy, results, ranking, h);
+        return new WalkForwardReport(origins, targets, proxy, targetReturns, results, ranking, h);
     }
 }
