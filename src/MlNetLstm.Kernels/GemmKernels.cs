@@ -76,9 +76,9 @@ internal readonly unsafe struct GemmSimdKernel<TS, TV> : IGemmKernel where TS : 
 {
     public static int MR => 6;
     public static int NR => 2 * TS.Count;
-    public static int KC => TS.Count >= 16 ? 256 : 256;
+    public static int KC => 256;
     public static int MC => 144;
-    public static int NC => TS.Count >= 16 ? 2048 : 2048;
+    public static int NC => 2048;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)

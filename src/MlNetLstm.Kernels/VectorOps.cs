@@ -213,6 +213,15 @@ public static partial class VectorOps
         TV va = TS.Broadcast(alpha);
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float yr = ref MemoryMarshal.GetReference(y);
+        for (; i <= n - 4 * w; i += 4 * w)
+        {
+            TV y0 = TS.MulAdd(va, TS.Load(ref Unsafe.Add(ref xr, i)), TS.Load(ref Unsafe.Add(ref yr, i)));
+            TV y1 = TS.MulAdd(va, TS.Load(ref Unsafe.Add(ref xr, i + w)), TS.Load(ref Unsafe.Add(ref yr, i + w)));
+            TV y2 = TS.MulAdd(va, TS.Load(ref Unsafe.Add(ref xr, i + 2 * w)), TS.Load(ref Unsafe.Add(ref yr, i + 2 * w)));
+            TV y3 = TS.MulAdd(va, TS.Load(ref Unsafe.Add(ref xr, i + 3 * w)), TS.Load(ref Unsafe.Add(ref yr, i + 3 * w)));
+            TS.Store(y0, ref Unsafe.Add(ref yr, i)); TS.Store(y1, ref Unsafe.Add(ref yr, i + w));
+            TS.Store(y2, ref Unsafe.Add(ref yr, i + 2 * w)); TS.Store(y3, ref Unsafe.Add(ref yr, i + 3 * w));
+        }
         for (; i <= n - w; i += w)
             TS.Store(TS.MulAdd(va, TS.Load(ref Unsafe.Add(ref xr, i)), TS.Load(ref Unsafe.Add(ref yr, i))), ref Unsafe.Add(ref yr, i));
         if (i < n)
@@ -231,6 +240,16 @@ public static partial class VectorOps
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float yr = ref MemoryMarshal.GetReference(y);
         ref float dr = ref MemoryMarshal.GetReference(d);
+        for (; i <= n - 4 * w; i += 4 * w)
+        {
+            // All four loads before the stores: d may be x or y exactly (same offset), never a shifted overlap.
+            TV s0 = TS.Add(TS.Load(ref Unsafe.Add(ref xr, i)), TS.Load(ref Unsafe.Add(ref yr, i)));
+            TV s1 = TS.Add(TS.Load(ref Unsafe.Add(ref xr, i + w)), TS.Load(ref Unsafe.Add(ref yr, i + w)));
+            TV s2 = TS.Add(TS.Load(ref Unsafe.Add(ref xr, i + 2 * w)), TS.Load(ref Unsafe.Add(ref yr, i + 2 * w)));
+            TV s3 = TS.Add(TS.Load(ref Unsafe.Add(ref xr, i + 3 * w)), TS.Load(ref Unsafe.Add(ref yr, i + 3 * w)));
+            TS.Store(s0, ref Unsafe.Add(ref dr, i)); TS.Store(s1, ref Unsafe.Add(ref dr, i + w));
+            TS.Store(s2, ref Unsafe.Add(ref dr, i + 2 * w)); TS.Store(s3, ref Unsafe.Add(ref dr, i + 3 * w));
+        }
         for (; i <= n - w; i += w)
             TS.Store(TS.Add(TS.Load(ref Unsafe.Add(ref xr, i)), TS.Load(ref Unsafe.Add(ref yr, i))), ref Unsafe.Add(ref dr, i));
         for (; i < n; i++) Unsafe.Add(ref dr, i) = Unsafe.Add(ref xr, i) + Unsafe.Add(ref yr, i);  // exact same IEEE add

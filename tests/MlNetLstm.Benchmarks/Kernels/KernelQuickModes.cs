@@ -21,7 +21,9 @@ public static class KernelQuickModes
             case "gemm-peak": GemmPeak(); return true;
             case "gemm-small": GemmSmallProbe.Run(); return true;
             case "gemv": GemvQuick(); return true;
-            case "kernels-quick": GemmPeak(); GemvQuick(); return true;
+            case "lstm-step": LstmStep(); return true;
+            case "elementwise": Elementwise(); return true;
+            case "kernels-quick": GemmPeak(); GemvQuick(); LstmStep(); Elementwise(); return true;
             default: return false;
         }
     }
@@ -114,6 +116,80 @@ public static class KernelQuickModes
                 Console.WriteLine($"| {k} | {n} | {name} | {best * 1e9:F0} | {2.0 * k * n / best / 1e9:F1} |");
             }
         }
+    }
+
+    /// <summary>
+    /// One streaming (batch-1) LSTM step through the public kernels, as a model would run it:
+    /// z = b + x·W_ihT + h·W_hhT (two GEMVs), then the fused pointwise update. Reports ns per step and bytes allocated.
+    /// </summary>
+    public static void LstmStep()
+    {
+        Console.WriteLine($"# streaming LSTM step (public API, active path) — {HardwareLine()}");
+        Console.WriteLine("| input I | hidden H | ns per step | bytes allocated per step |");
+        Console.WriteLine("|---|---|---|---|");
+        foreach (var (inp, hid) in new[] { (8, 32), (8, 64), (16, 128), (16, 512) })
+        {
+            var rng = new Random(5);
+            float[] wih = Fill(rng, inp * 4 * hid), whh = Fill(rng, hid * 4 * hid), bias = Fill(rng, 4 * hid);
+            float[] x = Fill(rng, inp), h = new float[hid], c = new float[hid], z = new float[4 * hid], gates = new float[4 * hid];
+            void Step()
+            {
+                bias.CopyTo(z, 0);
+                Gemv.MultiplyTransposedAdd(wih, inp, 4 * hid, x, z);
+                Gemv.MultiplyTransposedAdd(whh, hid, 4 * hid, h, z);
+                LstmPointwise.Forward(1, hid, z, c, gates, c, h);
+            }
+            var sw = Stopwatch.StartNew();
+            while (sw.ElapsedMilliseconds < 150) Step();
+            int reps = 20000;
+            double best = double.MaxValue;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int t = 0; t < 5; t++)
+            {
+                sw.Restart();
+                for (int r = 0; r < reps; r++) Step();
+                best = Math.Min(best, sw.Elapsed.TotalSeconds / reps);
+            }
+            double bytes = (GC.GetAllocatedBytesForCurrentThread() - before) / (5.0 * reps);
+            Console.WriteLine($"| {inp} | {hid} | {best * 1e9:F0} | {bytes:F0} |");
+        }
+    }
+
+    /// <summary>Element-wise kernels: ns per call per path and TensorPrimitives, at a few lengths.</summary>
+    public static void Elementwise()
+    {
+        Console.WriteLine($"# element-wise kernels, ns per call — {HardwareLine()}");
+        Console.WriteLine("| kernel | length | Scalar | Vector128 | Vector256 | Avx2 | Avx512 | TensorPrimitives |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        var lv = KernelInfo.AvailableLevels;
+        foreach (int len in new[] { 64, 1024, 16384 })
+        {
+            var rng = new Random(6);
+            float[] x = Fill(rng, len), y = Fill(rng, len), d = new float[len];
+            for (int i = 0; i < len; i++) x[i] *= 8f;
+            string Cell(bool ok, Action a) => ok ? $"{Time(a):F0}" : "n/a";
+            Console.WriteLine($"| sigmoid | {len} | {Cell(true, () => Activations.SigmoidScalar(x, d))} | {Cell(lv.Contains(IsaLevel.Vector128), () => Activations.SigmoidVector128(x, d))} | {Cell(lv.Contains(IsaLevel.Vector256), () => Activations.SigmoidVector256(x, d))} | {Cell(lv.Contains(IsaLevel.Avx2Fma), () => Activations.SigmoidAvx2(x, d))} | {Cell(lv.Contains(IsaLevel.Avx512), () => Activations.SigmoidAvx512(x, d))} | {Cell(true, () => System.Numerics.Tensors.TensorPrimitives.Sigmoid(x, d))} |");
+            Console.WriteLine($"| tanh | {len} | {Cell(true, () => Activations.TanhScalar(x, d))} | {Cell(lv.Contains(IsaLevel.Vector128), () => Activations.TanhVector128(x, d))} | {Cell(lv.Contains(IsaLevel.Vector256), () => Activations.TanhVector256(x, d))} | {Cell(lv.Contains(IsaLevel.Avx2Fma), () => Activations.TanhAvx2(x, d))} | {Cell(lv.Contains(IsaLevel.Avx512), () => Activations.TanhAvx512(x, d))} | {Cell(true, () => System.Numerics.Tensors.TensorPrimitives.Tanh(x, d))} |");
+            Console.WriteLine($"| axpy | {len} | {Cell(true, () => VectorOps.AxpyScalar(0.5f, x, d))} | {Cell(lv.Contains(IsaLevel.Vector128), () => VectorOps.AxpyVector128(0.5f, x, d))} | {Cell(lv.Contains(IsaLevel.Vector256), () => VectorOps.AxpyVector256(0.5f, x, d))} | {Cell(lv.Contains(IsaLevel.Avx2Fma), () => VectorOps.AxpyAvx2(0.5f, x, d))} | {Cell(lv.Contains(IsaLevel.Avx512), () => VectorOps.AxpyAvx512(0.5f, x, d))} | {Cell(true, () => System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(x, 0.5f, d, d))} |");
+            float sink = 0;
+            Console.WriteLine($"| dot | {len} | {Cell(true, () => sink += VectorOps.DotScalar(x, y))} | {Cell(lv.Contains(IsaLevel.Vector128), () => sink += VectorOps.DotVector128(x, y))} | {Cell(lv.Contains(IsaLevel.Vector256), () => sink += VectorOps.DotVector256(x, y))} | {Cell(lv.Contains(IsaLevel.Avx2Fma), () => sink += VectorOps.DotAvx2(x, y))} | {Cell(lv.Contains(IsaLevel.Avx512), () => sink += VectorOps.DotAvx512(x, y))} | {Cell(true, () => sink += System.Numerics.Tensors.TensorPrimitives.Dot(x, y))} |");
+            if (sink == 12345f) Console.WriteLine();
+        }
+    }
+
+    private static double Time(Action a)
+    {
+        var sw = Stopwatch.StartNew();
+        while (sw.ElapsedMilliseconds < 40) a();
+        double best = double.MaxValue;
+        for (int t = 0; t < 5; t++)
+        {
+            int reps = 2000;
+            sw.Restart();
+            for (int r = 0; r < reps; r++) a();
+            best = Math.Min(best, sw.Elapsed.TotalSeconds / reps);
+        }
+        return best * 1e9;
     }
 
     internal static float[] Fill(Random rng, int len)
