@@ -38,6 +38,27 @@ public class FeaturesTests
         sq.Should().Equal(2.0, 3.0, 0.5);
     }
 
+    [Fact]
+    public void OnlineReturnTransform_EqualsBatchSquaredAndAbsolute()
+    {
+        var r = RandomReturns(200, 9);
+        var sq = new double[r.Length];
+        var ab = new double[r.Length];
+        Returns.Squared(r, sq);
+        Returns.Absolute(r, ab);
+        var os = new OnlineReturnTransform(ReturnTransform.Squared);
+        var oa = new OnlineReturnTransform(ReturnTransform.Absolute);
+        for (int i = 0; i < r.Length; i++)
+        {
+            os.Update(r[i]).Should().Be(sq[i]);
+            oa.Update(r[i]).Should().Be(ab[i]);
+        }
+        os.Count.Should().Be(200);
+        os.Reset();
+        os.IsReady.Should().BeFalse();
+        FluentActions.Invoking(() => os.Update(double.NaN)).Should().Throw<ArgumentException>().WithMessage("x is NaN*");
+    }
+
     [Theory]
     [InlineData(ReturnKind.Simple, false, ReturnTransform.None)]
     [InlineData(ReturnKind.Log, true, ReturnTransform.Squared)]
