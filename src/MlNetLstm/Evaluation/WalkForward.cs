@@ -184,7 +184,8 @@ public static class WalkForward
     /// <param name="progress">Optional progress sink (called from worker threads).</param>
     /// <returns>The immutable report.</returns>
     /// <exception cref="ArgumentException">Invalid options, sample too short, duplicate names, non-finite returns.</exception>
-    /// <exception cref="InvalidOperationException">A model returned a forecast path of the wrong length or a non-positive/non-finite variance.</exception>
+    /// <exception cref="InvalidOperationException">A model failed to fit or forecast (the message names the model and origin; the
+    /// model's exception is the inner exception), or returned a forecast path of the wrong length or a non-positive/non-finite variance.</exception>
     public static WalkForwardReport Run(ReadOnlySpan<double> returns, IReadOnlyList<IVarianceModel> models,
         WalkForwardOptions? options = null, IProgress<WalkForwardProgress>? progress = null)
         => Run(returns.ToArray(), models, options, progress);
@@ -258,13 +259,29 @@ public static class WalkForward
             int s = origins[first];
             int start = options.Window == WalkForwardWindow.Rolling ? s - train : 0;
             long t0 = Stopwatch.GetTimestamp();
-            var fitted = model.Fit(new ReadOnlySpan<double>(returns, start, s - start))
-                ?? throw new InvalidOperationException($"Model '{model.Name}' returned null from Fit at origin {s}.");
+            IFittedVarianceModel? fitted;
+            try
+            {
+                fitted = model.Fit(new ReadOnlySpan<double>(returns, start, s - start));
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or ArithmeticException)
+            {
+                throw new InvalidOperationException($"Model '{model.Name}' failed to fit on returns [{start}, {s}) at origin {s}: {ex.Message}", ex);
+            }
+            if (fitted is null) throw new InvalidOperationException($"Model '{model.Name}' returned null from Fit at origin {s}.");
             fitTicks[item] = Stopwatch.GetTimestamp() - t0;
             for (int k = first; k < last; k++)
             {
                 int t = origins[k];
-                var path = fitted.ForecastVariance(new ReadOnlySpan<double>(returns, start, t - start), h);
+                double[] path;
+                try
+                {
+                    path = fitted.ForecastVariance(new ReadOnlySpan<double>(returns, start, t - start), h);
+                }
+                catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or ArithmeticException)
+                {
+                    throw new InvalidOperationException($"Model '{model.Name}' failed to forecast at origin {t}: {ex.Message}", ex);
+                }
                 if (path is null || path.Length != h)
                     throw new InvalidOperationException($"Model '{model.Name}' returned {path?.Length.ToString() ?? "null"} forecasts at origin {t}; expected {h}.");
                 double v = path[h - 1];

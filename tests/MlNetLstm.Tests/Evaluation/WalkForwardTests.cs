@@ -155,6 +155,9 @@ public class WalkForwardTests
             .Should().Throw<InvalidOperationException>().WithMessage("Model 'neg'*-1*origin 50*");
         FluentActions.Invoking(() => WalkForward.Run(r, [new ConstantModel("neg", double.NaN)], new WalkForwardOptions { TrainSize = 50, Threads = 2 }))
             .Should().Throw<InvalidOperationException>().WithMessage("Model 'neg'*NaN*");
+        FluentActions.Invoking(() => WalkForward.Run(r, [new HarVarianceModel()], new WalkForwardOptions { TrainSize = 20 }))
+            .Should().Throw<InvalidOperationException>().WithMessage("Model 'har' failed to fit on returns [0, 20) at origin 20: returns has 20 elements*")
+            .WithInnerException<ArgumentException>();
     }
 
     private sealed class SyncProgress(List<WalkForwardProgress> sink) : IProgress<WalkForwardProgress>

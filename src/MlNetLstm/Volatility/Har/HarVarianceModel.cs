@@ -36,6 +36,7 @@ public sealed class HarVarianceModel : IVarianceModel
     /// <exception cref="ArgumentException">Fewer returns than <see cref="HarModel.MinimumLength"/>, non-finite returns, or all-zero returns.</exception>
     public IFittedVarianceModel Fit(ReadOnlySpan<double> returns)
     {
+        EvalGuard.MinLength(returns.Length, HarModel.MinimumLength(Options), nameof(returns));
         EvalGuard.Finite(returns, nameof(returns));
         var proxy = new double[returns.Length];
         double mean = 0;
