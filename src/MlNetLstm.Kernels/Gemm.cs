@@ -113,6 +113,7 @@ public static partial class Gemm
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
         if (UseDirect(m, n, k, 16)) MultiplyDirect<Avx512Simd, Vector512<float>>(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        else if (UseDirect(m, n, k, 8)) MultiplyDirect<Avx2Simd, Vector256<float>>(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); // 8 <= n < 16: ymm columns
         else MultiplyPackedAvx512(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 

@@ -82,7 +82,11 @@ internal static unsafe class GemmDriver
                 int kcMax = Math.Min(k, TK.KC);
                 int ncMax = Math.Min(RoundUp(n, nr), TK.NC);
                 int mcMax = Math.Min(RoundUp(m, mr), TK.MC);
-                float* packB = Scratch(ref t_packB, kcMax * ncMax);
+                // With a single m block (m <= MC, the LSTM case) every B panel is used by one sweep over the A panels
+                // only, so it is packed just before use into a KC x NR buffer that stays in L1, instead of writing
+                // the whole KC x NC block out to L2/L3 and reading it back.
+                bool panelAtATime = m <= TK.MC;
+                float* packB = Scratch(ref t_packB, panelAtATime ? kcMax * nr : kcMax * ncMax);
                 float* packA = Scratch(ref t_packA, kcMax * mcMax);
                 float* tile = stackalloc float[mr * nr + 16];
                 float* tileAligned = (float*)(((nuint)tile + 63) & ~(nuint)63);
@@ -94,7 +98,7 @@ internal static unsafe class GemmDriver
                     {
                         int kc = Math.Min(TK.KC, k - pcol);
                         float betaEff = pcol == 0 ? beta : 1f;
-                        PackB(transposeB, pb, ldb, pcol, kc, jc, nc, nr, packB);
+                        if (!panelAtATime) PackB(transposeB, pb, ldb, pcol, kc, jc, nc, nr, packB);
                         for (int ic = 0; ic < m; ic += TK.MC)
                         {
                             int mc = Math.Min(TK.MC, m - ic);
@@ -102,7 +106,16 @@ internal static unsafe class GemmDriver
                             for (int jr = 0; jr < nc; jr += nr)
                             {
                                 int nrEff = Math.Min(nr, nc - jr);
-                                float* bPanel = packB + (long)(jr / nr) * nr * kc;
+                                float* bPanel;
+                                if (panelAtATime)
+                                {
+                                    PackB(transposeB, pb, ldb, pcol, kc, jc + jr, nrEff, nr, packB);
+                                    bPanel = packB;
+                                }
+                                else
+                                {
+                                    bPanel = packB + (long)(jr / nr) * nr * kc;
+                                }
                                 for (int ir = 0; ir < mc; ir += mr)
                                 {
                                     int mrEff = Math.Min(mr, mc - ir);
@@ -115,15 +128,7 @@ internal static unsafe class GemmDriver
                                     else
                                     {
                                         TK.Run(kc, aPanel, bPanel, tileAligned, nr, 1f, 0f);
-                                        for (int i = 0; i < mrEff; i++)
-                                        {
-                                            float* src = tileAligned + i * nr;
-                                            float* dst = cTile + (long)i * ldc;
-                                            if (betaEff == 0f)
-                                                for (int j = 0; j < nrEff; j++) dst[j] = alpha * src[j];
-                                            else
-                                                for (int j = 0; j < nrEff; j++) dst[j] = alpha * src[j] + betaEff * dst[j];
-                                        }
+                                        StoreEdge(tileAligned, nr, cTile, ldc, mrEff, nrEff, alpha, betaEff);
                                     }
                                 }
                             }
@@ -131,6 +136,45 @@ internal static unsafe class GemmDriver
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Writes the valid rows x cols of an edge tile: dst = alpha * t (+ beta * dst). Reads the tile back with full
+    /// vectors where possible (a scalar reload of a just-stored vector defeats store-to-load forwarding); the vector and
+    /// scalar parts round identically (separate multiply, multiply, add).
+    /// </summary>
+    private static void StoreEdge(float* t, int nr, float* c, int ldc, int rows, int cols, float alpha, float beta)
+    {
+        for (int i = 0; i < rows; i++)
+        {
+            float* s = t + i * nr;
+            float* d = c + (long)i * ldc;
+            int j = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> va = Vector256.Create(alpha), vb = Vector256.Create(beta);
+                for (; j + 8 <= cols; j += 8)
+                {
+                    Vector256<float> v = va * Vector256.Load(s + j);
+                    if (beta != 0f) v += vb * Vector256.Load(d + j);
+                    Vector256.Store(v, d + j);
+                }
+            }
+            else if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> va = Vector128.Create(alpha), vb = Vector128.Create(beta);
+                for (; j + 4 <= cols; j += 4)
+                {
+                    Vector128<float> v = va * Vector128.Load(s + j);
+                    if (beta != 0f) v += vb * Vector128.Load(d + j);
+                    Vector128.Store(v, d + j);
+                }
+            }
+            if (beta == 0f)
+                for (; j < cols; j++) d[j] = alpha * s[j];
+            else
+                for (; j < cols; j++) d[j] = alpha * s[j] + beta * d[j];
         }
     }
 
