@@ -72,17 +72,20 @@ public class WalkForwardTests
         }
     }
 
-    [Fact]
-    public void Threads_DoNotChangeResults()
+    [Theory]
+    [InlineData(WalkForwardWindow.Rolling)]
+    [InlineData(WalkForwardWindow.Expanding)]
+    public void Threads_DoNotChangeResults(WalkForwardWindow window)
     {
-        var r = Returns(300, 4);
-        var opts1 = new WalkForwardOptions { TrainSize = 100, RefitEvery = 9 };
-        var a = WalkForward.Run(r, [new RecordingModel("a"), new ConstantModel("c", 0.9)], opts1);
-        var b = WalkForward.Run(r, [new RecordingModel("a"), new ConstantModel("c", 0.9)], new WalkForwardOptions { TrainSize = 100, RefitEvery = 9, Threads = 2 });
-        for (int j = 0; j < 2; j++)
+        var r = Returns(400, 4);
+        IVarianceModel[] Models() => [new RecordingModel("a"), new ConstantModel("c", 0.9), new HarVarianceModel(), new SsaVarianceModel()];
+        var a = WalkForward.Run(r, Models(), new WalkForwardOptions { TrainSize = 150, RefitEvery = 9, Window = window, Horizon = 2 });
+        var b = WalkForward.Run(r, Models(), new WalkForwardOptions { TrainSize = 150, RefitEvery = 9, Window = window, Horizon = 2, Threads = 2 });
+        for (int j = 0; j < a.Models.Count; j++)
         {
             b.Models[j].Forecasts.Should().Equal(a.Models[j].Forecasts);
             b.Models[j].Qlike.Should().Be(a.Models[j].Qlike);
+            b.Models[j].VersusBest.Should().Be(a.Models[j].VersusBest);
         }
         b.BestModel.Should().Be(a.BestModel);
     }
