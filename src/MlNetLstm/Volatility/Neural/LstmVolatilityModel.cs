@@ -172,24 +172,27 @@ public sealed class LstmVolatilityModel : IVarianceModel
             int[] part = chunks.AsSpan(sb * SubBatch, Math.Min(SubBatch, chunks.Length - sb * SubBatch)).ToArray();
             int B = part.Length;
             (float[] x, float[] e) = f.Gather(part, T, net.Spec.ForgetGateModifier != null);
-            RecurrentOutput y = net.Forward(x, B, T, e);
-            var dy = new float[B * T];
             double loss = 0;
-            for (int b = 0; b < B; b++)
+            // One forward + backward pass: the callback turns the outputs y [B, T, 1] into QLIKE and dQLIKE/dy.
+            RecurrentGradients g = net.ComputeGradients(x, B, T, (y, dy) =>
             {
-                for (int t = o.BurnIn; t < T; t++)
+                for (int b = 0; b < B; b++)
                 {
-                    int idx = part[b] + t;
-                    double yv = y.Values[b * T + t];
-                    double th = Math.Tanh(yv / o.CorrectionBound);
-                    double logH = f.LogBaseline[idx] + o.CorrectionBound * th;
-                    double ratio = f.Target[idx] * Math.Exp(-logH);
-                    loss += logH + ratio;
-                    dy[b * T + t] = (float)((1 - ratio) * (1 - th * th) / scored);
+                    for (int t = o.BurnIn; t < T; t++)
+                    {
+                        int idx = part[b] + t;
+                        double th = Math.Tanh(y[b * T + t] / o.CorrectionBound);
+                        double logH = f.LogBaseline[idx] + o.CorrectionBound * th;
+                        double ratio = f.Target[idx] * Math.Exp(-logH);
+                        loss += logH + ratio;
+                        dy[b * T + t] = (float)((1 - ratio) * (1 - th * th) / scored);
+                    }
                 }
-            }
+                // A non-finite loss is reported to the caller (which stops training) instead of thrown by the engine.
+                return double.IsFinite(loss) ? loss : 0;
+            }, e);
             losses[sb] = loss;
-            grads[sb] = net.ComputeGradients(x, B, T, dy, e).Parameters.ToArray();
+            grads[sb] = g.Parameters.ToArray();
         });
         var total = new float[net.ParameterCount];
         double lossSum = 0;
