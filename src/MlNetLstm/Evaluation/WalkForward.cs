@@ -46,7 +46,7 @@ public sealed class WalkForwardOptions
     /// <summary>Optional benchmark model name for the DM-versus-benchmark column of the ranking.</summary>
     public string? Benchmark { get; init; }
 
-    /// <summary>Newey-West lags for the DM tests; null means <c>Horizon - 1</c>.</summary>
+    /// <summary>Newey-West lags for the DM tests; null uses the <see cref="DieboldMarianoOptions.Lags"/> default.</summary>
     public int? DieboldMarianoLags { get; init; }
 
     /// <summary>Newey-West lags for the Mincer-Zarnowitz HAC errors; null means the rule of thumb.</summary>
