@@ -9,21 +9,23 @@ namespace MlNetLstm.Ssa;
 /// start; ε = 0.01 × mean training r² keeps the log finite after runs of zero returns). The forecast of the variance of
 /// r_{T+h} is <c>max(c · exp(ŷ_{T+h}), floor)</c>, where ŷ is the recurrent SSA forecast from the frozen fitted subspace,
 /// <c>c = mean(r²) / mean(exp(y))</c> over the training window corrects the level for Jensen's inequality and the
-/// smoothing, and floor = 1e-3 × mean training r² keeps forecasts strictly positive. Default SSA options: L = 20,
-/// rank 3, non-adaptive (chosen from a small grid — w ∈ {5, 10, 22}, L ∈ {20, 40}, rank ∈ {auto, 1, 2, 3} — by walk-forward
-/// QLIKE on the dem2gbp and S&amp;P 500 samples; the automatic rule picked rank 1, a pure level smoother).
+/// smoothing, and floor = 1e-3 × mean training r² keeps forecasts strictly positive. Default SSA options: L = 10,
+/// rank 3, non-adaptive (chosen from a small grid — w ∈ {5, 10, 22}, L ∈ {10, 20, 40}, rank ∈ {auto, 1, 2, 3} — by walk-forward
+/// QLIKE on the dem2gbp and S&amp;P 500 samples and a simulated GARCH(1,1); the automatic rule picked rank 1, a pure level
+/// smoother). Measured honestly: on those samples this adapter is about as accurate as a 22-day rolling mean of r² and
+/// clearly behind HAR; SSA is not a natural volatility model, the adapter exists so it can be compared like any other.
 /// </summary>
 public sealed class SsaVarianceModel : IVarianceModel
 {
     /// <summary>Creates the adapter.</summary>
-    /// <param name="options">SSA options; null uses L = 20, Rank = 3.</param>
+    /// <param name="options">SSA options; null uses L = 10, Rank = 3.</param>
     /// <param name="smoothingWindow">Trailing window w ≥ 1 of the squared-return average (default 22).</param>
     /// <param name="name">Model name (default "ssa").</param>
     public SsaVarianceModel(SsaOptions? options = null, int smoothingWindow = 22, string name = "ssa")
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         if (smoothingWindow < 1) throw new ArgumentOutOfRangeException(nameof(smoothingWindow), smoothingWindow, "smoothingWindow must be at least 1.");
-        Options = options ?? new SsaOptions { WindowSize = 20, Rank = 3 };
+        Options = options ?? new SsaOptions { WindowSize = 10, Rank = 3 };
         SmoothingWindow = smoothingWindow;
         Name = name;
     }

@@ -121,6 +121,22 @@ public class WalkForwardTests
     }
 
     [Fact]
+    public void HarAndSsa_BeatAConstantForecast_OnGarchData()
+    {
+        var (r, _) = EvalTestData.Garch(4000, 13, omega: 0.05, alpha: 0.1, beta: 0.85);
+        var report = WalkForward.Run(r, [new ConstantModel("const", r[..1000].Average(x => x * x)), new HarVarianceModel(), new SsaVarianceModel()],
+            new WalkForwardOptions { TrainSize = 1000, RefitEvery = 20, Benchmark = "const", Threads = 2 });
+        report.BestModel.Should().Be("har");
+        var har = report.Ranking.Rows.Single(x => x.Name == "har");
+        har.VersusBenchmark!.Statistic.Should().BeNegative();
+        har.VersusBenchmark.PValue.Should().BeLessThan(0.01, "HAR should beat the constant forecast significantly");
+        report["har"].MincerZarnowitzRSquared.Should().BeGreaterThan(0.03);
+        // The SSA adapter (a smoothed log-variance recurrence) is weaker: better than constant, not significantly so here.
+        report["ssa"].Qlike.Should().BeLessThan(report["const"].Qlike);
+        report["ssa"].MincerZarnowitzRSquared.Should().BeGreaterThan(0.02);
+    }
+
+    [Fact]
     public void CustomProxy_IsUsedForEvaluation()
     {
         var (r, v) = EvalTestData.Garch(300, 6);
