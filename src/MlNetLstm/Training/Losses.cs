@@ -5,17 +5,17 @@ public static class Losses
 {
     private const double HalfLog2Pi = 0.91893853320467274;
 
-    /// <summary>Network outputs per target element: K for MSE, 2K for Gaussian NLL.</summary>
+    /// <summary>Network outputs per row for K targets: K for MSE and cross-entropy, 2K for Gaussian NLL.</summary>
     /// <param name="kind">Loss.</param>
     /// <param name="targetSize">K.</param>
     public static int OutputSizeFor(LossKind kind, int targetSize) => kind == LossKind.GaussianNll ? 2 * targetSize : targetSize;
 
     /// <summary>
-    /// Sum over <paramref name="rows"/> rows of the per-element loss (not divided by N), and writes dL/dy = scale * d(sum)/dy
+    /// Sum over <paramref name="rows"/> rows of the per-element loss (per-row for cross-entropy; not divided by N), and writes dL/dy = scale * d(sum)/dy
     /// into <paramref name="outputGradient"/> when it is not empty.
     /// </summary>
     /// <param name="kind">Loss.</param>
-    /// <param name="outputs">[rows, K] (MSE) or [rows, 2K] (NLL: means then log-variances).</param>
+    /// <param name="outputs">[rows, K] (MSE, cross-entropy logits) or [rows, 2K] (NLL: means then log-variances).</param>
     /// <param name="targets">[rows, K].</param>
     /// <param name="rows">Rows.</param>
     /// <param name="targetSize">K.</param>
@@ -26,6 +26,28 @@ public static class Losses
         int K = targetSize, W = OutputSizeFor(kind, K);
         bool grad = !outputGradient.IsEmpty;
         double sum = 0;
+        if (kind == LossKind.SoftmaxCrossEntropy)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                ReadOnlySpan<float> y = outputs.Slice(r * K, K), t = targets.Slice(r * K, K);
+                float max = float.NegativeInfinity;
+                for (int k = 0; k < K; k++) max = MathF.Max(max, y[k]);
+                double z = 0;
+                for (int k = 0; k < K; k++) z += Math.Exp(y[k] - max);
+                double logZ = Math.Log(z) + max;
+                double tSum = 0;
+                for (int k = 0; k < K; k++) tSum += t[k];
+                for (int k = 0; k < K; k++)
+                {
+                    double logP = y[k] - logZ;
+                    sum -= t[k] * logP;
+                    // d/dy_k of -Σ_q t_q log p_q = p_k Σ_q t_q - t_k (= p_k - t_k for probability targets).
+                    if (grad) outputGradient[r * K + k] = scale * (float)(Math.Exp(logP) * tSum - t[k]);
+                }
+            }
+            return sum;
+        }
         for (int r = 0; r < rows; r++)
         {
             for (int k = 0; k < K; k++)

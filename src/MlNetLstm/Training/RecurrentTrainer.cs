@@ -114,7 +114,7 @@ public static class RecurrentTrainer
             int chunks = (count + _chunkSize - 1) / _chunkSize;
             int K = data.TargetSize;
             bool perStep = data.TargetsPerStep;
-            long elements = (long)count * (perStep ? len : 1) * K;
+            long elements = (long)count * (perStep ? len : 1) * (_o.Loss == LossKind.SoftmaxCrossEntropy ? 1 : K);
             float scale = (float)(1.0 / elements);
             void Body(int c)
             {

@@ -10,6 +10,11 @@ public enum LossKind
     /// [μ_1..μ_K | s_1..s_K] with s = log σ^2.
     /// </summary>
     GaussianNll = 1,
+    /// <summary>
+    /// Softmax cross-entropy for classification: the head outputs K logits y, p = softmax(y), and
+    /// L = (1/R) Σ_rows -Σ_k t_k log p_k over R rows (targets usually one-hot or probability vectors); dL/dy = (p Σ_k t_k - t) / R.
+    /// </summary>
+    SoftmaxCrossEntropy = 2,
 }
 
 /// <summary>Optimizer.</summary>

@@ -5,7 +5,7 @@ using MlNetLstm.Training;
 namespace MlNetLstm.Tests.Training;
 
 /// <summary>
-/// End-to-end gradient of the training losses (MSE, Gaussian NLL) through the dense head and the recurrent network:
+/// End-to-end gradient of the training losses (MSE, Gaussian NLL, softmax cross-entropy) through the dense head and the recurrent network:
 /// dL/dy from <see cref="Losses.Sum"/>, backpropagated by the engine, against central finite differences of the
 /// double-precision reference network composed with the double-precision loss formula.
 /// </summary>
@@ -21,14 +21,20 @@ public class LossGradientTests
             for (int k = 0; k < K; k++)
             {
                 double t = targets[r * K + k];
-                if (kind == LossKind.MeanSquaredError) s += (y[r * W + k] - t) * (y[r * W + k] - t);
+                if (kind == LossKind.SoftmaxCrossEntropy)
+                {
+                    double z = 0;
+                    for (int q = 0; q < K; q++) z += Math.Exp(y[r * W + q]);
+                    s -= t * (y[r * W + k] - Math.Log(z));
+                }
+                else if (kind == LossKind.MeanSquaredError) s += (y[r * W + k] - t) * (y[r * W + k] - t);
                 else
                 {
                     double mu = y[r * W + k], lv = y[r * W + K + k];
                     s += 0.5 * (lv + (t - mu) * (t - mu) * Math.Exp(-lv) + Math.Log(2 * Math.PI));
                 }
             }
-        return s / (rows * K);
+        return kind == LossKind.SoftmaxCrossEntropy ? s / rows : s / (rows * K);
     }
 
     [Theory]
@@ -36,6 +42,8 @@ public class LossGradientTests
     [InlineData(LossKind.MeanSquaredError, HeadMode.EveryStep)]
     [InlineData(LossKind.GaussianNll, HeadMode.LastStep)]
     [InlineData(LossKind.GaussianNll, HeadMode.EveryStep)]
+    [InlineData(LossKind.SoftmaxCrossEntropy, HeadMode.LastStep)]
+    [InlineData(LossKind.SoftmaxCrossEntropy, HeadMode.EveryStep)]
     public void Loss_gradients_through_head_and_lstm_match_finite_differences(LossKind kind, HeadMode mode)
     {
         const int K = 2;
@@ -49,7 +57,8 @@ public class LossGradientTests
 
         var y = net.Forward(x, B, T).Values.ToArray();
         var dy = new float[y.Length];
-        double loss = Losses.Sum(kind, y, targets, rows, K, 1f / (rows * K), dy) / (rows * K);
+        int n = kind == LossKind.SoftmaxCrossEntropy ? rows : rows * K;
+        double loss = Losses.Sum(kind, y, targets, rows, K, 1f / n, dy) / n;
         var pd = p.Select(v => (double)v).ToArray();
         var xd = x.Select(v => (double)v).ToArray();
         RefLoss(kind, ReferenceNetwork.Forward(spec, layout, pd, xd, null, B, T), targets, rows, K).Should().BeApproximately(loss, 1e-5);

@@ -222,3 +222,29 @@ public class TrainerTests
             .Should().Throw<ArgumentException>().Where(e => e.ParamName == "targets");
     }
 }
+
+public class CrossEntropyTrainingTests
+{
+    [Fact]
+    public void Cross_entropy_learns_a_sign_classification_and_rejects_wrong_head_sizes()
+    {
+        // Class = sign of the sum of channel 0 over the sequence (2 classes, one-hot targets, logits from a last-step head).
+        var r = new Random(3);
+        int n = 128, T = 6;
+        var x = new float[n * T * 2]; var y = new float[n * 2];
+        for (int i = 0; i < n; i++)
+        {
+            float s = 0;
+            for (int t = 0; t < T; t++) { float a = 2f * r.NextSingle() - 1f; x[(i * T + t) * 2] = a; s += a; }
+            y[i * 2 + (s > 0 ? 1 : 0)] = 1f;
+        }
+        var data = new SequenceDataset(x, n, T, 2, y, 2);
+        var net = RecurrentNetwork.Create(new RecurrentNetworkSpec { InputSize = 2, HiddenSize = 8, OutputSize = 2 }, 1);
+        var opts = new TrainingOptions { Epochs = 30, BatchSize = 16, LearningRate = 1e-2f, Loss = LossKind.SoftmaxCrossEntropy };
+        double before = RecurrentTrainer.Evaluate(net, data, LossKind.SoftmaxCrossEntropy);
+        before.Should().BeApproximately(Math.Log(2), 0.1, "an untrained classifier is near uniform");
+        var trained = RecurrentTrainer.Train(net, data, opts).Network;
+        RecurrentTrainer.Evaluate(trained, data, LossKind.SoftmaxCrossEntropy).Should().BeLessThan(0.3);
+        FluentActions.Invoking(() => RecurrentTrainer.Train(TrainerTests.Net(outputs: 3), data, opts)).Should().Throw<ArgumentException>();
+    }
+}
