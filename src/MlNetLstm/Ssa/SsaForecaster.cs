@@ -125,6 +125,59 @@ public sealed class SsaForecaster
         return Build(Subspace, Options, tail, horizon);
     }
 
+    /// <summary>The L × K trajectory (Hankel) matrix of a series: <c>X[i, j] = y[i + j]</c>, K = n - L + 1.</summary>
+    /// <param name="series">The series (finite, length n ≥ windowSize).</param>
+    /// <param name="windowSize">Window L ≥ 1.</param>
+    /// <returns>The matrix.</returns>
+    public static double[,] TrajectoryMatrix(ReadOnlySpan<double> series, int windowSize)
+    {
+        if (windowSize < 1) throw new ArgumentOutOfRangeException(nameof(windowSize), windowSize, "windowSize must be at least 1.");
+        EvalGuard.MinLength(series.Length, windowSize, nameof(series));
+        EvalGuard.Finite(series, nameof(series));
+        int k = series.Length - windowSize + 1;
+        var x = new double[windowSize, k];
+        for (int i = 0; i < windowSize; i++)
+            for (int j = 0; j < k; j++) x[i, j] = series[i + j];
+        return x;
+    }
+
+    /// <summary>
+    /// Rank-r SSA reconstruction of a whole series with this forecaster's subspace: every lag vector is projected,
+    /// <c>X̂_j = U U' X_j</c>, and each value is the average of its copies on the anti-diagonals of X̂ (diagonal averaging).
+    /// </summary>
+    /// <param name="series">The series (finite, length ≥ L).</param>
+    /// <returns>The reconstructed (signal) series, same length.</returns>
+    public double[] Reconstruct(ReadOnlySpan<double> series)
+    {
+        int l = WindowSize, r = Rank;
+        EvalGuard.MinLength(series.Length, l, nameof(series));
+        EvalGuard.Finite(series, nameof(series));
+        int n = series.Length, k = n - l + 1;
+        var sum = new double[n];
+        var count = new int[n];
+        var basis = Subspace.Basis;
+        var c = new double[r];
+        for (int j = 0; j < k; j++)
+        {
+            var x = series.Slice(j, l);
+            for (int m = 0; m < r; m++)
+            {
+                double s = 0;
+                for (int a = 0; a < l; a++) s += basis[a * r + m] * x[a];
+                c[m] = s;
+            }
+            for (int a = 0; a < l; a++)
+            {
+                double v = 0;
+                for (int m = 0; m < r; m++) v += basis[a * r + m] * c[m];
+                sum[j + a] += v;
+                count[j + a]++;
+            }
+        }
+        for (int i = 0; i < n; i++) sum[i] /= count[i];
+        return sum;
+    }
+
     /// <summary>Creates a mutable online engine starting from this forecaster's state.</summary>
     /// <returns>A new engine.</returns>
     public SsaForecastEngine CreateEngine() => new(Options, SeriesLength, Subspace, (double[])_buffer.Clone(), ObservationCount);
