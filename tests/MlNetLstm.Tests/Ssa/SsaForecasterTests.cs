@@ -57,6 +57,27 @@ public class SsaForecasterTests
     }
 
     [Fact]
+    public void Forecast_IsTheLinearRecurrenceAppliedToTheReconstructedTail()
+    {
+        var y = Noisy(250, 32);
+        var ssa = SsaForecaster.Fit(y, new SsaOptions { WindowSize = 16, Rank = 3 });
+        var rec = ssa.Reconstruct(y);
+        var coef = ssa.RecurrenceCoefficients;
+        coef.Should().HaveCount(15);
+        var state = rec[^15..].ToList();
+        var f = ssa.Forecast(6).Values;
+        for (int h = 0; h < 6; h++)
+        {
+            double next = 0;
+            for (int j = 0; j < 15; j++) next += coef[j] * state[state.Count - 15 + j];
+            f[h].Should().BeApproximately(next, 1e-9);
+            state.Add(next);
+        }
+        ssa.Verticality.Should().BeInRange(0, 1);
+        ssa.SingularValues.Should().HaveCount(16).And.BeInDescendingOrder();
+    }
+
+    [Fact]
     public void NoisySeasonalSeries_BeatsNaiveForecast()
     {
         var y = Noisy(400, 1);
