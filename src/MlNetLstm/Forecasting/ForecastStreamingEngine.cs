@@ -34,6 +34,15 @@ public sealed class ForecastStreamingEngine
     /// <summary>True once at least WindowSize observations have arrived.</summary>
     public bool IsWarm => Count >= _model.WindowSize;
 
+    /// <summary>
+    /// A per-step signal (gate activation or state, length H) of the last step of the latest window, for layer
+    /// <paramref name="layer"/>; valid until the next step. Unidirectional networks only.
+    /// </summary>
+    /// <param name="signal">Gate or state.</param>
+    /// <param name="layer">Layer.</param>
+    public ReadOnlySpan<float> GetSignal(GateSignal signal, int layer = 0) =>
+        _engine is null ? throw new NotSupportedException("Streaming telemetry needs a unidirectional network.") : _engine.GetSignal(signal, layer);
+
     /// <summary>Forgets all observations.</summary>
     public void Reset() { Count = 0; _head = 0; }
 

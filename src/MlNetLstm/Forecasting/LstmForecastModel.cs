@@ -70,6 +70,24 @@ public sealed partial class LstmForecastModel
         return y;
     }
 
+    /// <summary>
+    /// Gate telemetry of the network over <paramref name="window"/> ([W, F], original units): per layer and direction the
+    /// per-step gate activations, cell and hidden states, each [1, W, H] (see <see cref="GateTelemetry"/>).
+    /// </summary>
+    /// <param name="window">The latest W rows, oldest first.</param>
+    public GateTelemetry Explain(ReadOnlySpan<float> window)
+    {
+        int n = WindowSize * FeatureCount;
+        if (window.Length != n)
+            throw new ArgumentException($"window has length {window.Length}, expected WindowSize {WindowSize} x {FeatureCount} features = {n}.", nameof(window));
+        for (int i = 0; i < window.Length; i++)
+            if (!float.IsFinite(window[i]))
+                throw new ArgumentException($"window contains {window[i]} at step {i / FeatureCount}, feature {i % FeatureCount}.", nameof(window));
+        var x = new float[n];
+        Standardise(window, x);
+        return Network.Forward(x, 1, WindowSize, captureTelemetry: true).Telemetry!;
+    }
+
     /// <summary>Double-precision convenience overload of <see cref="Predict(ReadOnlySpan{float})"/>.</summary>
     /// <param name="window">The latest W rows, oldest first.</param>
     public double[] Predict(ReadOnlySpan<double> window) => Array.ConvertAll(Predict(ToFloat(window, nameof(window))), v => (double)v);

@@ -187,3 +187,21 @@ public class LstmForecasterFlatOverloadTests
         flat.Predict(series.AsSpan(72)).Should().HaveCount(2);
     }
 }
+
+public class LstmForecasterTelemetryTests
+{
+    [Fact]
+    public void Explain_and_streaming_signals_agree_on_the_last_step_forget_gate()
+    {
+        var series = Enumerable.Range(0, 60).Select(t => (float)Math.Cos(t / 4.0)).ToArray();
+        var model = LstmForecaster.Fit(series, new LstmForecasterOptions { WindowSize = 6, HiddenSize = 4, Epochs = 2 });
+        var tel = model.Explain(series.AsSpan(54));
+        tel.Steps.Should().Be(6);
+        var engine = model.CreateStreamingEngine();
+        foreach (var v in series) engine.Step(v);
+        var f = engine.GetSignal(MlNetLstm.Models.GateSignal.ForgetGate).ToArray();
+        for (int j = 0; j < 4; j++)
+            f[j].Should().BeApproximately(tel.Value(MlNetLstm.Models.GateSignal.ForgetGate, 0, 0, 0, 5, j), 1e-5f);
+        FluentActions.Invoking(() => model.Explain(new float[5])).Should().Throw<ArgumentException>().Where(e => e.ParamName == "window");
+    }
+}
