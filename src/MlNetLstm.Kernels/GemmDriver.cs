@@ -82,10 +82,10 @@ internal static unsafe class GemmDriver
                 int kcMax = Math.Min(k, TK.KC);
                 int ncMax = Math.Min(RoundUp(n, nr), TK.NC);
                 int mcMax = Math.Min(RoundUp(m, mr), TK.MC);
-                // With a single m block (m <= MC, the LSTM case) every B panel is used by one sweep over the A panels
+                // With few rows (m <= 96, the LSTM batch case) every B panel is used by one short sweep over the A panels
                 // only, so it is packed just before use into a KC x NR buffer that stays in L1, instead of writing
                 // the whole KC x NC block out to L2/L3 and reading it back.
-                bool panelAtATime = m <= TK.MC;
+                bool panelAtATime = m <= 96;
                 float* packB = Scratch(ref t_packB, panelAtATime ? kcMax * nr : kcMax * ncMax);
                 float* packA = Scratch(ref t_packA, kcMax * mcMax);
                 float* tile = stackalloc float[mr * nr + 16];
