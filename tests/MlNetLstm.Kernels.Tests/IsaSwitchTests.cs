@@ -26,6 +26,14 @@ public class IsaSwitchTests
         return false;
     }
 
+    private static string SetKnob(params string[] knobs)
+    {
+        foreach (string knob in knobs)
+            foreach (string prefix in new[] { "DOTNET_", "COMPlus_" })
+                if (Environment.GetEnvironmentVariable(prefix + knob)?.Trim() == "0") return prefix + knob;
+        return "(none)";
+    }
+
     private static bool Avx512Off => SwitchedOff("EnableAVX512", "EnableAVX512F");
     private static bool Avx2Off => SwitchedOff("EnableAVX2");
     private static bool HwOff => SwitchedOff("EnableHWIntrinsic");
@@ -34,7 +42,9 @@ public class IsaSwitchTests
     public void Avx512SwitchTakesEffect()
     {
         if (!Avx512Off) return;
-        Avx512F.IsSupported.Should().BeFalse("DOTNET_EnableAVX512=0 must hide AVX-512 from the runtime");
+        // Note: .NET 10 honours DOTNET_EnableAVX512; the older per-subset knob DOTNET_EnableAVX512F is ignored by the
+        // runtime (measured), so setting only that one makes this test fail: the switch did not take effect.
+        Avx512F.IsSupported.Should().BeFalse($"{SetKnob("EnableAVX512", "EnableAVX512F")}=0 must hide AVX-512 from the runtime (.NET 10 only honours DOTNET_EnableAVX512)");
         Vector512.IsHardwareAccelerated.Should().BeFalse();
         KernelInfo.ActiveIsa.Should().NotBe(IsaLevel.Avx512);
         KernelInfo.AvailableLevels.Should().NotContain(IsaLevel.Avx512);
