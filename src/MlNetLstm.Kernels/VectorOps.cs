@@ -1,7 +1,7 @@
 // Small element-wise vector kernels. Suffixes: Scalar (oracle) | Vector128 / Vector256 (portable) | Avx2 (explicit
 // Avx/Fma through Avx2Simd, and explicit Avx/Fma double widening for SumOfSquares) | Avx512 (explicit Avx512F).
 // Layout: contiguous spans, destination last; tails go through a stack staging vector (same arithmetic as full
-// vectors). Reductions (Dot, SumOfSquares) use 4 independent accumulators and a fixed combine order, so they are
+// vectors). Reductions (Dot: 8, SumOfSquares: 2-4 independent accumulators) and a fixed combine order, so they are
 // deterministic per path; they differ from the sequential scalar sum only by rounding (see tests for bounds).
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -100,7 +100,7 @@ public static partial class VectorOps
         }
     }
 
-    /// <summary>Returns sum_i x[i] * y[i] over i in [0, x.Length) (four vector accumulators, fixed combine order).</summary>
+    /// <summary>Returns sum_i x[i] * y[i] over i in [0, x.Length) (eight vector accumulators, fixed combine order).</summary>
     /// <param name="x">First vector, length N.</param>
     /// <param name="y">Second vector, length at least N.</param>
     /// <returns>The dot product.</returns>
@@ -293,16 +293,23 @@ public static partial class VectorOps
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float DotCore<TS, TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> y) where TS : struct, ISimd<TV> where TV : struct
     {
+        // 8 independent accumulators: two FMA pipes x 4-cycle latency need 8 chains in flight.
         int w = TS.Count, n = x.Length, i = 0;
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float yr = ref MemoryMarshal.GetReference(y);
-        TV a0 = default, a1 = default, a2 = default, a3 = default;
-        for (; i <= n - 4 * w; i += 4 * w)
+        TV a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        for (; i <= n - 8 * w; i += 8 * w)
         {
-            a0 = TS.MulAdd(TS.Load(ref Unsafe.Add(ref xr, i)), TS.Load(ref Unsafe.Add(ref yr, i)), a0);
-            a1 = TS.MulAdd(TS.Load(ref Unsafe.Add(ref xr, i + w)), TS.Load(ref Unsafe.Add(ref yr, i + w)), a1);
-            a2 = TS.MulAdd(TS.Load(ref Unsafe.Add(ref xr, i + 2 * w)), TS.Load(ref Unsafe.Add(ref yr, i + 2 * w)), a2);
-            a3 = TS.MulAdd(TS.Load(ref Unsafe.Add(ref xr, i + 3 * w)), TS.Load(ref Unsafe.Add(ref yr, i + 3 * w)), a3);
+            ref float xi = ref Unsafe.Add(ref xr, i);
+            ref float yi = ref Unsafe.Add(ref yr, i);
+            a0 = TS.MulAdd(TS.Load(ref xi), TS.Load(ref yi), a0);
+            a1 = TS.MulAdd(TS.Load(ref Unsafe.Add(ref xi, w)), TS.Load(ref Unsafe.Add(ref yi, w)), a1);
+            a2 = TS.MulAdd(TS.Load(ref Unsafe.Add(ref xi, 2 * w)), TS.Load(ref Unsafe.Add(ref yi, 2 * w)), a2);
+            a3 = TS.MulAdd(TS.Load(ref Unsafe.Add(ref xi, 3 * w)), TS.Load(ref Unsafe.Add(ref yi, 3 * w)), a3);
+            a4 = TS.MulAdd(TS.Load(ref Unsafe.Add(ref xi, 4 * w)), TS.Load(ref Unsafe.Add(ref yi, 4 * w)), a4);
+            a5 = TS.MulAdd(TS.Load(ref Unsafe.Add(ref xi, 5 * w)), TS.Load(ref Unsafe.Add(ref yi, 5 * w)), a5);
+            a6 = TS.MulAdd(TS.Load(ref Unsafe.Add(ref xi, 6 * w)), TS.Load(ref Unsafe.Add(ref yi, 6 * w)), a6);
+            a7 = TS.MulAdd(TS.Load(ref Unsafe.Add(ref xi, 7 * w)), TS.Load(ref Unsafe.Add(ref yi, 7 * w)), a7);
         }
         for (; i <= n - w; i += w)
             a0 = TS.MulAdd(TS.Load(ref Unsafe.Add(ref xr, i)), TS.Load(ref Unsafe.Add(ref yr, i)), a0);
@@ -311,7 +318,8 @@ public static partial class VectorOps
             Staging16 s1 = default, s2 = default;
             a1 = TS.MulAdd(SimdTail.Load<TS, TV>(x, i, n - i, ref s1[0]), SimdTail.Load<TS, TV>(y, i, n - i, ref s2[0]), a1);
         }
-        return TS.Sum(TS.Add(TS.Add(a0, a1), TS.Add(a2, a3)));
+        TV s = TS.Add(TS.Add(TS.Add(a0, a1), TS.Add(a2, a3)), TS.Add(TS.Add(a4, a5), TS.Add(a6, a7)));
+        return TS.Sum(s);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -8,7 +8,7 @@ namespace MlNetLstm.Kernels.Tests;
 /// where the API allows, with sentinels after the destination.
 /// Tolerances: Add, Scale, AddColumnSums, AddRowBroadcast perform the same IEEE operations in the same order, so they
 /// must match bit for bit. Axpy is one FMA vs a multiply then add (one extra rounding): 2^-23 (|y| + |alpha x|).
-/// Dot reorders the sum (4 accumulators) and fuses: |error| &lt;= (n + 2) 2^-23 sum|x y| (gamma_n bound, doubled).
+/// Dot reorders the sum (8 accumulators) and fuses: |error| &lt;= (n + 2) 2^-23 sum|x y| (gamma_n bound, doubled).
 /// SumOfSquares accumulates in double: relative 1e-12. Adam: FMA contraction and reciprocal-multiply instead of a
 /// divide: relative 1e-5 + absolute 1e-7 on parameters and moments.
 /// </summary>
