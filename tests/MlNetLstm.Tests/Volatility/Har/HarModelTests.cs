@@ -181,6 +181,20 @@ public class HarModelTests
     }
 
     [Fact]
+    public void Fit_IsScaleEquivariant_OnDecimalSp500Returns()
+    {
+        var r = LoadReal("sp500dge.csv")[^3000..];
+        var dec = HarModel.Fit(r.Select(x => x * x).ToArray());
+        var pct = HarModel.Fit(r.Select(x => 1e4 * x * x).ToArray());
+        dec.DailyCoefficient.Should().BeApproximately(pct.DailyCoefficient, 1e-9);
+        dec.WeeklyCoefficient.Should().BeApproximately(pct.WeeklyCoefficient, 1e-9);
+        dec.MonthlyCoefficient.Should().BeApproximately(pct.MonthlyCoefficient, 1e-9);
+        (1e4 * dec.Intercept).Should().BeApproximately(pct.Intercept, 1e-9 * Math.Abs(pct.Intercept));
+        (1e4 * dec.Regression.HacStandardErrors[0]).Should().BeApproximately(pct.Regression.HacStandardErrors[0], 1e-8 * pct.Regression.HacStandardErrors[0]);
+        dec.RSquared.Should().BeApproximately(pct.RSquared, 1e-10);
+    }
+
+    [Fact]
     public void Adapter_ForecastsFlooredSquaredReturnHar()
     {
         var r = LoadReal("dem2gbp.csv");
