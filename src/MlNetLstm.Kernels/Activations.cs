@@ -116,7 +116,7 @@ public static partial class Activations
             TS.Store(TOp.Invoke<TS, TV>(TS.Load(ref Unsafe.Add(ref xs, i))), ref Unsafe.Add(ref ds, i));
         if (i < len)
         {
-            Staging16 st = default;
+            Unsafe.SkipInit(out Staging16 st);  // SimdTail.Load clears it
             TV t = SimdTail.Load<TS, TV>(x, i, len - i, ref st[0]);
             SimdTail.Store<TS, TV>(TOp.Invoke<TS, TV>(t), destination, i, len - i, ref st[0]);
         }

@@ -5,8 +5,12 @@
 //   *Vector256  - portable Vector256<float>
 //   *Avx2       - explicit System.Runtime.Intrinsics.X86 Avx/Avx2/Fma intrinsics on Vector256<float>
 //   *Avx512     - explicit Avx512F intrinsics on Vector512<float>
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+
+// Hot kernels must not pay for zeroing stack scratch they fully overwrite (explicit `= default` still zeroes).
+[module: SkipLocalsInit]
 
 namespace MlNetLstm.Kernels;
 

@@ -226,7 +226,8 @@ public static partial class VectorOps
             TS.Store(TS.MulAdd(va, TS.Load(ref Unsafe.Add(ref xr, i)), TS.Load(ref Unsafe.Add(ref yr, i))), ref Unsafe.Add(ref yr, i));
         if (i < n)
         {
-            Staging16 s1 = default, s2 = default;
+            Unsafe.SkipInit(out Staging16 s1);  // SimdTail.Load clears them
+            Unsafe.SkipInit(out Staging16 s2);
             TV xv = SimdTail.Load<TS, TV>(x, i, n - i, ref s1[0]);
             TV yv = SimdTail.Load<TS, TV>(y, i, n - i, ref s2[0]);
             SimdTail.Store<TS, TV>(TS.MulAdd(va, xv, yv), y, i, n - i, ref s1[0]);
@@ -313,13 +314,10 @@ public static partial class VectorOps
         }
         for (; i <= n - w; i += w)
             a0 = TS.MulAdd(TS.Load(ref Unsafe.Add(ref xr, i)), TS.Load(ref Unsafe.Add(ref yr, i)), a0);
-        if (i < n)
-        {
-            Staging16 s1 = default, s2 = default;
-            a1 = TS.MulAdd(SimdTail.Load<TS, TV>(x, i, n - i, ref s1[0]), SimdTail.Load<TS, TV>(y, i, n - i, ref s2[0]), a1);
-        }
+        float tail = 0f;  // fewer than one register of elements: sequential scalar sum (no staging on the hot path)
+        for (; i < n; i++) tail += Unsafe.Add(ref xr, i) * Unsafe.Add(ref yr, i);
         TV s = TS.Add(TS.Add(TS.Add(a0, a1), TS.Add(a2, a3)), TS.Add(TS.Add(a4, a5), TS.Add(a6, a7)));
-        return TS.Sum(s);
+        return TS.Sum(s) + tail;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
