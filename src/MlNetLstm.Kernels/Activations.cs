@@ -28,7 +28,7 @@ public static partial class Activations
     /// <exception cref="ArgumentException">destination is shorter than x.</exception>
     public static void Sigmoid(ReadOnlySpan<float> x, Span<float> destination)
     {
-        Guard.Length(destination.Length, x.Length, nameof(destination));
+        KernelGuard.Length(destination.Length, x.Length, nameof(destination));
         switch (KernelDispatch.Active)
         {
             case IsaLevel.Avx512: Map<SigmoidOp, Avx512Simd, Vector512<float>>(x, destination); break;
@@ -45,7 +45,7 @@ public static partial class Activations
     /// <exception cref="ArgumentException">destination is shorter than x.</exception>
     public static void Tanh(ReadOnlySpan<float> x, Span<float> destination)
     {
-        Guard.Length(destination.Length, x.Length, nameof(destination));
+        KernelGuard.Length(destination.Length, x.Length, nameof(destination));
         switch (KernelDispatch.Active)
         {
             case IsaLevel.Avx512: Map<TanhOp, Avx512Simd, Vector512<float>>(x, destination); break;

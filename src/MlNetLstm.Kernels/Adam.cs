@@ -32,9 +32,9 @@ public static partial class Adam
         float learningRate, float beta1, float beta2, float epsilon, float biasCorrection1, float biasCorrection2,
         float decoupledWeightDecay)
     {
-        Guard.Length(gradients.Length, parameters.Length, nameof(gradients));
-        Guard.Length(m.Length, parameters.Length, nameof(m));
-        Guard.Length(v.Length, parameters.Length, nameof(v));
+        KernelGuard.Length(gradients.Length, parameters.Length, nameof(gradients));
+        KernelGuard.Length(m.Length, parameters.Length, nameof(m));
+        KernelGuard.Length(v.Length, parameters.Length, nameof(v));
         if (!(biasCorrection1 > 0f)) throw new ArgumentOutOfRangeException(nameof(biasCorrection1), biasCorrection1, "biasCorrection1 = 1 - beta1^t must be positive.");
         if (!(biasCorrection2 > 0f)) throw new ArgumentOutOfRangeException(nameof(biasCorrection2), biasCorrection2, "biasCorrection2 = 1 - beta2^t must be positive.");
         var h = new Hyper(learningRate, beta1, beta2, epsilon, biasCorrection1, biasCorrection2, decoupledWeightDecay);

@@ -54,9 +54,9 @@ public static partial class Gemm
     internal static void Validate(bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc)
     {
-        Guard.NonNegative(m, nameof(m));
-        Guard.NonNegative(n, nameof(n));
-        Guard.NonNegative(k, nameof(k));
+        KernelGuard.NonNegative(m, nameof(m));
+        KernelGuard.NonNegative(n, nameof(n));
+        KernelGuard.NonNegative(k, nameof(k));
         int aRows = transposeA ? k : m, aCols = transposeA ? m : k;
         int bRows = transposeB ? n : k, bCols = transposeB ? k : n;
         if (lda < Math.Max(1, aCols)) throw new ArgumentOutOfRangeException(nameof(lda), lda, $"lda must be at least max(1, {aCols}) (columns of A as stored).");
@@ -65,10 +65,10 @@ public static partial class Gemm
         if (m == 0 || n == 0) return;
         if (k > 0)
         {
-            Guard.Length(a.Length, (long)(aRows - 1) * lda + aCols, nameof(a));
-            Guard.Length(b.Length, (long)(bRows - 1) * ldb + bCols, nameof(b));
+            KernelGuard.Length(a.Length, (long)(aRows - 1) * lda + aCols, nameof(a));
+            KernelGuard.Length(b.Length, (long)(bRows - 1) * ldb + bCols, nameof(b));
         }
-        Guard.Length(c.Length, (long)(m - 1) * ldc + n, nameof(c));
+        KernelGuard.Length(c.Length, (long)(m - 1) * ldc + n, nameof(c));
     }
 
     /// <summary>Scalar reference (the test oracle and the fallback).</summary>

@@ -29,11 +29,11 @@ public static partial class Gemv
     /// <exception cref="ArgumentException">A span is shorter than its shape requires.</exception>
     public static void MultiplyTransposedAdd(ReadOnlySpan<float> wT, int k, int n, ReadOnlySpan<float> x, Span<float> y)
     {
-        Guard.NonNegative(k, nameof(k));
-        Guard.NonNegative(n, nameof(n));
-        Guard.Length(wT.Length, (long)k * n, nameof(wT));
-        Guard.Length(x.Length, k, nameof(x));
-        Guard.Length(y.Length, n, nameof(y));
+        KernelGuard.NonNegative(k, nameof(k));
+        KernelGuard.NonNegative(n, nameof(n));
+        KernelGuard.Length(wT.Length, (long)k * n, nameof(wT));
+        KernelGuard.Length(x.Length, k, nameof(x));
+        KernelGuard.Length(y.Length, n, nameof(y));
         switch (KernelDispatch.Active)
         {
             case IsaLevel.Avx512: Core<Avx512Simd, Vector512<float>>(wT, k, n, x, y); break;

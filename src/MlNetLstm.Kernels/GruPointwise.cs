@@ -30,14 +30,14 @@ public static partial class GruPointwise
     public static void Forward(int batch, int hidden, ReadOnlySpan<float> xz, ReadOnlySpan<float> hz,
         ReadOnlySpan<float> hPrev, Span<float> gates, Span<float> h)
     {
-        Guard.NonNegative(batch, nameof(batch));
-        Guard.NonNegative(hidden, nameof(hidden));
+        KernelGuard.NonNegative(batch, nameof(batch));
+        KernelGuard.NonNegative(hidden, nameof(hidden));
         long bh = (long)batch * hidden;
-        Guard.Length(xz.Length, 3 * bh, nameof(xz));
-        Guard.Length(hz.Length, 3 * bh, nameof(hz));
-        Guard.Length(hPrev.Length, bh, nameof(hPrev));
-        Guard.Length(gates.Length, 3 * bh, nameof(gates));
-        Guard.Length(h.Length, bh, nameof(h));
+        KernelGuard.Length(xz.Length, 3 * bh, nameof(xz));
+        KernelGuard.Length(hz.Length, 3 * bh, nameof(hz));
+        KernelGuard.Length(hPrev.Length, bh, nameof(hPrev));
+        KernelGuard.Length(gates.Length, 3 * bh, nameof(gates));
+        KernelGuard.Length(h.Length, bh, nameof(h));
         switch (KernelDispatch.Active)
         {
             case IsaLevel.Avx512: ForwardCore<Avx512Simd, Vector512<float>>(batch, hidden, xz, hz, hPrev, gates, h); break;
@@ -67,16 +67,16 @@ public static partial class GruPointwise
     public static void Backward(int batch, int hidden, ReadOnlySpan<float> gates, ReadOnlySpan<float> hz,
         ReadOnlySpan<float> hPrev, ReadOnlySpan<float> dh, Span<float> dxz, Span<float> dhz, Span<float> dhPrev)
     {
-        Guard.NonNegative(batch, nameof(batch));
-        Guard.NonNegative(hidden, nameof(hidden));
+        KernelGuard.NonNegative(batch, nameof(batch));
+        KernelGuard.NonNegative(hidden, nameof(hidden));
         long bh = (long)batch * hidden;
-        Guard.Length(gates.Length, 3 * bh, nameof(gates));
-        Guard.Length(hz.Length, 3 * bh, nameof(hz));
-        Guard.Length(hPrev.Length, bh, nameof(hPrev));
-        Guard.Length(dh.Length, bh, nameof(dh));
-        Guard.Length(dxz.Length, 3 * bh, nameof(dxz));
-        Guard.Length(dhz.Length, 3 * bh, nameof(dhz));
-        Guard.Length(dhPrev.Length, bh, nameof(dhPrev));
+        KernelGuard.Length(gates.Length, 3 * bh, nameof(gates));
+        KernelGuard.Length(hz.Length, 3 * bh, nameof(hz));
+        KernelGuard.Length(hPrev.Length, bh, nameof(hPrev));
+        KernelGuard.Length(dh.Length, bh, nameof(dh));
+        KernelGuard.Length(dxz.Length, 3 * bh, nameof(dxz));
+        KernelGuard.Length(dhz.Length, 3 * bh, nameof(dhz));
+        KernelGuard.Length(dhPrev.Length, bh, nameof(dhPrev));
         switch (KernelDispatch.Active)
         {
             case IsaLevel.Avx512: BackwardCore<Avx512Simd, Vector512<float>>(batch, hidden, gates, hz, hPrev, dh, dxz, dhz, dhPrev); break;

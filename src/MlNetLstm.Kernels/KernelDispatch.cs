@@ -87,7 +87,7 @@ internal static class KernelDispatch
 }
 
 /// <summary>Argument checks shared by the kernels (clear messages naming the argument).</summary>
-internal static class Guard
+internal static class KernelGuard
 {
     internal static void Length(int actual, long required, string paramName)
     {

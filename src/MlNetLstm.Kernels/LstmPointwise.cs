@@ -120,29 +120,29 @@ public static partial class LstmPointwise
     private static void ValidateForward(int batch, int hidden, ReadOnlySpan<float> z, ReadOnlySpan<float> cPrev,
         Span<float> gates, Span<float> c, Span<float> h)
     {
-        Guard.NonNegative(batch, nameof(batch));
-        Guard.NonNegative(hidden, nameof(hidden));
+        KernelGuard.NonNegative(batch, nameof(batch));
+        KernelGuard.NonNegative(hidden, nameof(hidden));
         long bh = (long)batch * hidden;
-        Guard.Length(z.Length, 4 * bh, nameof(z));
-        Guard.Length(cPrev.Length, bh, nameof(cPrev));
-        Guard.Length(gates.Length, 4 * bh, nameof(gates));
-        Guard.Length(c.Length, bh, nameof(c));
-        Guard.Length(h.Length, bh, nameof(h));
+        KernelGuard.Length(z.Length, 4 * bh, nameof(z));
+        KernelGuard.Length(cPrev.Length, bh, nameof(cPrev));
+        KernelGuard.Length(gates.Length, 4 * bh, nameof(gates));
+        KernelGuard.Length(c.Length, bh, nameof(c));
+        KernelGuard.Length(h.Length, bh, nameof(h));
     }
 
     private static void ValidateBackward(int batch, int hidden, ReadOnlySpan<float> gates, ReadOnlySpan<float> cPrev,
         ReadOnlySpan<float> c, ReadOnlySpan<float> dh, ReadOnlySpan<float> dcNext, Span<float> dz, Span<float> dcPrev)
     {
-        Guard.NonNegative(batch, nameof(batch));
-        Guard.NonNegative(hidden, nameof(hidden));
+        KernelGuard.NonNegative(batch, nameof(batch));
+        KernelGuard.NonNegative(hidden, nameof(hidden));
         long bh = (long)batch * hidden;
-        Guard.Length(gates.Length, 4 * bh, nameof(gates));
-        Guard.Length(cPrev.Length, bh, nameof(cPrev));
-        Guard.Length(c.Length, bh, nameof(c));
-        Guard.Length(dh.Length, bh, nameof(dh));
-        if (!dcNext.IsEmpty) Guard.Length(dcNext.Length, bh, nameof(dcNext));
-        Guard.Length(dz.Length, 4 * bh, nameof(dz));
-        Guard.Length(dcPrev.Length, bh, nameof(dcPrev));
+        KernelGuard.Length(gates.Length, 4 * bh, nameof(gates));
+        KernelGuard.Length(cPrev.Length, bh, nameof(cPrev));
+        KernelGuard.Length(c.Length, bh, nameof(c));
+        KernelGuard.Length(dh.Length, bh, nameof(dh));
+        if (!dcNext.IsEmpty) KernelGuard.Length(dcNext.Length, bh, nameof(dcNext));
+        KernelGuard.Length(dz.Length, 4 * bh, nameof(dz));
+        KernelGuard.Length(dcPrev.Length, bh, nameof(dcPrev));
     }
 
     internal static void ForwardVector128(int b, int h, ReadOnlySpan<float> z, ReadOnlySpan<float> cp, Span<float> g, Span<float> c, Span<float> hs) => ForwardCore<V128Simd, Vector128<float>>(b, h, z, cp, g, c, hs);

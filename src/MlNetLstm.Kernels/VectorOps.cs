@@ -22,7 +22,7 @@ public static partial class VectorOps
     /// <exception cref="ArgumentException">y is shorter than x.</exception>
     public static void Axpy(float alpha, ReadOnlySpan<float> x, Span<float> y)
     {
-        Guard.Length(y.Length, x.Length, nameof(y));
+        KernelGuard.Length(y.Length, x.Length, nameof(y));
         switch (KernelDispatch.Active)
         {
             case IsaLevel.Avx512: AxpyCore<Avx512Simd, Vector512<float>>(alpha, x, y); break;
@@ -40,8 +40,8 @@ public static partial class VectorOps
     /// <exception cref="ArgumentException">y or destination is shorter than x.</exception>
     public static void Add(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination)
     {
-        Guard.Length(y.Length, x.Length, nameof(y));
-        Guard.Length(destination.Length, x.Length, nameof(destination));
+        KernelGuard.Length(y.Length, x.Length, nameof(y));
+        KernelGuard.Length(destination.Length, x.Length, nameof(destination));
         switch (KernelDispatch.Active)
         {
             case IsaLevel.Avx512: AddCore<Avx512Simd, Vector512<float>>(x, y, destination); break;
@@ -60,8 +60,8 @@ public static partial class VectorOps
     /// <exception cref="ArgumentException">matrix is shorter than rows * N.</exception>
     public static void AddRowBroadcast(ReadOnlySpan<float> bias, Span<float> matrix, int rows)
     {
-        Guard.NonNegative(rows, nameof(rows));
-        Guard.Length(matrix.Length, (long)rows * bias.Length, nameof(matrix));
+        KernelGuard.NonNegative(rows, nameof(rows));
+        KernelGuard.Length(matrix.Length, (long)rows * bias.Length, nameof(matrix));
         int n = bias.Length;
         for (int r = 0; r < rows; r++)
         {
@@ -88,8 +88,8 @@ public static partial class VectorOps
     /// <exception cref="ArgumentException">matrix is shorter than rows * N.</exception>
     public static void AddColumnSums(ReadOnlySpan<float> matrix, int rows, Span<float> destination)
     {
-        Guard.NonNegative(rows, nameof(rows));
-        Guard.Length(matrix.Length, (long)rows * destination.Length, nameof(matrix));
+        KernelGuard.NonNegative(rows, nameof(rows));
+        KernelGuard.Length(matrix.Length, (long)rows * destination.Length, nameof(matrix));
         switch (KernelDispatch.Active)
         {
             case IsaLevel.Avx512: ColumnSumsCore<Avx512Simd, Vector512<float>>(matrix, rows, destination); break;
@@ -107,7 +107,7 @@ public static partial class VectorOps
     /// <exception cref="ArgumentException">y is shorter than x.</exception>
     public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
     {
-        Guard.Length(y.Length, x.Length, nameof(y));
+        KernelGuard.Length(y.Length, x.Length, nameof(y));
         return KernelDispatch.Active switch
         {
             IsaLevel.Avx512 => DotCore<Avx512Simd, Vector512<float>>(x, y),
