@@ -1,0 +1,693 @@
+using MlNetLstm.Forecasting;
+using MlNetLstm.Models;
+using MlNetLstm.Ssa;
+using MlNetLstm.Training;
+using MlNetLstm.Volatility;
+using MlNetLstm.Volatility.Distributions;
+using MlNetLstm.Volatility.Har;
+using MlNetLstm.Volatility.Mean;
+using MlNetLstm.Volatility.Neural;
+using MlNetLstm.Volatility.Processes;
+
+namespace MlNetLstm.Persistence;
+
+/// <summary>The model kinds stored in <see cref="ModelFile"/>s and their current layout versions (see FORMAT.md).</summary>
+public static class ModelKinds
+{
+    /// <summary><see cref="RecurrentNetwork"/>.</summary>
+    public const string RecurrentNetwork = Models.RecurrentNetwork.ArchiveKind;
+    /// <summary><see cref="LstmForecastModel"/>.</summary>
+    public const string LstmForecastModel = Forecasting.LstmForecastModel.ArchiveKind;
+    /// <summary><see cref="Volatility.Neural.LstmVolatilityForecaster"/>.</summary>
+    public const string LstmVolatilityForecaster = "MlNetLstm.LstmVolatilityForecaster";
+    /// <summary><see cref="ArchFitResult"/> (GARCH family).</summary>
+    public const string ArchFit = "MlNetLstm.ArchFitResult";
+    /// <summary><see cref="SsaForecaster"/>.</summary>
+    public const string SsaForecaster = "MlNetLstm.SsaForecaster";
+    /// <summary><see cref="HarModel"/>.</summary>
+    public const string HarModel = "MlNetLstm.HarModel";
+    /// <summary><see cref="Persistence.TrainingCheckpoint"/>.</summary>
+    public const string TrainingCheckpoint = "MlNetLstm.TrainingCheckpoint";
+
+    /// <summary>Layout version written for (and newest read of) every kind above; each kind is at version 1.</summary>
+    public const int CurrentVersion = 1;
+}
+
+/// <summary>
+/// An <see cref="ArchFitResult"/> read back from a model file, with the estimation summary as it was when the model was
+/// saved. <see cref="Result"/> forecasts and filters exactly like the saved fit (same parameters, returns and backcast); it is
+/// rebuilt with <see cref="ArchModel.FixedParameters"/>, so its own <see cref="ArchFitResult.Convergence"/> says the parameters
+/// were fixed: the original optimiser report and standard errors are the properties of this class.
+/// </summary>
+public sealed class StoredArchFit
+{
+    internal StoredArchFit(ArchFitResult result, ConvergenceReport convergence, double logLikelihood, bool standardErrorsAvailable,
+        IReadOnlyDictionary<string, double> standardErrors, IReadOnlyDictionary<string, double> robustStandardErrors)
+    {
+        Result = result; Convergence = convergence; LogLikelihood = logLikelihood; StandardErrorsAvailable = standardErrorsAvailable;
+        StandardErrors = standardErrors; RobustStandardErrors = robustStandardErrors;
+    }
+
+    /// <summary>The fit, ready to forecast and filter.</summary>
+    public ArchFitResult Result { get; }
+
+    /// <summary>The optimiser report of the original estimation.</summary>
+    public ConvergenceReport Convergence { get; }
+
+    /// <summary>The maximised log-likelihood of the original estimation.</summary>
+    public double LogLikelihood { get; }
+
+    /// <summary>Whether the original estimation had standard errors.</summary>
+    public bool StandardErrorsAvailable { get; }
+
+    /// <summary>Hessian-based standard errors of the original estimation, by parameter name.</summary>
+    public IReadOnlyDictionary<string, double> StandardErrors { get; }
+
+    /// <summary>Robust (sandwich) standard errors of the original estimation, by parameter name.</summary>
+    public IReadOnlyDictionary<string, double> RobustStandardErrors { get; }
+}
+
+/// <summary>
+/// Saves and loads every fitted model of the library in the one versioned, checksummed <see cref="ModelFile"/> format
+/// (layout of each kind in src/MlNetLstm/Persistence/FORMAT.md). Saving is atomic. Loading checks the kind, the kind's layout
+/// version, every entry's element type and shape (parameter shapes are stored explicitly and compared with the shapes the
+/// stored spec implies), value ranges and consistency, and throws an <see cref="InvalidDataException"/> that names the entry
+/// and the problem; it never executes code and never allocates much more than the file's size.
+/// </summary>
+public static class ModelSerializer
+{
+    // ----------------------------------------------------------------------------------------------------------------
+    // Generic
+    // ----------------------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Loads any model file and returns the model it holds: a <see cref="RecurrentNetwork"/>, <see cref="LstmForecastModel"/>,
+    /// <see cref="LstmVolatilityForecaster"/>, <see cref="StoredArchFit"/>, <see cref="SsaForecaster"/>, <see cref="HarModel"/> or
+    /// <see cref="TrainingCheckpoint"/>.
+    /// </summary>
+    /// <param name="path">Model file.</param>
+    /// <exception cref="InvalidDataException">Invalid file or unknown kind.</exception>
+    public static object Load(string path) => WithPath(path, () => FromArchive(ModelFile.Load(path)));
+
+    /// <summary>Reads the model held by <paramref name="archive"/>, dispatching on its kind (see <see cref="Load"/>).</summary>
+    /// <param name="archive">The archive.</param>
+    /// <exception cref="InvalidDataException">Invalid contents or unknown kind.</exception>
+    public static object FromArchive(ModelArchive archive)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        return archive.Kind switch
+        {
+            ModelKinds.RecurrentNetwork => ReadRecurrentNetwork(archive),
+            ModelKinds.LstmForecastModel => ReadForecastModel(archive),
+            ModelKinds.LstmVolatilityForecaster => ReadVolatilityForecaster(archive),
+            ModelKinds.ArchFit => ReadArchFit(archive),
+            ModelKinds.SsaForecaster => ReadSsaForecaster(archive),
+            ModelKinds.HarModel => ReadHarModel(archive),
+            ModelKinds.TrainingCheckpoint => TrainingCheckpoint.FromArchive(archive),
+            _ => throw new InvalidDataException($"Unknown model kind '{archive.Kind}'."),
+        };
+    }
+
+    private static T WithPath<T>(string path, Func<T> load)
+    {
+        try { return load(); }
+        catch (InvalidDataException ex) when (!ex.Message.Contains(path, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"'{path}': {ex.Message}", ex);
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------------------------
+    // RecurrentNetwork
+    // ----------------------------------------------------------------------------------------------------------------
+
+    /// <summary>The network as an archive (kind <see cref="ModelKinds.RecurrentNetwork"/>).</summary>
+    /// <param name="network">The network.</param>
+    public static ModelArchive ToArchive(RecurrentNetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return network.ToArchive();
+    }
+
+    /// <summary>Saves a network atomically.</summary>
+    /// <param name="path">Target file.</param>
+    /// <param name="network">The network.</param>
+    public static void Save(string path, RecurrentNetwork network) => ModelFile.Save(path, ToArchive(network));
+
+    /// <summary>Loads a network saved by <see cref="Save(string, RecurrentNetwork)"/>.</summary>
+    /// <param name="path">Model file.</param>
+    /// <param name="modifierFactory">Creates custom forget-gate modifiers from (name, extra input size); the built-in "regime" needs none.</param>
+    public static RecurrentNetwork LoadRecurrentNetwork(string path, Func<string, int, IForgetGateModifier>? modifierFactory = null) =>
+        WithPath(path, () => ReadRecurrentNetwork(ModelFile.Load(path), modifierFactory));
+
+    /// <summary>Reads a network from an archive of kind <see cref="ModelKinds.RecurrentNetwork"/>.</summary>
+    /// <param name="archive">The archive.</param>
+    /// <param name="modifierFactory">Creates custom forget-gate modifiers from (name, extra input size).</param>
+    public static RecurrentNetwork ReadRecurrentNetwork(ModelArchive archive, Func<string, int, IForgetGateModifier>? modifierFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        archive.EnsureKind(ModelKinds.RecurrentNetwork, RecurrentNetwork.ArchiveVersion);
+        return ReadNetwork(new ArchiveReader(archive), modifierFactory);
+    }
+
+    /// <summary>Reads the entries written by RecurrentNetwork.WriteTo under the reader's prefix.</summary>
+    internal static RecurrentNetwork ReadNetwork(ArchiveReader r, Func<string, int, IForgetGateModifier>? modifierFactory)
+    {
+        ArchiveReader s = r.Sub("spec/");
+        CellType cell = s.Enum<CellType>("cell");
+        int input = s.Int("input", 1), hidden = s.Int("hidden", 1), layers = s.Int("layers", 1), output = s.Int("output", 0);
+        bool bidirectional = s.Bool("bidirectional"), peepholes = s.Bool("peepholes"), coupled = s.Bool("coupled");
+        HeadMode head = s.Enum<HeadMode>("head_mode");
+        string modName = s.Text("modifier", ModelFile.MaxNameBytes);
+        int extra = s.Int("modifier_extra", 0);
+        double beta = s.Real("modifier_initial_beta");
+
+        // Bound every size by the number of values the file actually holds before anything is sized from them.
+        long budget = r.TotalElements;
+        long g = cell switch { CellType.Lstm => 4, CellType.Gru => 3, _ => 1 }, d = bidirectional ? 2 : 1, h = hidden;
+        long need = layers * d * (g * h * h + 2 * g * h) + d * g * h * input + (layers - 1) * d * g * h * d * h
+            + (long)output * d * h + output + (peepholes ? layers * d * 3 * h : 0) + (modName.Length > 0 ? layers * d * h * extra : 0);
+        if (need > budget)
+            throw r.Error($"the stored spec (cell {cell}, input {input}, hidden {hidden}, layers {layers}, output {output}) needs {need} parameters but the file holds only {budget} values.");
+
+        IForgetGateModifier? modifier = null;
+        if (modName.Length > 0)
+        {
+            if (modifierFactory != null) modifier = modifierFactory(modName, extra);
+            else if (modName == "regime")
+            {
+                if (extra < 1 || !(beta > 0) || beta > float.MaxValue)
+                    throw r.Error($"the regime forget-gate modifier needs modifier_extra >= 1 and a positive modifier_initial_beta, found {extra} and {beta}.");
+                modifier = new RegimeForgetModifier(extra, (float)beta);
+            }
+            else throw r.Error($"the network uses forget-gate modifier '{modName}': pass a modifierFactory that creates it.");
+            if (modifier is null || modifier.Name != modName || modifier.ExtraInputSize != extra)
+                throw r.Error($"the modifier factory did not create modifier '{modName}' with {extra} extra inputs.");
+        }
+        else if (extra != 0) throw r.Error($"modifier_extra is {extra} but the network has no forget-gate modifier.");
+
+        RecurrentNetworkSpec spec;
+        ParameterLayout layout;
+        try
+        {
+            spec = new RecurrentNetworkSpec
+            {
+                Cell = cell, InputSize = input, HiddenSize = hidden, Layers = layers, Bidirectional = bidirectional,
+                Peepholes = peepholes, CoupledGates = coupled, OutputSize = output, HeadMode = head, ForgetGateModifier = modifier,
+            };
+            spec.Validate();
+            layout = RecurrentNetwork.CreateLayout(spec);
+        }
+        catch (ArgumentException e)
+        {
+            throw r.Error("the stored network spec is invalid: " + e.Message);
+        }
+        if (layout.TotalLength > budget || layout.TotalLength < 0)
+            throw r.Error($"the stored spec needs {layout.TotalLength} parameters but the file holds only {budget} values.");
+
+        ArchiveReader p = r.Sub("param/");
+        var dict = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        foreach (ParameterView v in layout.Views) dict[v.Name] = p.Singles(v.Name, v.Shape);
+        string prefix = r.FullName("param/");
+        int stored = r.Archive.Entries.Count(e => e.Name.StartsWith(prefix, StringComparison.Ordinal));
+        if (stored != layout.Views.Count)
+        {
+            string unexpected = r.Archive.Entries.Select(e => e.Name).Where(n => n.StartsWith(prefix, StringComparison.Ordinal))
+                .Select(n => n[prefix.Length..]).First(n => !layout.Contains(n));
+            throw r.Error($"holds parameter '{unexpected}', which a network with the stored spec does not have.");
+        }
+        try
+        {
+            return RecurrentNetwork.FromStateDict(spec, dict);
+        }
+        catch (ArgumentException e)
+        {
+            throw r.Error("the stored parameters are invalid: " + e.Message);
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------------------------
+    // LstmForecastModel
+    // ----------------------------------------------------------------------------------------------------------------
+
+    /// <summary>The forecaster as an archive (kind <see cref="ModelKinds.LstmForecastModel"/>).</summary>
+    /// <param name="model">The fitted forecaster.</param>
+    public static ModelArchive ToArchive(LstmForecastModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.ToArchive();
+    }
+
+    /// <summary>Saves a fitted forecaster (network, standardisation, options, training report) atomically.</summary>
+    /// <param name="path">Target file.</param>
+    /// <param name="model">The fitted forecaster.</param>
+    public static void Save(string path, LstmForecastModel model) => ModelFile.Save(path, ToArchive(model));
+
+    /// <summary>Loads a forecaster saved by <see cref="Save(string, LstmForecastModel)"/>.</summary>
+    /// <param name="path">Model file.</param>
+    public static LstmForecastModel LoadForecastModel(string path) => WithPath(path, () => ReadForecastModel(ModelFile.Load(path)));
+
+    /// <summary>Reads a forecaster from an archive of kind <see cref="ModelKinds.LstmForecastModel"/>.</summary>
+    /// <param name="archive">The archive.</param>
+    public static LstmForecastModel ReadForecastModel(ModelArchive archive)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        archive.EnsureKind(ModelKinds.LstmForecastModel, LstmForecastModel.ArchiveVersion);
+        var r = new ArchiveReader(archive);
+        int[] n = r.Ints("options/int", 17);
+        double[] x = r.Doubles("options/real", 5);
+        CheckEnum<CellType>(r, "options/int", n[9]);
+        CheckEnum<LossKind>(r, "options/int", n[13]);
+        CheckEnum<OptimizerKind>(r, "options/int", n[14]);
+        CheckEnum<LearningRateSchedule>(r, "options/int", n[15]);
+        for (int i = 10; i <= 12; i++)
+            if (n[i] is not (0 or 1)) throw r.Error("options/int", $"flag at index {i} is {n[i]}, expected 0 or 1.");
+        var o = new LstmForecasterOptions
+        {
+            HiddenSize = n[0], Layers = n[1], WindowSize = n[2], Horizon = n[3], Epochs = n[4], BatchSize = n[5], Seed = n[6], Threads = n[7],
+            Patience = n[8], CellType = (CellType)n[9], Bidirectional = n[10] != 0, Peepholes = n[11] != 0, CoupledGates = n[12] != 0,
+            Loss = (LossKind)n[13], Optimizer = (OptimizerKind)n[14], Schedule = (LearningRateSchedule)n[15], WarmupEpochs = n[16],
+            LearningRate = (float)x[0], ValidationFraction = x[1], GradientClipNorm = (float)x[2], WeightDecay = (float)x[3], ForgetGateBias = (float)x[4],
+        };
+        try { o.Validate(); }
+        catch (ArgumentException e) { throw r.Error("the stored forecaster options are invalid: " + e.Message); }
+        int features = r.Int("features", 1), target = r.Int("target", 0, features - 1);
+        double[] mean = r.Doubles("mean", features), std = r.Doubles("std", features);
+        for (int i = 0; i < features; i++)
+            if (!(std[i] > 0)) throw r.Error("std", $"holds {std[i]} at index {i}; standard deviations must be positive.");
+        RecurrentNetwork net = ReadNetwork(r.Sub("network/"), null);
+        if (net.Spec != o.Spec(features))
+            throw r.Error($"the stored network ({Describe(net.Spec)}) does not match the stored options ({Describe(o.Spec(features))}).");
+        int[] ri = r.Ints("report/int", 2);
+        CheckEnum<StopReason>(r, "report/int", ri[1]);
+        double steps = r.Real("report/steps");
+        if (steps < 0 || steps != Math.Floor(steps) || steps > long.MaxValue) throw r.Error("report/steps", $"= {steps} is not a step count.");
+        var report = new TrainingReport(r.Doubles("report/train_loss", finite: false), r.Doubles("report/validation_loss", finite: false),
+            r.SingleVector("report/learning_rates", finite: false), ri[0], r.Real("report/best_loss", finite: false), (StopReason)ri[1],
+            r.Text("report/message"), (long)steps);
+        return new LstmForecastModel(o, net, report, features, target, mean, std);
+    }
+
+    private static void CheckEnum<T>(ArchiveReader r, string name, int value) where T : struct, Enum
+    {
+        if (!Enum.IsDefined((T)(object)value)) throw r.Error(name, $"holds {value}, which is not a known {typeof(T).Name}.");
+    }
+
+    private static string Describe(RecurrentNetworkSpec s) =>
+        $"{s.Cell} I={s.InputSize} H={s.HiddenSize} L={s.Layers} D={s.Directions} O={s.OutputSize} head={s.HeadMode} peepholes={s.Peepholes} coupled={s.CoupledGates} modifier={s.ForgetGateModifier?.Name ?? "none"}";
+
+    // ----------------------------------------------------------------------------------------------------------------
+    // LstmVolatilityForecaster
+    // ----------------------------------------------------------------------------------------------------------------
+
+    /// <summary>The fitted LSTM volatility forecaster as an archive (kind <see cref="ModelKinds.LstmVolatilityForecaster"/>).</summary>
+    /// <param name="model">The fitted forecaster.</param>
+    public static ModelArchive ToArchive(LstmVolatilityForecaster model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        LstmVolatilityOptions o = model.Options;
+        var b = new ModelArchiveBuilder(ModelKinds.LstmVolatilityForecaster, ModelKinds.CurrentVersion);
+        b.AddText("name", model.Name);
+        b.AddScalar("options/regime_adaptive", o.RegimeAdaptive ? 1 : 0);
+        b.AddScalar("options/hidden_size", o.HiddenSize);
+        b.AddScalar("options/sequence_length", o.SequenceLength);
+        b.AddScalar("options/burn_in", o.BurnIn);
+        b.AddScalar("options/context_length", o.ContextLength);
+        b.AddScalar("options/epochs", o.Epochs);
+        b.AddScalar("options/batch_size", o.BatchSize);
+        b.AddScalar("options/patience", o.Patience);
+        b.AddScalar("options/seed", o.Seed);
+        b.AddScalar("options/threads", o.Threads);
+        b.AddScalar("options/learning_rate", o.LearningRate);
+        b.AddScalar("options/weight_decay", o.WeightDecay);
+        b.AddScalar("options/gradient_clip", o.GradientClip);
+        b.AddScalar("options/validation_fraction", o.ValidationFraction);
+        b.AddScalar("options/ewma_lambda", o.EwmaLambda);
+        b.AddScalar("options/initial_beta", o.InitialBeta);
+        b.AddScalar("options/correction_bound", o.CorrectionBound);
+        b.AddScalar("scale", model.Scale);
+        b.Add("training/train_loss", model.Training.TrainLoss.ToArray());
+        b.Add("training/validation_loss", model.Training.ValidationLoss.ToArray());
+        b.AddScalar("training/best_epoch", model.Training.BestEpoch);
+        b.AddText("training/stop_reason", model.Training.StopReason);
+        b.AddScalar("training/seconds", model.Training.Seconds);
+        model.Network.WriteTo(b, "network/");
+        return b.Build();
+    }
+
+    /// <summary>Saves a fitted LSTM volatility forecaster (network, scale, options, training summary) atomically.</summary>
+    /// <param name="path">Target file.</param>
+    /// <param name="model">The fitted forecaster.</param>
+    public static void Save(string path, LstmVolatilityForecaster model) => ModelFile.Save(path, ToArchive(model));
+
+    /// <summary>Loads a forecaster saved by <see cref="Save(string, LstmVolatilityForecaster)"/>.</summary>
+    /// <param name="path">Model file.</param>
+    public static LstmVolatilityForecaster LoadVolatilityForecaster(string path) =>
+        WithPath(path, () => ReadVolatilityForecaster(ModelFile.Load(path)));
+
+    /// <summary>Reads a forecaster from an archive of kind <see cref="ModelKinds.LstmVolatilityForecaster"/>.</summary>
+    /// <param name="archive">The archive.</param>
+    public static LstmVolatilityForecaster ReadVolatilityForecaster(ModelArchive archive)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        archive.EnsureKind(ModelKinds.LstmVolatilityForecaster, ModelKinds.CurrentVersion);
+        var r = new ArchiveReader(archive);
+        string name = r.Text("name", ModelFile.MaxNameBytes);
+        if (string.IsNullOrWhiteSpace(name)) throw r.Error("name", "is empty.");
+        ArchiveReader s = r.Sub("options/");
+        var o = new LstmVolatilityOptions
+        {
+            RegimeAdaptive = s.Bool("regime_adaptive"), HiddenSize = s.Int("hidden_size"), SequenceLength = s.Int("sequence_length"),
+            BurnIn = s.Int("burn_in"), ContextLength = s.Int("context_length"), Epochs = s.Int("epochs"), BatchSize = s.Int("batch_size"),
+            Patience = s.Int("patience"), Seed = s.Int("seed"), Threads = s.Int("threads"),
+            LearningRate = (float)s.Real("learning_rate"), WeightDecay = (float)s.Real("weight_decay"), GradientClip = (float)s.Real("gradient_clip"),
+            ValidationFraction = s.Real("validation_fraction"), EwmaLambda = s.Real("ewma_lambda"), InitialBeta = (float)s.Real("initial_beta"),
+            CorrectionBound = (float)s.Real("correction_bound"),
+        };
+        try { o.Validate(); }
+        catch (ArgumentException e) { throw r.Error("the stored volatility options are invalid: " + e.Message); }
+        double scale = r.Real("scale");
+        if (!(scale > 0)) throw r.Error("scale", $"= {scale} must be positive.");
+        RecurrentNetwork net = ReadNetwork(r.Sub("network/"), null);
+        RecurrentNetworkSpec want = LstmVolatilityModel.CreateSpec(o), got = net.Spec;
+        bool modifierOk = want.ForgetGateModifier is null
+            ? got.ForgetGateModifier is null
+            : got.ForgetGateModifier is RegimeForgetModifier m && m.ExtraInputSize == want.ExtraInputSize;
+        if (got with { ForgetGateModifier = null } != want with { ForgetGateModifier = null } || !modifierOk)
+            throw r.Error($"the stored network ({Describe(got)}) does not match the stored options ({Describe(want)}).");
+        int bestEpoch = r.Int("training/best_epoch", 0);
+        double seconds = r.Real("training/seconds");
+        var summary = new LstmTrainingSummary(r.Doubles("training/train_loss", finite: false), r.Doubles("training/validation_loss", finite: false),
+            bestEpoch, r.Text("training/stop_reason"), seconds);
+        return new LstmVolatilityForecaster(name, o, net, scale, summary);
+    }
+
+    // ----------------------------------------------------------------------------------------------------------------
+    // ArchFitResult (GARCH family)
+    // ----------------------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The fit as an archive (kind <see cref="ModelKinds.ArchFit"/>): the mean, process and distribution kinds with their orders,
+    /// the parameter names and values, the estimation returns (needed to forecast from the end of the sample and to rebuild the
+    /// backcast), the backcast, and the estimation summary.
+    /// </summary>
+    /// <param name="fit">The fit.</param>
+    public static ModelArchive ToArchive(ArchFitResult fit)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        ArchModel m = fit.Model;
+        var b = new ModelArchiveBuilder(ModelKinds.ArchFit, ModelKinds.CurrentVersion);
+        b.AddText("mean/name", m.Mean.Name);
+        b.AddScalar("mean/order", m.Mean is ArMean ar ? ar.Order : 0);
+        b.AddText("process/name", m.Volatility.Name);
+        (int p, int o, int q) = m.Volatility switch
+        {
+            Garch g => (g.P, 0, g.Q),
+            GjrGarch g => (g.P, g.O, g.Q),
+            _ => (0, 0, 0),
+        };
+        b.Add("process/orders", new[] { p, o, q });
+        b.AddScalar("process/lambda", m.Volatility is Ewma e ? e.Lambda : 0.0);
+        b.AddText("distribution/name", m.Distribution.Name);
+        b.AddText("parameters/names", string.Join("\n", fit.ParameterNames));
+        b.Add("parameters/values", fit.Values.ToArray());
+        b.Add("returns", m.Returns.ToArray());
+        b.AddScalar("backcast", fit.Backcast);
+        b.AddScalar("fit/log_likelihood", fit.LogLikelihood);
+        b.AddScalar("fit/converged", fit.Convergence.Converged ? 1 : 0);
+        b.AddScalar("fit/iterations", fit.Convergence.Iterations);
+        b.AddScalar("fit/gradient_evaluations", fit.Convergence.GradientEvaluations);
+        b.AddScalar("fit/gradient_norm", fit.Convergence.GradientNorm);
+        b.AddText("fit/message", fit.Convergence.Message);
+        b.AddScalar("fit/standard_errors_available", fit.StandardErrorsAvailable ? 1 : 0);
+        b.Add("fit/standard_errors", fit.ParameterNames.Select(n => fit.StandardErrors[n]).ToArray());
+        b.Add("fit/robust_standard_errors", fit.ParameterNames.Select(n => fit.RobustStandardErrors[n]).ToArray());
+        return b.Build();
+    }
+
+    /// <summary>Saves a GARCH-family fit atomically (see <see cref="ToArchive(ArchFitResult)"/>).</summary>
+    /// <param name="path">Target file.</param>
+    /// <param name="fit">The fit.</param>
+    public static void Save(string path, ArchFitResult fit) => ModelFile.Save(path, ToArchive(fit));
+
+    /// <summary>Loads a fit saved by <see cref="Save(string, ArchFitResult)"/>.</summary>
+    /// <param name="path">Model file.</param>
+    public static StoredArchFit LoadArchFit(string path) => WithPath(path, () => ReadArchFit(ModelFile.Load(path)));
+
+    /// <summary>Reads a fit from an archive of kind <see cref="ModelKinds.ArchFit"/>.</summary>
+    /// <param name="archive">The archive.</param>
+    public static StoredArchFit ReadArchFit(ModelArchive archive)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        archive.EnsureKind(ModelKinds.ArchFit, ModelKinds.CurrentVersion);
+        var r = new ArchiveReader(archive);
+        string meanName = r.Text("mean/name", 16), processName = r.Text("process/name", 16), distName = r.Text("distribution/name", 16);
+        int order = r.Int("mean/order", 0, 50);
+        int[] orders = r.Ints("process/orders", 3);
+        double lambda = r.Real("process/lambda");
+        MeanModel mean;
+        VolatilityProcess process;
+        ErrorDistribution dist;
+        try
+        {
+            mean = meanName switch
+            {
+                "zero" => new ZeroMean(),
+                "constant" => new ConstantMean(),
+                _ when meanName == $"ar{order}" && order >= 1 => new ArMean(order),
+                _ => throw r.Error("mean/name", $"= '{meanName}' (order {order}) is not a known mean model."),
+            };
+            process = processName switch
+            {
+                "garch" => new Garch(orders[0], orders[2]),
+                "gjr" => new GjrGarch(orders[0], orders[1], orders[2]),
+                "egarch" => new Egarch(),
+                "ewma" => new Ewma(lambda),
+                "constant" => new ConstantVariance(),
+                _ => throw r.Error("process/name", $"= '{processName}' is not a known volatility process."),
+            };
+            dist = Arch.ParseDistribution(distName);
+        }
+        catch (ArgumentException e)
+        {
+            throw r.Error($"the stored model specification is invalid: {e.Message}");
+        }
+        string[] names = r.Text("parameters/names").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] expected = mean.Parameters.Concat(process.Parameters).Concat(dist.Parameters).Select(p => p.Name).ToArray();
+        if (!names.SequenceEqual(expected))
+            throw r.Error("parameters/names", $"are [{string.Join(", ", names)}] but a {meanName}/{processName}/{distName} model has [{string.Join(", ", expected)}].");
+        double[] theta = r.Doubles("parameters/values", expected.Length);
+        double[] returns = r.Doubles("returns");
+        double backcast = r.Real("backcast");
+        ArchFitResult result;
+        try
+        {
+            result = ArchModel.Create(returns, mean, process, dist).FixedParameters(theta);
+        }
+        catch (ArgumentException e)
+        {
+            throw r.Error($"the stored parameters and returns do not form a valid model: {e.Message}");
+        }
+        if (!Close(result.Backcast, backcast, 1e-9))
+            throw r.Error("backcast", $"= {backcast} but the stored returns and parameters give {result.Backcast}: the file is inconsistent.");
+        int converged = r.Int("fit/converged", 0, 1);
+        var report = new ConvergenceReport(converged == 1, r.Int("fit/iterations", 0), r.Int("fit/gradient_evaluations", 0),
+            r.Real("fit/gradient_norm", finite: false), r.Text("fit/message"));
+        double[] se = r.Doubles("fit/standard_errors", expected.Length, finite: false);
+        double[] robust = r.Doubles("fit/robust_standard_errors", expected.Length, finite: false);
+        return new StoredArchFit(result, report, r.Real("fit/log_likelihood", finite: false), r.Bool("fit/standard_errors_available"),
+            ToDictionary(expected, se), ToDictionary(expected, robust));
+    }
+
+    private static IReadOnlyDictionary<string, double> ToDictionary(string[] names, double[] values)
+    {
+        var d = new Dictionary<string, double>(StringComparer.Ordinal);
+        for (int i = 0; i < names.Length; i++) d[names[i]] = values[i];
+        return d.AsReadOnly();
+    }
+
+    private static bool Close(double a, double b, double relative) =>
+        a == b || Math.Abs(a - b) <= relative * Math.Max(1e-300, Math.Max(Math.Abs(a), Math.Abs(b)));
+
+    // ----------------------------------------------------------------------------------------------------------------
+    // SsaForecaster
+    // ----------------------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The SSA forecaster as an archive (kind <see cref="ModelKinds.SsaForecaster"/>). <see cref="SsaForecaster"/> exposes
+    /// neither its observation buffer nor a way to rebuild its subspace, so the archive stores the options and every observation
+    /// the forecaster has seen, <paramref name="series"/> (the series given to <see cref="SsaForecaster.Fit"/>, which replays
+    /// online updates after <see cref="SsaOptions.TrainSize"/>); loading refits, which is deterministic, and checks the result
+    /// against the stored singular values, recurrence and forecast.
+    /// </summary>
+    /// <param name="model">The forecaster.</param>
+    /// <param name="series">The series the forecaster was fitted on (checked: refitting must reproduce the forecaster exactly).</param>
+    /// <exception cref="ArgumentException"><paramref name="series"/> does not reproduce <paramref name="model"/>.</exception>
+    public static ModelArchive ToArchive(SsaForecaster model, ReadOnlySpan<double> series)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        SsaForecaster refit;
+        try { refit = SsaForecaster.Fit(series, model.Options); }
+        catch (ArgumentException ex) { throw new ArgumentException("series cannot be the series this forecaster was fitted on: " + ex.Message, nameof(series), ex); }
+        SsaForecast f = model.Forecast(), g = refit.Forecast();
+        if (refit.ObservationCount != model.ObservationCount || !refit.SingularValues.SequenceEqual(model.SingularValues)
+            || !refit.RecurrenceCoefficients.SequenceEqual(model.RecurrenceCoefficients) || !f.Values.SequenceEqual(g.Values)
+            || !f.UpperBounds.SequenceEqual(g.UpperBounds))
+            throw new ArgumentException("series is not the series this forecaster was fitted on (refitting it gives a different forecaster).", nameof(series));
+        SsaOptions o = model.Options;
+        var b = new ModelArchiveBuilder(ModelKinds.SsaForecaster, ModelKinds.CurrentVersion);
+        b.AddScalar("options/window_size", o.WindowSize);
+        b.Add("options/series_length", Optional(o.SeriesLength));
+        b.Add("options/train_size", Optional(o.TrainSize));
+        b.AddScalar("options/horizon", o.Horizon);
+        b.AddScalar("options/confidence_level", o.ConfidenceLevel);
+        b.Add("options/rank", Optional(o.Rank));
+        b.Add("options/max_rank", Optional(o.MaxRank));
+        b.Add("options/energy_threshold", o.EnergyThreshold is double e ? new[] { e } : Array.Empty<double>());
+        b.AddScalar("options/discount_factor", o.DiscountFactor);
+        b.AddScalar("options/adaptive", o.IsAdaptive ? 1 : 0);
+        b.Add("series", series);
+        b.AddScalar("rank", model.Rank);
+        b.Add("singular_values", model.SingularValues.ToArray());
+        b.Add("recurrence", model.RecurrenceCoefficients.ToArray());
+        b.Add("forecast", f.Values.ToArray());
+        return b.Build();
+    }
+
+    private static int[] Optional(int? v) => v is int x ? [x] : [];
+
+    /// <summary>Saves an SSA forecaster atomically (see <see cref="ToArchive(SsaForecaster, ReadOnlySpan{double})"/>).</summary>
+    /// <param name="path">Target file.</param>
+    /// <param name="model">The forecaster.</param>
+    /// <param name="series">The series it was fitted on.</param>
+    public static void Save(string path, SsaForecaster model, ReadOnlySpan<double> series) => ModelFile.Save(path, ToArchive(model, series));
+
+    /// <summary>Loads a forecaster saved by <see cref="Save(string, SsaForecaster, ReadOnlySpan{double})"/>.</summary>
+    /// <param name="path">Model file.</param>
+    public static SsaForecaster LoadSsaForecaster(string path) => WithPath(path, () => ReadSsaForecaster(ModelFile.Load(path)));
+
+    /// <summary>Reads a forecaster from an archive of kind <see cref="ModelKinds.SsaForecaster"/>.</summary>
+    /// <param name="archive">The archive.</param>
+    public static SsaForecaster ReadSsaForecaster(ModelArchive archive)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        archive.EnsureKind(ModelKinds.SsaForecaster, ModelKinds.CurrentVersion);
+        var r = new ArchiveReader(archive);
+        ArchiveReader s = r.Sub("options/");
+        double[] series = r.Doubles("series");
+        int window = s.Int("window_size", 2, Math.Max(2, series.Length));
+        double[] energy = s.Doubles("energy_threshold");
+        if (energy.Length > 1) throw s.Error("energy_threshold", "must hold at most one value.");
+        var o = new SsaOptions
+        {
+            WindowSize = window, SeriesLength = OptionalInt(s, "series_length"), TrainSize = OptionalInt(s, "train_size"),
+            Horizon = s.Int("horizon", 1, 1 << 20), ConfidenceLevel = s.Real("confidence_level"), Rank = OptionalInt(s, "rank"),
+            MaxRank = OptionalInt(s, "max_rank"), EnergyThreshold = energy.Length == 1 ? energy[0] : null,
+            DiscountFactor = s.Real("discount_factor"), IsAdaptive = s.Bool("adaptive"),
+        };
+        SsaForecaster model;
+        try { model = SsaForecaster.Fit(series, o); }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw r.Error("the stored options and series do not give an SSA forecaster: " + e.Message);
+        }
+        int rank = r.Int("rank", 1);
+        double[] sv = r.Doubles("singular_values"), rec = r.Doubles("recurrence");
+        if (model.Rank != rank || !AllClose(model.SingularValues, sv) || !AllClose(model.RecurrenceCoefficients, rec))
+            throw r.Error("refitting the stored series does not reproduce the stored rank, singular values and recurrence: the file is inconsistent.");
+        double[] forecast = r.Doubles("forecast", o.Horizon);
+        if (!AllClose(model.Forecast().Values, forecast))
+            throw r.Error("forecast", "differs from the forecast of the refitted model: the file is inconsistent.");
+        return model;
+    }
+
+    private static int? OptionalInt(ArchiveReader r, string name)
+    {
+        int[] v = r.Ints(name);
+        return v.Length switch { 0 => null, 1 => v[0], _ => throw r.Error(name, "must hold at most one value.") };
+    }
+
+    private static bool AllClose(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    {
+        if (a.Count != b.Count) return false;
+        double scale = 0;
+        foreach (double v in a) scale = Math.Max(scale, Math.Abs(v));
+        for (int i = 0; i < a.Count; i++)
+            if (!(Math.Abs(a[i] - b[i]) <= 1e-9 * Math.Max(scale, 1e-300)) && a[i] != b[i]) return false;
+        return true;
+    }
+
+    // ----------------------------------------------------------------------------------------------------------------
+    // HarModel
+    // ----------------------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The HAR fit as an archive (kind <see cref="ModelKinds.HarModel"/>). <see cref="HarModel"/> has no constructor from its
+    /// coefficients, so the archive stores the options and the variance proxy it was fitted on; loading refits (OLS is
+    /// deterministic) and checks the coefficients, floor and smearing against the stored ones.
+    /// </summary>
+    /// <param name="model">The fit.</param>
+    /// <param name="proxy">The variance proxy given to <see cref="HarModel.Fit"/> (checked: refitting must reproduce the coefficients exactly).</param>
+    /// <exception cref="ArgumentException"><paramref name="proxy"/> does not reproduce <paramref name="model"/>.</exception>
+    public static ModelArchive ToArchive(HarModel model, ReadOnlySpan<double> proxy)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        HarModel refit;
+        try { refit = HarModel.Fit(proxy, model.Options); }
+        catch (ArgumentException e) { throw new ArgumentException("proxy cannot be the proxy this model was fitted on: " + e.Message, nameof(proxy), e); }
+        double[] coefficients = Coefficients(model);
+        if (!Coefficients(refit).SequenceEqual(coefficients) || refit.Floor != model.Floor)
+            throw new ArgumentException("proxy is not the proxy this model was fitted on (refitting it gives different coefficients).", nameof(proxy));
+        HarOptions o = model.Options;
+        var b = new ModelArchiveBuilder(ModelKinds.HarModel, ModelKinds.CurrentVersion);
+        b.AddScalar("options/weekly_window", o.WeeklyWindow);
+        b.AddScalar("options/monthly_window", o.MonthlyWindow);
+        b.AddScalar("options/log", o.Log ? 1 : 0);
+        b.AddScalar("options/log_floor_fraction", o.LogFloorFraction);
+        b.AddScalar("options/forecast_method", (int)o.ForecastMethod);
+        b.AddScalar("options/max_horizon", o.MaxHorizon);
+        b.Add("options/newey_west_lags", Optional(o.NeweyWestLags));
+        b.Add("proxy", proxy);
+        b.Add("coefficients", coefficients, model.Regressions.Count, 4);
+        b.AddScalar("floor", model.Floor);
+        return b.Build();
+    }
+
+    private static double[] Coefficients(HarModel m) => m.Regressions.SelectMany(x => x.Coefficients).ToArray();
+
+    /// <summary>Saves a HAR fit atomically (see <see cref="ToArchive(HarModel, ReadOnlySpan{double})"/>).</summary>
+    /// <param name="path">Target file.</param>
+    /// <param name="model">The fit.</param>
+    /// <param name="proxy">The variance proxy it was fitted on.</param>
+    public static void Save(string path, HarModel model, ReadOnlySpan<double> proxy) => ModelFile.Save(path, ToArchive(model, proxy));
+
+    /// <summary>Loads a HAR fit saved by <see cref="Save(string, HarModel, ReadOnlySpan{double})"/>.</summary>
+    /// <param name="path">Model file.</param>
+    public static HarModel LoadHarModel(string path) => WithPath(path, () => ReadHarModel(ModelFile.Load(path)));
+
+    /// <summary>Reads a HAR fit from an archive of kind <see cref="ModelKinds.HarModel"/>.</summary>
+    /// <param name="archive">The archive.</param>
+    public static HarModel ReadHarModel(ModelArchive archive)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        archive.EnsureKind(ModelKinds.HarModel, ModelKinds.CurrentVersion);
+        var r = new ArchiveReader(archive);
+        ArchiveReader s = r.Sub("options/");
+        double[] proxy = r.Doubles("proxy");
+        var o = new HarOptions
+        {
+            WeeklyWindow = s.Int("weekly_window", 1, proxy.Length + 1), MonthlyWindow = s.Int("monthly_window", 1, proxy.Length + 1),
+            Log = s.Bool("log"), LogFloorFraction = s.Real("log_floor_fraction"), ForecastMethod = s.Enum<HarForecastMethod>("forecast_method"),
+            MaxHorizon = s.Int("max_horizon", 1, proxy.Length + 1), NeweyWestLags = OptionalInt(s, "newey_west_lags"),
+        };
+        HarModel model;
+        try { model = HarModel.Fit(proxy, o); }
+        catch (ArgumentException e) { throw r.Error("the stored options and proxy do not give a HAR fit: " + e.Message); }
+        ArchiveEntry c = r.Entry("coefficients", ArchiveElementType.Float64);
+        if (!c.Shape.SequenceEqual([model.Regressions.Count, 4]))
+            throw r.Error("coefficients", $"has shape [{string.Join(", ", c.Shape)}], expected [{model.Regressions.Count}, 4].");
+        if (!AllClose(Coefficients(model), c.AsDoubles()) || !Close(model.Floor, r.Real("floor"), 1e-9))
+            throw r.Error("refitting the stored proxy does not reproduce the stored coefficients: the file is inconsistent.");
+        return model;
+    }
+}
