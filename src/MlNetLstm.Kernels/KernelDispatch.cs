@@ -35,7 +35,7 @@ public static class KernelInfo
     /// <summary>The path every kernel uses in this process (decided once, at type initialisation).</summary>
     public static IsaLevel ActiveIsa => KernelDispatch.Active;
 
-    /// <summary>The best level the hardware and runtime report, ignoring nothing (equal to <see cref="ActiveIsa"/>).</summary>
+    /// <summary>The best level the hardware and runtime currently report (re-evaluated on each call; equals <see cref="ActiveIsa"/> in a normal process).</summary>
     public static IsaLevel BestSupported => KernelDispatch.Detect();
 
     /// <summary>
