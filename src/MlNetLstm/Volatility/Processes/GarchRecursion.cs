@@ -1,0 +1,336 @@
+namespace MlNetLstm.Volatility.Processes;
+
+/// <summary>
+/// Shared GARCH(p, o, q) / GJR arithmetic. Parameter layout [omega, alpha_1..p, gamma_1..o, beta_1..q]:
+/// h_t = omega + sum alpha_i e_{t-i}^2 + sum gamma_i 1(e_{t-i} &lt; 0) e_{t-i}^2 + sum beta_j h_{t-j}.
+/// </summary>
+internal static class GarchRecursion
+{
+    public static IReadOnlyList<ParameterInfo> MakeParameters(int p, int o, int q)
+    {
+        var list = new List<ParameterInfo> { new("omega", 0, double.PositiveInfinity) };
+        for (int i = 1; i <= p; i++)
+        {
+            list.Add(new ParameterInfo(p == 1 ? "alpha" : $"alpha[{i}]", 0, 1));
+        }
+
+        for (int i = 1; i <= o; i++)
+        {
+            list.Add(new ParameterInfo(o == 1 ? "gamma" : $"gamma[{i}]", -1, 2));
+        }
+
+        for (int i = 1; i <= q; i++)
+        {
+            list.Add(new ParameterInfo(q == 1 ? "beta" : $"beta[{i}]", 0, 1));
+        }
+
+        return list.AsReadOnly();
+    }
+
+    public static double Persistence(ReadOnlySpan<double> w, int p, int o, int q)
+    {
+        double s = 0;
+        for (int i = 0; i < p; i++)
+        {
+            s += w[1 + i];
+        }
+
+        for (int i = 0; i < o; i++)
+        {
+            s += 0.5 * w[1 + p + i];
+        }
+
+        for (int i = 0; i < q; i++)
+        {
+            s += w[1 + p + o + i];
+        }
+
+        return s;
+    }
+
+    public static bool IsFeasible(ReadOnlySpan<double> w, int p, int o, int q)
+    {
+        if (w.Length != 1 + p + o + q || !(w[0] > 0) || double.IsInfinity(w[0]))
+        {
+            return false;
+        }
+
+        for (int i = 0; i < p; i++)
+        {
+            if (!(w[1 + i] >= 0 && w[1 + i] <= 1))
+            {
+                return false;
+            }
+        }
+
+        for (int i = 0; i < o; i++)
+        {
+            double g = w[1 + p + i];
+            double a = i < p ? w[1 + i] : 0;
+            if (!(g >= -1 && g <= 2) || a + g < 0)
+            {
+                return false;
+            }
+        }
+
+        for (int i = 0; i < q; i++)
+        {
+            if (!(w[1 + p + o + i] >= 0 && w[1 + p + o + i] <= 1))
+            {
+                return false;
+            }
+        }
+
+        return Persistence(w, p, o, q) < 1;
+    }
+
+    public static double[][] StartingGrid(double variance, int p, int o, int q)
+    {
+        var result = new List<double[]>();
+        double[] alphas = p > 0 ? new[] { 0.05, 0.1, 0.2 } : new[] { 0.0 };
+        double[] gammas = o > 0 ? new[] { 0.0, 0.1 } : new[] { 0.0 };
+        double[] persistences = q > 0 ? new[] { 0.9, 0.98 } : new[] { 0.0 };
+        foreach (var a in alphas)
+        {
+            foreach (var g in gammas)
+            {
+                foreach (var pers in persistences)
+                {
+                    double b = q > 0 ? pers - a - 0.5 * g : 0;
+                    if (q > 0 && b <= 0.05)
+                    {
+                        continue;
+                    }
+
+                    double total = q > 0 ? pers : a + 0.5 * g;
+                    var w = new double[1 + p + o + q];
+                    w[0] = variance * Math.Max(1 - total, 0.01);
+                    for (int i = 0; i < p; i++)
+                    {
+                        w[1 + i] = a / p;
+                    }
+
+                    for (int i = 0; i < o; i++)
+                    {
+                        w[1 + p + i] = g / o;
+                    }
+
+                    for (int i = 0; i < q; i++)
+                    {
+                        w[1 + p + o + i] = b / q;
+                    }
+
+                    result.Add(w);
+                }
+            }
+        }
+
+        return result.ToArray();
+    }
+
+    public static void Variance(ReadOnlySpan<double> w, int p, int o, int q, ReadOnlySpan<double> e, double s0, Span<double> h)
+    {
+        int n = e.Length;
+        if (p == 1 && q == 1 && o <= 1)
+        {
+            double omega = w[0], alpha = w[1], gamma = o == 1 ? w[2] : 0, beta = w[2 + o];
+            double prev = omega + (alpha + 0.5 * gamma + beta) * s0;
+            h[0] = prev;
+            for (int t = 1; t < n; t++)
+            {
+                double el = e[t - 1];
+                double e2 = el * el;
+                prev = omega + (el < 0 ? alpha + gamma : alpha) * e2 + beta * prev;
+                h[t] = prev;
+            }
+
+            return;
+        }
+
+        for (int t = 0; t < n; t++)
+        {
+            h[t] = Step(w, p, o, q, e[..t], h[..t], s0);
+        }
+    }
+
+    public static double Step(ReadOnlySpan<double> w, int p, int o, int q, ReadOnlySpan<double> ePast, ReadOnlySpan<double> hPast, double s0)
+    {
+        int t = ePast.Length;
+        double v = w[0];
+        for (int i = 1; i <= p; i++)
+        {
+            int s = t - i;
+            v += w[i] * (s >= 0 ? ePast[s] * ePast[s] : s0);
+        }
+
+        for (int i = 1; i <= o; i++)
+        {
+            int s = t - i;
+            v += w[p + i] * (s >= 0 ? (ePast[s] < 0 ? ePast[s] * ePast[s] : 0) : 0.5 * s0);
+        }
+
+        int th = hPast.Length;
+        for (int j = 1; j <= q; j++)
+        {
+            int s = th - j;
+            v += w[p + o + j] * (s >= 0 ? hPast[s] : s0);
+        }
+
+        return v;
+    }
+
+    public static void Gradient(ReadOnlySpan<double> w, int p, int o, int q, ReadOnlySpan<double> e, double s0, ReadOnlySpan<double> jac, int km, ReadOnlySpan<double> ds0, Span<double> h, Span<double> dh)
+    {
+        int n = e.Length;
+        int kv = 1 + p + o + q;
+        int k = km + kv;
+        for (int t = 0; t < n; t++)
+        {
+            double v = w[0];
+            var row = dh.Slice(t * k, k);
+            row.Clear();
+            row[km] = 1; // d/d omega
+            for (int i = 1; i <= p; i++)
+            {
+                int s = t - i;
+                double a = w[i];
+                if (s >= 0)
+                {
+                    double es = e[s];
+                    v += a * es * es;
+                    row[km + i] += es * es;
+                    for (int c = 0; c < km; c++)
+                    {
+                        row[c] += a * 2 * es * jac[s * km + c];
+                    }
+                }
+                else
+                {
+                    v += a * s0;
+                    row[km + i] += s0;
+                    for (int c = 0; c < km; c++)
+                    {
+                        row[c] += a * ds0[c];
+                    }
+                }
+            }
+
+            for (int i = 1; i <= o; i++)
+            {
+                int s = t - i;
+                double g = w[p + i];
+                if (s >= 0)
+                {
+                    double es = e[s];
+                    if (es < 0)
+                    {
+                        v += g * es * es;
+                        row[km + p + i] += es * es;
+                        for (int c = 0; c < km; c++)
+                        {
+                            row[c] += g * 2 * es * jac[s * km + c];
+                        }
+                    }
+                }
+                else
+                {
+                    v += g * 0.5 * s0;
+                    row[km + p + i] += 0.5 * s0;
+                    for (int c = 0; c < km; c++)
+                    {
+                        row[c] += g * 0.5 * ds0[c];
+                    }
+                }
+            }
+
+            for (int j = 1; j <= q; j++)
+            {
+                int s = t - j;
+                double b = w[p + o + j];
+                if (s >= 0)
+                {
+                    v += b * h[s];
+                    row[km + p + o + j] += h[s];
+                    var prevRow = dh.Slice(s * k, k);
+                    for (int c = 0; c < k; c++)
+                    {
+                        row[c] += b * prevRow[c];
+                    }
+                }
+                else
+                {
+                    v += b * s0;
+                    row[km + p + o + j] += s0;
+                    for (int c = 0; c < km; c++)
+                    {
+                        row[c] += b * ds0[c];
+                    }
+                }
+            }
+
+            h[t] = v;
+        }
+    }
+
+    public static double[] Forecast(ReadOnlySpan<double> w, int p, int o, int q, ReadOnlySpan<double> ePast, ReadOnlySpan<double> hPast, double s0, double lowerPartial, int horizon)
+    {
+        // Work on a short tail of the past plus the forecast horizon; future E[e^2] = E[h], E[1(e<0) e^2] = m- E[h].
+        int lag = Math.Max(Math.Max(p, o), q);
+        int tail = Math.Min(lag, ePast.Length);
+        int htail = Math.Min(lag, hPast.Length);
+        var e2 = new List<double>();
+        var e2neg = new List<double>();
+        var hs = new List<double>();
+        for (int i = 0; i < lag - tail; i++)
+        {
+            e2.Add(s0);
+            e2neg.Add(0.5 * s0);
+        }
+
+        for (int i = ePast.Length - tail; i < ePast.Length; i++)
+        {
+            double x = ePast[i];
+            e2.Add(x * x);
+            e2neg.Add(x < 0 ? x * x : 0);
+        }
+
+        for (int i = 0; i < lag - htail; i++)
+        {
+            hs.Add(s0);
+        }
+
+        for (int i = hPast.Length - htail; i < hPast.Length; i++)
+        {
+            hs.Add(hPast[i]);
+        }
+
+        var result = new double[horizon];
+        for (int k = 0; k < horizon; k++)
+        {
+            int t = e2.Count;
+            double v = w[0];
+            for (int i = 1; i <= p; i++)
+            {
+                v += w[i] * e2[t - i];
+            }
+
+            for (int i = 1; i <= o; i++)
+            {
+                v += w[p + i] * e2neg[t - i];
+            }
+
+            int th = hs.Count;
+            for (int j = 1; j <= q; j++)
+            {
+                v += w[p + o + j] * hs[th - j];
+            }
+
+            result[k] = v;
+            e2.Add(v);
+            e2neg.Add(lowerPartial * v);
+            hs.Add(v);
+        }
+
+        return result;
+    }
+}
