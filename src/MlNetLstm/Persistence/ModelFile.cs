@@ -102,9 +102,11 @@ public static class ModelFile
         uint count = body.U32("entry count");
         if (count > MaxEntries) throw new InvalidDataException($"Model file announces {count} entries; at most {MaxEntries} are allowed.");
         var builder = new ModelArchiveBuilder(kind, (int)kindVersion);
+        var names = new HashSet<string>(StringComparer.Ordinal);
         for (uint i = 0; i < count; i++)
         {
             string name = body.Name($"entry {i} name");
+            if (!names.Add(name)) throw new InvalidDataException($"Model file holds entry '{name}' twice.");
             byte type = body.U8($"entry '{name}' type");
             byte rank = body.U8($"entry '{name}' rank");
             if (rank > MaxRank) throw new InvalidDataException($"Entry '{name}' has rank {rank}; at most {MaxRank} is allowed.");

@@ -174,14 +174,16 @@ public static class ModelSerializer
         IForgetGateModifier? modifier = null;
         if (modName.Length > 0)
         {
-            if (modifierFactory != null) modifier = modifierFactory(modName, extra);
-            else if (modName == "regime")
+            try
             {
-                if (extra < 1 || !(beta > 0) || beta > float.MaxValue)
-                    throw r.Error($"the regime forget-gate modifier needs modifier_extra >= 1 and a positive modifier_initial_beta, found {extra} and {beta}.");
-                modifier = new RegimeForgetModifier(extra, (float)beta);
+                if (modifierFactory != null) modifier = modifierFactory(modName, extra);
+                else if (modName == "regime") modifier = new RegimeForgetModifier(extra, (float)beta);
+                else throw r.Error($"the network uses forget-gate modifier '{modName}': pass a modifierFactory that creates it.");
             }
-            else throw r.Error($"the network uses forget-gate modifier '{modName}': pass a modifierFactory that creates it.");
+            catch (ArgumentException e)
+            {
+                throw r.Error($"forget-gate modifier '{modName}' with {extra} extra inputs and initial beta {beta} cannot be created: {e.Message}");
+            }
             if (modifier is null || modifier.Name != modName || modifier.ExtraInputSize != extra)
                 throw r.Error($"the modifier factory did not create modifier '{modName}' with {extra} extra inputs.");
         }
@@ -483,7 +485,7 @@ public static class ModelSerializer
         {
             result = ArchModel.Create(returns, mean, process, dist).FixedParameters(theta);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException or MathNet.Numerics.NonConvergenceException)
         {
             throw r.Error($"the stored parameters and returns do not form a valid model: {e.Message}");
         }
@@ -585,8 +587,13 @@ public static class ModelSerializer
             DiscountFactor = s.Real("discount_factor"), IsAdaptive = s.Bool("adaptive"),
         };
         SsaForecaster model;
-        try { model = SsaForecaster.Fit(series, o); }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        SsaForecast refitForecast;
+        try
+        {
+            model = SsaForecaster.Fit(series, o);
+            refitForecast = model.Forecast();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException or MathNet.Numerics.NonConvergenceException)
         {
             throw r.Error("the stored options and series do not give an SSA forecaster: " + e.Message);
         }
@@ -595,7 +602,7 @@ public static class ModelSerializer
         if (model.Rank != rank || !AllClose(model.SingularValues, sv) || !AllClose(model.RecurrenceCoefficients, rec))
             throw r.Error("refitting the stored series does not reproduce the stored rank, singular values and recurrence: the file is inconsistent.");
         double[] forecast = r.Doubles("forecast", o.Horizon);
-        if (!AllClose(model.Forecast().Values, forecast))
+        if (!AllClose(refitForecast.Values, forecast))
             throw r.Error("forecast", "differs from the forecast of the refitted model: the file is inconsistent.");
         return model;
     }
@@ -681,7 +688,10 @@ public static class ModelSerializer
         };
         HarModel model;
         try { model = HarModel.Fit(proxy, o); }
-        catch (ArgumentException e) { throw r.Error("the stored options and proxy do not give a HAR fit: " + e.Message); }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException)
+        {
+            throw r.Error("the stored options and proxy do not give a HAR fit: " + e.Message);
+        }
         ArchiveEntry c = r.Entry("coefficients", ArchiveElementType.Float64);
         if (!c.Shape.SequenceEqual([model.Regressions.Count, 4]))
             throw r.Error("coefficients", $"has shape [{string.Join(", ", c.Shape)}], expected [{model.Regressions.Count}, 4].");
