@@ -20,7 +20,8 @@ namespace MlNetLstm.Persistence;
 /// length is checked against the remaining input before anything is allocated. A truncated, corrupted,
 /// foreign or newer-version file is rejected with an <see cref="InvalidDataException"/> that says which.
 /// Saving is atomic: a temporary file in the same folder is written, flushed to disk and renamed over the target,
-/// so a crash mid-write leaves the previous file intact.
+/// so a crash mid-write leaves the previous file intact. The full specification, with every model kind's entries, is
+/// src/MlNetLstm/Persistence/FORMAT.md; <see cref="ModelSerializer"/> saves and loads the fitted models.
 /// </summary>
 public static class ModelFile
 {

@@ -138,4 +138,20 @@ public class ModelFileTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void Duplicate_entry_names_are_rejected_even_with_a_valid_checksum()
+    {
+        using var ms = new MemoryStream();
+        var w = new BinaryWriter(ms);
+        w.Write("MLNLSTM\u001a"u8);
+        w.Write(1u);
+        w.Write((ushort)4); w.Write("Kind"u8); w.Write(1u);
+        w.Write(2u);
+        for (int i = 0; i < 2; i++) { w.Write((ushort)1); w.Write("x"u8); w.Write((byte)3); w.Write((byte)0); w.Write(4UL); w.Write(i); }
+        w.Flush();
+        byte[] body = ms.ToArray();
+        byte[] file = body.Concat(BitConverter.GetBytes(Crc32.Compute(body))).ToArray();
+        FluentActions.Invoking(() => ModelFile.FromBytes(file)).Should().Throw<InvalidDataException>().WithMessage("*entry 'x' twice*");
+    }
 }

@@ -2,6 +2,7 @@ using MlNetLstm.Forecasting;
 using MlNetLstm.Models;
 using MlNetLstm.Persistence;
 using MlNetLstm.Ssa;
+using MlNetLstm.Training;
 using MlNetLstm.Volatility;
 using MlNetLstm.Volatility.Har;
 using MlNetLstm.Volatility.Neural;
@@ -282,11 +283,34 @@ public sealed class ModelSerializerTests : IDisposable
             .Should().Throw<InvalidDataException>().WithMessage("*one value per completed epoch*");
     }
 
-    private static TrainingCheckpoint WithSteps(TrainingCheckpoint c, long steps) => new()
+    [Fact]
+    public void Resume_preparation_checks_options_data_and_seed_and_replays_the_shuffle()
+    {
+        var x = PersistenceFixtures.Random(10 * 4 * 2, 1);
+        var train = new SequenceDataset(x, 10, 4, 2, PersistenceFixtures.Random(10, 2), 1);
+        var options = new TrainingOptions { Seed = 5, Epochs = 10 };
+        TrainingCheckpoint c = WithSteps(Checkpoint(), 17, TrainingCheckpoint.DataFingerprint(train));
+        Random rng = c.PrepareResume(options with { Threads = 3 }, train, null, out int[] order);
+        order.Should().Equal(c.ShuffleOrder.ToArray());
+        Random replay = TrainingCheckpoint.ReplayShuffle(5, 10, 3, true, out _);
+        Enumerable.Range(0, 5).Select(_ => rng.Next(1000)).Should().Equal(Enumerable.Range(0, 5).Select(_ => replay.Next(1000)), "the random source continues where epoch 3 left it");
+        TrainingCheckpoint.ReplayShuffle(5, 10, 3, false, out int[] unshuffled);
+        unshuffled.Should().Equal(Enumerable.Range(0, 10));
+
+        FluentActions.Invoking(() => c.PrepareResume(options with { LearningRate = 0.1f }, train, null, out _))
+            .Should().Throw<InvalidOperationException>().WithMessage("*other training options*");
+        var other = new SequenceDataset(x, 10, 4, 2, new float[10], 1);
+        FluentActions.Invoking(() => c.PrepareResume(options, other, null, out _))
+            .Should().Throw<InvalidOperationException>().WithMessage("*other training or validation data*");
+        FluentActions.Invoking(() => c.PrepareResume(options, train, train, out _))
+            .Should().Throw<InvalidOperationException>().WithMessage("*other training or validation data*");
+    }
+
+    private static TrainingCheckpoint WithSteps(TrainingCheckpoint c, long steps, uint? data = null) => new()
     {
         Network = c.Network, AdamFirstMoment = c.AdamFirstMoment, AdamSecondMoment = c.AdamSecondMoment, OptimizerSteps = steps,
         CompletedEpochs = c.CompletedEpochs, Seed = c.Seed, ShuffleOrder = c.ShuffleOrder, BestParameters = c.BestParameters, BestLoss = c.BestLoss,
         BestEpoch = c.BestEpoch, EpochsSinceBest = c.EpochsSinceBest, TrainingLoss = c.TrainingLoss, ValidationLoss = c.ValidationLoss,
-        LearningRates = c.LearningRates, OptionsFingerprintText = c.OptionsFingerprintText, DataFingerprintValue = c.DataFingerprintValue,
+        LearningRates = c.LearningRates, OptionsFingerprintText = c.OptionsFingerprintText, DataFingerprintValue = data ?? c.DataFingerprintValue,
     };
 }
