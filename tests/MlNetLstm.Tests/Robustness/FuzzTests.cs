@@ -15,7 +15,8 @@ namespace MlNetLstm.Tests.Robustness;
 /// <see cref="CsvSeriesReader"/>. Each input must either load or fail with the documented exception
 /// (<see cref="InvalidDataException"/>; <see cref="CsvFormatException"/> / <see cref="ArgumentException"/> for CSV), within a time
 /// bound and without allocating much more than its own size. Deterministic (seeded). The default run is bounded (a few
-/// seconds per target); set MLNETLSTM_FUZZ_ITERATIONS=N to run N inputs per target (for example 100000 for a long run).
+/// seconds per target); set MLNETLSTM_FUZZ_ITERATIONS=N to run N inputs per target (for example 100000 for a long run) and
+/// MLNETLSTM_FUZZ_SEED=S to shift every target's seed (other inputs).
 /// </summary>
 public class FuzzTests(ITestOutputHelper output)
 {
@@ -23,6 +24,10 @@ public class FuzzTests(ITestOutputHelper output)
 
     private static int Iterations(int defaultCount) =>
         int.TryParse(Environment.GetEnvironmentVariable("MLNETLSTM_FUZZ_ITERATIONS"), out int n) && n > 0 ? n : defaultCount;
+
+    /// <summary>The target's seed, shifted by MLNETLSTM_FUZZ_SEED (default 0) so long runs can explore other inputs.</summary>
+    private static Random Rng(int seed) =>
+        new(seed + (int.TryParse(Environment.GetEnvironmentVariable("MLNETLSTM_FUZZ_SEED"), out int shift) ? shift : 0));
 
     private sealed class Harness(string target, ITestOutputHelper output, params Type[] allowed)
     {
@@ -124,7 +129,7 @@ public class FuzzTests(ITestOutputHelper output)
     {
         var h = new Harness("ModelFile.FromBytes", output, typeof(InvalidDataException));
         byte[][] seeds = ModelFiles();
-        var rng = new Random(101);
+        var rng = Rng(101);
         int n = Iterations(3000);
         for (int i = 0; i < n; i++)
         {
@@ -260,8 +265,8 @@ public class FuzzTests(ITestOutputHelper output)
     {
         var h = new Harness("ModelSerializer.FromArchive", output, typeof(InvalidDataException));
         ModelArchive[] seeds = ModelFiles().Select(b => ModelFile.FromBytes(b)).ToArray();
-        var rng = new Random(202);
-        int n = Iterations(700);
+        var rng = Rng(202);
+        int n = Iterations(2000);
         for (int i = 0; i < n; i++)
         {
             ModelArchive a = MutateArchive(seeds[i % seeds.Length], rng);
@@ -279,7 +284,7 @@ public class FuzzTests(ITestOutputHelper output)
         var h = new Harness("TorchStateDict.FromBytes", output, typeof(InvalidDataException));
         byte[][] files = [File.ReadAllBytes(PersistenceTestData.File("torch", "lstm_state_dict.pt")), File.ReadAllBytes(PersistenceTestData.File("torch", "gru_state_dict.pt"))];
         byte[] pickle = TorchStateDictTests.OriginalPickle();
-        var rng = new Random(303);
+        var rng = Rng(303);
         int n = Iterations(1500);
         for (int i = 0; i < n; i++)
         {
@@ -325,7 +330,7 @@ public class FuzzTests(ITestOutputHelper output)
     {
         var h = new Harness("CsvSeriesReader.Read", output, typeof(CsvFormatException), typeof(ArgumentException));
         string real = string.Join("\n", File.ReadLines(PersistenceTestData.RepoFile("tests/data/real/dem2gbp.csv")).Take(60));
-        var rng = new Random(404);
+        var rng = Rng(404);
         int n = Iterations(4000);
         for (int i = 0; i < n; i++)
         {
