@@ -1,0 +1,50 @@
+using MlNetLstm.Forecasting;
+using MlNetLstm.Models;
+using MlNetLstm.Persistence;
+using static MlNetLstm.Tests.Persistence.PersistenceFixtures;
+
+namespace MlNetLstm.Tests.Robustness;
+
+/// <summary>
+/// The archive readers inside the model classes (<see cref="RecurrentNetwork.FromArchive"/>, <see cref="LstmForecastModel.FromArchive"/>)
+/// read the same files as <see cref="ModelSerializer"/> and document <see cref="InvalidDataException"/> for bad contents.
+/// </summary>
+public class LegacyArchiveReaderTests
+{
+    [Fact(Skip = "bug: RecurrentNetwork.FromArchive throws IndexOutOfRangeException (not InvalidDataException) when a spec entry is an empty vector, "
+        + "because it reads AsInt32s()[0] without checking the shape; ModelSerializer.ReadRecurrentNetwork validates it. owner: Models (RecurrentNetwork.Persistence.cs)")]
+    public void Network_archive_reader_rejects_an_empty_spec_entry_with_invalid_data()
+    {
+        ModelArchive a = Edit(Network(1).ToArchive(), "spec/hidden", b => b.Add("spec/hidden", Array.Empty<int>()));
+        FluentActions.Invoking(() => RecurrentNetwork.FromArchive(a)).Should().Throw<InvalidDataException>();
+    }
+
+    [Fact(Skip = "bug: RecurrentNetwork.FromArchive sizes the parameter buffer from the stored spec before checking it against the file: a 2 KB file "
+        + "claiming hidden = 100000 makes it allocate 4*H*H floats (OverflowException/OutOfMemoryException instead of InvalidDataException); "
+        + "ModelSerializer.ReadRecurrentNetwork bounds sizes by the values present. owner: Models (RecurrentNetwork.Persistence.cs)")]
+    public void Network_archive_reader_rejects_a_huge_claimed_size_without_allocating_it()
+    {
+        ModelArchive a = Edit(Network(1).ToArchive(), "spec/hidden", b => b.AddScalar("spec/hidden", 100000));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        FluentActions.Invoking(() => RecurrentNetwork.FromArchive(a)).Should().Throw<InvalidDataException>();
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().BeLessThan(64L << 20);
+    }
+
+    [Fact(Skip = "bug: LstmForecastModel.FromArchive accepts an undefined StopReason (report/int[1] = 5) and throws IndexOutOfRangeException for a "
+        + "one-element report/int; ModelSerializer.ReadForecastModel rejects both with InvalidDataException. owner: Forecasting (LstmForecastModel.Persistence.cs)")]
+    public void Forecaster_archive_reader_rejects_an_invalid_report()
+    {
+        ModelArchive a = ForecastModel.ToArchive();
+        FluentActions.Invoking(() => LstmForecastModel.FromArchive(Edit(a, "report/int", b => b.Add("report/int", new[] { 1, 5 })))).Should().Throw<InvalidDataException>();
+        FluentActions.Invoking(() => LstmForecastModel.FromArchive(Edit(a, "report/int", b => b.Add("report/int", new[] { 1 })))).Should().Throw<InvalidDataException>();
+    }
+
+    [Fact]
+    public void Both_readers_accept_the_same_valid_files()
+    {
+        ModelArchive net = Network(0).ToArchive();
+        RecurrentNetwork.FromArchive(net).Parameters.ToArray().Should().Equal(ModelSerializer.ReadRecurrentNetwork(net).Parameters.ToArray());
+        ModelArchive f = ForecastModel.ToArchive();
+        LstmForecastModel.FromArchive(f).Predict(ForecastSeries.AsSpan(0, 8)).Should().Equal(ModelSerializer.ReadForecastModel(f).Predict(ForecastSeries.AsSpan(0, 8)));
+    }
+}
