@@ -45,7 +45,7 @@ public sealed class SsaForecaster
     public int SeriesLength { get; }
 
     /// <summary>All L singular values of the (weighted) trajectory matrix, descending.</summary>
-    public IReadOnlyList<double> SingularValues => Array.AsReadOnly(Subspace.Eigenvalues.Select(Math.Sqrt).ToArray());
+    public IReadOnlyList<double> SingularValues => Array.AsReadOnly(Subspace.Eigenvalues.Select(e => Math.Sqrt(e) * Subspace.Scale).ToArray());
 
     /// <summary>Recurrence coefficients R (length L-1, R[0] multiplies the oldest of the last L-1 reconstructed values).</summary>
     public IReadOnlyList<double> RecurrenceCoefficients => Array.AsReadOnly((double[])Subspace.Recurrence.Clone());

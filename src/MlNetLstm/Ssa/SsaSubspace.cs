@@ -22,8 +22,11 @@ internal sealed class SsaSubspace
 
     public int Rank { get; }
 
-    /// <summary>All L eigenvalues of C, descending (squared singular values of the weighted trajectory matrix).</summary>
+    /// <summary>All L eigenvalues of C computed on y / <see cref="Scale"/>, descending (squared singular values of the scaled weighted trajectory matrix).</summary>
     public double[] Eigenvalues { get; }
+
+    /// <summary>max |y| over the estimation window; the scaled eigenvalues times Scale² are those of the original series.</summary>
+    public double Scale { get; private init; } = 1.0;
 
     /// <summary>Basis, row-major L × r.</summary>
     public double[] Basis { get; }
@@ -40,15 +43,21 @@ internal sealed class SsaSubspace
     public static SsaSubspace Estimate(ReadOnlySpan<double> y, SsaOptions o)
     {
         int l = o.WindowSize, k = y.Length - l + 1;
+        // Work on y / max|y| so that the lag-covariance can neither overflow (|y| ~ 1e200) nor underflow (|y| ~ 1e-200);
+        // the eigenvectors, rank rules and recurrence are scale-invariant.
+        double scale = 0;
+        foreach (double v in y) scale = Math.Max(scale, Math.Abs(v));
+        if (!(scale > 0)) throw new ArgumentException("The series is identically zero over the estimation window; SSA has no signal subspace.", nameof(y));
         var c = new double[l, l];
+        var xs = new double[l];
         double weight = 1.0;
         for (int j = k - 1; j >= 0; j--)
         {
-            var x = y.Slice(j, l);
+            for (int a = 0; a < l; a++) xs[a] = y[j + a] / scale;
             for (int a = 0; a < l; a++)
             {
-                double wa = weight * x[a];
-                for (int b = a; b < l; b++) c[a, b] += wa * x[b];
+                double wa = weight * xs[a];
+                for (int b = a; b < l; b++) c[a, b] += wa * xs[b];
             }
             weight *= o.DiscountFactor;
         }
@@ -57,7 +66,6 @@ internal sealed class SsaSubspace
         var svd = Matrix<double>.Build.DenseOfArray(c).Svd(computeVectors: true);
         var eig = new double[l];
         for (int i = 0; i < l; i++) eig[i] = Math.Max(svd.S[i], 0.0);
-        if (!(eig[0] > 0)) throw new ArgumentException("The series is identically zero over the estimation window; SSA has no signal subspace.", nameof(y));
 
         int maxRank = o.MaxRank ?? l - 1;
         int rank = SelectRank(eig, o, maxRank);
@@ -83,7 +91,7 @@ internal sealed class SsaSubspace
             for (int i = 0; i < rank; i++) s += basis[(l - 1) * rank + i] * basis[a * rank + i];
             r[a] = s / (1 - v2);
         }
-        var sub = new SsaSubspace(l, rank, eig, basis, r, v2);
+        var sub = new SsaSubspace(l, rank, eig, basis, r, v2) { Scale = scale };
         return sub.WithResiduals(y);
     }
 
@@ -127,11 +135,11 @@ internal sealed class SsaSubspace
             ReconstructTail(y, t, coef, 0, tail);
             double f = 0;
             for (int a = 0; a < l - 1; a++) f += Recurrence[a] * tail[a];
-            double e = y[t] - f;
+            double e = (y[t] - f) / Scale;
             sse += e * e;
             count++;
         }
-        ResidualStdDev = count > 0 ? Math.Sqrt(sse / count) : 0.0;
+        ResidualStdDev = count > 0 ? Scale * Math.Sqrt(sse / count) : 0.0;
         return this;
     }
 

@@ -240,6 +240,29 @@ public class SsaForecasterTests
         SsaForecaster.Fit(y, new SsaOptions { WindowSize = 12 }).Forecast().Values.Should().HaveCount(1);
     }
 
+    [Theory]
+    [InlineData(1e200)]
+    [InlineData(1e-200)]
+    [InlineData(-3.5)]
+    public void Fit_IsScaleEquivariant_EvenAtExtremeMagnitudes(double scale)
+    {
+        var y = Noisy(200, 33);
+        var options = new SsaOptions { WindowSize = 12, Rank = 4 };
+        var baseFit = SsaForecaster.Fit(y, options);
+        var scaled = SsaForecaster.Fit(y.Select(v => v * scale).ToArray(), options);
+        scaled.Rank.Should().Be(baseFit.Rank);
+        var f0 = baseFit.Forecast(6);
+        var f1 = scaled.Forecast(6);
+        for (int h = 0; h < 6; h++)
+        {
+            double.IsFinite(f1.Values[h]).Should().BeTrue();
+            (f1.Values[h] / scale).Should().BeApproximately(f0.Values[h], 1e-9 * Math.Abs(f0.Values[h]));
+            double w0 = f0.UpperBounds[h] - f0.LowerBounds[h], w1 = f1.UpperBounds[h] - f1.LowerBounds[h];
+            (w1 / Math.Abs(scale)).Should().BeApproximately(w0, 1e-9 * w0);
+        }
+        (scaled.SingularValues[0] / Math.Abs(scale)).Should().BeApproximately(baseFit.SingularValues[0], 1e-9 * baseFit.SingularValues[0]);
+    }
+
     [Fact]
     public void BadInputs_ThrowClearErrors()
     {
