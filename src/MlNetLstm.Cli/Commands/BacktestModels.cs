@@ -15,6 +15,9 @@ internal static class BacktestModels
             {
                 "lstm-regime" => new LstmVolatilityModel(new LstmVolatilityOptions { RegimeAdaptive = true, Seed = seed }),
                 "lstm" => new LstmVolatilityModel(new LstmVolatilityOptions { RegimeAdaptive = false, Seed = seed }),
+                "garch" => MlNetLstm.Volatility.ArchVarianceModel.Garch(),
+                "gjr" => MlNetLstm.Volatility.ArchVarianceModel.Gjr(),
+                "ewma" => new MlNetLstm.Volatility.EwmaVarianceModel(),
                 "har" => new MlNetLstm.Volatility.Har.HarVarianceModel(),
                 "ssa" => new MlNetLstm.Ssa.SsaVarianceModel(),
                 _ => throw new ArgumentException($"Model '{name}' is not available in this build."),
