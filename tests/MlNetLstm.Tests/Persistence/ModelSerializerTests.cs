@@ -169,6 +169,7 @@ public sealed class ModelSerializerTests : IDisposable
         { "param/weight_hh_l0", null, "*no entry 'param/weight_hh_l0'*" },
         { "param/extra_l0", b => b.Add("param/extra_l0", new float[3]), "*'extra_l0', which a network with the stored spec does not have*" },
         { "spec/hidden", b => b.AddScalar("spec/hidden", 100000), "*needs * parameters but the file holds only*" },
+        { "spec/hidden", b => b.AddScalar("spec/hidden", int.MaxValue - 15), "*needs * parameters but the file holds only*" }, // products overflow a long
         { "spec/hidden", b => b.AddScalar("spec/hidden", 4), "*'param/weight_ih_l0' has shape [9, 2], expected [12, 2]*" },
         { "spec/hidden", b => b.AddScalar("spec/hidden", 0), "*'spec/hidden' = 0 is outside*" },
         { "spec/cell", b => b.AddScalar("spec/cell", 7), "*'spec/cell' = 7 is not a known CellType*" },

@@ -219,9 +219,7 @@ public class NumericalRobustnessTests
     [Fact]
     public void Ssa_fits_on_tiny_finite_values_either_refuse_clearly_or_are_finite() => SsaExtreme(1e-200);
 
-    [Fact(Skip = "bug: SsaForecaster.Fit on a finite series scaled to ~1e200 throws MathNet.Numerics.NonConvergenceException from the SVD "
-        + "(the lag-covariance sum overflows to infinity; EvalGuard.Finite only checks the inputs), instead of a clear ArgumentException or a finite fit "
-        + "(e.g. rescale the series before the SVD). owner: Ssa (SsaSubspace.Estimate)")]
+    [Fact] // was a recorded bug (NonConvergenceException from the SVD); fixed by the SSA owner in 0544543
     public void Ssa_fits_on_huge_finite_values_either_refuse_clearly_or_are_finite() => SsaExtreme(1e200);
 
     private static void SsaExtreme(double scale)
