@@ -25,7 +25,7 @@ internal sealed class SsaSubspace
     /// <summary>All L eigenvalues of C computed on y / <see cref="Scale"/>, descending (squared singular values of the scaled weighted trajectory matrix).</summary>
     public double[] Eigenvalues { get; }
 
-    /// <summary>max |y| over the estimation window; the scaled eigenvalues times Scale² are those of the original series.</summary>
+    /// <summary>Power-of-two divisor applied before the decomposition (1 unless max|y| is outside [1e-100, 1e100]); the eigenvalues times Scale² are those of the original series.</summary>
     public double Scale { get; private init; } = 1.0;
 
     /// <summary>Basis, row-major L × r.</summary>
@@ -43,11 +43,13 @@ internal sealed class SsaSubspace
     public static SsaSubspace Estimate(ReadOnlySpan<double> y, SsaOptions o)
     {
         int l = o.WindowSize, k = y.Length - l + 1;
-        // Work on y / max|y| so that the lag-covariance can neither overflow (|y| ~ 1e200) nor underflow (|y| ~ 1e-200);
-        // the eigenvectors, rank rules and recurrence are scale-invariant.
-        double scale = 0;
-        foreach (double v in y) scale = Math.Max(scale, Math.Abs(v));
-        if (!(scale > 0)) throw new ArgumentException("The series is identically zero over the estimation window; SSA has no signal subspace.", nameof(y));
+        // Extreme magnitudes (max|y| outside [1e-100, 1e100]) are divided by the power of two nearest below max|y| so that the
+        // lag-covariance can neither overflow (|y| ~ 1e200) nor underflow (|y| ~ 1e-200); the eigenvectors, rank rules and
+        // recurrence are scale-invariant. Ordinary series use scale 1, so their results stay bit-for-bit unchanged.
+        double maxAbs = 0;
+        foreach (double v in y) maxAbs = Math.Max(maxAbs, Math.Abs(v));
+        if (!(maxAbs > 0)) throw new ArgumentException("The series is identically zero over the estimation window; SSA has no signal subspace.", nameof(y));
+        double scale = maxAbs > 1e100 || maxAbs < 1e-100 ? Math.ScaleB(1.0, Math.ILogB(maxAbs)) : 1.0;
         var c = new double[l, l];
         var xs = new double[l];
         double weight = 1.0;
