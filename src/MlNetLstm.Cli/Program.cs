@@ -13,6 +13,7 @@ public static class Program
         // --- commands (one line each) ---
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(BacktestCommand.Create());
+        root.Subcommands.Add(GarchCommand.Create());
         // --- end of commands ---
         return root;
     }

@@ -1,0 +1,102 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using MlNetLstm.Cli.Commands;
+
+namespace MlNetLstm.Tests.Cli;
+
+public class CliTests
+{
+    private static string Real(string file, [CallerFilePath] string source = "")
+    {
+        var dir = new DirectoryInfo(Path.GetDirectoryName(source)!);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MlNetLstm.sln"))) dir = dir.Parent;
+        return Path.Combine(dir!.FullName, "tests", "data", "real", file);
+    }
+
+    [Fact]
+    public void Garch_json_is_one_object_with_the_fcp_benchmark_estimates()
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int rc = GarchCommand.Run(new GarchCommand.Settings(Real("dem2gbp.csv"), "dem2gbp", "garch", "normal", "constant", 3, "json", null), stdout, stderr);
+        rc.Should().Be(0, stderr.ToString());
+        JsonObject json = JsonNode.Parse(stdout.ToString())!.AsObject();
+        ((double)json["parameters"]!["mu"]!).Should().BeApproximately(-0.0061904083799, 1e-8);
+        ((double)json["parameters"]!["omega"]!).Should().BeApproximately(0.0107613978518, 1e-8);
+        ((double)json["parameters"]!["alpha"]!).Should().BeApproximately(0.15313406182, 1e-7);
+        ((double)json["parameters"]!["beta"]!).Should().BeApproximately(0.80597367031, 1e-7);
+        ((double)json["logLikelihood"]!).Should().BeApproximately(-1106.60788104129, 1e-6);
+        ((double)json["standardErrors"]!["alpha"]!).Should().BeApproximately(0.0265228, 5e-7);
+        ((double)json["robustStandardErrors"]!["beta"]!).Should().BeApproximately(0.07246145, 5e-7);
+        ((double)json["fitMilliseconds"]!).Should().BePositive();
+    }
+
+    [Fact]
+    public void Garch_reports_a_missing_column_with_exit_code_2()
+    {
+        var stderr = new StringWriter();
+        int rc = GarchCommand.Run(new GarchCommand.Settings(Real("dem2gbp.csv"), "nope", "garch", "normal", "constant", 1, "json", null), new StringWriter(), stderr);
+        rc.Should().Be(2);
+        stderr.ToString().Should().Contain("column 'nope'").And.Contain("does not exist");
+    }
+
+    [Fact]
+    public void Backtest_json_lists_every_model_with_losses_and_dm_against_the_best_baseline()
+    {
+        string outDir = Directory.CreateTempSubdirectory("mlnetlstm-bt-").FullName;
+        try
+        {
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            var settings = new BacktestCommand.Settings
+            {
+                Data = Real("dem2gbp.csv"), Column = "dem2gbp", Train = 600, Test = 200, Refit = 100, Threads = 2, Out = outDir, Format = "json",
+                Models = ["lstm", "garch", "ewma", "har"],
+            };
+            int rc = BacktestCommand.Run(settings, stdout, stderr);
+            rc.Should().Be(0, stderr.ToString());
+            JsonObject json = JsonNode.Parse(stdout.ToString())!.AsObject();
+            JsonArray models = json["models"]!.AsArray();
+            models.Select(m => (string)m!["name"]!).Should().Equal("lstm", "garch", "ewma", "har");
+            foreach (JsonNode? m in models)
+            {
+                foreach (string key in new[] { "qlike", "mse", "mae", "fitSeconds" }) double.IsFinite((double)m![key]!).Should().BeTrue(key);
+                m!.AsObject().ContainsKey("dmStatistic").Should().BeTrue();
+                m!.AsObject().ContainsKey("dmPValue").Should().BeTrue();
+            }
+            string best = (string)json["bestBaseline"]!;
+            models.Single(m => (string)m!["name"]! == best)!["dmStatistic"].Should().BeNull("a model is not tested against itself");
+            File.ReadAllText(Path.Combine(outDir, "report.html")).Should().Contain("<svg").And.Contain("DM vs");
+        }
+        finally
+        {
+            Directory.Delete(outDir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Backtest_rejects_bad_input_naming_the_problem()
+    {
+        var stderr = new StringWriter();
+        BacktestCommand.Run(new BacktestCommand.Settings { Data = Real("dem2gbp.csv") }, new StringWriter(), stderr).Should().Be(2);
+        stderr.ToString().Should().Contain("--column");
+
+        string csv = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(csv, "date,price\n2020-01-02,100\n2020-01-01,101\n");
+            stderr = new StringWriter();
+            BacktestCommand.Run(new BacktestCommand.Settings { Data = csv, Column = "price", Input = "price" }, new StringWriter(), stderr).Should().Be(2);
+            stderr.ToString().Should().Contain("line 3");
+
+            File.WriteAllText(csv, "value\n" + string.Join("\n", Enumerable.Range(0, 100).Select(i => (0.01 * Math.Sin(i)).ToString(System.Globalization.CultureInfo.InvariantCulture))) + "\n");
+            stderr = new StringWriter();
+            BacktestCommand.Run(new BacktestCommand.Settings { Data = csv, Column = "value", Train = 98, Models = ["ewma"], Out = Path.Combine(Path.GetTempPath(), "mlnetlstm-never-written") }, new StringWriter(), stderr).Should().Be(2);
+            stderr.ToString().Should().Contain("forecast origins");
+        }
+        finally
+        {
+            File.Delete(csv);
+        }
+    }
+}
