@@ -10,8 +10,6 @@ namespace MlNetLstm.Volatility.Processes;
 public sealed class Egarch : VolatilityProcess
 {
     private const double MaxLogVariance = 300;
-    internal static int Variant;
-    internal static double FixedS0;
 
     /// <inheritdoc />
     public override string Name => "egarch";
@@ -55,9 +53,6 @@ public sealed class Egarch : VolatilityProcess
     {
         double omega = parameters[0], alpha = parameters[1], gamma = parameters[2], beta = parameters[3];
         double lh = Math.Log(backcast);
-        if (Variant == 1) { lh = omega + beta * lh; }
-        if (Variant == 2) { lh = Math.Log(FixedS0); }
-        if (Variant == 3) { lh = omega + beta * Math.Log(FixedS0); }
         h[0] = Math.Exp(lh);
         for (int t = 1; t < e.Length; t++)
         {
