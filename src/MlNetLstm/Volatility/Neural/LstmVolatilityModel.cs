@@ -121,13 +121,14 @@ public sealed class LstmVolatilityModel : IVarianceModel
                 step++;
                 Adam.Step(p, grad, m, v, o.LearningRate, beta1, beta2, eps,
                     1f - MathF.Pow(beta1, step), 1f - MathF.Pow(beta2, step), o.WeightDecay);
+                if (!VectorOps.AllFinite(p)) { diverged = true; break; } // an exploding step: stop, keep the best weights
                 net = RecurrentNetwork.FromParameters(spec, p);
                 epochLoss += loss;
                 batches++;
             }
             if (diverged)
             {
-                stopReason = $"stopped at epoch {epoch}: the training loss became NaN or infinite; the best weights (epoch {bestEpoch}) were kept";
+                stopReason = $"stopped at epoch {epoch}: the training loss, a gradient or the weights became NaN or infinite; the best weights (epoch {bestEpoch}) were kept";
                 break;
             }
             trainLosses.Add(epochLoss / Math.Max(1, batches));
