@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using MlNetLstm.Evaluation;
-using MlNetLstm.Features;
 using MlNetLstm.Ssa;
+using MlNetLstm.Volatility;
 using MlNetLstm.Volatility.Har;
 
 namespace MlNetLstm.Benchmarks.Evaluation;
@@ -30,13 +30,17 @@ public class WalkForwardBenchmarks
     public WalkForwardReport Har() => Run([new HarVarianceModel()], 1);
 
     [Benchmark(Description = "ewma (RiskMetrics 0.94)")]
-    public WalkForwardReport Ewma() => Run([new RiskMetricsModel()], 1);
+    public WalkForwardReport Ewma() => Run([new EwmaVarianceModel()], 1);
 
     [Benchmark(Description = "ssa")]
     public WalkForwardReport Ssa() => Run([new SsaVarianceModel()], 1);
 
-    [Benchmark(Description = "har+ewma+ssa, 2 threads")]
-    public WalkForwardReport AllTwoThreads() => Run([new HarVarianceModel(), new RiskMetricsModel(), new SsaVarianceModel()], 2);
+    [Benchmark(Description = "garch(1,1)")]
+    public WalkForwardReport Garch() => Run([ArchVarianceModel.Garch()], 1);
+
+    [Benchmark(Description = "har+ewma+ssa+garch, 2 threads")]
+    public WalkForwardReport AllTwoThreads() =>
+        Run([new HarVarianceModel(), new EwmaVarianceModel(), new SsaVarianceModel(), ArchVarianceModel.Garch()], 2);
 
     private WalkForwardReport Run(IVarianceModel[] models, int threads) =>
         WalkForward.Run(_returns, models, new WalkForwardOptions { TrainSize = TrainSize, TestSize = Origins, RefitEvery = RefitEvery, Threads = threads });
@@ -46,7 +50,7 @@ public class WalkForwardBenchmarks
     {
         var b = new WalkForwardBenchmarks();
         b.Setup();
-        foreach (var (name, run) in new (string, Func<WalkForwardReport>)[] { ("har", b.Har), ("ewma", b.Ewma), ("ssa", b.Ssa), ("all, 2 threads", b.AllTwoThreads) })
+        foreach (var (name, run) in new (string, Func<WalkForwardReport>)[] { ("har", b.Har), ("ewma", b.Ewma), ("ssa", b.Ssa), ("garch", b.Garch), ("all, 2 threads", b.AllTwoThreads) })
         {
             run();
             var sw = Stopwatch.StartNew();
@@ -69,29 +73,5 @@ public class WalkForwardBenchmarks
             h = 0.02 + 0.08 * r[t] * r[t] + 0.9 * h;
         }
         return r;
-    }
-
-    /// <summary>EWMA-like benchmark model: RiskMetrics variance (λ = 0.94) started at the training-window variance.</summary>
-    private sealed class RiskMetricsModel : IVarianceModel
-    {
-        public string Name => "ewma";
-
-        public IFittedVarianceModel Fit(ReadOnlySpan<double> returns)
-        {
-            double v = 0;
-            foreach (double r in returns) v += r * r;
-            return new Fitted(v / returns.Length);
-        }
-
-        private sealed class Fitted(double initial) : IFittedVarianceModel
-        {
-            public double[] ForecastVariance(ReadOnlySpan<double> history, int horizon)
-            {
-                var ewma = new OnlineEwmaVariance(0.94, initial);
-                double s = initial;
-                foreach (double r in history) s = ewma.Update(r);
-                return Enumerable.Repeat(Math.Max(s, 1e-12), horizon).ToArray();
-            }
-        }
     }
 }
