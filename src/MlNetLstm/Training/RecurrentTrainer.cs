@@ -17,7 +17,9 @@ public static class RecurrentTrainer
     /// <param name="options">Options (null = defaults).</param>
     /// <param name="validation">Explicit validation data, or null.</param>
     /// <returns>The trained network and report. A NaN/infinite loss stops training with <see cref="StopReason.NonFiniteLoss"/> and the best weights so far.</returns>
-    public static TrainingResult Train(RecurrentNetwork network, SequenceDataset data, TrainingOptions? options = null, SequenceDataset? validation = null)
+    /// <param name="checkpoint">Optional checkpointing and resuming (see <see cref="TrainingCheckpointOptions"/>).</param>
+    public static TrainingResult Train(RecurrentNetwork network, SequenceDataset data, TrainingOptions? options = null, SequenceDataset? validation = null,
+        TrainingCheckpointOptions? checkpoint = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(data);
@@ -39,7 +41,13 @@ public static class RecurrentTrainer
             train = data.Slice(0, data.Count - nVal);
             validation = data.Slice(data.Count - nVal, nVal);
         }
-        return new Session(network.Topology, options).Run(network.ParameterArray, train, validation);
+        if (checkpoint is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(checkpoint.Path, nameof(checkpoint));
+            if (checkpoint.MaxEpochsThisRun is < 1)
+                throw new ArgumentOutOfRangeException(nameof(checkpoint), checkpoint.MaxEpochsThisRun, "TrainingCheckpointOptions.MaxEpochsThisRun must be at least 1.");
+        }
+        return new Session(network.Topology, options).Run(network.ParameterArray, train, validation, checkpoint);
     }
 
     /// <summary>Mean loss of <paramref name="network"/> on <paramref name="data"/> (full-sequence forward passes).</summary>
@@ -166,7 +174,7 @@ public static class RecurrentTrainer
             return sum / n;
         }
 
-        public TrainingResult Run(float[] initial, SequenceDataset train, SequenceDataset? validation)
+        public TrainingResult Run(float[] initial, SequenceDataset train, SequenceDataset? validation, TrainingCheckpointOptions? checkpoint = null)
         {
             int P = initial.Length;
             var p = (float[])initial.Clone();
@@ -181,7 +189,28 @@ public static class RecurrentTrainer
             string message = "";
             int k = _o.TruncatedBpttSteps > 0 ? _o.TruncatedBpttSteps : train.Steps;
             bool carry = _o.TruncatedBpttSteps > 0;
-            for (int epoch = 0; epoch < _o.Epochs && reason == StopReason.Completed; epoch++)
+            int firstEpoch = 0;
+            uint dataFingerprint = 0;
+            if (checkpoint is not null)
+            {
+                dataFingerprint = Persistence.TrainingCheckpoint.DataFingerprint(train, validation);
+                if (checkpoint.Resume && File.Exists(checkpoint.Path))
+                {
+                    var c = Persistence.TrainingCheckpoint.Load(checkpoint.Path);
+                    if (c.Network.ParameterCount != P || c.Network.Spec with { ForgetGateModifier = null } != _t.Spec with { ForgetGateModifier = null }
+                        || c.Network.Spec.ForgetGateModifier?.Name != _t.Spec.ForgetGateModifier?.Name)
+                        throw new InvalidOperationException($"The checkpoint '{checkpoint.Path}' belongs to another network architecture.");
+                    rng = c.PrepareResume(_o, train, validation, out order);
+                    c.Network.Parameters.CopyTo(p);
+                    c.AdamFirstMoment.Span.CopyTo(m);
+                    c.AdamSecondMoment.Span.CopyTo(v);
+                    c.BestParameters.Span.CopyTo(bestParams);
+                    step = c.OptimizerSteps; best = c.BestLoss; bestEpoch = c.BestEpoch; since = c.EpochsSinceBest;
+                    trainLoss.AddRange(c.TrainingLoss.ToArray()); valLoss.AddRange(c.ValidationLoss.ToArray()); lrs.AddRange(c.LearningRates.ToArray());
+                    firstEpoch = c.CompletedEpochs;
+                }
+            }
+            for (int epoch = firstEpoch; epoch < _o.Epochs && reason == StopReason.Completed; epoch++)
             {
                 float lr = LearningRateSchedules.At(_o, epoch);
                 if (_o.Shuffle)
@@ -246,9 +275,25 @@ public static class RecurrentTrainer
                     reason = StopReason.EarlyStopping;
                     message = $"Validation loss did not improve for {_o.Patience} epochs after epoch {bestEpoch}; stopped after epoch {epoch}.";
                 }
+                if (checkpoint is not null && reason == StopReason.Completed)
+                {
+                    new Persistence.TrainingCheckpoint
+                    {
+                        Network = RecurrentNetwork.FromTrusted(_t, (float[])p.Clone()),
+                        AdamFirstMoment = m, AdamSecondMoment = v, OptimizerSteps = step, CompletedEpochs = epoch + 1, Seed = _o.Seed,
+                        ShuffleOrder = order, BestParameters = bestParams, BestLoss = best, BestEpoch = bestEpoch, EpochsSinceBest = since,
+                        TrainingLoss = trainLoss.ToArray(), ValidationLoss = valLoss.ToArray(), LearningRates = lrs.ToArray(),
+                        OptionsFingerprintText = Persistence.TrainingCheckpoint.OptionsFingerprint(_o), DataFingerprintValue = dataFingerprint,
+                    }.Save(checkpoint.Path);
+                    if (checkpoint.MaxEpochsThisRun is int slice && epoch + 1 - firstEpoch >= slice && epoch + 1 < _o.Epochs)
+                    {
+                        reason = StopReason.Paused;
+                        message = $"Paused after epoch {epoch} ({epoch + 1} of {_o.Epochs} done); the checkpoint '{checkpoint.Path}' resumes it.";
+                    }
+                }
             }
             if (reason == StopReason.Completed) message = $"Completed {trainLoss.Count} epochs.";
-            float[] final = reason == StopReason.NonFiniteLoss || (_o.RestoreBestWeights && validation != null && bestEpoch >= 0) ? bestParams : p;
+            float[] final = reason == StopReason.NonFiniteLoss || (reason != StopReason.Paused && _o.RestoreBestWeights && validation != null && bestEpoch >= 0) ? bestParams : p;
             var report = new TrainingReport(trainLoss.ToArray(), valLoss.ToArray(), lrs.ToArray(), bestEpoch,
                 bestEpoch >= 0 ? best : double.NaN, reason, message, step);
             return new TrainingResult(RecurrentNetwork.FromTrusted(_t, final), report);

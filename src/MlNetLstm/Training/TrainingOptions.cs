@@ -48,6 +48,11 @@ public enum StopReason
     EarlyStopping = 1,
     /// <summary>The loss or a gradient became NaN or infinite; the best weights so far were restored.</summary>
     NonFiniteLoss = 2,
+    /// <summary>
+    /// The run stopped after <see cref="TrainingCheckpointOptions.MaxEpochsThisRun"/> epochs with a checkpoint saved; calling
+    /// <see cref="RecurrentTrainer.Train"/> again with the same arguments resumes it. The returned network holds the current weights.
+    /// </summary>
+    Paused = 3,
 }
 
 /// <summary>
@@ -179,4 +184,25 @@ public static class LearningRateSchedules
         if (epoch < options.WarmupEpochs) lr *= (epoch + 1.0) / (options.WarmupEpochs + 1.0);
         return (float)lr;
     }
+}
+
+/// <summary>
+/// Checkpointing of a <see cref="RecurrentTrainer.Train"/> run: after every completed epoch the full training state
+/// (weights, Adam moments, step, epoch, shuffling state, best weights, loss history) is written atomically to
+/// <see cref="Path"/> (<see cref="Persistence.TrainingCheckpoint"/>: temporary file, flush, rename), so a crash or kill
+/// leaves the previous checkpoint intact. With <see cref="Resume"/>, an existing checkpoint is continued: the final
+/// weights are bit-identical to an uninterrupted run with the same options, data and seed.
+/// </summary>
+public sealed record TrainingCheckpointOptions
+{
+    /// <summary>Checkpoint file (its folder must exist).</summary>
+    public required string Path { get; init; }
+
+    /// <summary>When true (default) and <see cref="Path"/> exists, training continues from it; the checkpoint must belong to the
+    /// same options (except Threads), data, seed and architecture, otherwise <see cref="InvalidOperationException"/> says what differs.</summary>
+    public bool Resume { get; init; } = true;
+
+    /// <summary>Stop (<see cref="StopReason.Paused"/>) after this many epochs in this call; null runs to the end. Lets long
+    /// trainings run in slices.</summary>
+    public int? MaxEpochsThisRun { get; init; }
 }
