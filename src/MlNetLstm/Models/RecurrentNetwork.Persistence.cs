@@ -28,9 +28,8 @@ public sealed partial class RecurrentNetwork
     /// <exception cref="InvalidDataException">Wrong kind, missing entries or inconsistent shapes.</exception>
     public static RecurrentNetwork FromArchive(ModelArchive archive, Func<string, int, IForgetGateModifier>? modifierFactory = null)
     {
-        ArgumentNullException.ThrowIfNull(archive);
-        archive.EnsureKind(ArchiveKind, ArchiveVersion);
-        return ReadFrom(archive, "", modifierFactory);
+        // The strict reader validates every entry (types, shapes, ranges) before allocating anything.
+        return Persistence.ModelSerializer.ReadRecurrentNetwork(archive, modifierFactory);
     }
 
     internal void WriteTo(ModelArchiveBuilder b, string prefix)
@@ -51,45 +50,4 @@ public sealed partial class RecurrentNetwork
         foreach (var v in Layout.Views) b.Add(prefix + "param/" + v.Name, _p.AsSpan(v.Offset, v.Length), v.Shape.ToArray());
     }
 
-    internal static RecurrentNetwork ReadFrom(ModelArchive a, string prefix, Func<string, int, IForgetGateModifier>? modifierFactory)
-    {
-        int I(string n) => a[prefix + "spec/" + n].AsInt32s()[0];
-        string modName = a[prefix + "spec/modifier"].AsText();
-        int extra = I("modifier_extra");
-        IForgetGateModifier? modifier = null;
-        if (modName.Length > 0)
-        {
-            if (modifierFactory != null) modifier = modifierFactory(modName, extra);
-            else if (modName == "regime") modifier = new RegimeForgetModifier(extra, (float)a[prefix + "spec/modifier_initial_beta"].AsDoubles()[0]);
-            else throw new InvalidDataException($"The network uses forget-gate modifier '{modName}': pass a modifierFactory that creates it.");
-        }
-        RecurrentNetworkSpec spec;
-        try
-        {
-            spec = new RecurrentNetworkSpec
-            {
-                Cell = (CellType)I("cell"), InputSize = I("input"), HiddenSize = I("hidden"), Layers = I("layers"),
-                Bidirectional = I("bidirectional") != 0, Peepholes = I("peepholes") != 0, CoupledGates = I("coupled") != 0,
-                OutputSize = I("output"), HeadMode = (HeadMode)I("head_mode"), ForgetGateModifier = modifier,
-            };
-            spec.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidDataException("The archived network spec is invalid: " + e.Message, e);
-        }
-        var topo = new NetworkTopology(spec);
-        var p = new float[topo.Layout.TotalLength];
-        foreach (var v in topo.Layout.Views)
-        {
-            var entry = a[prefix + "param/" + v.Name];
-            if (!entry.Shape.SequenceEqual(v.Shape))
-                throw new InvalidDataException($"Archived parameter '{v.Name}' has shape [{string.Join(", ", entry.Shape)}], expected [{string.Join(", ", v.Shape)}].");
-            var data = entry.AsSingles();
-            for (int i = 0; i < data.Length; i++)
-                if (!float.IsFinite(data[i])) throw new InvalidDataException($"Archived parameter '{v.Name}' contains {data[i]} at index {i}.");
-            data.CopyTo(p, v.Offset);
-        }
-        return new RecurrentNetwork(topo, p);
-    }
 }
