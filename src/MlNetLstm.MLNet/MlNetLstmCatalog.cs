@@ -1,0 +1,150 @@
+using Microsoft.ML;
+using MlNetLstm.Features;
+
+namespace MlNetLstm.MLNet;
+
+/// <summary>ML.NET catalog extensions for MlNetLstm (transforms and forecasting).</summary>
+public static class MlNetLstmCatalog
+{
+    /// <summary>Default EWMA decay (RiskMetrics daily).</summary>
+    public const double DefaultEwmaLambda = 0.94;
+
+    /// <summary>
+    /// Returns from a price column: log <c>r_t = ln(p_t / p_{t-1})</c> or simple <c>r_t = p_t / p_{t-1} - 1</c>
+    /// (×100 when <paramref name="percent"/>). The first row has no predecessor and gets 0.
+    /// Order-dependent: requires sequential cursoring.
+    /// </summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="outputColumnName">Appended Double column.</param>
+    /// <param name="inputColumnName">Price column (Double or Single); defaults to <paramref name="outputColumnName"/>.</param>
+    /// <param name="kind">Log or simple returns.</param>
+    /// <param name="percent">Multiply by 100.</param>
+    /// <returns>The estimator.</returns>
+    public static SeriesFeatureEstimator ComputeReturns(this TransformsCatalog catalog, string outputColumnName,
+        string? inputColumnName = null, ReturnKind kind = ReturnKind.Log, bool percent = false)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return Make(outputColumnName, inputColumnName, FeatureKinds.Returns,
+            new() { ["kind"] = (int)kind, ["percent"] = percent ? 1 : 0, ["transform"] = (int)ReturnTransform.None });
+    }
+
+    /// <summary>
+    /// EWMA variance <c>s_t = λ s_{t-1} + (1 - λ) x_t²</c>, <c>s_0 = x_1²</c> (core <see cref="EwmaVariance"/>).
+    /// Order-dependent: requires sequential cursoring.
+    /// </summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="outputColumnName">Appended Double column.</param>
+    /// <param name="inputColumnName">Return column (Double or Single).</param>
+    /// <param name="lambda">Decay λ in (0, 1).</param>
+    /// <returns>The estimator.</returns>
+    public static SeriesFeatureEstimator ComputeEwmaVariance(this TransformsCatalog catalog, string outputColumnName,
+        string? inputColumnName = null, double lambda = DefaultEwmaLambda)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return Make(outputColumnName, inputColumnName, FeatureKinds.EwmaVariance, new() { ["lambda"] = lambda });
+    }
+
+    /// <summary>
+    /// Rolling variance over the last <paramref name="window"/> values, <c>(1/w) Σ x²</c> or the demeaned sample
+    /// variance (core <see cref="RollingVariance"/>). Order-dependent: requires sequential cursoring.
+    /// </summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="outputColumnName">Appended Double column.</param>
+    /// <param name="inputColumnName">Return column (Double or Single).</param>
+    /// <param name="window">Window length.</param>
+    /// <param name="demean">Subtract the window mean.</param>
+    /// <returns>The estimator.</returns>
+    public static SeriesFeatureEstimator ComputeRollingVariance(this TransformsCatalog catalog, string outputColumnName,
+        string? inputColumnName = null, int window = 22, bool demean = false)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return Make(outputColumnName, inputColumnName, FeatureKinds.RollingVariance, new() { ["window"] = window, ["demean"] = demean ? 1 : 0 });
+    }
+
+    /// <summary>
+    /// Realized variance of each period of <paramref name="pricesPerPeriod"/> intraday prices,
+    /// <c>RV = Σ_i (ln p_i - ln p_{i-1})²</c> (running value within the period; core <see cref="RealizedVariance"/>).
+    /// Order-dependent: requires sequential cursoring.
+    /// </summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="outputColumnName">Appended Double column.</param>
+    /// <param name="inputColumnName">Intraday price column (Double or Single).</param>
+    /// <param name="pricesPerPeriod">Prices per period m ≥ 2.</param>
+    /// <param name="percent">Use percent log returns.</param>
+    /// <returns>The estimator.</returns>
+    public static SeriesFeatureEstimator ComputeRealizedVariance(this TransformsCatalog catalog, string outputColumnName,
+        string? inputColumnName = null, int pricesPerPeriod = 78, bool percent = false)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return Make(outputColumnName, inputColumnName, FeatureKinds.RealizedVariance, new() { ["period"] = pricesPerPeriod, ["percent"] = percent ? 1 : 0 });
+    }
+
+    /// <summary>
+    /// GARCH-family volatility forecast over a return column (flat overload; see
+    /// <see cref="ForecastVolatilityByGarch(ForecastingCatalog, GarchVolatilityOptions)"/>):
+    /// appends <c>σ²_{t+1|t}</c>, for GARCH(1,1) <c>ω + α ε²_t + β σ²_t</c> (plus the mean model's contribution).
+    /// </summary>
+    /// <param name="catalog">The forecasting catalog.</param>
+    /// <param name="outputColumnName">Appended Double column.</param>
+    /// <param name="inputColumnName">Return column (Double or Single).</param>
+    /// <param name="volatility">Volatility process (garch, gjr, egarch).</param>
+    /// <param name="distribution">Error distribution (normal, t, skewt, ged).</param>
+    /// <param name="mean">Mean model (zero, constant, ar1...).</param>
+    /// <returns>The estimator.</returns>
+    public static GarchVolatilityEstimator ForecastVolatilityByGarch(this ForecastingCatalog catalog, string outputColumnName,
+        string inputColumnName, string volatility = GarchVolatilityOptions.DefaultVolatility,
+        string distribution = GarchVolatilityOptions.DefaultDistribution, string mean = GarchVolatilityOptions.DefaultMean)
+        => ForecastVolatilityByGarch(catalog, new GarchVolatilityOptions
+        {
+            OutputColumnName = outputColumnName, InputColumnName = inputColumnName,
+            Volatility = volatility, Distribution = distribution, Mean = mean,
+        });
+
+    /// <summary>GARCH-family volatility forecast over a return column (options overload).</summary>
+    /// <param name="catalog">The forecasting catalog.</param>
+    /// <param name="options">The options.</param>
+    /// <returns>The estimator.</returns>
+    public static GarchVolatilityEstimator ForecastVolatilityByGarch(this ForecastingCatalog catalog, GarchVolatilityOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new GarchVolatilityEstimator(options);
+    }
+
+    /// <summary>
+    /// Regime-adaptive LSTM volatility forecast over a return column (flat overload; see
+    /// <see cref="ForecastVolatilityByLstm(ForecastingCatalog, LstmVolatilityEstimatorOptions)"/>): appends
+    /// <c>h_{t+1} = s² b_{t+1} exp(B tanh(y_t / B))</c>, the EWMA baseline corrected by the LSTM.
+    /// </summary>
+    /// <param name="catalog">The forecasting catalog.</param>
+    /// <param name="outputColumnName">Appended Double column.</param>
+    /// <param name="inputColumnName">Return column (Double or Single).</param>
+    /// <param name="regimeAdaptive">Regime-adaptive forget gate ("lstm-regime") or the plain LSTM ("lstm").</param>
+    /// <param name="hiddenSize">LSTM units.</param>
+    /// <param name="epochs">Maximum training epochs.</param>
+    /// <param name="seed">Random seed.</param>
+    /// <returns>The estimator.</returns>
+    public static LstmVolatilityEstimator ForecastVolatilityByLstm(this ForecastingCatalog catalog, string outputColumnName,
+        string inputColumnName, bool regimeAdaptive = true, int hiddenSize = Volatility.Neural.LstmVolatilityOptions.DefaultHiddenSize,
+        int epochs = Volatility.Neural.LstmVolatilityOptions.DefaultEpochs, int seed = Volatility.Neural.LstmVolatilityOptions.DefaultSeed)
+        => ForecastVolatilityByLstm(catalog, new LstmVolatilityEstimatorOptions
+        {
+            OutputColumnName = outputColumnName, InputColumnName = inputColumnName,
+            Model = new() { RegimeAdaptive = regimeAdaptive, HiddenSize = hiddenSize, Epochs = epochs, Seed = seed },
+        });
+
+    /// <summary>Regime-adaptive LSTM volatility forecast over a return column (options overload).</summary>
+    /// <param name="catalog">The forecasting catalog.</param>
+    /// <param name="options">The options.</param>
+    /// <returns>The estimator.</returns>
+    public static LstmVolatilityEstimator ForecastVolatilityByLstm(this ForecastingCatalog catalog, LstmVolatilityEstimatorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new LstmVolatilityEstimator(options);
+    }
+
+    private static SeriesFeatureEstimator Make(string output, string? input, string kind, Dictionary<string, double> p)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(output);
+        return new SeriesFeatureEstimator(SeriesFeatureTransformer.Create(output, input ?? output, kind, p));
+    }
+}

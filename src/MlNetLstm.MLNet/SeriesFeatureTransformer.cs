@@ -1,0 +1,127 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetLstm.Features;
+
+namespace MlNetLstm.MLNet;
+
+/// <summary>
+/// Fitted (stateless until cursored) featurizer: appends <see cref="OutputColumnName"/> = f(x_1..x_t) computed by the
+/// core streaming feature (<see cref="IOnlineFeature"/>) from the numeric column <see cref="InputColumnName"/>.
+/// The transform is lazy (computed while cursoring) and order-dependent: it requires sequential cursoring, so the
+/// returned view never shuffles and hands out a single cursor. Not a row-to-row mapper (use
+/// <see cref="SeriesStreamingEngine"/> for row-at-a-time use). Immutable.
+/// </summary>
+public sealed class SeriesFeatureTransformer : ITransformer
+{
+    private readonly Func<IOnlineFeature> _factory;
+
+    internal SeriesFeatureTransformer(string outputColumnName, string inputColumnName, string featureKind,
+        IReadOnlyDictionary<string, double> parameters, Func<IOnlineFeature> factory)
+    {
+        OutputColumnName = outputColumnName;
+        InputColumnName = inputColumnName;
+        FeatureKind = featureKind;
+        Parameters = parameters;
+        _factory = factory;
+    }
+
+    /// <summary>Name of the appended Double column.</summary>
+    public string OutputColumnName { get; }
+
+    /// <summary>Name of the numeric (Double or Single) source column.</summary>
+    public string InputColumnName { get; }
+
+    /// <summary>Feature identifier ("returns", "ewma-variance", "rolling-variance", "realized-variance").</summary>
+    public string FeatureKind { get; }
+
+    /// <summary>The feature's parameters (numeric encoding, used for persistence).</summary>
+    public IReadOnlyDictionary<string, double> Parameters { get; }
+
+    /// <summary>Always false: the feature depends on row order, see the class remarks.</summary>
+    public bool IsRowToRowMapper => false;
+
+    /// <summary>Creates a fresh streaming feature in its initial state.</summary>
+    /// <returns>A new <see cref="IOnlineFeature"/>.</returns>
+    public IOnlineFeature CreateOnlineFeature() => _factory();
+
+    /// <inheritdoc />
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        SchemaChecks.RequireNumericColumn(inputSchema, InputColumnName);
+        var b = new DataViewSchema.Builder();
+        b.AddColumns(inputSchema);
+        b.AddColumn(OutputColumnName, NumberDataViewType.Double);
+        return b.ToSchema();
+    }
+
+    /// <summary>Not supported: the mapping is order-dependent.</summary>
+    /// <param name="inputSchema">Unused.</param>
+    /// <returns>Never returns.</returns>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+        => throw new NotSupportedException($"{FeatureKind} on column '{InputColumnName}' depends on row order; use SeriesStreamingEngine.");
+
+    /// <summary>ML.NET's model context is internal; save pipelines with <see cref="MlNetLstmModel.Save"/> instead.</summary>
+    /// <param name="ctx">Unused.</param>
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+        => throw new NotSupportedException("Save pipelines containing MlNetLstm transformers with MlNetLstmModel.Save (ML.NET issue 4911).");
+
+    /// <inheritdoc />
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return new SeriesFeatureDataView(input, InputColumnName, OutputColumnName, _factory);
+    }
+
+    internal static SeriesFeatureTransformer Create(string output, string input, string kind, IReadOnlyDictionary<string, double> p)
+    {
+        Func<IOnlineFeature> factory = kind switch
+        {
+            FeatureKinds.Returns => () => new OnlineReturns((ReturnKind)(int)p["kind"], p["percent"] != 0, (ReturnTransform)(int)p["transform"]),
+            FeatureKinds.EwmaVariance => () => new OnlineEwmaVariance(p["lambda"]),
+            FeatureKinds.RollingVariance => () => new OnlineRollingVariance((int)p["window"], p["demean"] != 0),
+            FeatureKinds.RealizedVariance => () => new OnlineRealizedVariance((int)p["period"], p["percent"] != 0),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), $"Unknown feature kind '{kind}'."),
+        };
+        factory(); // validates the parameters now rather than at cursoring time
+        return new SeriesFeatureTransformer(output, input, kind, p, factory);
+    }
+}
+
+/// <summary>Trivial estimator for <see cref="SeriesFeatureTransformer"/> (nothing is learned; Fit only checks the schema).</summary>
+public sealed class SeriesFeatureEstimator : IEstimator<SeriesFeatureTransformer>
+{
+    private readonly SeriesFeatureTransformer _transformer;
+
+    internal SeriesFeatureEstimator(SeriesFeatureTransformer transformer) => _transformer = transformer;
+
+    /// <inheritdoc />
+    public SeriesFeatureTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        SchemaChecks.RequireNumericColumn(input.Schema, _transformer.InputColumnName);
+        return _transformer;
+    }
+
+    /// <inheritdoc />
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        SchemaChecks.RequireNumericColumn(inputSchema, _transformer.InputColumnName);
+        return SchemaChecks.AddDoubleColumns(inputSchema, _transformer.OutputColumnName);
+    }
+}
+
+/// <summary>Identifiers of the featurizers.</summary>
+public static class FeatureKinds
+{
+    /// <summary>Returns from prices (<see cref="Features.Returns"/>).</summary>
+    public const string Returns = "returns";
+
+    /// <summary>EWMA variance (<see cref="Features.EwmaVariance"/>).</summary>
+    public const string EwmaVariance = "ewma-variance";
+
+    /// <summary>Rolling variance (<see cref="Features.RollingVariance"/>).</summary>
+    public const string RollingVariance = "rolling-variance";
+
+    /// <summary>Realized variance (<see cref="Features.RealizedVariance"/>).</summary>
+    public const string RealizedVariance = "realized-variance";
+}
