@@ -16,6 +16,11 @@ public sealed partial class RecurrentNetwork
 
     private readonly float[] _p;
 
+    // Forward/backward workspaces reused across calls (each call takes one exclusively), so batched inference does not
+    // allocate and zero megabytes of buffers per call. At most one per core is kept; a kept workspace keeps the largest
+    // [batch, steps] it has served.
+    private readonly System.Collections.Concurrent.ConcurrentBag<RecurrentWorkspace> _workspaces = new();
+
     internal NetworkTopology Topology { get; }
 
     // Packed once for the streaming engine (GEMV takes transposed weights wT [k, n]).
@@ -185,7 +190,7 @@ public sealed partial class RecurrentNetwork
     {
         CheckInputs(inputs, batch, steps, extraInputs);
         var (h0, c0) = CheckState(initialState, batch);
-        var ws = new RecurrentWorkspace(Topology);
+        if (!_workspaces.TryTake(out RecurrentWorkspace? ws)) ws = new RecurrentWorkspace(Topology);
         ws.Ensure(batch, steps);
         int I = Topology.I, E = Topology.E;
         for (int b = 0; b < batch; b++)
@@ -195,6 +200,11 @@ public sealed partial class RecurrentNetwork
         }
         ws.Forward(_p, h0, c0);
         return ws;
+    }
+
+    private void Return(RecurrentWorkspace ws)
+    {
+        if (_workspaces.Count < Environment.ProcessorCount) _workspaces.Add(ws);
     }
 
     /// <summary>Converts a time-major [T, B, W] buffer to batch-major [B, T, W].</summary>
@@ -229,7 +239,9 @@ public sealed partial class RecurrentNetwork
         var c = Spec.Cell == CellType.Lstm ? new float[n] : [];
         ws.GetFinalState(h, c);
         var state = new RecurrentState(t.L * t.D, batch, t.H, h, c);
-        return new RecurrentOutput(y, batch, t.OutputPerStep ? steps : 1, w, state, captureTelemetry ? BuildTelemetry(ws) : null);
+        GateTelemetry? telemetry = captureTelemetry ? BuildTelemetry(ws) : null;
+        Return(ws);
+        return new RecurrentOutput(y, batch, t.OutputPerStep ? steps : 1, w, state, telemetry);
     }
 
     private GateTelemetry BuildTelemetry(RecurrentWorkspace ws)
@@ -308,6 +320,7 @@ public sealed partial class RecurrentNetwork
         ws.Backward(_p, g, inputGradient: true);
         var dx = new float[batch * steps * t.I];
         TimeToBatchMajor(ws.DX, batch, steps, t.I, dx);
+        Return(ws);
         return new RecurrentGradients(g, dx);
     }
 
@@ -347,6 +360,7 @@ public sealed partial class RecurrentNetwork
         ws.Backward(_p, g, inputGradient: true);
         var dx = new float[batch * steps * t.I];
         TimeToBatchMajor(ws.DX, batch, steps, t.I, dx);
+        Return(ws);
         return new RecurrentGradients(g, dx, value);
     }
 
