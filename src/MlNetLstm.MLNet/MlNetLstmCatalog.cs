@@ -142,6 +142,38 @@ public static class MlNetLstmCatalog
         return new LstmVolatilityEstimator(options);
     }
 
+    /// <summary>
+    /// Univariate LSTM forecast over a series column (flat overload; see
+    /// <see cref="ForecastByLstm(ForecastingCatalog, LstmForecastEstimatorOptions)"/>): appends
+    /// <c>ŷ_{t+1} = head(LSTM(z_{t-W+1..t}))·σ + μ</c>, the forecast of the next value from the last W values.
+    /// </summary>
+    /// <param name="catalog">The forecasting catalog.</param>
+    /// <param name="outputColumnName">Appended Double column.</param>
+    /// <param name="inputColumnName">Series column (Double or Single).</param>
+    /// <param name="windowSize">Input window W.</param>
+    /// <param name="hiddenSize">LSTM units.</param>
+    /// <param name="epochs">Training epochs.</param>
+    /// <param name="seed">Random seed.</param>
+    /// <returns>The estimator.</returns>
+    public static LstmForecastEstimator ForecastByLstm(this ForecastingCatalog catalog, string outputColumnName, string inputColumnName,
+        int windowSize = Forecasting.LstmForecasterOptions.DefaultWindowSize, int hiddenSize = Forecasting.LstmForecasterOptions.DefaultHiddenSize,
+        int epochs = Training.TrainingOptions.DefaultEpochs, int seed = Training.TrainingOptions.DefaultSeed)
+        => ForecastByLstm(catalog, new LstmForecastEstimatorOptions
+        {
+            OutputColumnName = outputColumnName, InputColumnName = inputColumnName,
+            Model = new() { WindowSize = windowSize, HiddenSize = hiddenSize, Epochs = epochs, Seed = seed },
+        });
+
+    /// <summary>Univariate LSTM forecast over a series column (options overload).</summary>
+    /// <param name="catalog">The forecasting catalog.</param>
+    /// <param name="options">The options.</param>
+    /// <returns>The estimator.</returns>
+    public static LstmForecastEstimator ForecastByLstm(this ForecastingCatalog catalog, LstmForecastEstimatorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new LstmForecastEstimator(options);
+    }
+
     private static SeriesFeatureEstimator Make(string output, string? input, string kind, Dictionary<string, double> p)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(output);

@@ -61,9 +61,15 @@ public static class MlNetLstmModel
                     schema = l.GetOutputSchema(schema);
                     i++;
                     break;
+                case LstmForecastTransformer f:
+                    b.AddText(p + "type", "lstm-forecast").AddText(p + "input", f.InputColumnName).AddText(p + "output", f.OutputColumnName)
+                     .AddText(p + "model", Convert.ToBase64String(ModelFile.ToBytes(ModelSerializer.ToArchive(f.Model))));
+                    schema = f.GetOutputSchema(schema);
+                    i++;
+                    break;
                 default:
                     var run = new List<ITransformer>();
-                    while (i < stages.Count && stages[i] is not (SeriesFeatureTransformer or GarchVolatilityTransformer or LstmVolatilityTransformer)) run.Add(stages[i++]);
+                    while (i < stages.Count && stages[i] is not (SeriesFeatureTransformer or GarchVolatilityTransformer or LstmVolatilityTransformer or LstmForecastTransformer)) run.Add(stages[i++]);
                     var chain = new TransformerChain<ITransformer>(run.ToArray());
                     using (var ms = new MemoryStream())
                     {
@@ -114,6 +120,10 @@ public static class MlNetLstmModel
                 case "lstm-volatility":
                     var model = ModelSerializer.ReadVolatilityForecaster(ModelFile.FromBytes(Convert.FromBase64String(T("model"))));
                     stages.Add(new LstmVolatilityTransformer(T("output"), T("input"), model));
+                    break;
+                case "lstm-forecast":
+                    var fm = ModelSerializer.ReadForecastModel(ModelFile.FromBytes(Convert.FromBase64String(T("model"))));
+                    stages.Add(new LstmForecastTransformer(T("output"), T("input"), fm));
                     break;
                 case "mlnet":
                     using (var ms = new MemoryStream(Convert.FromBase64String(T("zip"))))

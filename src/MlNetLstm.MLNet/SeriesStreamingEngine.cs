@@ -33,6 +33,11 @@ public sealed class SeriesStreamingEngine
     public SeriesStreamingEngine(LstmVolatilityTransformer transformer)
         => _feature = new LstmVolatilityTransformer.OnlineLstmForecast((transformer ?? throw new ArgumentNullException(nameof(transformer))).Forecaster);
 
+    /// <summary>Creates an engine in the initial state for a fitted univariate LSTM forecaster.</summary>
+    /// <param name="transformer">The fitted transformer.</param>
+    public SeriesStreamingEngine(LstmForecastTransformer transformer)
+        => _feature = new LstmForecastTransformer.OnlineLstmForecast((transformer ?? throw new ArgumentNullException(nameof(transformer))).Model);
+
     /// <summary>Observations consumed so far.</summary>
     public int Count => _history.Count;
 

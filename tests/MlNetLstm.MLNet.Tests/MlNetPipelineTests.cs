@@ -243,3 +243,34 @@ public class MlNetLstmVolatilityTests
         loaded.Transform(data).GetColumn<double>("Out").Should().Equal(lstm);
     }
 }
+
+public class MlNetLstmForecastTests
+{
+    [Fact]
+    public void ForecastByLstm_equals_core_model_streams_and_round_trips()
+    {
+        var ml = new MLContext(1);
+        var values = Enumerable.Range(0, 240).Select(t => 100 + 10 * Math.Sin(t * 0.3) + 0.01 * t).ToArray();
+        var data = ml.Data.LoadFromEnumerable(values.Select(v => new PriceRow { Price = v }));
+        var pipeline = ml.Transforms.CopyColumns("Y", "Price")
+            .Append(ml.Forecasting.ForecastByLstm(new LstmForecastEstimatorOptions
+            {
+                OutputColumnName = "F", InputColumnName = "Y",
+                Model = new() { WindowSize = 12, HiddenSize = 8, Epochs = 3 },
+            }));
+        var model = pipeline.Fit(data);
+        var f = model.Transform(data).GetColumn<double>("F").ToArray();
+        var core = model.LastTransformer.Model;
+        f.Take(11).Should().OnlyContain(v => double.IsNaN(v));
+        for (int t = 11; t < values.Length; t += 23) f[t].Should().Be(core.Predict(values.AsSpan(t - 11, 12))[0]);
+
+        var engine = new SeriesStreamingEngine(model.LastTransformer);
+        for (int t = 0; t < values.Length; t++) engine.Predict(values[t]).Should().Be(f[t]);
+
+        var path = Path.GetTempFileName();
+        MlNetLstmModel.Save(ml, model, data.Schema, path);
+        var loaded = MlNetLstmModel.Load(ml, path);
+        File.Delete(path);
+        loaded.Transform(data).GetColumn<double>("F").Should().Equal(f);
+    }
+}
