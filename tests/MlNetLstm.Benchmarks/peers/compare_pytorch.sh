@@ -10,7 +10,7 @@ export OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads"
 export LD_LIBRARY_PATH="/usr/lib/x86_64-linux-gnu/openblas-openmp${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 dotnet build -c Release "$root/src/MlNetLstm.Cli" -o /tmp/mlnetlstm-bench >/dev/null
 cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-echo "Hardware: $cpu, $(nproc) cores, $(dotnet --version) SDK, PyTorch $(/usr/bin/python3 -c 'import torch;print(torch.__version__)') + OpenBLAS, $threads thread(s), float32"
+echo "Hardware: $cpu, $(nproc --all) cores, .NET SDK $(dotnet --version), PyTorch $(/usr/bin/python3 -c 'import torch;print(torch.__version__)') + OpenBLAS, $threads thread(s), float32"
 echo
 echo "| batch, seq, input, hidden, layers | MlNetLstm train seq/s | PyTorch train seq/s | ratio | MlNetLstm infer seq/s | PyTorch infer seq/s | ratio | MlNetLstm stream µs/step | PyTorch stream µs/step | ratio | MlNetLstm bytes/step |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"
