@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using MlNetLstm.Features;
 
 namespace MlNetLstm.MLNet;
@@ -77,6 +78,32 @@ public static class MlNetLstmCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return Make(outputColumnName, inputColumnName, FeatureKinds.RealizedVariance, new() { ["period"] = pricesPerPeriod, ["percent"] = percent ? 1 : 0 });
+    }
+
+    /// <summary>
+    /// HAR components of a variance proxy column v (e.g. realized variance or squared returns):
+    /// daily <c>v_t</c>, weekly <c>(1/5) Σ_{i=0}^{4} v_{t-i}</c>, monthly <c>(1/22) Σ_{i=0}^{21} v_{t-i}</c>
+    /// (windows configurable; core <see cref="HarComponents"/>), as three Double columns. Order-dependent:
+    /// requires sequential cursoring.
+    /// </summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="dailyColumnName">Daily component column.</param>
+    /// <param name="weeklyColumnName">Weekly component column.</param>
+    /// <param name="monthlyColumnName">Monthly component column.</param>
+    /// <param name="inputColumnName">Variance proxy column (Double or Single, ≥ 0).</param>
+    /// <param name="weeklyWindow">Weekly window.</param>
+    /// <param name="monthlyWindow">Monthly window.</param>
+    /// <returns>An estimator chain appending the three columns.</returns>
+    public static EstimatorChain<SeriesFeatureTransformer> ComputeHarComponents(this TransformsCatalog catalog, string dailyColumnName,
+        string weeklyColumnName, string monthlyColumnName, string inputColumnName,
+        int weeklyWindow = HarComponents.DefaultWeeklyWindow, int monthlyWindow = HarComponents.DefaultMonthlyWindow)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        Dictionary<string, double> P(int c) => new() { ["component"] = c, ["weekly"] = weeklyWindow, ["monthly"] = monthlyWindow };
+        return new EstimatorChain<SeriesFeatureTransformer>()
+            .Append(Make(dailyColumnName, inputColumnName, FeatureKinds.HarComponent, P(0)))
+            .Append(Make(weeklyColumnName, inputColumnName, FeatureKinds.HarComponent, P(1)))
+            .Append(Make(monthlyColumnName, inputColumnName, FeatureKinds.HarComponent, P(2)));
     }
 
     /// <summary>

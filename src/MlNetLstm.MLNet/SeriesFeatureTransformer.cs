@@ -80,6 +80,7 @@ public sealed class SeriesFeatureTransformer : ITransformer
             FeatureKinds.EwmaVariance => () => new OnlineEwmaVariance(p["lambda"]),
             FeatureKinds.RollingVariance => () => new OnlineRollingVariance((int)p["window"], p["demean"] != 0),
             FeatureKinds.RealizedVariance => () => new OnlineRealizedVariance((int)p["period"], p["percent"] != 0),
+            FeatureKinds.HarComponent => () => new HarComponentFeature((int)p["component"], (int)p["weekly"], (int)p["monthly"]),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), $"Unknown feature kind '{kind}'."),
         };
         factory(); // validates the parameters now rather than at cursoring time
@@ -122,6 +123,35 @@ public static class FeatureKinds
     /// <summary>Rolling variance (<see cref="Features.RollingVariance"/>).</summary>
     public const string RollingVariance = "rolling-variance";
 
+    /// <summary>One HAR component (daily, weekly or monthly average of a variance proxy; <see cref="Features.HarComponents"/>).</summary>
+    public const string HarComponent = "har-component";
+
     /// <summary>Realized variance (<see cref="Features.RealizedVariance"/>).</summary>
     public const string RealizedVariance = "realized-variance";
+}
+
+/// <summary>One component (0 daily, 1 weekly, 2 monthly) of the core <see cref="OnlineHarComponents"/>.</summary>
+internal sealed class HarComponentFeature : IOnlineFeature
+{
+    private readonly OnlineHarComponents _har;
+    private readonly int _component;
+
+    public HarComponentFeature(int component, int weekly, int monthly)
+    {
+        if (component is < 0 or > 2) throw new ArgumentOutOfRangeException(nameof(component), component, "HAR component must be 0 (daily), 1 (weekly) or 2 (monthly).");
+        _har = new OnlineHarComponents(weekly, monthly);
+        _component = component;
+    }
+
+    public int Count => _har.Count;
+
+    public bool IsReady => _har.IsReady;
+
+    public double Update(double x)
+    {
+        var v = _har.Update(x);
+        return _component switch { 0 => v.Daily, 1 => v.Weekly, _ => v.Monthly };
+    }
+
+    public void Reset() => _har.Reset();
 }

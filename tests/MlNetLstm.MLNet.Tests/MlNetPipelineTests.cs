@@ -274,3 +274,32 @@ public class MlNetLstmForecastTests
         loaded.Transform(data).GetColumn<double>("F").Should().Equal(f);
     }
 }
+
+public class MlNetHarTests
+{
+    [Fact]
+    public void Har_components_after_an_MLNet_CustomMapping_equal_the_core_batch_function()
+    {
+        var ml = new MLContext(1);
+        var rng = new Random(5);
+        var prices = new double[120];
+        double p = 50;
+        for (int t = 0; t < prices.Length; t++) { p *= Math.Exp(0.02 * (rng.NextDouble() - 0.5)); prices[t] = p; }
+        var data = ml.Data.LoadFromEnumerable(prices.Select(v => new PriceRow { Price = v }));
+        var pipeline = ml.Transforms.ComputeReturns("R", "Price", percent: true)
+            .Append(ml.Transforms.CustomMapping<SqIn, SqOut>((i, o) => o.Sq = i.R * i.R, null))
+            .Append(ml.Transforms.ComputeHarComponents("D", "W", "M", "Sq"));
+        var model = pipeline.Fit(data);
+        var outp = model.Transform(data);
+        var sq = outp.GetColumn<double>("Sq").ToArray();
+        var d = new double[sq.Length]; var w = new double[sq.Length]; var m = new double[sq.Length];
+        HarComponents.Compute(sq, d, w, m);
+        outp.GetColumn<double>("D").Should().Equal(d);
+        outp.GetColumn<double>("W").Should().Equal(w);
+        outp.GetColumn<double>("M").Should().Equal(m);
+    }
+
+    public sealed class SqIn { public double R { get; set; } }
+
+    public sealed class SqOut { public double Sq { get; set; } }
+}
