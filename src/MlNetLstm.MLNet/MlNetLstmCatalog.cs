@@ -81,6 +81,22 @@ public static class MlNetLstmCatalog
     }
 
     /// <summary>
+    /// Row-to-row variance proxy of a return column: <c>r²</c> (<see cref="ReturnTransform.Squared"/>) or <c>|r|</c>
+    /// (<see cref="ReturnTransform.Absolute"/>). Usable in a PredictionEngine.
+    /// </summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="outputColumnName">Appended Double column.</param>
+    /// <param name="inputColumnName">Return column (Double or Single).</param>
+    /// <param name="transform">Squared or absolute.</param>
+    /// <returns>The estimator (itself the fitted transformer: nothing is learned).</returns>
+    public static ReturnTransformTransformer ComputeVarianceProxy(this TransformsCatalog catalog, string outputColumnName,
+        string inputColumnName, ReturnTransform transform = ReturnTransform.Squared)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new ReturnTransformTransformer(outputColumnName, inputColumnName, transform);
+    }
+
+    /// <summary>
     /// HAR components of a variance proxy column v (e.g. realized variance or squared returns):
     /// daily <c>v_t</c>, weekly <c>(1/5) Σ_{i=0}^{4} v_{t-i}</c>, monthly <c>(1/22) Σ_{i=0}^{21} v_{t-i}</c>
     /// (windows configurable; core <see cref="HarComponents"/>), as three Double columns. Order-dependent:

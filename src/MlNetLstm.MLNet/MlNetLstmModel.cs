@@ -67,9 +67,15 @@ public static class MlNetLstmModel
                     schema = f.GetOutputSchema(schema);
                     i++;
                     break;
+                case ReturnTransformTransformer rt:
+                    b.AddText(p + "type", "variance-proxy").AddText(p + "input", rt.InputColumnName).AddText(p + "output", rt.OutputColumnName)
+                     .AddScalar(p + "transform", (int)rt.Transform);
+                    schema = rt.GetOutputSchema(schema);
+                    i++;
+                    break;
                 default:
                     var run = new List<ITransformer>();
-                    while (i < stages.Count && stages[i] is not (SeriesFeatureTransformer or GarchVolatilityTransformer or LstmVolatilityTransformer or LstmForecastTransformer)) run.Add(stages[i++]);
+                    while (i < stages.Count && stages[i] is not (SeriesFeatureTransformer or GarchVolatilityTransformer or LstmVolatilityTransformer or LstmForecastTransformer or ReturnTransformTransformer)) run.Add(stages[i++]);
                     var chain = new TransformerChain<ITransformer>(run.ToArray());
                     using (var ms = new MemoryStream())
                     {
@@ -124,6 +130,9 @@ public static class MlNetLstmModel
                 case "lstm-forecast":
                     var fm = ModelSerializer.ReadForecastModel(ModelFile.FromBytes(Convert.FromBase64String(T("model"))));
                     stages.Add(new LstmForecastTransformer(T("output"), T("input"), fm));
+                    break;
+                case "variance-proxy":
+                    stages.Add(new ReturnTransformTransformer(T("output"), T("input"), (Features.ReturnTransform)a[p + "transform"].AsInt32s()[0]));
                     break;
                 case "mlnet":
                     using (var ms = new MemoryStream(Convert.FromBase64String(T("zip"))))

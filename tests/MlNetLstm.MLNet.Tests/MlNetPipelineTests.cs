@@ -303,3 +303,33 @@ public class MlNetHarTests
 
     public sealed class SqOut { public double Sq { get; set; } }
 }
+
+public class MlNetPredictionEngineTests
+{
+    public sealed class RIn { public double R { get; set; } }
+
+    public sealed class ROut { public double Sq { get; set; } public float[] V { get; set; } = []; }
+
+    [Fact]
+    public void Variance_proxy_works_in_PredictionEngine_between_MLNet_transforms_and_round_trips()
+    {
+        var ml = new MLContext(1);
+        var rows = new[] { -2.0, 0.5, 3.0, -1.0 }.Select(r => new RIn { R = r }).ToArray();
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var pipeline = ml.Transforms.CopyColumns("R2", "R")
+            .Append(ml.Transforms.ComputeVarianceProxy("Sq", "R2"))
+            .Append(ml.Transforms.Conversion.ConvertType("SqF", "Sq", DataKind.Single))
+            .Append(ml.Transforms.Concatenate("V", "SqF", "SqF"));
+        var model = pipeline.Fit(data);
+        var engine = ml.Model.CreatePredictionEngine<RIn, ROut>(model);
+        engine.Predict(new RIn { R = -3 }).Sq.Should().Be(9);
+        engine.Predict(new RIn { R = 0.5 }).V.Should().Equal(0.25f, 0.25f);
+        model.Transform(data).GetColumn<double>("Sq").Should().Equal(4, 0.25, 9, 1);
+
+        var path = Path.GetTempFileName();
+        MlNetLstmModel.Save(ml, model, data.Schema, path);
+        var loaded = MlNetLstmModel.Load(ml, path);
+        File.Delete(path);
+        ml.Model.CreatePredictionEngine<RIn, ROut>(loaded).Predict(new RIn { R = 2 }).Sq.Should().Be(4);
+    }
+}
