@@ -73,27 +73,20 @@ public sealed class GarchVolatilityEstimator : IEstimator<GarchVolatilityTransfo
 /// (<see cref="ArchFitResult.Forecast(ReadOnlySpan{double}, int, ForecastOptions?)"/>), NaN while fewer than
 /// mean-lags + 1 returns were seen. Lazy, order-dependent (sequential cursoring; cost O(t) per row). Immutable.
 /// </summary>
-public sealed class GarchVolatilityTransformer : ITransformer
+public sealed class GarchVolatilityTransformer : SeriesTransformer
 {
     private readonly double[] _trainingReturns;
 
     internal GarchVolatilityTransformer(string output, string input, string mean, string volatility, string distribution,
         double[] trainingReturns, ArchFitResult fit)
+        : base(output, input)
     {
-        OutputColumnName = output;
-        InputColumnName = input;
         Mean = mean;
         Volatility = volatility;
         Distribution = distribution;
         _trainingReturns = trainingReturns;
         Fit = fit;
     }
-
-    /// <summary>Output column name.</summary>
-    public string OutputColumnName { get; }
-
-    /// <summary>Return column name.</summary>
-    public string InputColumnName { get; }
 
     /// <summary>Mean model name.</summary>
     public string Mean { get; }
@@ -109,57 +102,9 @@ public sealed class GarchVolatilityTransformer : ITransformer
 
     internal IReadOnlyList<double> TrainingReturns => _trainingReturns;
 
-    /// <summary>Always false (order-dependent).</summary>
-    public bool IsRowToRowMapper => false;
+    private protected override string Description => "GARCH variance";
 
     /// <inheritdoc />
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-    {
-        SchemaChecks.RequireNumericColumn(inputSchema, InputColumnName);
-        var b = new DataViewSchema.Builder();
-        b.AddColumns(inputSchema);
-        b.AddColumn(OutputColumnName, NumberDataViewType.Double);
-        return b.ToSchema();
-    }
-
-    /// <summary>Not supported: the mapping is order-dependent.</summary>
-    /// <param name="inputSchema">Unused.</param>
-    /// <returns>Never returns.</returns>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
-        => throw new NotSupportedException($"GARCH variance on column '{InputColumnName}' depends on row order.");
-
-    /// <summary>Not supported by ML.NET for third-party transformers; use <see cref="MlNetLstmModel.Save"/>.</summary>
-    /// <param name="ctx">Unused.</param>
-    void ICanSaveModel.Save(ModelSaveContext ctx)
-        => throw new NotSupportedException("Save pipelines containing MlNetLstm transformers with MlNetLstmModel.Save (ML.NET issue 4911).");
-
-    /// <inheritdoc />
-    public IDataView Transform(IDataView input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        return new SeriesFeatureDataView(input, InputColumnName, OutputColumnName, () => new OnlineGarchForecast(Fit));
-    }
-
-    /// <summary>One-step forecast after each observed return (O(t) per update by refiltering the history).</summary>
-    internal sealed class OnlineGarchForecast : Features.IOnlineFeature
-    {
-        private readonly ArchFitResult _fit;
-        private readonly List<double> _history = new();
-
-        public OnlineGarchForecast(ArchFitResult fit) => _fit = fit;
-
-        public int Count => _history.Count;
-
-        public bool IsReady => _history.Count > _fit.Model.Mean.Lags;
-
-        public double Update(double x)
-        {
-            if (!double.IsFinite(x)) throw new ArgumentException($"Return {x} at observation {Count} is not finite.", nameof(x));
-            _history.Add(x);
-            if (!IsReady) return double.NaN;
-            return _fit.Forecast(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_history), 1).ReturnVariance[0];
-        }
-
-        public void Reset() => _history.Clear();
-    }
+    public override Features.IOnlineFeature CreateOnlineFeature() =>
+        new HistoryForecast(h => Fit.Forecast(h, 1).ReturnVariance[0], Fit.Model.Mean.Lags + 1);
 }

@@ -48,54 +48,18 @@ public sealed class LstmForecastEstimator : IEstimator<LstmForecastTransformer>
 /// W values (<see cref="LstmForecastModel.Predict(ReadOnlySpan{double})"/>, first step); NaN for the first W - 1
 /// rows. Lazy, order-dependent (sequential cursoring). Immutable.
 /// </summary>
-public sealed class LstmForecastTransformer : ITransformer
+public sealed class LstmForecastTransformer : SeriesTransformer
 {
     internal LstmForecastTransformer(string output, string input, LstmForecastModel model)
-    {
-        OutputColumnName = output;
-        InputColumnName = input;
-        Model = model;
-    }
-
-    /// <summary>Output column name.</summary>
-    public string OutputColumnName { get; }
-
-    /// <summary>Series column name.</summary>
-    public string InputColumnName { get; }
+        : base(output, input) => Model = model;
 
     /// <summary>The core fitted model (multi-step forecasts via <see cref="LstmForecastModel.Forecast(ReadOnlySpan{double}, int)"/>).</summary>
     public LstmForecastModel Model { get; }
 
-    /// <summary>Always false (order-dependent).</summary>
-    public bool IsRowToRowMapper => false;
+    private protected override string Description => "LSTM forecast";
 
     /// <inheritdoc />
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-    {
-        SchemaChecks.RequireNumericColumn(inputSchema, InputColumnName);
-        var b = new DataViewSchema.Builder();
-        b.AddColumns(inputSchema);
-        b.AddColumn(OutputColumnName, NumberDataViewType.Double);
-        return b.ToSchema();
-    }
-
-    /// <summary>Not supported: the mapping is order-dependent.</summary>
-    /// <param name="inputSchema">Unused.</param>
-    /// <returns>Never returns.</returns>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
-        => throw new NotSupportedException($"LSTM forecast on column '{InputColumnName}' depends on row order.");
-
-    /// <summary>Not supported by ML.NET for third-party transformers; use <see cref="MlNetLstmModel.Save"/>.</summary>
-    /// <param name="ctx">Unused.</param>
-    void ICanSaveModel.Save(ModelSaveContext ctx)
-        => throw new NotSupportedException("Save pipelines containing MlNetLstm transformers with MlNetLstmModel.Save (ML.NET issue 4911).");
-
-    /// <inheritdoc />
-    public IDataView Transform(IDataView input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        return new SeriesFeatureDataView(input, InputColumnName, OutputColumnName, () => new OnlineLstmForecast(Model));
-    }
+    public override Features.IOnlineFeature CreateOnlineFeature() => new OnlineLstmForecast(Model);
 
     internal sealed class OnlineLstmForecast : Features.IOnlineFeature
     {

@@ -51,73 +51,16 @@ public sealed class LstmVolatilityEstimator : IEstimator<LstmVolatilityTransform
 /// the returns of rows 1..t (<see cref="LstmVolatilityForecaster.ForecastVariance"/>). Lazy, order-dependent
 /// (sequential cursoring). Immutable.
 /// </summary>
-public sealed class LstmVolatilityTransformer : ITransformer
+public sealed class LstmVolatilityTransformer : SeriesTransformer
 {
     internal LstmVolatilityTransformer(string output, string input, LstmVolatilityForecaster forecaster)
-    {
-        OutputColumnName = output;
-        InputColumnName = input;
-        Forecaster = forecaster;
-    }
-
-    /// <summary>Output column name.</summary>
-    public string OutputColumnName { get; }
-
-    /// <summary>Return column name.</summary>
-    public string InputColumnName { get; }
+        : base(output, input) => Forecaster = forecaster;
 
     /// <summary>The core fitted forecaster.</summary>
     public LstmVolatilityForecaster Forecaster { get; }
 
-    /// <summary>Always false (order-dependent).</summary>
-    public bool IsRowToRowMapper => false;
+    private protected override string Description => "LSTM variance";
 
     /// <inheritdoc />
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-    {
-        SchemaChecks.RequireNumericColumn(inputSchema, InputColumnName);
-        var b = new DataViewSchema.Builder();
-        b.AddColumns(inputSchema);
-        b.AddColumn(OutputColumnName, NumberDataViewType.Double);
-        return b.ToSchema();
-    }
-
-    /// <summary>Not supported: the mapping is order-dependent.</summary>
-    /// <param name="inputSchema">Unused.</param>
-    /// <returns>Never returns.</returns>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
-        => throw new NotSupportedException($"LSTM variance on column '{InputColumnName}' depends on row order.");
-
-    /// <summary>Not supported by ML.NET for third-party transformers; use <see cref="MlNetLstmModel.Save"/>.</summary>
-    /// <param name="ctx">Unused.</param>
-    void ICanSaveModel.Save(ModelSaveContext ctx)
-        => throw new NotSupportedException("Save pipelines containing MlNetLstm transformers with MlNetLstmModel.Save (ML.NET issue 4911).");
-
-    /// <inheritdoc />
-    public IDataView Transform(IDataView input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        return new SeriesFeatureDataView(input, InputColumnName, OutputColumnName, () => new OnlineLstmForecast(Forecaster));
-    }
-
-    internal sealed class OnlineLstmForecast : Features.IOnlineFeature
-    {
-        private readonly LstmVolatilityForecaster _f;
-        private readonly List<double> _history = new();
-
-        public OnlineLstmForecast(LstmVolatilityForecaster f) => _f = f;
-
-        public int Count => _history.Count;
-
-        public bool IsReady => _history.Count > 0;
-
-        public double Update(double x)
-        {
-            if (!double.IsFinite(x)) throw new ArgumentException($"Return {x} at observation {Count} is not finite.", nameof(x));
-            _history.Add(x);
-            return _f.ForecastVariance(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_history), 1)[0];
-        }
-
-        public void Reset() => _history.Clear();
-    }
+    public override Features.IOnlineFeature CreateOnlineFeature() => new HistoryForecast(h => Forecaster.ForecastVariance(h, 1)[0], 1);
 }

@@ -5,31 +5,24 @@ using MlNetLstm.Features;
 namespace MlNetLstm.MLNet;
 
 /// <summary>
-/// Fitted (stateless until cursored) featurizer: appends <see cref="OutputColumnName"/> = f(x_1..x_t) computed by the
-/// core streaming feature (<see cref="IOnlineFeature"/>) from the numeric column <see cref="InputColumnName"/>.
+/// Fitted (stateless until cursored) featurizer: appends <see cref="SeriesTransformer.OutputColumnName"/> = f(x_1..x_t) computed by the
+/// core streaming feature (<see cref="IOnlineFeature"/>) from the numeric column <see cref="SeriesTransformer.InputColumnName"/>.
 /// The transform is lazy (computed while cursoring) and order-dependent: it requires sequential cursoring, so the
 /// returned view never shuffles and hands out a single cursor. Not a row-to-row mapper (use
 /// <see cref="SeriesStreamingEngine"/> for row-at-a-time use). Immutable.
 /// </summary>
-public sealed class SeriesFeatureTransformer : ITransformer
+public sealed class SeriesFeatureTransformer : SeriesTransformer
 {
     private readonly Func<IOnlineFeature> _factory;
 
     internal SeriesFeatureTransformer(string outputColumnName, string inputColumnName, string featureKind,
         IReadOnlyDictionary<string, double> parameters, Func<IOnlineFeature> factory)
+        : base(outputColumnName, inputColumnName)
     {
-        OutputColumnName = outputColumnName;
-        InputColumnName = inputColumnName;
         FeatureKind = featureKind;
         Parameters = parameters;
         _factory = factory;
     }
-
-    /// <summary>Name of the appended Double column.</summary>
-    public string OutputColumnName { get; }
-
-    /// <summary>Name of the numeric (Double or Single) source column.</summary>
-    public string InputColumnName { get; }
 
     /// <summary>Feature identifier ("returns", "ewma-variance", "rolling-variance", "realized-variance").</summary>
     public string FeatureKind { get; }
@@ -37,40 +30,10 @@ public sealed class SeriesFeatureTransformer : ITransformer
     /// <summary>The feature's parameters (numeric encoding, used for persistence).</summary>
     public IReadOnlyDictionary<string, double> Parameters { get; }
 
-    /// <summary>Always false: the feature depends on row order, see the class remarks.</summary>
-    public bool IsRowToRowMapper => false;
-
-    /// <summary>Creates a fresh streaming feature in its initial state.</summary>
-    /// <returns>A new <see cref="IOnlineFeature"/>.</returns>
-    public IOnlineFeature CreateOnlineFeature() => _factory();
+    private protected override string Description => FeatureKind;
 
     /// <inheritdoc />
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-    {
-        SchemaChecks.RequireNumericColumn(inputSchema, InputColumnName);
-        var b = new DataViewSchema.Builder();
-        b.AddColumns(inputSchema);
-        b.AddColumn(OutputColumnName, NumberDataViewType.Double);
-        return b.ToSchema();
-    }
-
-    /// <summary>Not supported: the mapping is order-dependent.</summary>
-    /// <param name="inputSchema">Unused.</param>
-    /// <returns>Never returns.</returns>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
-        => throw new NotSupportedException($"{FeatureKind} on column '{InputColumnName}' depends on row order; use SeriesStreamingEngine.");
-
-    /// <summary>ML.NET's model context is internal; save pipelines with <see cref="MlNetLstmModel.Save"/> instead.</summary>
-    /// <param name="ctx">Unused.</param>
-    void ICanSaveModel.Save(ModelSaveContext ctx)
-        => throw new NotSupportedException("Save pipelines containing MlNetLstm transformers with MlNetLstmModel.Save (ML.NET issue 4911).");
-
-    /// <inheritdoc />
-    public IDataView Transform(IDataView input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        return new SeriesFeatureDataView(input, InputColumnName, OutputColumnName, _factory);
-    }
+    public override IOnlineFeature CreateOnlineFeature() => _factory();
 
     internal static SeriesFeatureTransformer Create(string output, string input, string kind, IReadOnlyDictionary<string, double> p)
     {

@@ -18,25 +18,10 @@ public sealed class SeriesStreamingEngine
     private readonly IOnlineFeature _feature;
     private readonly List<double> _history = new();
 
-    /// <summary>Creates an engine in the initial state for a featurizer.</summary>
-    /// <param name="transformer">The fitted featurizer.</param>
-    public SeriesStreamingEngine(SeriesFeatureTransformer transformer)
+    /// <summary>Creates an engine in the initial state for a fitted featurizer or forecaster.</summary>
+    /// <param name="transformer">The fitted transformer.</param>
+    public SeriesStreamingEngine(SeriesTransformer transformer)
         => _feature = (transformer ?? throw new ArgumentNullException(nameof(transformer))).CreateOnlineFeature();
-
-    /// <summary>Creates an engine in the initial state for a fitted GARCH volatility transformer.</summary>
-    /// <param name="transformer">The fitted transformer.</param>
-    public SeriesStreamingEngine(GarchVolatilityTransformer transformer)
-        => _feature = new GarchVolatilityTransformer.OnlineGarchForecast((transformer ?? throw new ArgumentNullException(nameof(transformer))).Fit);
-
-    /// <summary>Creates an engine in the initial state for a fitted LSTM volatility transformer.</summary>
-    /// <param name="transformer">The fitted transformer.</param>
-    public SeriesStreamingEngine(LstmVolatilityTransformer transformer)
-        => _feature = new LstmVolatilityTransformer.OnlineLstmForecast((transformer ?? throw new ArgumentNullException(nameof(transformer))).Forecaster);
-
-    /// <summary>Creates an engine in the initial state for a fitted univariate LSTM forecaster.</summary>
-    /// <param name="transformer">The fitted transformer.</param>
-    public SeriesStreamingEngine(LstmForecastTransformer transformer)
-        => _feature = new LstmForecastTransformer.OnlineLstmForecast((transformer ?? throw new ArgumentNullException(nameof(transformer))).Model);
 
     /// <summary>Observations consumed so far.</summary>
     public int Count => _history.Count;
