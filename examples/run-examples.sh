@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds every example script and runs the fast ones; fails on the first error. Run from anywhere.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# Examples that need the ML.NET adapter (file name contains "mlnet") are built/run only when MlNetAssemblyDir is set.
+FAST=(01-ebbinghaus-forgetting)
+for f in examples/[0-9]*.cs; do
+  name=$(basename "$f" .cs)
+  if [[ "$name" == *mlnet* && -z "${MlNetAssemblyDir:-}" ]]; then echo "skip $name (needs MlNetAssemblyDir)"; continue; fi
+  echo "== build $name"
+  dotnet build "$f" -v q -nologo
+done
+for name in "${FAST[@]}"; do
+  echo "== run $name"
+  start=$(date +%s)
+  dotnet run "examples/$name.cs"
+  echo "-- $name: $(( $(date +%s) - start )) s"
+done
+echo "all examples OK"
