@@ -21,6 +21,7 @@ internal sealed class RecurrentWorkspace
     public float[] DY = [];
     public float[] DX = [];
     private float[][] _dOut = [];
+    private float[] _whhT = [];
     private float[] _dZ = [], _dHZ = [], _dh = [], _dhNext = [], _dcNext = [], _dzf = [], _bias = [];
 
     public RecurrentWorkspace(NetworkTopology topology) => _t = topology;
@@ -116,7 +117,13 @@ internal sealed class RecurrentWorkspace
                     Span<float> cInit = Cs[k].AsSpan(InitBlock(d) * BH, BH);
                     if (c0.IsEmpty) cInit.Clear(); else c0.Slice(k * BH, BH).CopyTo(cInit);
                 }
-                ReadOnlySpan<float> whh = p.Slice(co.Whh, GH * H);
+                // W_hh^T [H, G*H] once per call, so the per-step GEMMs take a row-major B (no per-step transpose/packing of a
+                // transposed operand; the packed panel / direct-kernel operand is the same, so results are bitwise unchanged).
+                if (_whhT.Length != GH * H) _whhT = new float[GH * H];
+                ReadOnlySpan<float> whhSrc = p.Slice(co.Whh, GH * H);
+                for (int r = 0; r < GH; r++)
+                    for (int c = 0; c < H; c++) _whhT[c * GH + r] = whhSrc[r * H + c];
+                ReadOnlySpan<float> whh = _whhT;
                 for (int s = 0; s < T; s++)
                 {
                     int t = d == 0 ? s : T - 1 - s;
@@ -127,7 +134,7 @@ internal sealed class RecurrentWorkspace
                     {
                         case CellType.Lstm:
                         {
-                            Gemm.Multiply(false, true, B, GH, H, 1f, hPrev, H, whh, H, 1f, zt, GH);
+                            Gemm.Multiply(false, false, B, GH, H, 1f, hPrev, H, whh, GH, 1f, zt, GH);
                             if (modifier != null)
                             {
                                 Span<float> term = Mod[k].AsSpan(t * BH, BH);
@@ -151,13 +158,13 @@ internal sealed class RecurrentWorkspace
                         case CellType.Gru:
                         {
                             Span<float> hz = HZ[k].AsSpan(t * B * GH, B * GH);
-                            Gemm.Multiply(false, true, B, GH, H, 1f, hPrev, H, whh, H, 0f, hz, GH);
+                            Gemm.Multiply(false, false, B, GH, H, 1f, hPrev, H, whh, GH, 0f, hz, GH);
                             VectorOps.AddRowBroadcast(p.Slice(co.Bhh, GH), hz, B);
                             GruPointwise.Forward(B, H, zt, hz, hPrev, Gates[k].AsSpan(t * B * GH, B * GH), hOut);
                             break;
                         }
                         default:
-                            Gemm.Multiply(false, true, B, GH, H, 1f, hPrev, H, whh, H, 1f, zt, GH);
+                            Gemm.Multiply(false, false, B, GH, H, 1f, hPrev, H, whh, GH, 1f, zt, GH);
                             LstmVariantCell.RnnForward(zt, hOut);
                             break;
                     }
