@@ -117,13 +117,19 @@ internal sealed class RecurrentWorkspace
                     Span<float> cInit = Cs[k].AsSpan(InitBlock(d) * BH, BH);
                     if (c0.IsEmpty) cInit.Clear(); else c0.Slice(k * BH, BH).CopyTo(cInit);
                 }
-                // W_hh^T [H, G*H] once per call, so the per-step GEMMs take a row-major B (no per-step transpose/packing of a
-                // transposed operand; the packed panel / direct-kernel operand is the same, so results are bitwise unchanged).
-                if (_whhT.Length != GH * H) _whhT = new float[GH * H];
-                ReadOnlySpan<float> whhSrc = p.Slice(co.Whh, GH * H);
-                for (int r = 0; r < GH; r++)
-                    for (int c = 0; c < H; c++) _whhT[c * GH + r] = whhSrc[r * H + c];
-                ReadOnlySpan<float> whh = _whhT;
+                // When the per-step GEMM takes Gemm's direct (unpacked) path (small W_hh, or very few rows), a transposed B would be
+                // transposed into scratch on every step: transpose W_hh once per call instead ([H, G*H], row-major B). The direct
+                // kernel sees the same operand, so results are bitwise unchanged. Larger shapes pack B per call either way.
+                bool preT = (long)H * GH <= 8192 || B <= 4;
+                ReadOnlySpan<float> whh = p.Slice(co.Whh, GH * H);
+                int ldw = H;
+                if (preT)
+                {
+                    if (_whhT.Length != GH * H) _whhT = new float[GH * H];
+                    for (int r = 0; r < GH; r++)
+                        for (int c = 0; c < H; c++) _whhT[c * GH + r] = whh[r * H + c];
+                    whh = _whhT; ldw = GH;
+                }
                 for (int s = 0; s < T; s++)
                 {
                     int t = d == 0 ? s : T - 1 - s;
@@ -134,7 +140,7 @@ internal sealed class RecurrentWorkspace
                     {
                         case CellType.Lstm:
                         {
-                            Gemm.Multiply(false, false, B, GH, H, 1f, hPrev, H, whh, GH, 1f, zt, GH);
+                            Gemm.Multiply(false, !preT, B, GH, H, 1f, hPrev, H, whh, ldw, 1f, zt, GH);
                             if (modifier != null)
                             {
                                 Span<float> term = Mod[k].AsSpan(t * BH, BH);
@@ -158,13 +164,13 @@ internal sealed class RecurrentWorkspace
                         case CellType.Gru:
                         {
                             Span<float> hz = HZ[k].AsSpan(t * B * GH, B * GH);
-                            Gemm.Multiply(false, false, B, GH, H, 1f, hPrev, H, whh, GH, 0f, hz, GH);
+                            Gemm.Multiply(false, !preT, B, GH, H, 1f, hPrev, H, whh, ldw, 0f, hz, GH);
                             VectorOps.AddRowBroadcast(p.Slice(co.Bhh, GH), hz, B);
                             GruPointwise.Forward(B, H, zt, hz, hPrev, Gates[k].AsSpan(t * B * GH, B * GH), hOut);
                             break;
                         }
                         default:
-                            Gemm.Multiply(false, false, B, GH, H, 1f, hPrev, H, whh, GH, 1f, zt, GH);
+                            Gemm.Multiply(false, !preT, B, GH, H, 1f, hPrev, H, whh, ldw, 1f, zt, GH);
                             LstmVariantCell.RnnForward(zt, hOut);
                             break;
                     }
