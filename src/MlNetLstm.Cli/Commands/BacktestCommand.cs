@@ -33,6 +33,8 @@ internal static class BacktestCommand
         public string Out { get; init; } = "mlnetlstm-backtest";
         public string Format { get; init; } = "table";
         public string[]? Models { get; init; }
+        public string[]? Exogenous { get; init; }
+        public bool GarchFeature { get; init; } = LstmVolatilityOptions.DefaultGarchFeature;
     }
 
     /// <summary>Default refit interval (trading days).</summary>
@@ -64,8 +66,15 @@ internal static class BacktestCommand
         format.AcceptOnlyFromAmong("table", "json");
         var models = new Option<string[]?>("--models") { Description = "Subset of models to run (default all: " + string.Join(", ", ModelNames) + ").", AllowMultipleArgumentsPerToken = true };
 
+        var exog = new Option<string[]?>("--exog")
+        {
+            Description = "Exogenous columns of the --data file (for example implied volatility, volume or sentiment) fed to lstm-regime and lstm; " +
+                          "row t is taken as known at the close of day t. The other models are univariate.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var garchFeature = new Option<bool>("--garch-feature") { Description = "Hybrid LSTM-GARCH: feed a GARCH(1,1) forecast (fitted on each training window) to lstm-regime and lstm as an extra input." };
         var command = new Command("backtest", "Walk-forward volatility backtest: lstm-regime and lstm against GARCH, GJR, EWMA, HAR and SSA, with an HTML report.");
-        foreach (Option o in new Option[] { data, column, dateColumn, input, horizon, train, test, refit, seed, threads, outDir, format, models }) command.Options.Add(o);
+        foreach (Option o in new Option[] { data, column, dateColumn, input, horizon, train, test, refit, seed, threads, outDir, format, models, exog, garchFeature }) command.Options.Add(o);
         command.SetAction(pr => Run(new Settings
         {
             Data = pr.GetValue(data),
@@ -81,11 +90,13 @@ internal static class BacktestCommand
             Out = pr.GetValue(outDir)!,
             Format = pr.GetValue(format)!,
             Models = pr.GetValue(models),
+            Exogenous = pr.GetValue(exog),
+            GarchFeature = pr.GetValue(garchFeature),
         }, Console.Out, Console.Error));
         return command;
     }
 
-    internal sealed record DataSet(string Name, string Description, double[] Returns);
+    internal sealed record DataSet(string Name, string Description, double[] Returns, ExogenousSeries? Exogenous = null);
 
     /// <summary>Runs the backtest; returns the process exit code (0 ok, 2 bad input).</summary>
     internal static int Run(Settings s, TextWriter stdout, TextWriter stderr)
@@ -124,8 +135,9 @@ internal static class BacktestCommand
                     Threads = s.Threads,
                     Window = WalkForwardWindow.Rolling,
                     RankBy = LossFunction.Qlike,
+                    Exogenous = set.Exogenous,
                 };
-                IReadOnlyList<IVarianceModel> models = BacktestModels.Create(modelNames, s.Seed);
+                IReadOnlyList<IVarianceModel> models = BacktestModels.Create(modelNames, s.Seed, s.GarchFeature);
                 WalkForwardReport report = null!;
                 progressConsole.Progress()
                     .AutoClear(true)
@@ -147,9 +159,9 @@ internal static class BacktestCommand
                 {
                     // Telemetry for the charts: the model fitted on the first training window, run over the whole test period.
                     int first = report.Origins[0];
-                    var fitted = new LstmVolatilityModel(new LstmVolatilityOptions { Seed = s.Seed, Threads = s.Threads })
-                        .Fit(set.Returns.AsSpan(first - trainSize, trainSize));
-                    telemetry = fitted.Explain(set.Returns.AsSpan(first - trainSize));
+                    var fitted = new LstmVolatilityModel(new LstmVolatilityOptions { Seed = s.Seed, Threads = s.Threads, GarchFeature = s.GarchFeature })
+                        .Fit(set.Returns.AsSpan(first - trainSize, trainSize), set.Exogenous?.Slice(first - trainSize, trainSize));
+                    telemetry = fitted.Explain(set.Returns.AsSpan(first - trainSize), set.Exogenous?.Slice(first - trainSize, n - (first - trainSize)));
                 }
                 results.Add((set, report, wf, bestBaseline, telemetry));
             }
@@ -192,6 +204,16 @@ internal static class BacktestCommand
         if (s.Test is < 3) throw new ArgumentException($"--test must be at least 3 (got {s.Test}).");
         if (s.Refit < 1) throw new ArgumentException($"--refit must be at least 1 (got {s.Refit}).");
         if (s.Threads < 1) throw new ArgumentException($"--threads must be at least 1 (got {s.Threads}).");
+        if (s.Exogenous is { Length: > 0 } && s.Data is null)
+            throw new ArgumentException("--exog needs --data: the bundled data sets have no exogenous columns.");
+        if (s.Exogenous is { Length: > 0 } ex)
+        {
+            if (ex.Any(string.IsNullOrWhiteSpace)) throw new ArgumentException("--exog: a column name is empty.");
+            string? dup = ex.GroupBy(c => c, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1)?.Key;
+            if (dup is not null) throw new ArgumentException($"--exog: column '{dup}' is given twice.");
+            string? clash = ex.FirstOrDefault(c => string.Equals(c, s.Column, StringComparison.OrdinalIgnoreCase));
+            if (clash is not null) throw new ArgumentException($"--exog: column '{clash}' is the value column (--column); exogenous columns must be other columns.");
+        }
     }
 
     private static List<DataSet> LoadData(Settings s)
@@ -210,7 +232,23 @@ internal static class BacktestCommand
         SeriesData series = CsvSeriesReader.ReadFile(s.Data, s.Column!, new CsvSeriesOptions { DateColumn = dateColumn, MinimumRows = 60 });
         double[] values = series.ToArray();
         double[] returns = s.Input == "price" ? PriceReturns.FromPrices(values) : values;
-        return [new DataSet($"{Path.GetFileName(s.Data)} [{s.Column}]", $"{returns.Length} {(s.Input == "price" ? "log returns from prices" : "returns")} from {s.Data}.", returns)];
+        ExogenousSeries? exogenous = null;
+        if (s.Exogenous is { Length: > 0 } names)
+        {
+            // Same file, same rows: each column is read with the reader's checks (missing, non-numeric, non-finite cells name their line).
+            var columns = names.Select(c =>
+            {
+                SeriesData col = CsvSeriesReader.ReadFile(s.Data, c, new CsvSeriesOptions { MinimumRows = 60 });
+                return new KeyValuePair<string, double[]>(col.Name, col.ToArray());
+            }).ToList();
+            exogenous = ExogenousSeries.FromColumns(columns);
+            // Returns from prices start at the second row: return t (p_{t+1} / p_t) is known with row t + 1.
+            if (s.Input == "price") exogenous = exogenous.Slice(1, exogenous.Count - 1);
+        }
+        string exogText = exogenous is null ? string.Empty : $" Exogenous inputs of the LSTMs: {string.Join(", ", exogenous.Names)}.";
+        string garchText = s.GarchFeature ? " The LSTMs also read a GARCH(1,1) forecast (hybrid LSTM-GARCH)." : string.Empty;
+        return [new DataSet($"{Path.GetFileName(s.Data)} [{s.Column}]",
+            $"{returns.Length} {(s.Input == "price" ? "log returns from prices" : "returns")} from {s.Data}.{exogText}{garchText}", returns, exogenous)];
     }
 
     private static string? DetectDateColumn(string path)
@@ -259,6 +297,7 @@ internal static class BacktestCommand
                 ["firstOrigin"] = report.Origins[0],
                 ["forecasts"] = report.Origins.Count,
                 ["horizon"] = report.Horizon,
+                ["exogenous"] = new JsonArray((set.Exogenous?.Names ?? []).Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
                 ["bestModel"] = report.BestModel,
                 ["bestBaseline"] = best,
                 ["dmAgainst"] = best,

@@ -6,15 +6,15 @@ namespace MlNetLstm.Cli.Commands;
 /// <summary>The model line-up of <c>mlnetlstm backtest</c>, with the library's default options.</summary>
 internal static class BacktestModels
 {
-    public static IReadOnlyList<IVarianceModel> Create(IEnumerable<string> names, int seed)
+    public static IReadOnlyList<IVarianceModel> Create(IEnumerable<string> names, int seed, bool garchFeature = LstmVolatilityOptions.DefaultGarchFeature)
     {
         var list = new List<IVarianceModel>();
         foreach (string name in names)
         {
             list.Add(name switch
             {
-                "lstm-regime" => new LstmVolatilityModel(new LstmVolatilityOptions { RegimeAdaptive = true, Seed = seed }),
-                "lstm" => new LstmVolatilityModel(new LstmVolatilityOptions { RegimeAdaptive = false, Seed = seed }),
+                "lstm-regime" => new LstmVolatilityModel(new LstmVolatilityOptions { RegimeAdaptive = true, Seed = seed, GarchFeature = garchFeature }),
+                "lstm" => new LstmVolatilityModel(new LstmVolatilityOptions { RegimeAdaptive = false, Seed = seed, GarchFeature = garchFeature }),
                 "garch" => MlNetLstm.Volatility.ArchVarianceModel.Garch(),
                 "gjr" => MlNetLstm.Volatility.ArchVarianceModel.Gjr(),
                 "ewma" => new MlNetLstm.Volatility.EwmaVarianceModel(),

@@ -1,8 +1,15 @@
+using MlNetLstm.Data;
+
 namespace MlNetLstm.Evaluation;
 
 /// <summary>
 /// A volatility model specification that the walk-forward backtester can fit on a window of returns.
 /// Implemented by the GARCH family, EWMA, HAR, SSA and the LSTM forecasters.
+/// <para>
+/// Exogenous inputs: a model that conditions on exogenous series (<see cref="ExogenousSeries"/>, row t observed with
+/// r_t) says so with <see cref="UsesExogenous"/> and implements the overloads that take them. The univariate baselines
+/// keep the default implementations, which ignore the exogenous series: they are by definition return-only models.
+/// </para>
 /// </summary>
 public interface IVarianceModel
 {
@@ -13,6 +20,18 @@ public interface IVarianceModel
     /// <param name="returns">Training returns, oldest first.</param>
     /// <returns>An immutable fitted model.</returns>
     IFittedVarianceModel Fit(ReadOnlySpan<double> returns);
+
+    /// <summary>True when the model reads exogenous series passed to <see cref="Fit(ReadOnlySpan{double}, ExogenousSeries?)"/>.</summary>
+    bool UsesExogenous => false;
+
+    /// <summary>
+    /// Fits the model on <paramref name="returns"/> and the aligned <paramref name="exogenous"/> series (row t observed
+    /// with r_t; same number of rows). The default ignores <paramref name="exogenous"/> and calls <see cref="Fit(ReadOnlySpan{double})"/>.
+    /// </summary>
+    /// <param name="returns">Training returns, oldest first.</param>
+    /// <param name="exogenous">Aligned exogenous series, or null.</param>
+    /// <returns>An immutable fitted model.</returns>
+    IFittedVarianceModel Fit(ReadOnlySpan<double> returns, ExogenousSeries? exogenous) => Fit(returns);
 }
 
 /// <summary>
@@ -29,4 +48,15 @@ public interface IFittedVarianceModel
     /// <param name="horizon">Number of steps ahead, at least 1.</param>
     /// <returns>Positive, finite variance forecasts, one per step.</returns>
     double[] ForecastVariance(ReadOnlySpan<double> history, int horizon);
+
+    /// <summary>
+    /// Forecasts like <see cref="ForecastVariance(ReadOnlySpan{double}, int)"/>, also conditioning on the exogenous series
+    /// observed so far (<paramref name="exogenousHistory"/> has one row per element of <paramref name="history"/>).
+    /// The default ignores the exogenous series.
+    /// </summary>
+    /// <param name="history">Returns observed up to now, oldest first.</param>
+    /// <param name="exogenousHistory">Aligned exogenous rows, or null.</param>
+    /// <param name="horizon">Number of steps ahead, at least 1.</param>
+    /// <returns>Positive, finite variance forecasts, one per step.</returns>
+    double[] ForecastVariance(ReadOnlySpan<double> history, ExogenousSeries? exogenousHistory, int horizon) => ForecastVariance(history, horizon);
 }

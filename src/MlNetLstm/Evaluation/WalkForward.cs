@@ -1,3 +1,4 @@
+using MlNetLstm.Data;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 
@@ -39,6 +40,13 @@ public sealed class WalkForwardOptions
     /// return <c>r_t²</c>. The proxy of target day t is only read for evaluation, never given to a model.
     /// </summary>
     public IReadOnlyList<double>? Proxy { get; init; }
+
+    /// <summary>
+    /// Exogenous series aligned with the returns (row t observed with r_t), or null. Models whose
+    /// <see cref="IVarianceModel.UsesExogenous"/> is true receive the rows of their fitting window and, when forecasting
+    /// from origin t, the rows before t, exactly like the returns; the other models never see them.
+    /// </summary>
+    public ExogenousSeries? Exogenous { get; init; }
 
     /// <summary>Loss used to pick the best model and to run the DM tests. Default QLIKE.</summary>
     public LossFunction RankBy { get; init; } = LossFunction.Qlike;
@@ -97,7 +105,7 @@ public sealed class WalkForwardModelResult
     /// <summary>Mincer-Zarnowitz R² (0 when the forecasts are constant).</summary>
     public double MincerZarnowitzRSquared => MincerZarnowitz?.RSquared ?? 0.0;
 
-    /// <summary>Total wall-clock time spent in <see cref="IVarianceModel.Fit"/> (the only non-deterministic field).</summary>
+    /// <summary>Total wall-clock time spent in <see cref="IVarianceModel.Fit(ReadOnlySpan{double})"/> (the only non-deterministic field).</summary>
     public TimeSpan FitTime { get; }
 
     /// <summary>Number of fits performed.</summary>
@@ -168,11 +176,11 @@ public sealed class WalkForwardReport
 /// Walk-forward (pseudo out-of-sample) backtester for variance models. It never looks ahead: for the forecast
 /// origin t (t = TrainSize, TrainSize+1, …) the model in use was fitted on returns strictly before its refit origin
 /// s ≤ t (rolling: <c>r[s-TrainSize, s)</c>; expanding: <c>r[0, s)</c>), and
-/// <see cref="IFittedVarianceModel.ForecastVariance"/> receives only <c>r[start, t)</c> where start is the first
+/// <see cref="IFittedVarianceModel.ForecastVariance(ReadOnlySpan{double}, int)"/> receives only <c>r[start, t)</c> where start is the first
 /// index of that fitting window. Element h-1 of the returned path is the forecast of the variance of <c>r_{t+h-1}</c>.
 /// Models are refitted at the first origin and every <see cref="WalkForwardOptions.RefitEvery"/> origins after.
 /// Each (model, refit block) is an independent work item, so the results are identical for any thread count; with
-/// <see cref="WalkForwardOptions.Threads"/> &gt; 1, <see cref="IVarianceModel.Fit"/> of one model instance may run
+/// <see cref="WalkForwardOptions.Threads"/> &gt; 1, <see cref="IVarianceModel.Fit(ReadOnlySpan{double})"/> of one model instance may run
 /// concurrently on different windows, so models must not mutate shared state in Fit.
 /// </summary>
 public static class WalkForward
@@ -231,6 +239,9 @@ public static class WalkForward
             for (int i = 0; i < n; i++) fullProxy[i] = returns[i] * returns[i];
         }
 
+        ExogenousSeries? exog = options.Exogenous;
+        exog?.EnsureAligned(n, nameof(options), "WalkForwardOptions.Exogenous must align with the returns: the returns");
+
         var origins = new int[count];
         var targets = new int[count];
         var proxy = new double[count];
@@ -260,9 +271,11 @@ public static class WalkForward
             int start = options.Window == WalkForwardWindow.Rolling ? s - train : 0;
             long t0 = Stopwatch.GetTimestamp();
             IFittedVarianceModel? fitted;
+            bool useExog = exog is not null && model.UsesExogenous;
             try
             {
-                fitted = model.Fit(new ReadOnlySpan<double>(returns, start, s - start));
+                var window = new ReadOnlySpan<double>(returns, start, s - start);
+                fitted = useExog ? model.Fit(window, exog!.Slice(start, s - start)) : model.Fit(window);
             }
             catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or ArithmeticException)
             {
@@ -276,7 +289,8 @@ public static class WalkForward
                 double[] path;
                 try
                 {
-                    path = fitted.ForecastVariance(new ReadOnlySpan<double>(returns, start, t - start), h);
+                    var history = new ReadOnlySpan<double>(returns, start, t - start);
+                    path = useExog ? fitted.ForecastVariance(history, exog!.Slice(start, t - start), h) : fitted.ForecastVariance(history, h);
                 }
                 catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or ArithmeticException)
                 {

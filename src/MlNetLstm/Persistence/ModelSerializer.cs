@@ -29,8 +29,14 @@ public static class ModelKinds
     /// <summary><see cref="Persistence.TrainingCheckpoint"/>.</summary>
     public const string TrainingCheckpoint = "MlNetLstm.TrainingCheckpoint";
 
-    /// <summary>Layout version written for (and newest read of) every kind above; each kind is at version 1.</summary>
+    /// <summary>Layout version written for (and newest read of) every kind above except <see cref="LstmVolatilityForecaster"/>: version 1.</summary>
     public const int CurrentVersion = 1;
+
+    /// <summary>
+    /// Layout version of <see cref="LstmVolatilityForecaster"/>: 2 adds the GARCH input and exogenous standardisation
+    /// (version 1 files, which have neither, still load).
+    /// </summary>
+    public const int LstmVolatilityForecasterVersion = 2;
 }
 
 /// <summary>
@@ -308,8 +314,18 @@ public static class ModelSerializer
     {
         ArgumentNullException.ThrowIfNull(model);
         LstmVolatilityOptions o = model.Options;
-        var b = new ModelArchiveBuilder(ModelKinds.LstmVolatilityForecaster, ModelKinds.CurrentVersion);
+        var b = new ModelArchiveBuilder(ModelKinds.LstmVolatilityForecaster, ModelKinds.LstmVolatilityForecasterVersion);
         b.AddText("name", model.Name);
+        b.AddScalar("options/garch_feature", o.GarchFeature ? 1 : 0);
+        LstmVolatilityInputs inputs = model.Inputs;
+        b.AddScalar("inputs/exogenous_count", inputs.ExogenousNames.Count);
+        if (inputs.ExogenousNames.Count > 0)
+        {
+            b.AddText("inputs/exogenous_names", string.Join("\n", inputs.ExogenousNames));
+            b.Add("inputs/exogenous_means", inputs.ExogenousMeans.ToArray());
+            b.Add("inputs/exogenous_scales", inputs.ExogenousScales.ToArray());
+        }
+        if (inputs.Garch is { } g) b.Add("inputs/garch", new[] { g.Mu, g.Omega, g.Alpha, g.Beta, g.Backcast });
         b.AddScalar("options/regime_adaptive", o.RegimeAdaptive ? 1 : 0);
         b.AddScalar("options/hidden_size", o.HiddenSize);
         b.AddScalar("options/sequence_length", o.SequenceLength);
@@ -352,7 +368,8 @@ public static class ModelSerializer
     public static LstmVolatilityForecaster ReadVolatilityForecaster(ModelArchive archive)
     {
         ArgumentNullException.ThrowIfNull(archive);
-        archive.EnsureKind(ModelKinds.LstmVolatilityForecaster, ModelKinds.CurrentVersion);
+        archive.EnsureKind(ModelKinds.LstmVolatilityForecaster, ModelKinds.LstmVolatilityForecasterVersion);
+        bool v2 = archive.KindVersion >= 2;
         var r = new ArchiveReader(archive);
         string name = r.Text("name", ModelFile.MaxNameBytes);
         if (string.IsNullOrWhiteSpace(name)) throw r.Error("name", "is empty.");
@@ -364,14 +381,37 @@ public static class ModelSerializer
             Patience = s.Int("patience"), Seed = s.Int("seed"), Threads = s.Int("threads"),
             LearningRate = (float)s.Real("learning_rate"), WeightDecay = (float)s.Real("weight_decay"), GradientClip = (float)s.Real("gradient_clip"),
             ValidationFraction = s.Real("validation_fraction"), EwmaLambda = s.Real("ewma_lambda"), InitialBeta = (float)s.Real("initial_beta"),
-            CorrectionBound = (float)s.Real("correction_bound"),
+            CorrectionBound = (float)s.Real("correction_bound"), GarchFeature = v2 && s.Bool("garch_feature"),
         };
         try { o.Validate(); }
         catch (ArgumentException e) { throw r.Error("the stored volatility options are invalid: " + e.Message); }
         double scale = r.Real("scale");
         if (!(scale > 0)) throw r.Error("scale", $"= {scale} must be positive.");
+        string[] exogNames = [];
+        double[] exogMeans = [], exogScales = [];
+        GarchFeatureParameters? garch = null;
+        if (v2)
+        {
+            int k = r.Int("inputs/exogenous_count", 0, 1 << 16);
+            if (k > 0)
+            {
+                exogNames = r.Text("inputs/exogenous_names").Split('\n');
+                if (exogNames.Length != k) throw r.Error("inputs/exogenous_names", $"holds {exogNames.Length} names; inputs/exogenous_count is {k}.");
+                exogMeans = r.Doubles("inputs/exogenous_means", k);
+                exogScales = r.Doubles("inputs/exogenous_scales", k);
+            }
+            if (o.GarchFeature)
+            {
+                double[] g = r.Doubles("inputs/garch", 5);
+                garch = new GarchFeatureParameters(g[0], g[1], g[2], g[3], g[4]);
+            }
+            else if (r.Contains("inputs/garch")) throw r.Error("inputs/garch", "is present but options/garch_feature is 0.");
+        }
+        LstmVolatilityInputs inputs;
+        try { inputs = new LstmVolatilityInputs(scale, o.EwmaLambda, garch, exogNames, exogMeans, exogScales); }
+        catch (ArgumentException e) { throw r.Error("the stored input transform is invalid: " + e.Message); }
         RecurrentNetwork net = ReadNetwork(r.Sub("network/"), null);
-        RecurrentNetworkSpec want = LstmVolatilityModel.CreateSpec(o), got = net.Spec;
+        RecurrentNetworkSpec want = LstmVolatilityModel.CreateSpec(o, inputs.InputSize), got = net.Spec;
         bool modifierOk = want.ForgetGateModifier is null
             ? got.ForgetGateModifier is null
             : got.ForgetGateModifier is RegimeForgetModifier m && m.ExtraInputSize == want.ExtraInputSize;
@@ -381,7 +421,7 @@ public static class ModelSerializer
         double seconds = r.Real("training/seconds");
         var summary = new LstmTrainingSummary(r.Doubles("training/train_loss", finite: false), r.Doubles("training/validation_loss", finite: false),
             bestEpoch, r.Text("training/stop_reason"), seconds);
-        return new LstmVolatilityForecaster(name, o, net, scale, summary);
+        return new LstmVolatilityForecaster(name, o, net, inputs, summary);
     }
 
     // ----------------------------------------------------------------------------------------------------------------

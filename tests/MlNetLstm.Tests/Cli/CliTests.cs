@@ -99,4 +99,49 @@ public class CliTests
             File.Delete(csv);
         }
     }
+
+    [Fact]
+    public void Backtest_feeds_exogenous_columns_to_the_lstms_and_names_bad_ones()
+    {
+        string dir = Directory.CreateTempSubdirectory("mlnetlstm-bt-exog-").FullName;
+        try
+        {
+            (double[] r, double[] iv) = MlNetLstm.Tests.Volatility.Neural.ExogenousInputTests.StochasticVolatility(700, 11);
+            string csv = Path.Combine(dir, "data.csv");
+            var inv = System.Globalization.CultureInfo.InvariantCulture;
+            File.WriteAllLines(csv, new[] { "date,ret,iv,volume" }.Concat(r.Select((v, t) =>
+                $"{new DateTime(2000, 1, 1).AddDays(t):yyyy-MM-dd},{v.ToString("R", inv)},{iv[t].ToString("R", inv)},{(1000 + t).ToString(inv)}")));
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            var settings = new BacktestCommand.Settings
+            {
+                Data = csv, Column = "ret", Exogenous = ["iv", "volume"], GarchFeature = true, Train = 400, Test = 100, Refit = 100, Threads = 2,
+                Out = Path.Combine(dir, "out"), Format = "json", Models = ["lstm-regime", "ewma"],
+            };
+            BacktestCommand.Run(settings, stdout, stderr).Should().Be(0, stderr.ToString());
+            JsonObject json = JsonNode.Parse(stdout.ToString())!.AsObject();
+            json["exogenous"]!.AsArray().Select(n => (string)n!).Should().Equal("iv", "volume");
+            json["models"]!.AsArray().Select(m => (string)m!["name"]!).Should().Equal("lstm-regime", "ewma");
+            File.ReadAllText(Path.Combine(dir, "out", "report.html")).Should().Contain("Exogenous inputs of the LSTMs: iv, volume");
+
+            stderr = new StringWriter();
+            BacktestCommand.Run(settings with { Exogenous = ["vix"] }, new StringWriter(), stderr).Should().Be(2);
+            stderr.ToString().Should().Contain("column 'vix'").And.Contain("does not exist");
+
+            stderr = new StringWriter();
+            BacktestCommand.Run(new BacktestCommand.Settings { Exogenous = ["iv"] }, new StringWriter(), stderr).Should().Be(2);
+            stderr.ToString().Should().Contain("--exog needs --data");
+
+            string[] lines = File.ReadAllLines(csv);
+            lines[10] = string.Join(',', lines[10].Split(',')[..2]) + ",,1009";
+            File.WriteAllLines(csv, lines);
+            stderr = new StringWriter();
+            BacktestCommand.Run(settings, new StringWriter(), stderr).Should().Be(2);
+            stderr.ToString().Should().Contain("line 11").And.Contain("column 'iv'").And.Contain("missing value");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

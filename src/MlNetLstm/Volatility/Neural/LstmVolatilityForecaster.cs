@@ -1,3 +1,4 @@
+using MlNetLstm.Data;
 using MlNetLstm.Evaluation;
 using MlNetLstm.Models;
 
@@ -8,9 +9,11 @@ namespace MlNetLstm.Volatility.Neural;
 /// </summary>
 public sealed class LstmVolatilityForecaster : IFittedVarianceModel
 {
-    internal LstmVolatilityForecaster(string name, LstmVolatilityOptions options, RecurrentNetwork network, double scale, LstmTrainingSummary training)
+    internal LstmVolatilityForecaster(string name, LstmVolatilityOptions options, RecurrentNetwork network, LstmVolatilityInputs inputs, LstmTrainingSummary training)
     {
-        Name = name; Options = options; Network = network; Scale = scale; Training = training;
+        if (network.Spec.InputSize != inputs.InputSize)
+            throw new ArgumentException($"The network reads {network.Spec.InputSize} inputs but the input transform makes {inputs.InputSize}.", nameof(network));
+        Name = name; Options = options; Network = network; Inputs = inputs; Training = training;
     }
 
     /// <summary>"lstm-regime" or "lstm".</summary>
@@ -19,11 +22,17 @@ public sealed class LstmVolatilityForecaster : IFittedVarianceModel
     /// <summary>The options it was fitted with.</summary>
     public LstmVolatilityOptions Options { get; }
 
-    /// <summary>The trained network (one LSTM layer, inputs [u, |u|, log b], every-step head).</summary>
+    /// <summary>The trained network (one LSTM layer, inputs <see cref="LstmVolatilityInputs.InputNames"/>, every-step head).</summary>
     public RecurrentNetwork Network { get; }
 
+    /// <summary>The fitted input transform: return scale, baselines and exogenous standardisation.</summary>
+    public LstmVolatilityInputs Inputs { get; }
+
     /// <summary>The return scale s = sqrt(mean(r²)) of the training window.</summary>
-    public double Scale { get; }
+    public double Scale => Inputs.Scale;
+
+    /// <summary>Exogenous column names the model was fitted with (empty for none); forecasts need the same columns.</summary>
+    public IReadOnlyList<string> ExogenousNames => Inputs.ExogenousNames;
 
     /// <summary>How training went.</summary>
     public LstmTrainingSummary Training { get; }
@@ -35,30 +44,41 @@ public sealed class LstmVolatilityForecaster : IFittedVarianceModel
             : [];
 
     /// <summary>
-    /// Variance forecasts for the next <paramref name="horizon"/> returns given all returns so far. The network reads the
-    /// last <see cref="LstmVolatilityOptions.ContextLength"/> returns from a zero state; the EWMA baseline reads them all.
-    /// Step k: <c>h_{T+k} = s² b_{T+1} exp(λ^{k-1} B tanh(y_T / B))</c>: the EWMA forecast is flat in k and the LSTM's
-    /// log-correction fades at the EWMA's own rate λ.
+    /// Variance forecasts for the next <paramref name="horizon"/> returns given all returns so far, for a model fitted
+    /// without exogenous inputs (see the overload with <see cref="ExogenousSeries"/> otherwise).
     /// </summary>
     /// <param name="history">Returns observed so far, oldest first (finite, non-empty).</param>
     /// <param name="horizon">Steps ahead, at least 1.</param>
-    public double[] ForecastVariance(ReadOnlySpan<double> history, int horizon)
+    public double[] ForecastVariance(ReadOnlySpan<double> history, int horizon) => ForecastVariance(history, null, horizon);
+
+    /// <summary>
+    /// Variance forecasts for the next <paramref name="horizon"/> returns given all returns so far and, for a model fitted
+    /// with exogenous inputs, their rows up to now. The network reads the last <see cref="LstmVolatilityOptions.ContextLength"/>
+    /// steps from a zero state; the EWMA (and GARCH) baselines read them all.
+    /// Step k: <c>h_{T+k} = s² b_{T+1} exp(λ^{k-1} B tanh(y_T / B))</c>: the EWMA forecast is flat in k and the LSTM's
+    /// log-correction fades at the EWMA's own rate λ (no exogenous values beyond T are needed).
+    /// </summary>
+    /// <param name="history">Returns observed so far, oldest first (finite, non-empty).</param>
+    /// <param name="exogenousHistory">The fitted exogenous columns, one row per return in <paramref name="history"/>; null when the model has none.</param>
+    /// <param name="horizon">Steps ahead, at least 1.</param>
+    /// <exception cref="ArgumentException">Invalid returns, or exogenous columns that differ from the fitted ones (names, order, rows).</exception>
+    public double[] ForecastVariance(ReadOnlySpan<double> history, ExogenousSeries? exogenousHistory, int horizon)
     {
         if (horizon < 1) throw new ArgumentOutOfRangeException(nameof(horizon), horizon, "horizon must be at least 1.");
         VolatilityFeatures.Validate(history, nameof(history));
+        Inputs.CheckExogenous(exogenousHistory, history.Length, nameof(exogenousHistory));
         int n = history.Length, start = Math.Max(0, n - Options.ContextLength);
-        double b = 1;
-        for (int t = 0; t < start; t++) b = VolatilityFeatures.NextBaseline(b, history[t] / Scale, Options.EwmaLambda);
+        LstmVolatilityInputs.State state = Inputs.Start();
+        for (int t = 0; t < start; t++) Inputs.Advance(ref state, history[t]);
         RecurrentStreamingEngine engine = Network.CreateStreamingEngine();
-        Span<float> x = stackalloc float[VolatilityFeatures.InputSize];
+        Span<float> x = Inputs.InputSize <= 256 ? stackalloc float[Inputs.InputSize] : new float[Inputs.InputSize];
         Span<float> e = stackalloc float[1];
         bool regime = Network.Spec.ForgetGateModifier != null;
         float y = 0;
         for (int t = start; t < n; t++)
         {
-            double u = history[t] / Scale;
-            b = VolatilityFeatures.NextBaseline(b, u, Options.EwmaLambda);
-            VolatilityFeatures.Features(u, b, x);
+            Inputs.Advance(ref state, history[t]);
+            Inputs.Features(history[t], state, exogenousHistory is null ? default : exogenousHistory.Row(t), x);
             e[0] = x[1];
             y = engine.Step(x, regime ? e : default)[0];
         }
@@ -67,7 +87,7 @@ public sealed class LstmVolatilityForecaster : IFittedVarianceModel
         double fade = 1;
         for (int k = 0; k < horizon; k++)
         {
-            result[k] = Scale * Scale * b * Math.Exp(fade * correction);
+            result[k] = Scale * Scale * state.Ewma * Math.Exp(fade * correction);
             fade *= Options.EwmaLambda;
         }
         return result;
@@ -79,9 +99,11 @@ public sealed class LstmVolatilityForecaster : IFittedVarianceModel
     /// regime term: what the network kept, wrote and forgot.
     /// </summary>
     /// <param name="returns">Returns, oldest first.</param>
-    public VolatilityTelemetry Explain(ReadOnlySpan<double> returns)
+    /// <param name="exogenous">The fitted exogenous columns, one row per return; null when the model has none.</param>
+    public VolatilityTelemetry Explain(ReadOnlySpan<double> returns, ExogenousSeries? exogenous = null)
     {
         VolatilityFeatures.Validate(returns, nameof(returns));
+        Inputs.CheckExogenous(exogenous, returns.Length, nameof(exogenous));
         int n = returns.Length;
         var forecast = new double[n];
         var forget = new double[n];
@@ -89,18 +111,17 @@ public sealed class LstmVolatilityForecaster : IFittedVarianceModel
         var output = new double[n];
         var term = new double[n];
         RecurrentStreamingEngine engine = Network.CreateStreamingEngine();
-        Span<float> x = stackalloc float[VolatilityFeatures.InputSize];
+        Span<float> x = Inputs.InputSize <= 256 ? stackalloc float[Inputs.InputSize] : new float[Inputs.InputSize];
         Span<float> e = stackalloc float[1];
         bool regime = Network.Spec.ForgetGateModifier != null;
-        double b = 1;
+        LstmVolatilityInputs.State state = Inputs.Start();
         for (int t = 0; t < n; t++)
         {
-            double u = returns[t] / Scale;
-            b = VolatilityFeatures.NextBaseline(b, u, Options.EwmaLambda);
-            VolatilityFeatures.Features(u, b, x);
+            Inputs.Advance(ref state, returns[t]);
+            Inputs.Features(returns[t], state, exogenous is null ? default : exogenous.Row(t), x);
             e[0] = x[1];
             float y = engine.Step(x, regime ? e : default)[0];
-            forecast[t] = Scale * Scale * b * Math.Exp(Options.CorrectionBound * Math.Tanh(y / Options.CorrectionBound));
+            forecast[t] = Scale * Scale * state.Ewma * Math.Exp(Options.CorrectionBound * Math.Tanh(y / Options.CorrectionBound));
             forget[t] = Mean(engine.GetSignal(GateSignal.ForgetGate));
             input[t] = Mean(engine.GetSignal(GateSignal.InputGate));
             output[t] = Mean(engine.GetSignal(GateSignal.OutputGate));

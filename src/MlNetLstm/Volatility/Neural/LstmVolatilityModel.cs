@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MlNetLstm.Data;
 using MlNetLstm.Evaluation;
 using MlNetLstm.Kernels;
 using MlNetLstm.Models;
@@ -10,7 +11,9 @@ namespace MlNetLstm.Volatility.Neural;
 /// <para>
 /// Scaling: returns are divided by s = sqrt(mean(r²)) of the training window (kept in the fitted model), u_t = r_t / s.
 /// Baseline: an EWMA variance b_{t+1} = λ b_t + (1 - λ) u_t² (b_0 = 1, floored at 1e-6). Inputs per step
-/// x_t = [u_t, |u_t|, log b_{t+1}] (each clipped to ±10). One LSTM layer (PyTorch layout) with a dense head on every
+/// x_t = [u_t, |u_t|, log b_{t+1}], optionally the hybrid GARCH(1,1) input log h^G_{t+1}
+/// (<see cref="LstmVolatilityOptions.GarchFeature"/>) and standardised exogenous series (each clipped to ±10; see
+/// <see cref="LstmVolatilityInputs"/>). One LSTM layer (PyTorch layout) with a dense head on every
 /// step gives y_t, and the forecast is a bounded multiplicative correction of the baseline:
 /// <c>log h_{t+1} = log(s² b_{t+1}) + B tanh(y_t / B)</c>. With a zero head (the initialisation) the model equals the
 /// EWMA baseline; training learns when and how much to depart from it.
@@ -53,15 +56,30 @@ public sealed class LstmVolatilityModel : IVarianceModel
     /// <inheritdoc />
     public string Name => Options.RegimeAdaptive ? RegimeName : PlainName;
 
+    /// <summary>True: exogenous series passed to <see cref="Fit(ReadOnlySpan{double}, ExogenousSeries?)"/> become network inputs.</summary>
+    public bool UsesExogenous => true;
+
     IFittedVarianceModel IVarianceModel.Fit(ReadOnlySpan<double> returns) => Fit(returns);
 
-    /// <summary>Fits the network on <paramref name="returns"/> (oldest first).</summary>
+    IFittedVarianceModel IVarianceModel.Fit(ReadOnlySpan<double> returns, ExogenousSeries? exogenous) => Fit(returns, exogenous);
+
+    /// <summary>Fits the network on <paramref name="returns"/> (oldest first), without exogenous inputs.</summary>
     /// <param name="returns">Training returns; finite, not all zero, at least SequenceLength + 1 of them.</param>
     /// <returns>The immutable fitted forecaster.</returns>
-    public LstmVolatilityForecaster Fit(ReadOnlySpan<double> returns)
+    public LstmVolatilityForecaster Fit(ReadOnlySpan<double> returns) => Fit(returns, null);
+
+    /// <summary>
+    /// Fits the network on <paramref name="returns"/> and the aligned <paramref name="exogenous"/> series (row t observed
+    /// with r_t and used, standardised, as an input at step t to forecast the variance of r_{t+1}).
+    /// </summary>
+    /// <param name="returns">Training returns; finite, not all zero, at least SequenceLength + 1 of them.</param>
+    /// <param name="exogenous">Exogenous series with one row per return, or null.</param>
+    /// <returns>The immutable fitted forecaster; forecasting with it needs the same exogenous columns.</returns>
+    public LstmVolatilityForecaster Fit(ReadOnlySpan<double> returns, ExogenousSeries? exogenous)
     {
         LstmVolatilityOptions o = Options;
         VolatilityFeatures.Validate(returns, nameof(returns));
+        exogenous?.EnsureAligned(returns.Length, nameof(exogenous));
         int n = returns.Length;
         if (n < o.SequenceLength + 1)
             throw new ArgumentException($"returns has {n} observations; the model needs at least SequenceLength + 1 = {o.SequenceLength + 1}.", nameof(returns));
@@ -72,7 +90,8 @@ public sealed class LstmVolatilityModel : IVarianceModel
         double scale = Math.Sqrt(meanSquare);
 
         var sw = Stopwatch.StartNew();
-        var features = VolatilityFeatures.Build(returns, scale, o.EwmaLambda);
+        LstmVolatilityInputs inputs = LstmVolatilityInputs.Fit(returns, exogenous, o, scale);
+        var features = VolatilityFeatures.Build(returns, exogenous, inputs);
         int L = o.SequenceLength, stride = L - o.BurnIn;
         var starts = new List<int>();
         for (int s = 0; s + L <= n - 1; s += stride) starts.Add(s);
@@ -82,7 +101,7 @@ public sealed class LstmVolatilityModel : IVarianceModel
         int[] train = starts.Take(starts.Count - nVal).ToArray();
         int[] valid = starts.Skip(starts.Count - nVal).ToArray();
 
-        RecurrentNetworkSpec spec = CreateSpec(o);
+        RecurrentNetworkSpec spec = CreateSpec(o, inputs.InputSize);
         RecurrentNetwork net = RecurrentNetwork.Create(spec, o.Seed);
         float[] p = net.Parameters.ToArray();
         ParameterView headW = net.Layout["head.weight"], headB = net.Layout["head.bias"];
@@ -148,13 +167,13 @@ public sealed class LstmVolatilityModel : IVarianceModel
         if (bestEpoch == 0) stopReason += " (no finite epoch: the initial weights, equal to the EWMA baseline, were kept)";
         RecurrentNetwork fitted = RecurrentNetwork.FromParameters(spec, best);
         var summary = new LstmTrainingSummary(trainLosses.ToArray(), validLosses.ToArray(), bestEpoch, stopReason, sw.Elapsed.TotalSeconds);
-        return new LstmVolatilityForecaster(Name, o, fitted, scale, summary);
+        return new LstmVolatilityForecaster(Name, o, fitted, inputs, summary);
     }
 
-    internal static RecurrentNetworkSpec CreateSpec(LstmVolatilityOptions o) => new()
+    internal static RecurrentNetworkSpec CreateSpec(LstmVolatilityOptions o, int inputSize) => new()
     {
         Cell = CellType.Lstm,
-        InputSize = VolatilityFeatures.InputSize,
+        InputSize = inputSize,
         HiddenSize = o.HiddenSize,
         OutputSize = 1,
         HeadMode = HeadMode.EveryStep,
@@ -231,64 +250,3 @@ public sealed class LstmVolatilityModel : IVarianceModel
 /// <param name="StopReason">Why training stopped.</param>
 /// <param name="Seconds">Wall-clock training time.</param>
 public sealed record LstmTrainingSummary(IReadOnlyList<double> TrainLoss, IReadOnlyList<double> ValidationLoss, int BestEpoch, string StopReason, double Seconds);
-
-/// <summary>Per-step inputs, baseline and targets of a return series in scaled units.</summary>
-internal sealed class VolatilityFeatures
-{
-    public const int InputSize = 3;
-    private const double Clip = 10, BaselineFloor = 1e-6;
-
-    public required float[] Inputs { get; init; }      // [n, 3]
-    public required float[] Extra { get; init; }       // [n]
-    public required double[] LogBaseline { get; init; } // log b_{t+1}, forecast for step t+1 made at t
-    public required double[] Target { get; init; }     // u_{t+1}^2 (NaN at the last step)
-
-    public static void Validate(ReadOnlySpan<double> returns, string paramName)
-    {
-        if (returns.IsEmpty) throw new ArgumentException("The return series is empty.", paramName);
-        for (int i = 0; i < returns.Length; i++)
-            if (!double.IsFinite(returns[i])) throw new ArgumentException($"{paramName}[{i}] is {returns[i]}; returns must be finite.", paramName);
-    }
-
-    /// <summary>EWMA baseline b_{t+1} = λ b_t + (1-λ) u_t², b_0 = 1, floored.</summary>
-    public static double NextBaseline(double b, double u, double lambda) => Math.Max(BaselineFloor, lambda * b + (1 - lambda) * u * u);
-
-    public static void Features(double u, double nextBaseline, Span<float> x)
-    {
-        x[0] = (float)Math.Clamp(u, -Clip, Clip);
-        x[1] = (float)Math.Min(Math.Abs(u), Clip);
-        x[2] = (float)Math.Clamp(Math.Log(nextBaseline), -Clip, Clip);
-    }
-
-    public static VolatilityFeatures Build(ReadOnlySpan<double> returns, double scale, double lambda)
-    {
-        int n = returns.Length;
-        var x = new float[n * InputSize];
-        var e = new float[n];
-        var lb = new double[n];
-        var target = new double[n];
-        double b = 1;
-        for (int t = 0; t < n; t++)
-        {
-            double u = returns[t] / scale;
-            b = NextBaseline(b, u, lambda);
-            Features(u, b, x.AsSpan(t * InputSize, InputSize));
-            e[t] = x[t * InputSize + 1];
-            lb[t] = Math.Log(b);
-            target[t] = t + 1 < n ? Math.Pow(returns[t + 1] / scale, 2) : double.NaN;
-        }
-        return new VolatilityFeatures { Inputs = x, Extra = e, LogBaseline = lb, Target = target };
-    }
-
-    public (float[] X, float[] E) Gather(int[] starts, int steps, bool withExtra)
-    {
-        var x = new float[starts.Length * steps * InputSize];
-        var e = withExtra ? new float[starts.Length * steps] : [];
-        for (int b = 0; b < starts.Length; b++)
-        {
-            Inputs.AsSpan(starts[b] * InputSize, steps * InputSize).CopyTo(x.AsSpan(b * steps * InputSize));
-            if (withExtra) Extra.AsSpan(starts[b], steps).CopyTo(e.AsSpan(b * steps));
-        }
-        return (x, e);
-    }
-}

@@ -36,6 +36,8 @@ public sealed record LstmVolatilityOptions
     public const float DefaultCorrectionBound = 3f;
     /// <summary>Default seed.</summary>
     public const int DefaultSeed = 42;
+    /// <summary>Default for <see cref="GarchFeature"/>: off (the EWMA baseline is the only baseline input).</summary>
+    public const bool DefaultGarchFeature = false;
 
     /// <summary>
     /// When true (the "lstm-regime" model) every forget gate gets the extra pre-activation term
@@ -43,6 +45,14 @@ public sealed record LstmVolatilityOptions
     /// LSTM ablation ("lstm") with the same inputs, head and training.
     /// </summary>
     public bool RegimeAdaptive { get; init; } = true;
+
+    /// <summary>
+    /// When true, the hybrid LSTM-GARCH input of Kim and Won (2018): a GARCH(1,1) with constant mean and normal innovations is
+    /// fitted on the scaled training returns u = r / s, and its one-step forecast enters every step as the extra input
+    /// <c>log h^G_{t+1}</c> with <c>h^G_{t+1} = ω + α (u_t - μ)² + β h^G_t</c> (started from the fit's backcast). The
+    /// GARCH parameters are part of the fitted model and are saved with it.
+    /// </summary>
+    public bool GarchFeature { get; init; } = DefaultGarchFeature;
 
     /// <summary>Hidden units H of the single LSTM layer.</summary>
     public int HiddenSize { get; init; } = DefaultHiddenSize;

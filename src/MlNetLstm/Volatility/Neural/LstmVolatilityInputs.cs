@@ -1,0 +1,239 @@
+using MlNetLstm.Data;
+
+namespace MlNetLstm.Volatility.Neural;
+
+/// <summary>
+/// Parameters of the GARCH(1,1) baseline input of the hybrid LSTM-GARCH (<see cref="LstmVolatilityOptions.GarchFeature"/>),
+/// in scaled units u = r / s: <c>h_{t+1} = Omega + Alpha (u_t - Mu)² + Beta h_t</c>, with <c>h_0 = Omega + (Alpha + Beta) Backcast</c>.
+/// </summary>
+/// <param name="Mu">Constant mean μ.</param>
+/// <param name="Omega">ω &gt; 0.</param>
+/// <param name="Alpha">α ≥ 0.</param>
+/// <param name="Beta">β ≥ 0.</param>
+/// <param name="Backcast">Pre-sample variance used for the lagged squared residual and variance at t = 0.</param>
+public sealed record GarchFeatureParameters(double Mu, double Omega, double Alpha, double Beta, double Backcast)
+{
+    /// <summary>Throws <see cref="ArgumentException"/> unless every parameter is finite, ω and the backcast positive and α, β ≥ 0.</summary>
+    public void Validate()
+    {
+        if (!double.IsFinite(Mu)) throw new ArgumentException($"GARCH feature mu = {Mu} must be finite.", nameof(Mu));
+        if (!(Omega > 0) || !double.IsFinite(Omega)) throw new ArgumentException($"GARCH feature omega = {Omega} must be positive and finite.", nameof(Omega));
+        if (!(Alpha >= 0) || !double.IsFinite(Alpha)) throw new ArgumentException($"GARCH feature alpha = {Alpha} must be non-negative and finite.", nameof(Alpha));
+        if (!(Beta >= 0) || !double.IsFinite(Beta)) throw new ArgumentException($"GARCH feature beta = {Beta} must be non-negative and finite.", nameof(Beta));
+        if (!(Backcast > 0) || !double.IsFinite(Backcast)) throw new ArgumentException($"GARCH feature backcast = {Backcast} must be positive and finite.", nameof(Backcast));
+    }
+}
+
+/// <summary>
+/// The fitted input transform of an <see cref="LstmVolatilityForecaster"/>: everything (besides the network) needed to turn
+/// returns and exogenous rows into network inputs, fixed on the training window and saved with the model.
+/// <para>
+/// Per step t, with u_t = r_t / <see cref="Scale"/> and the EWMA baseline <c>b_{t+1} = λ b_t + (1 - λ) u_t²</c> (b_0 = 1):
+/// <c>x_t = [u_t, |u_t|, log b_{t+1}, (log h^G_{t+1}), z_{t,1}, …, z_{t,k}]</c>, where the GARCH input is present when
+/// <see cref="Garch"/> is set and <c>z_{t,j} = (X_{t,j} - ExogenousMeans[j]) / ExogenousScales[j]</c> standardises
+/// exogenous column j with the training window's mean and standard deviation. Every input is clipped to ±10.
+/// </para>
+/// </summary>
+public sealed class LstmVolatilityInputs
+{
+    /// <summary>Inputs present for every model: u, |u| and log b.</summary>
+    public const int ReturnInputCount = 3;
+
+    /// <summary>Every network input is clipped to ±Clip.</summary>
+    public const double Clip = 10;
+
+    private const double BaselineFloor = 1e-6;
+    private readonly string[] _names;
+    private readonly double[] _means, _scales;
+
+    /// <summary>Creates the transform (use <see cref="LstmVolatilityModel.Fit(ReadOnlySpan{double}, ExogenousSeries?)"/> to fit one).</summary>
+    /// <param name="scale">Return scale s &gt; 0.</param>
+    /// <param name="ewmaLambda">EWMA decay λ in (0, 1).</param>
+    /// <param name="garch">GARCH input parameters, or null for none.</param>
+    /// <param name="exogenousNames">Exogenous column names (empty for none).</param>
+    /// <param name="exogenousMeans">Training means, one per column.</param>
+    /// <param name="exogenousScales">Training standard deviations (positive), one per column.</param>
+    /// <exception cref="ArgumentException">An invalid value (the message names it).</exception>
+    public LstmVolatilityInputs(double scale, double ewmaLambda, GarchFeatureParameters? garch,
+        IReadOnlyList<string> exogenousNames, IReadOnlyList<double> exogenousMeans, IReadOnlyList<double> exogenousScales)
+    {
+        if (!(scale > 0) || !double.IsFinite(scale)) throw new ArgumentOutOfRangeException(nameof(scale), scale, "scale must be positive and finite.");
+        if (!(ewmaLambda > 0 && ewmaLambda < 1)) throw new ArgumentOutOfRangeException(nameof(ewmaLambda), ewmaLambda, "ewmaLambda must be in (0, 1).");
+        garch?.Validate();
+        ArgumentNullException.ThrowIfNull(exogenousNames);
+        ArgumentNullException.ThrowIfNull(exogenousMeans);
+        ArgumentNullException.ThrowIfNull(exogenousScales);
+        if (exogenousMeans.Count != exogenousNames.Count || exogenousScales.Count != exogenousNames.Count)
+            throw new ArgumentException($"{exogenousNames.Count} exogenous names need as many means and scales (got {exogenousMeans.Count} and {exogenousScales.Count}).", nameof(exogenousMeans));
+        for (int j = 0; j < exogenousNames.Count; j++)
+        {
+            if (string.IsNullOrWhiteSpace(exogenousNames[j])) throw new ArgumentException($"exogenousNames[{j}] is empty.", nameof(exogenousNames));
+            if (!double.IsFinite(exogenousMeans[j])) throw new ArgumentException($"The mean of exogenous column '{exogenousNames[j]}' is {exogenousMeans[j]}.", nameof(exogenousMeans));
+            if (!(exogenousScales[j] > 0) || !double.IsFinite(exogenousScales[j]))
+                throw new ArgumentException($"The scale of exogenous column '{exogenousNames[j]}' is {exogenousScales[j]}; it must be positive and finite.", nameof(exogenousScales));
+        }
+        if (exogenousNames.Distinct(StringComparer.Ordinal).Count() != exogenousNames.Count)
+            throw new ArgumentException("Exogenous column names must be unique.", nameof(exogenousNames));
+        Scale = scale; EwmaLambda = ewmaLambda; Garch = garch;
+        _names = exogenousNames.ToArray(); _means = exogenousMeans.ToArray(); _scales = exogenousScales.ToArray();
+    }
+
+    /// <summary>Return scale s = sqrt(mean(r²)) of the training window.</summary>
+    public double Scale { get; }
+
+    /// <summary>EWMA decay λ of the baseline.</summary>
+    public double EwmaLambda { get; }
+
+    /// <summary>The GARCH(1,1) input's parameters (scaled units), or null when the model has no GARCH input.</summary>
+    public GarchFeatureParameters? Garch { get; }
+
+    /// <summary>Exogenous column names the model was fitted with, in input order (empty for none).</summary>
+    public IReadOnlyList<string> ExogenousNames => _names;
+
+    /// <summary>Training-window mean of each exogenous column.</summary>
+    public IReadOnlyList<double> ExogenousMeans => _means;
+
+    /// <summary>Training-window standard deviation of each exogenous column (1 for a column that was constant there).</summary>
+    public IReadOnlyList<double> ExogenousScales => _scales;
+
+    /// <summary>Number of network inputs I = 3 + (1 with the GARCH input) + k.</summary>
+    public int InputSize => ReturnInputCount + (Garch is null ? 0 : 1) + _names.Length;
+
+    /// <summary>Names of the network inputs in order: "u", "|u|", "log ewma", optionally "log garch", then the exogenous names.</summary>
+    public IReadOnlyList<string> InputNames =>
+        new[] { "u", "|u|", "log ewma" }.Concat(Garch is null ? [] : ["log garch"]).Concat(_names).ToArray();
+
+    /// <summary>Fits the transform on a training window.</summary>
+    internal static LstmVolatilityInputs Fit(ReadOnlySpan<double> returns, ExogenousSeries? exogenous, LstmVolatilityOptions options, double scale)
+    {
+        GarchFeatureParameters? garch = null;
+        if (options.GarchFeature)
+        {
+            var u = new double[returns.Length];
+            for (int t = 0; t < u.Length; t++) u[t] = returns[t] / scale;
+            ArchFitResult fit = Arch.Fit(u);
+            var p = fit.Parameters;
+            garch = new GarchFeatureParameters(p["mu"], p["omega"], p["alpha"], p["beta"], fit.Backcast);
+        }
+        int k = exogenous?.Width ?? 0;
+        var means = new double[k];
+        var scales = new double[k];
+        for (int j = 0; j < k; j++)
+        {
+            double mean = 0, sq = 0;
+            int n = exogenous!.Count;
+            for (int t = 0; t < n; t++) mean += exogenous[t, j];
+            mean /= n;
+            for (int t = 0; t < n; t++) sq += (exogenous[t, j] - mean) * (exogenous[t, j] - mean);
+            double sd = Math.Sqrt(sq / n);
+            means[j] = mean;
+            scales[j] = sd > 1e-12 * Math.Max(1, Math.Abs(mean)) ? sd : 1; // a constant column becomes 0 (a bias), not a division by zero
+        }
+        return new LstmVolatilityInputs(scale, options.EwmaLambda, garch, exogenous?.Names ?? [], means, scales);
+    }
+
+    /// <summary>
+    /// Checks that <paramref name="exogenous"/> matches what the model was fitted with (same column names in the same order,
+    /// <paramref name="rows"/> rows), throwing an exception that says what differs.
+    /// </summary>
+    internal void CheckExogenous(ExogenousSeries? exogenous, int rows, string paramName)
+    {
+        if (_names.Length == 0)
+        {
+            if (exogenous is not null)
+                throw new ArgumentException($"The model was fitted without exogenous inputs but got the columns {string.Join(", ", exogenous.Names)}.", paramName);
+            return;
+        }
+        if (exogenous is null)
+            throw new ArgumentException($"The model was fitted with the exogenous columns {string.Join(", ", _names)}; pass their values (one row per return).", paramName);
+        if (!exogenous.Names.SequenceEqual(_names, StringComparer.Ordinal))
+            throw new ArgumentException($"The exogenous columns are {string.Join(", ", exogenous.Names)}; the model was fitted with {string.Join(", ", _names)} (same names, same order).", paramName);
+        exogenous.EnsureAligned(rows, paramName);
+    }
+
+    /// <summary>The transform's running state over a series: EWMA and GARCH baselines.</summary>
+    internal struct State
+    {
+        public double Ewma;       // b_t
+        public double GarchVar;   // h^G_t (variance of u_t given the past)
+    }
+
+    internal State Start() => new()
+    {
+        Ewma = 1,
+        GarchVar = Garch is { } g ? g.Omega + (g.Alpha + g.Beta) * g.Backcast : 0,
+    };
+
+    /// <summary>Advances the baselines with return r_t: after the call, Ewma = b_{t+1} and GarchVar = h^G_{t+1}.</summary>
+    internal void Advance(ref State s, double r)
+    {
+        double u = r / Scale;
+        s.Ewma = Math.Max(BaselineFloor, EwmaLambda * s.Ewma + (1 - EwmaLambda) * u * u);
+        if (Garch is { } g)
+        {
+            double e = u - g.Mu;
+            s.GarchVar = Math.Max(BaselineFloor, g.Omega + g.Alpha * e * e + g.Beta * s.GarchVar);
+        }
+    }
+
+    /// <summary>Writes x_t from r_t, the state already advanced past r_t, and the exogenous row t.</summary>
+    internal void Features(double r, in State s, ReadOnlySpan<double> exogenousRow, Span<float> x)
+    {
+        double u = r / Scale;
+        x[0] = (float)Math.Clamp(u, -Clip, Clip);
+        x[1] = (float)Math.Min(Math.Abs(u), Clip);
+        x[2] = (float)Math.Clamp(Math.Log(s.Ewma), -Clip, Clip);
+        int i = ReturnInputCount;
+        if (Garch is not null) x[i++] = (float)Math.Clamp(Math.Log(s.GarchVar), -Clip, Clip);
+        for (int j = 0; j < _names.Length; j++) x[i + j] = (float)Math.Clamp((exogenousRow[j] - _means[j]) / _scales[j], -Clip, Clip);
+    }
+}
+
+/// <summary>Per-step inputs, baseline and targets of a return series in scaled units (training data of the network).</summary>
+internal sealed class VolatilityFeatures
+{
+    public required int InputSize { get; init; }
+    public required float[] Inputs { get; init; }      // [n, I]
+    public required float[] Extra { get; init; }       // [n]: |u_t| clipped, the regime term's input
+    public required double[] LogBaseline { get; init; } // log b_{t+1}, forecast for step t+1 made at t
+    public required double[] Target { get; init; }     // u_{t+1}^2 (NaN at the last step)
+
+    public static void Validate(ReadOnlySpan<double> returns, string paramName)
+    {
+        if (returns.IsEmpty) throw new ArgumentException("The return series is empty.", paramName);
+        for (int i = 0; i < returns.Length; i++)
+            if (!double.IsFinite(returns[i])) throw new ArgumentException($"{paramName}[{i}] is {returns[i]}; returns must be finite.", paramName);
+    }
+
+    public static VolatilityFeatures Build(ReadOnlySpan<double> returns, ExogenousSeries? exogenous, LstmVolatilityInputs map)
+    {
+        int n = returns.Length, I = map.InputSize;
+        var x = new float[n * I];
+        var e = new float[n];
+        var lb = new double[n];
+        var target = new double[n];
+        LstmVolatilityInputs.State s = map.Start();
+        for (int t = 0; t < n; t++)
+        {
+            map.Advance(ref s, returns[t]);
+            map.Features(returns[t], s, exogenous is null ? default : exogenous.Row(t), x.AsSpan(t * I, I));
+            e[t] = x[t * I + 1];
+            lb[t] = Math.Log(s.Ewma);
+            target[t] = t + 1 < n ? Math.Pow(returns[t + 1] / map.Scale, 2) : double.NaN;
+        }
+        return new VolatilityFeatures { InputSize = I, Inputs = x, Extra = e, LogBaseline = lb, Target = target };
+    }
+
+    public (float[] X, float[] E) Gather(int[] starts, int steps, bool withExtra)
+    {
+        int I = InputSize;
+        var x = new float[starts.Length * steps * I];
+        var e = withExtra ? new float[starts.Length * steps] : [];
+        for (int b = 0; b < starts.Length; b++)
+        {
+            Inputs.AsSpan(starts[b] * I, steps * I).CopyTo(x.AsSpan(b * steps * I));
+            if (withExtra) Extra.AsSpan(starts[b], steps).CopyTo(e.AsSpan(b * steps));
+        }
+        return (x, e);
+    }
+}
