@@ -48,7 +48,7 @@ public sealed class LstmVolatilityEstimator : IEstimator<LstmVolatilityTransform
 
 /// <summary>
 /// Fitted LSTM volatility forecaster. Transform appends the one-step-ahead variance forecast made after row t from
-/// the returns of rows 1..t (<see cref="LstmVolatilityForecaster.ForecastVariance"/>). Lazy, order-dependent
+/// the returns of rows 1..t (<see cref="LstmVolatilityForecaster.ForecastVariance(ReadOnlySpan{double}, int)"/>). Lazy, order-dependent
 /// (sequential cursoring). Immutable.
 /// </summary>
 public sealed class LstmVolatilityTransformer : SeriesTransformer
