@@ -21,16 +21,17 @@ foreach (int k in new[] { -10, -2, -1, 0, 1, 2, 5, 10, 20 })
 }
 double calmF = tel.ForgetGate[..100].Average();
 Console.WriteLine($"mean forget gate over the 100 calm days {calmF:F3}; on the shock day {tel.ForgetGate[100]:F3}");
+if (tel.ForgetGate[100] > 0.5 * calmF) throw new Exception("the forget gate did not close on the shock");
 // Expected output (regime term = -beta*|r_t| on the forget-gate pre-activation):
 // largest shock at day 16076: return -22.8 %; learned beta (mean over units) 0.50; completed 10 epochs
 // day   return   forget  input  output  regime term  variance forecast
-// -10    0.0 %    0.730  0.507   0.493       -0.002          9.24E-005
-//  -2   -2.4 %    0.411  0.517   0.457       -1.327          1.89E-004
-//  -1   -5.4 %    0.170  0.502   0.421       -3.021          3.48E-004
-//   0  -22.8 %    0.061  0.487   0.388       -5.047          3.33E-003
-//   1    5.2 %    0.158  0.474   0.555       -2.908          2.62E-003
-//   2    8.7 %    0.081  0.421   0.562       -4.875          2.70E-003
-//   5   -8.6 %    0.065  0.464   0.367       -4.838          3.33E-003
-//  10    1.6 %    0.428  0.458   0.452       -0.874          2.24E-003
-//  20    0.5 %    0.603  0.492   0.456       -0.252          1.33E-003
-// mean forget gate over the 100 calm days 0.643; on the shock day 0.061
+// -10    0.0 %    0.726  0.492   0.485       -0.002          9.01E-005
+//  -2   -2.4 %    0.450  0.432   0.442       -1.327          1.79E-004
+//  -1   -5.4 %    0.216  0.380   0.390       -3.021          3.04E-004
+//   0  -22.8 %    0.128  0.343   0.313       -5.047          2.64E-003
+//   1    5.2 %    0.132  0.491   0.306       -2.908          2.33E-003
+//   2    8.7 %    0.052  0.528   0.262       -4.875          2.40E-003
+//   5   -8.6 %    0.128  0.343   0.298       -4.837          2.68E-003
+//  10    1.6 %    0.399  0.447   0.317       -0.874          1.99E-003
+//  20    0.5 %    0.575  0.446   0.361       -0.252          1.31E-003
+// mean forget gate over the 100 calm days 0.654; on the shock day 0.128

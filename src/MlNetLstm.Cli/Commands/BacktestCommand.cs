@@ -35,6 +35,7 @@ internal static class BacktestCommand
         public string[]? Models { get; init; }
         public string[]? Exogenous { get; init; }
         public bool GarchFeature { get; init; } = LstmVolatilityOptions.DefaultGarchFeature;
+        public VolatilityAnchor Anchor { get; init; } = LstmVolatilityOptions.DefaultAnchor;
     }
 
     /// <summary>Default refit interval (trading days).</summary>
@@ -73,8 +74,14 @@ internal static class BacktestCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var garchFeature = new Option<bool>("--garch-feature") { Description = "Hybrid LSTM-GARCH: feed a GARCH(1,1) forecast (fitted on each training window) to lstm-regime and lstm as an extra input." };
+        var anchor = new Option<string>("--anchor")
+        {
+            Description = "Baseline forecast the LSTMs correct: ewma, garch (a GARCH(1,1) fitted on each training window) or blend (their geometric mean); garch and blend imply --garch-feature.",
+            DefaultValueFactory = _ => LstmVolatilityOptions.DefaultAnchor.ToString().ToLowerInvariant(),
+        };
+        anchor.AcceptOnlyFromAmong("ewma", "garch", "blend");
         var command = new Command("backtest", "Walk-forward volatility backtest: lstm-regime and lstm against GARCH, GJR, EWMA, HAR and SSA, with an HTML report.");
-        foreach (Option o in new Option[] { data, column, dateColumn, input, horizon, train, test, refit, seed, threads, outDir, format, models, exog, garchFeature }) command.Options.Add(o);
+        foreach (Option o in new Option[] { data, column, dateColumn, input, horizon, train, test, refit, seed, threads, outDir, format, models, exog, garchFeature, anchor }) command.Options.Add(o);
         command.SetAction(pr => Run(new Settings
         {
             Data = pr.GetValue(data),
@@ -92,6 +99,7 @@ internal static class BacktestCommand
             Models = pr.GetValue(models),
             Exogenous = pr.GetValue(exog),
             GarchFeature = pr.GetValue(garchFeature),
+            Anchor = Enum.Parse<VolatilityAnchor>(pr.GetValue(anchor)!, ignoreCase: true),
         }, Console.Out, Console.Error));
         return command;
     }
@@ -137,7 +145,7 @@ internal static class BacktestCommand
                     RankBy = LossFunction.Qlike,
                     Exogenous = set.Exogenous,
                 };
-                IReadOnlyList<IVarianceModel> models = BacktestModels.Create(modelNames, s.Seed, s.GarchFeature);
+                IReadOnlyList<IVarianceModel> models = BacktestModels.Create(modelNames, s.Seed, s.GarchFeature, s.Anchor);
                 WalkForwardReport report = null!;
                 progressConsole.Progress()
                     .AutoClear(true)
@@ -159,7 +167,7 @@ internal static class BacktestCommand
                 {
                     // Telemetry for the charts: the model fitted on the first training window, run over the whole test period.
                     int first = report.Origins[0];
-                    var fitted = new LstmVolatilityModel(new LstmVolatilityOptions { Seed = s.Seed, Threads = s.Threads, GarchFeature = s.GarchFeature })
+                    var fitted = new LstmVolatilityModel(new LstmVolatilityOptions { Seed = s.Seed, Threads = s.Threads, GarchFeature = s.GarchFeature, Anchor = s.Anchor })
                         .Fit(set.Returns.AsSpan(first - trainSize, trainSize), set.Exogenous?.Slice(first - trainSize, trainSize));
                     telemetry = fitted.Explain(set.Returns.AsSpan(first - trainSize), set.Exogenous?.Slice(first - trainSize, n - (first - trainSize)));
                 }
@@ -246,7 +254,8 @@ internal static class BacktestCommand
             if (s.Input == "price") exogenous = exogenous.Slice(1, exogenous.Count - 1);
         }
         string exogText = exogenous is null ? string.Empty : $" Exogenous inputs of the LSTMs: {string.Join(", ", exogenous.Names)}.";
-        string garchText = s.GarchFeature ? " The LSTMs also read a GARCH(1,1) forecast (hybrid LSTM-GARCH)." : string.Empty;
+        string garchText = s.Anchor != VolatilityAnchor.Ewma ? $" The LSTMs correct the {s.Anchor.ToString().ToLowerInvariant()} anchor and read a GARCH(1,1) forecast (hybrid LSTM-GARCH)."
+            : s.GarchFeature ? " The LSTMs also read a GARCH(1,1) forecast (hybrid LSTM-GARCH)." : string.Empty;
         return [new DataSet($"{Path.GetFileName(s.Data)} [{s.Column}]",
             $"{returns.Length} {(s.Input == "price" ? "log returns from prices" : "returns")} from {s.Data}.{exogText}{garchText}", returns, exogenous)];
     }

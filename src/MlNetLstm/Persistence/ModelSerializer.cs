@@ -317,6 +317,7 @@ public static class ModelSerializer
         var b = new ModelArchiveBuilder(ModelKinds.LstmVolatilityForecaster, ModelKinds.LstmVolatilityForecasterVersion);
         b.AddText("name", model.Name);
         b.AddScalar("options/garch_feature", o.GarchFeature ? 1 : 0);
+        b.AddScalar("options/anchor", (int)o.Anchor);
         LstmVolatilityInputs inputs = model.Inputs;
         b.AddScalar("inputs/exogenous_count", inputs.ExogenousNames.Count);
         if (inputs.ExogenousNames.Count > 0)
@@ -382,6 +383,7 @@ public static class ModelSerializer
             LearningRate = (float)s.Real("learning_rate"), WeightDecay = (float)s.Real("weight_decay"), GradientClip = (float)s.Real("gradient_clip"),
             ValidationFraction = s.Real("validation_fraction"), EwmaLambda = s.Real("ewma_lambda"), InitialBeta = (float)s.Real("initial_beta"),
             CorrectionBound = (float)s.Real("correction_bound"), GarchFeature = v2 && s.Bool("garch_feature"),
+            Anchor = v2 ? s.Enum<VolatilityAnchor>("anchor") : VolatilityAnchor.Ewma,
         };
         try { o.Validate(); }
         catch (ArgumentException e) { throw r.Error("the stored volatility options are invalid: " + e.Message); }
@@ -400,15 +402,15 @@ public static class ModelSerializer
                 exogMeans = r.Doubles("inputs/exogenous_means", k);
                 exogScales = r.Doubles("inputs/exogenous_scales", k);
             }
-            if (o.GarchFeature)
+            if (o.GarchFeature || o.Anchor != VolatilityAnchor.Ewma)
             {
                 double[] g = r.Doubles("inputs/garch", 5);
                 garch = new GarchFeatureParameters(g[0], g[1], g[2], g[3], g[4]);
             }
-            else if (r.Contains("inputs/garch")) throw r.Error("inputs/garch", "is present but options/garch_feature is 0.");
+            else if (r.Contains("inputs/garch")) throw r.Error("inputs/garch", "is present but neither options/garch_feature nor the GARCH anchor asks for it.");
         }
         LstmVolatilityInputs inputs;
-        try { inputs = new LstmVolatilityInputs(scale, o.EwmaLambda, garch, exogNames, exogMeans, exogScales); }
+        try { inputs = new LstmVolatilityInputs(scale, o.EwmaLambda, o.Anchor, garch, exogNames, exogMeans, exogScales); }
         catch (ArgumentException e) { throw r.Error("the stored input transform is invalid: " + e.Message); }
         RecurrentNetwork net = ReadNetwork(r.Sub("network/"), null);
         RecurrentNetworkSpec want = LstmVolatilityModel.CreateSpec(o, inputs.InputSize), got = net.Spec;

@@ -55,8 +55,9 @@ public sealed class LstmVolatilityForecaster : IFittedVarianceModel
     /// Variance forecasts for the next <paramref name="horizon"/> returns given all returns so far and, for a model fitted
     /// with exogenous inputs, their rows up to now. The network reads the last <see cref="LstmVolatilityOptions.ContextLength"/>
     /// steps from a zero state; the EWMA (and GARCH) baselines read them all.
-    /// Step k: <c>h_{T+k} = s² b_{T+1} exp(λ^{k-1} B tanh(y_T / B))</c>: the EWMA forecast is flat in k and the LSTM's
-    /// log-correction fades at the EWMA's own rate λ (no exogenous values beyond T are needed).
+    /// Step k: <c>h_{T+k} = s² a_{T+k} exp(p^{k-1} B tanh(y_T / B))</c> where a is the anchor's own k-step forecast (the EWMA's
+    /// is flat; the GARCH's reverts, h^G_{k+1} = ω + (α + β) h^G_k; the blend combines the two) and the log-correction fades at
+    /// the anchor's persistence p (λ, α + β, or their mean). No exogenous values beyond T are needed.
     /// </summary>
     /// <param name="history">Returns observed so far, oldest first (finite, non-empty).</param>
     /// <param name="exogenousHistory">The fitted exogenous columns, one row per return in <paramref name="history"/>; null when the model has none.</param>
@@ -84,11 +85,12 @@ public sealed class LstmVolatilityForecaster : IFittedVarianceModel
         }
         double correction = Options.CorrectionBound * Math.Tanh(y / Options.CorrectionBound);
         var result = new double[horizon];
-        double fade = 1;
+        double fade = 1, garch = state.GarchVar;
         for (int k = 0; k < horizon; k++)
         {
-            result[k] = Scale * Scale * state.Ewma * Math.Exp(fade * correction);
-            fade *= Options.EwmaLambda;
+            result[k] = Scale * Scale * Inputs.AnchorOf(state.Ewma, garch) * Math.Exp(fade * correction);
+            fade *= Inputs.AnchorPersistence;
+            garch = Inputs.NextGarchStep(garch);
         }
         return result;
     }
@@ -121,7 +123,7 @@ public sealed class LstmVolatilityForecaster : IFittedVarianceModel
             Inputs.Features(returns[t], state, exogenous is null ? default : exogenous.Row(t), x);
             e[0] = x[1];
             float y = engine.Step(x, regime ? e : default)[0];
-            forecast[t] = Scale * Scale * state.Ewma * Math.Exp(Options.CorrectionBound * Math.Tanh(y / Options.CorrectionBound));
+            forecast[t] = Scale * Scale * Inputs.AnchorVariance(state) * Math.Exp(Options.CorrectionBound * Math.Tanh(y / Options.CorrectionBound));
             forget[t] = Mean(engine.GetSignal(GateSignal.ForgetGate));
             input[t] = Mean(engine.GetSignal(GateSignal.InputGate));
             output[t] = Mean(engine.GetSignal(GateSignal.OutputGate));

@@ -49,17 +49,20 @@ public sealed class LstmVolatilityInputs
     /// <summary>Creates the transform (use <see cref="LstmVolatilityModel.Fit(ReadOnlySpan{double}, ExogenousSeries?)"/> to fit one).</summary>
     /// <param name="scale">Return scale s &gt; 0.</param>
     /// <param name="ewmaLambda">EWMA decay λ in (0, 1).</param>
-    /// <param name="garch">GARCH input parameters, or null for none.</param>
+    /// <param name="anchor">The baseline the network corrects.</param>
+    /// <param name="garch">GARCH input parameters, or null for none (required with the GARCH anchor).</param>
     /// <param name="exogenousNames">Exogenous column names (empty for none).</param>
     /// <param name="exogenousMeans">Training means, one per column.</param>
     /// <param name="exogenousScales">Training standard deviations (positive), one per column.</param>
     /// <exception cref="ArgumentException">An invalid value (the message names it).</exception>
-    public LstmVolatilityInputs(double scale, double ewmaLambda, GarchFeatureParameters? garch,
+    public LstmVolatilityInputs(double scale, double ewmaLambda, VolatilityAnchor anchor, GarchFeatureParameters? garch,
         IReadOnlyList<string> exogenousNames, IReadOnlyList<double> exogenousMeans, IReadOnlyList<double> exogenousScales)
     {
         if (!(scale > 0) || !double.IsFinite(scale)) throw new ArgumentOutOfRangeException(nameof(scale), scale, "scale must be positive and finite.");
         if (!(ewmaLambda > 0 && ewmaLambda < 1)) throw new ArgumentOutOfRangeException(nameof(ewmaLambda), ewmaLambda, "ewmaLambda must be in (0, 1).");
         garch?.Validate();
+        if (!Enum.IsDefined(anchor)) throw new ArgumentOutOfRangeException(nameof(anchor), anchor, "Unknown anchor.");
+        if (anchor != VolatilityAnchor.Ewma && garch is null) throw new ArgumentException($"The {anchor} anchor needs the GARCH parameters.", nameof(garch));
         ArgumentNullException.ThrowIfNull(exogenousNames);
         ArgumentNullException.ThrowIfNull(exogenousMeans);
         ArgumentNullException.ThrowIfNull(exogenousScales);
@@ -74,7 +77,7 @@ public sealed class LstmVolatilityInputs
         }
         if (exogenousNames.Distinct(StringComparer.Ordinal).Count() != exogenousNames.Count)
             throw new ArgumentException("Exogenous column names must be unique.", nameof(exogenousNames));
-        Scale = scale; EwmaLambda = ewmaLambda; Garch = garch;
+        Scale = scale; EwmaLambda = ewmaLambda; Anchor = anchor; Garch = garch;
         _names = exogenousNames.ToArray(); _means = exogenousMeans.ToArray(); _scales = exogenousScales.ToArray();
     }
 
@@ -83,6 +86,9 @@ public sealed class LstmVolatilityInputs
 
     /// <summary>EWMA decay λ of the baseline.</summary>
     public double EwmaLambda { get; }
+
+    /// <summary>The baseline forecast the network corrects.</summary>
+    public VolatilityAnchor Anchor { get; }
 
     /// <summary>The GARCH(1,1) input's parameters (scaled units), or null when the model has no GARCH input.</summary>
     public GarchFeatureParameters? Garch { get; }
@@ -107,7 +113,7 @@ public sealed class LstmVolatilityInputs
     internal static LstmVolatilityInputs Fit(ReadOnlySpan<double> returns, ExogenousSeries? exogenous, LstmVolatilityOptions options, double scale)
     {
         GarchFeatureParameters? garch = null;
-        if (options.GarchFeature)
+        if (options.GarchFeature || options.Anchor != VolatilityAnchor.Ewma)
         {
             var u = new double[returns.Length];
             for (int t = 0; t < u.Length; t++) u[t] = returns[t] / scale;
@@ -129,7 +135,7 @@ public sealed class LstmVolatilityInputs
             means[j] = mean;
             scales[j] = sd > 1e-12 * Math.Max(1, Math.Abs(mean)) ? sd : 1; // a constant column becomes 0 (a bias), not a division by zero
         }
-        return new LstmVolatilityInputs(scale, options.EwmaLambda, garch, exogenous?.Names ?? [], means, scales);
+        return new LstmVolatilityInputs(scale, options.EwmaLambda, options.Anchor, garch, exogenous?.Names ?? [], means, scales);
     }
 
     /// <summary>
@@ -176,6 +182,28 @@ public sealed class LstmVolatilityInputs
         }
     }
 
+    /// <summary>The anchor's one-step forecast a_{t+1} (scaled units) in state <paramref name="s"/>.</summary>
+    internal double AnchorVariance(in State s) => AnchorOf(s.Ewma, s.GarchVar);
+
+    /// <summary>The anchor from the EWMA and GARCH forecasts of the same step.</summary>
+    internal double AnchorOf(double ewma, double garch) => Anchor switch
+    {
+        VolatilityAnchor.Garch => garch,
+        VolatilityAnchor.Blend => Math.Sqrt(ewma * garch),
+        _ => ewma,
+    };
+
+    /// <summary>The GARCH forecast k+1 steps ahead from the k-step one: <c>ω + (α + β) h</c> (the EWMA's is flat).</summary>
+    internal double NextGarchStep(double h) => Garch is { } g ? g.Omega + (g.Alpha + g.Beta) * h : h;
+
+    /// <summary>How fast the anchor forgets, used to fade the correction over the horizon: λ (EWMA), α + β (GARCH) or their mean (blend).</summary>
+    internal double AnchorPersistence => Anchor switch
+    {
+        VolatilityAnchor.Garch => Math.Min(1, Garch!.Alpha + Garch.Beta),
+        VolatilityAnchor.Blend => 0.5 * (EwmaLambda + Math.Min(1, Garch!.Alpha + Garch.Beta)),
+        _ => EwmaLambda,
+    };
+
     /// <summary>Writes x_t from r_t, the state already advanced past r_t, and the exogenous row t.</summary>
     internal void Features(double r, in State s, ReadOnlySpan<double> exogenousRow, Span<float> x)
     {
@@ -195,7 +223,7 @@ internal sealed class VolatilityFeatures
     public required int InputSize { get; init; }
     public required float[] Inputs { get; init; }      // [n, I]
     public required float[] Extra { get; init; }       // [n]: |u_t| clipped, the regime term's input
-    public required double[] LogBaseline { get; init; } // log b_{t+1}, forecast for step t+1 made at t
+    public required double[] LogBaseline { get; init; } // log a_{t+1}: the anchor's forecast for step t+1 made at t
     public required double[] Target { get; init; }     // u_{t+1}^2 (NaN at the last step)
 
     public static void Validate(ReadOnlySpan<double> returns, string paramName)
@@ -218,7 +246,7 @@ internal sealed class VolatilityFeatures
             map.Advance(ref s, returns[t]);
             map.Features(returns[t], s, exogenous is null ? default : exogenous.Row(t), x.AsSpan(t * I, I));
             e[t] = x[t * I + 1];
-            lb[t] = Math.Log(s.Ewma);
+            lb[t] = Math.Log(map.AnchorVariance(s));
             target[t] = t + 1 < n ? Math.Pow(returns[t + 1] / map.Scale, 2) : double.NaN;
         }
         return new VolatilityFeatures { InputSize = I, Inputs = x, Extra = e, LogBaseline = lb, Target = target };

@@ -10,13 +10,14 @@ namespace MlNetLstm.Volatility.Neural;
 /// Regime-adaptive LSTM variance forecaster (and its plain-LSTM ablation), usable in walk-forward backtests.
 /// <para>
 /// Scaling: returns are divided by s = sqrt(mean(r²)) of the training window (kept in the fitted model), u_t = r_t / s.
-/// Baseline: an EWMA variance b_{t+1} = λ b_t + (1 - λ) u_t² (b_0 = 1, floored at 1e-6). Inputs per step
-/// x_t = [u_t, |u_t|, log b_{t+1}], optionally the hybrid GARCH(1,1) input log h^G_{t+1}
-/// (<see cref="LstmVolatilityOptions.GarchFeature"/>) and standardised exogenous series (each clipped to ±10; see
-/// <see cref="LstmVolatilityInputs"/>). One LSTM layer (PyTorch layout) with a dense head on every
-/// step gives y_t, and the forecast is a bounded multiplicative correction of the baseline:
-/// <c>log h_{t+1} = log(s² b_{t+1}) + B tanh(y_t / B)</c>. With a zero head (the initialisation) the model equals the
-/// EWMA baseline; training learns when and how much to depart from it.
+/// Baselines: an EWMA variance b_{t+1} = λ b_t + (1 - λ) u_t² (b_0 = 1, floored at 1e-6) and, for the GARCH and blend
+/// anchors or <see cref="LstmVolatilityOptions.GarchFeature"/>, a GARCH(1,1) h^G_{t+1} fitted on the scaled training window.
+/// Inputs per step x_t = [u_t, |u_t|, log b_{t+1}], then log h^G_{t+1} when present, then the standardised exogenous series
+/// (each clipped to ±10; see <see cref="LstmVolatilityInputs"/>). One LSTM layer (PyTorch layout) with a dense head on every
+/// step gives y_t, and the forecast is a bounded multiplicative correction of the anchor a_{t+1}
+/// (<see cref="LstmVolatilityOptions.Anchor"/>: b, h^G, or by default their geometric mean sqrt(b h^G)):
+/// <c>log h_{t+1} = log(s² a_{t+1}) + B tanh(y_t / B)</c>. With a zero head (the initialisation) the model equals the
+/// anchor; training learns when and how much to depart from it.
 /// </para>
 /// <para>
 /// Regime term (<see cref="LstmVolatilityOptions.RegimeAdaptive"/>): every forget gate gets

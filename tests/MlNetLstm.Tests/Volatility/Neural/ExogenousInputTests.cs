@@ -52,7 +52,7 @@ public class ExogenousInputTests
         LstmVolatilityForecaster with = new LstmVolatilityModel(options).Fit(r.AsSpan(0, 2500), x.Slice(0, 2500));
         LstmVolatilityForecaster without = new LstmVolatilityModel(options).Fit(r.AsSpan(0, 2500));
         with.ExogenousNames.Should().Equal("iv");
-        with.Network.Spec.InputSize.Should().Be(4);
+        with.Network.Spec.InputSize.Should().Be(5, "u, |u|, log ewma, log garch (default blend anchor), iv");
         double qWith = OutOfSampleQlike(with, r, x, 2500, 4000);
         double qWithout = OutOfSampleQlike(without, r, null, 2500, 4000);
         // The column carries tomorrow's log-volatility (correlation ~0.97 with it): out of sample it must be worth far more
@@ -87,7 +87,7 @@ public class ExogenousInputTests
         double sd = Math.Sqrt(iv.Select(v => (v - iv.Average()) * (v - iv.Average())).Average());
         f.Inputs.ExogenousScales[0].Should().BeApproximately(7 * sd, 1e-9);
         f.Inputs.ExogenousScales[1].Should().Be(1, "a column constant in the training window is centred, not divided by zero");
-        f.Inputs.InputNames.Should().Equal("u", "|u|", "log ewma", "iv", "flag");
+        f.Inputs.InputNames.Should().Equal("u", "|u|", "log ewma", "log garch", "iv", "flag"); // the default blend anchor brings the GARCH input
         f.ForecastVariance(r, x, 1)[0].Should().BePositive();
     }
 
@@ -124,7 +124,7 @@ public class ExogenousInputTests
     public void Garch_input_is_the_one_step_forecast_of_a_garch_fitted_on_the_scaled_training_window()
     {
         (double[] r, _) = StochasticVolatility(800, 7);
-        LstmVolatilityForecaster f = new LstmVolatilityModel(Fast with { Epochs = 1, GarchFeature = true }).Fit(r);
+        LstmVolatilityForecaster f = new LstmVolatilityModel(Fast with { Epochs = 1, Anchor = VolatilityAnchor.Ewma, GarchFeature = true }).Fit(r);
         f.Network.Spec.InputSize.Should().Be(4);
         f.Inputs.InputNames.Should().Equal("u", "|u|", "log ewma", "log garch");
         double[] u = r.Select(v => v / f.Scale).ToArray();
@@ -145,12 +145,45 @@ public class ExogenousInputTests
         }
     }
 
+    [Theory]
+    [InlineData(VolatilityAnchor.Ewma)]
+    [InlineData(VolatilityAnchor.Garch)]
+    [InlineData(VolatilityAnchor.Blend)]
+    public void With_a_zero_head_the_forecast_path_is_the_anchor_path(VolatilityAnchor anchor)
+    {
+        (double[] r, _) = StochasticVolatility(900, 9);
+        LstmVolatilityForecaster trained = new LstmVolatilityModel(Fast with { Epochs = 1, Anchor = anchor }).Fit(r.AsSpan(0, 800));
+        float[] p = trained.Network.Parameters.ToArray();
+        foreach (string name in new[] { "head.weight", "head.bias" })
+            p.AsSpan(trained.Network.Layout[name].Offset, trained.Network.Layout[name].Length).Clear();
+        var zeroHead = new LstmVolatilityForecaster(trained.Name, trained.Options, trained.Network.WithParameters(p), trained.Inputs, trained.Training);
+        double s2 = trained.Scale * trained.Scale;
+        double[] u = r.Select(v => v / trained.Scale).ToArray();
+        double b = 1;
+        foreach (double x in u) b = Math.Max(1e-6, 0.94 * b + 0.06 * x * x);
+        double[] ewma = [b, b, b, b];
+        double[] garch = anchor == VolatilityAnchor.Ewma ? ewma
+            : Arch.Create(u.AsSpan(0, 800)).FixedParameters(
+                [trained.Inputs.Garch!.Mu, trained.Inputs.Garch.Omega, trained.Inputs.Garch.Alpha, trained.Inputs.Garch.Beta])
+                .Forecast(u, 4).ResidualVariance.ToArray();
+        double[] want = Enumerable.Range(0, 4).Select(k => s2 * (anchor switch
+        {
+            VolatilityAnchor.Garch => garch[k],
+            VolatilityAnchor.Blend => Math.Sqrt(ewma[k] * garch[k]),
+            _ => ewma[k],
+        })).ToArray();
+        double[] got = zeroHead.ForecastVariance(r, 4);
+        for (int k = 0; k < 4; k++) got[k].Should().BeApproximately(want[k], 1e-6 * want[k], $"step {k + 1}");
+        trained.Inputs.Anchor.Should().Be(anchor);
+        (trained.Inputs.Garch is null).Should().Be(anchor == VolatilityAnchor.Ewma, "the GARCH and blend anchors bring the GARCH input");
+    }
+
     [Fact]
     public void A_model_with_exogenous_and_garch_inputs_round_trips_through_a_file()
     {
         (double[] r, double[] iv) = StochasticVolatility(500, 8);
         var x = ExogenousSeries.FromColumns([new("iv", iv), new("volume", iv.Select(v => 1e6 * (2 + Math.Sin(v))).ToArray())]);
-        LstmVolatilityForecaster f = new LstmVolatilityModel(Fast with { Epochs = 2, GarchFeature = true }).Fit(r, x);
+        LstmVolatilityForecaster f = new LstmVolatilityModel(Fast with { Epochs = 2, Anchor = VolatilityAnchor.Blend }).Fit(r, x);
         string path = Path.Combine(Path.GetTempPath(), $"mlnetlstm-exog-{Guid.NewGuid():N}.mlnl");
         try
         {
