@@ -77,11 +77,13 @@ internal sealed class ArchOptimizer
         bool hessianOk = false;
         string message = best.Message;
         int newton = 0;
+        bool evaluatedAtTheta0 = false; // g, ll and hessian were computed (in this order) at the current theta0
         for (; newton < _options.PolishIterations; newton++)
         {
             ll = Grad(theta0, g);
             var free = FreeMask(theta0, g);
             hessian = Hessian(theta0);
+            evaluatedAtTheta0 = true;
             var step = NewtonStep(hessian, g, free, out decrement);
             hessianOk = step is not null;
             if (step is null || decrement < 1e-14 * Math.Max(1, Math.Abs(ll)) || decrement < 1e-13)
@@ -113,10 +115,17 @@ internal sealed class ArchOptimizer
             }
 
             theta0 = (double[])trial.Clone();
+            evaluatedAtTheta0 = false;
             iterations++;
         }
 
-        ll = Grad(theta0, g);
+        // The polish usually stops at a point whose gradient and Hessian it has just computed: reuse them (same calls in
+        // the same order, so the result is identical) instead of paying for 2k + 1 more gradients.
+        if (!evaluatedAtTheta0)
+        {
+            ll = Grad(theta0, g);
+        }
+
         var freeFinal = FreeMask(theta0, g);
         double gnorm = 0;
         for (int i = 0; i < _k; i++)
@@ -127,8 +136,12 @@ internal sealed class ArchOptimizer
             }
         }
 
-        hessian = Hessian(theta0);
-        hessianOk = NewtonStep(hessian, g, freeFinal, out decrement) is not null;
+        if (!evaluatedAtTheta0)
+        {
+            hessian = Hessian(theta0);
+        }
+
+        hessianOk = NewtonStep(hessian!, g, freeFinal, out decrement) is not null;
         bool converged = hessianOk && decrement < _options.Tolerance;
         int atBound = freeFinal.Count(f => !f);
         string msg;
