@@ -1,5 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetLstm.Data;
+using MlNetLstm.Features;
 using MlNetLstm.Volatility.Neural;
 
 namespace MlNetLstm.MLNet;
@@ -13,15 +15,22 @@ public sealed class LstmVolatilityEstimatorOptions
     /// <summary>Name of the numeric (Double or Single) return column.</summary>
     public string InputColumnName { get; set; } = "Return";
 
+    /// <summary>
+    /// Numeric columns fed to the LSTM as exogenous inputs (row t's values are known with the return of row t: implied
+    /// volatility, volume, sentiment); standardised on the training data. Empty (the default) for returns only.
+    /// </summary>
+    public string[] ExogenousColumnNames { get; set; } = [];
+
     /// <summary>Core model options (regime-adaptive by default).</summary>
     public LstmVolatilityOptions Model { get; set; } = new();
 }
 
 /// <summary>
 /// Trains the regime-adaptive LSTM volatility model (core <see cref="LstmVolatilityModel"/>, "lstm-regime") on the
-/// return column of the training data. Forecast: <c>h_{t+1} = s² b_{t+1} exp(B tanh(y_t / B))</c> with the EWMA
-/// baseline <c>b_{t+1} = λ b_t + (1 - λ) u_t²</c>, <c>u = r / s</c>, and the LSTM's log-correction <c>y_t</c>
-/// whose forget gate is shifted by <c>-β ⊙ |u_t|</c> in the regime-adaptive variant.
+/// return column (and optional exogenous columns) of the training data. Forecast: <c>h_{t+1} = s² a_{t+1} exp(B tanh(y_t / B))</c>
+/// with the anchor a (<see cref="LstmVolatilityOptions.Anchor"/>: by default the geometric mean of the EWMA
+/// <c>b_{t+1} = λ b_t + (1 - λ) u_t²</c> and a GARCH(1,1) fitted on the training rows), <c>u = r / s</c>, and the LSTM's
+/// log-correction <c>y_t</c> whose forget gate is shifted by <c>-β ⊙ |u_t|</c> in the regime-adaptive variant.
 /// </summary>
 public sealed class LstmVolatilityEstimator : IEstimator<LstmVolatilityTransformer>
 {
@@ -34,7 +43,10 @@ public sealed class LstmVolatilityEstimator : IEstimator<LstmVolatilityTransform
     {
         ArgumentNullException.ThrowIfNull(input);
         var returns = SchemaChecks.ReadColumn(input, _options.InputColumnName);
-        var forecaster = new LstmVolatilityModel(_options.Model).Fit(returns);
+        string[] exogNames = _options.ExogenousColumnNames ?? [];
+        ExogenousSeries? exogenous = exogNames.Length == 0 ? null
+            : ExogenousSeries.FromColumns(exogNames.Select(c => new KeyValuePair<string, double[]>(c, SchemaChecks.ReadColumn(input, c))).ToList());
+        var forecaster = new LstmVolatilityModel(_options.Model).Fit(returns, exogenous);
         return new LstmVolatilityTransformer(_options.OutputColumnName, _options.InputColumnName, forecaster);
     }
 
@@ -42,19 +54,22 @@ public sealed class LstmVolatilityEstimator : IEstimator<LstmVolatilityTransform
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         SchemaChecks.RequireNumericColumn(inputSchema, _options.InputColumnName);
+        foreach (string c in _options.ExogenousColumnNames ?? []) SchemaChecks.RequireNumericColumn(inputSchema, c);
         return SchemaChecks.AddDoubleColumns(inputSchema, _options.OutputColumnName);
     }
 }
 
 /// <summary>
 /// Fitted LSTM volatility forecaster. Transform appends the one-step-ahead variance forecast made after row t from
-/// the returns of rows 1..t (<see cref="LstmVolatilityForecaster.ForecastVariance(ReadOnlySpan{double}, int)"/>). Lazy, order-dependent
-/// (sequential cursoring). Immutable.
+/// the returns (and exogenous columns, <see cref="SeriesTransformer.ExogenousColumnNames"/>, which are the forecaster's
+/// <see cref="LstmVolatilityForecaster.ExogenousNames"/>) of rows 1..t
+/// (<see cref="LstmVolatilityForecaster.ForecastVariance(ReadOnlySpan{double}, ExogenousSeries, int)"/>). Lazy,
+/// order-dependent (sequential cursoring). Immutable.
 /// </summary>
 public sealed class LstmVolatilityTransformer : SeriesTransformer
 {
     internal LstmVolatilityTransformer(string output, string input, LstmVolatilityForecaster forecaster)
-        : base(output, input) => Forecaster = forecaster;
+        : base(output, input, forecaster.ExogenousNames) => Forecaster = forecaster;
 
     /// <summary>The core fitted forecaster.</summary>
     public LstmVolatilityForecaster Forecaster { get; }
@@ -62,5 +77,38 @@ public sealed class LstmVolatilityTransformer : SeriesTransformer
     private protected override string Description => "LSTM variance";
 
     /// <inheritdoc />
-    public override Features.IOnlineFeature CreateOnlineFeature() => new HistoryForecast(h => Forecaster.ForecastVariance(h, 1)[0], 1);
+    public override IOnlineFeature CreateOnlineFeature() => Forecaster.ExogenousNames.Count == 0
+        ? new HistoryForecast(h => Forecaster.ForecastVariance(h, 1)[0], 1)
+        : new ExogenousHistoryForecast(Forecaster);
+}
+
+/// <summary>One-step LSTM variance forecast after each row from the whole history of returns and exogenous rows.</summary>
+internal sealed class ExogenousHistoryForecast(LstmVolatilityForecaster forecaster) : IExogenousOnlineFeature
+{
+    private readonly List<double> _returns = new();
+    private readonly List<double> _exogenous = new();
+
+    public int Count => _returns.Count;
+
+    public bool IsReady => Count >= 1;
+
+    public double Update(double x) => throw new InvalidOperationException(
+        $"The LSTM volatility forecaster was fitted with the exogenous columns {string.Join(", ", forecaster.ExogenousNames)}; pass their values with every return.");
+
+    public double Update(double x, ReadOnlySpan<double> exogenous)
+    {
+        if (!double.IsFinite(x)) throw new ArgumentException($"Value {x} at observation {Count} is not finite.", nameof(x));
+        if (exogenous.Length != forecaster.ExogenousNames.Count)
+            throw new ArgumentException($"{exogenous.Length} exogenous values given; the model reads {forecaster.ExogenousNames.Count} ({string.Join(", ", forecaster.ExogenousNames)}).", nameof(exogenous));
+        _returns.Add(x);
+        foreach (double v in exogenous) _exogenous.Add(v);
+        var rows = new ExogenousSeries(forecaster.ExogenousNames, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_exogenous));
+        return forecaster.ForecastVariance(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_returns), rows, 1)[0];
+    }
+
+    public void Reset()
+    {
+        _returns.Clear();
+        _exogenous.Clear();
+    }
 }

@@ -156,7 +156,8 @@ public static class MlNetLstmCatalog
     /// <summary>
     /// Regime-adaptive LSTM volatility forecast over a return column (flat overload; see
     /// <see cref="ForecastVolatilityByLstm(ForecastingCatalog, LstmVolatilityEstimatorOptions)"/>): appends
-    /// <c>h_{t+1} = s² b_{t+1} exp(B tanh(y_t / B))</c>, the EWMA baseline corrected by the LSTM.
+    /// <c>h_{t+1} = s² a_{t+1} exp(B tanh(y_t / B))</c>, the anchor (by default the geometric mean of the EWMA and a GARCH(1,1)
+    /// fitted on the training rows) corrected by the LSTM.
     /// </summary>
     /// <param name="catalog">The forecasting catalog.</param>
     /// <param name="outputColumnName">Appended Double column.</param>
@@ -165,13 +166,15 @@ public static class MlNetLstmCatalog
     /// <param name="hiddenSize">LSTM units.</param>
     /// <param name="epochs">Maximum training epochs.</param>
     /// <param name="seed">Random seed.</param>
+    /// <param name="exogenousColumnNames">Numeric columns fed to the LSTM beside the returns (null or empty: none).</param>
     /// <returns>The estimator.</returns>
     public static LstmVolatilityEstimator ForecastVolatilityByLstm(this ForecastingCatalog catalog, string outputColumnName,
         string inputColumnName, bool regimeAdaptive = true, int hiddenSize = Volatility.Neural.LstmVolatilityOptions.DefaultHiddenSize,
-        int epochs = Volatility.Neural.LstmVolatilityOptions.DefaultEpochs, int seed = Volatility.Neural.LstmVolatilityOptions.DefaultSeed)
+        int epochs = Volatility.Neural.LstmVolatilityOptions.DefaultEpochs, int seed = Volatility.Neural.LstmVolatilityOptions.DefaultSeed,
+        string[]? exogenousColumnNames = null)
         => ForecastVolatilityByLstm(catalog, new LstmVolatilityEstimatorOptions
         {
-            OutputColumnName = outputColumnName, InputColumnName = inputColumnName,
+            OutputColumnName = outputColumnName, InputColumnName = inputColumnName, ExogenousColumnNames = exogenousColumnNames ?? [],
             Model = new() { RegimeAdaptive = regimeAdaptive, HiddenSize = hiddenSize, Epochs = epochs, Seed = seed },
         });
 

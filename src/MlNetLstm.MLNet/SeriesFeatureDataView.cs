@@ -15,11 +15,14 @@ internal sealed class SeriesFeatureDataView : IDataView
     private readonly IDataView _input;
     private readonly int _sourceIndex;
     private readonly Func<IOnlineFeature> _factory;
+    private readonly int[] _exogenousIndices;
 
-    public SeriesFeatureDataView(IDataView input, string sourceColumn, string outputColumn, Func<IOnlineFeature> factory)
+    public SeriesFeatureDataView(IDataView input, string sourceColumn, string outputColumn, Func<IOnlineFeature> factory,
+        IReadOnlyList<string>? exogenousColumns = null)
     {
         _input = input;
         _sourceIndex = SchemaChecks.RequireNumericColumn(input.Schema, sourceColumn).Index;
+        _exogenousIndices = (exogenousColumns ?? []).Select(c => SchemaChecks.RequireNumericColumn(input.Schema, c).Index).ToArray();
         _factory = factory;
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(input.Schema);
@@ -37,7 +40,8 @@ internal sealed class SeriesFeatureDataView : IDataView
     {
         var needed = columnsNeeded.Select(c => c.Index).ToHashSet();
         bool outputActive = needed.Contains(Schema.Count - 1);
-        var inputCols = _input.Schema.Where(c => needed.Contains(c.Index) || (outputActive && c.Index == _sourceIndex)).ToList();
+        var inputCols = _input.Schema.Where(c => needed.Contains(c.Index)
+            || (outputActive && (c.Index == _sourceIndex || _exogenousIndices.Contains(c.Index)))).ToList();
         // rand is ignored on purpose: an order-dependent feature must see the rows in order.
         return new Cursor(this, _input.GetRowCursor(inputCols), outputActive);
     }
@@ -52,6 +56,8 @@ internal sealed class SeriesFeatureDataView : IDataView
         private readonly bool _outputActive;
         private readonly IOnlineFeature _feature;
         private readonly Func<double>? _source;
+        private readonly Func<double>[] _exogenous = [];
+        private readonly double[] _exogenousRow = [];
         private double _value;
 
         public Cursor(SeriesFeatureDataView parent, DataViewRowCursor input, bool outputActive)
@@ -60,7 +66,14 @@ internal sealed class SeriesFeatureDataView : IDataView
             _input = input;
             _outputActive = outputActive;
             _feature = parent._factory();
-            if (outputActive) _source = SchemaChecks.NumericReader(input, input.Schema[parent._sourceIndex]);
+            if (outputActive)
+            {
+                _source = SchemaChecks.NumericReader(input, input.Schema[parent._sourceIndex]);
+                _exogenous = parent._exogenousIndices.Select(i => SchemaChecks.NumericReader(input, input.Schema[i])).ToArray();
+                _exogenousRow = new double[_exogenous.Length];
+                if (_exogenous.Length > 0 && _feature is not IExogenousOnlineFeature)
+                    throw new InvalidOperationException("This transformer does not read exogenous columns.");
+            }
         }
 
         public override long Position => _input.Position;
@@ -75,9 +88,17 @@ internal sealed class SeriesFeatureDataView : IDataView
             if (_outputActive)
             {
                 double x = _source!();
+                for (int j = 0; j < _exogenous.Length; j++)
+                {
+                    double v = _exogenous[j]();
+                    if (!double.IsFinite(v))
+                        throw new InvalidOperationException($"Column '{_input.Schema[_parent._exogenousIndices[j]].Name}' row {_input.Position}: value {v} is not finite.");
+                    _exogenousRow[j] = v;
+                }
+
                 try
                 {
-                    _value = _feature.Update(x);
+                    _value = _exogenous.Length > 0 ? ((IExogenousOnlineFeature)_feature).Update(x, _exogenousRow) : _feature.Update(x);
                 }
                 catch (ArgumentException ex)
                 {

@@ -13,10 +13,11 @@ namespace MlNetLstm.MLNet;
 /// </summary>
 public abstract class SeriesTransformer : ITransformer
 {
-    private protected SeriesTransformer(string outputColumnName, string inputColumnName)
+    private protected SeriesTransformer(string outputColumnName, string inputColumnName, IReadOnlyList<string>? exogenousColumnNames = null)
     {
         OutputColumnName = outputColumnName;
         InputColumnName = inputColumnName;
+        ExogenousColumnNames = exogenousColumnNames?.ToArray() ?? [];
     }
 
     /// <summary>Name of the appended Double column.</summary>
@@ -24,6 +25,12 @@ public abstract class SeriesTransformer : ITransformer
 
     /// <summary>Name of the numeric (Double or Single) source column.</summary>
     public string InputColumnName { get; }
+
+    /// <summary>
+    /// Numeric columns read beside <see cref="InputColumnName"/> at every row (exogenous inputs of a forecaster; empty for
+    /// the univariate transformers). Row t's values are used for the output at row t, exactly like the input value.
+    /// </summary>
+    public IReadOnlyList<string> ExogenousColumnNames { get; }
 
     /// <summary>Always false: the output depends on row order.</summary>
     public bool IsRowToRowMapper => false;
@@ -39,6 +46,7 @@ public abstract class SeriesTransformer : ITransformer
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
         SchemaChecks.RequireNumericColumn(inputSchema, InputColumnName);
+        foreach (string c in ExogenousColumnNames) SchemaChecks.RequireNumericColumn(inputSchema, c);
         var b = new DataViewSchema.Builder();
         b.AddColumns(inputSchema);
         b.AddColumn(OutputColumnName, NumberDataViewType.Double);
@@ -60,8 +68,15 @@ public abstract class SeriesTransformer : ITransformer
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new SeriesFeatureDataView(input, InputColumnName, OutputColumnName, CreateOnlineFeature);
+        return new SeriesFeatureDataView(input, InputColumnName, OutputColumnName, CreateOnlineFeature, ExogenousColumnNames);
     }
+}
+
+/// <summary>An online computation that also reads exogenous values at every row (see <see cref="SeriesTransformer.ExogenousColumnNames"/>).</summary>
+internal interface IExogenousOnlineFeature : IOnlineFeature
+{
+    /// <summary>Consumes the next value with the exogenous values of the same row and returns the output for it.</summary>
+    double Update(double x, ReadOnlySpan<double> exogenous);
 }
 
 /// <summary>

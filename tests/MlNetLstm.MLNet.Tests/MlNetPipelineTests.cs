@@ -244,6 +244,63 @@ public class MlNetLstmVolatilityTests
     }
 }
 
+public sealed class ReturnIvRow
+{
+    public double R { get; set; }
+    public float Iv { get; set; }
+    public double Volume { get; set; }
+}
+
+public class MlNetLstmExogenousTests
+{
+    [Fact]
+    public void Lstm_volatility_with_exogenous_columns_equals_the_core_forecaster_streams_and_round_trips()
+    {
+        var ml = new MLContext(1);
+        var rng = new Random(5);
+        double Normal() => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+        var a = new double[401];
+        for (int t = 1; t <= 400; t++) a[t] = 0.9 * a[t - 1] + 0.45 * Normal();
+        var rows = Enumerable.Range(0, 400).Select(t => new ReturnIvRow { R = Math.Exp(a[t]) * Normal(), Iv = (float)(a[t + 1] + 0.1 * Normal()), Volume = 1e6 + t }).ToArray();
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var pipeline = ml.Forecasting.ForecastVolatilityByLstm(new LstmVolatilityEstimatorOptions
+            {
+                OutputColumnName = "Lstm", InputColumnName = "R", ExogenousColumnNames = ["Iv", "Volume"],
+                Model = new() { HiddenSize = 4, Epochs = 3, SequenceLength = 32, BurnIn = 8, ContextLength = 48 },
+            })
+            .Append(ml.Transforms.CopyColumns("Out", "Lstm"));
+        var model = pipeline.Fit(data);
+        var lt = model.First().Should().BeOfType<LstmVolatilityTransformer>().Subject;
+        lt.ExogenousColumnNames.Should().Equal("Iv", "Volume");
+        lt.Forecaster.ExogenousNames.Should().Equal("Iv", "Volume");
+        var lstm = model.Transform(data).GetColumn<double>("Lstm").ToArray();
+        double[] r = rows.Select(x => x.R).ToArray();
+        var x = MlNetLstm.Data.ExogenousSeries.FromColumns([new("Iv", rows.Select(v => (double)v.Iv).ToArray()), new("Volume", rows.Select(v => v.Volume).ToArray())]);
+        for (int t = 0; t < r.Length; t += 37) lstm[t].Should().Be(lt.Forecaster.ForecastVariance(r.AsSpan(0, t + 1), x.Slice(0, t + 1), 1)[0]);
+
+        var engine = new SeriesStreamingEngine(lt);
+        engine.Invoking(e => e.Predict(r[0])).Should().Throw<InvalidOperationException>().WithMessage("*exogenous*");
+        using var ms = new MemoryStream();
+        for (int t = 0; t < 100; t++) engine.Predict(r[t], x.Row(t)).Should().Be(lstm[t]);
+        engine.CheckPoint(ms);
+        ms.Position = 0;
+        var resumed = new SeriesStreamingEngine(lt);
+        resumed.Restore(ms);
+        for (int t = 100; t < 140; t++) resumed.Predict(r[t], x.Row(t)).Should().Be(lstm[t]);
+
+        var path = Path.GetTempFileName();
+        MlNetLstmModel.Save(ml, model, data.Schema, path);
+        var loaded = MlNetLstmModel.Load(ml, path);
+        File.Delete(path);
+        loaded.Transform(data).GetColumn<double>("Out").Should().Equal(lstm);
+
+        var noIv = ml.Data.LoadFromEnumerable(rows.Select(v => new PriceRow { Price = v.R }));
+        FluentActions.Invoking(() => model.Transform(noIv)).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*'R' not found*");
+        FluentActions.Invoking(() => ml.Forecasting.ForecastVolatilityByLstm("L", "R", exogenousColumnNames: ["Vix"]).Fit(data))
+            .Should().Throw<ArgumentOutOfRangeException>().WithMessage("*'Vix' not found*");
+    }
+}
+
 public class MlNetLstmForecastTests
 {
     [Fact]
