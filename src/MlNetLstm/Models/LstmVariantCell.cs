@@ -39,10 +39,11 @@ internal static class LstmVariantCell
 
     /// <summary>
     /// Backward of <see cref="Forward"/>. dcNext is read and overwritten with dL/dc_prev. Peephole gradients are accumulated.
+    /// <paramref name="inputGatePenalty"/> c adds the gradient of c · Σ i: c is added to dL/di (for coupled gates i = 1 - f, so it reaches z_f).
     /// </summary>
     public static void Backward(int batch, int hidden, ReadOnlySpan<float> gates, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> c,
         ReadOnlySpan<float> dh, Span<float> dcNext, ReadOnlySpan<float> pi, ReadOnlySpan<float> pf, ReadOnlySpan<float> po, bool coupled,
-        Span<float> dz, Span<float> gPi, Span<float> gPf, Span<float> gPo)
+        Span<float> dz, Span<float> gPi, Span<float> gPf, Span<float> gPo, float inputGatePenalty = 0f)
     {
         bool peep = !pi.IsEmpty;
         int g4 = 4 * hidden;
@@ -58,6 +59,7 @@ internal static class LstmVariantCell
                 float dzo = dhv * tc * o * (1f - o);
                 float dc = dcNext[so + j] + dhv * o * (1f - tc * tc) + (peep ? dzo * po[j] : 0f);
                 float di = dc * g;
+                if (inputGatePenalty != 0f) di += inputGatePenalty;
                 float dzg = dc * i * (1f - g * g);
                 float df = dc * cp;
                 float dzi;

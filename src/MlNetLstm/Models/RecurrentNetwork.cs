@@ -299,9 +299,13 @@ public sealed partial class RecurrentNetwork
     /// <param name="outputGradient">dL/dy, same shape as <see cref="RecurrentOutput.Values"/>.</param>
     /// <param name="extraInputs">Modifier inputs [B, T, E] or empty.</param>
     /// <param name="initialState">Initial state or null (its gradient is not computed).</param>
+    /// <param name="inputGatePenalty">λ &gt;= 0 of an input-gate activation penalty λ · mean(i) added to the loss (mean over batch, steps,
+    /// units, layers and directions; see <see cref="Training.TrainingOptions.InputGatePenalty"/>); its value is
+    /// <see cref="RecurrentGradients.InputGatePenalty"/>. LSTM only; 0 (default) adds nothing.</param>
     public RecurrentGradients ComputeGradients(ReadOnlySpan<float> inputs, int batch, int steps, ReadOnlySpan<float> outputGradient,
-        ReadOnlySpan<float> extraInputs = default, RecurrentState? initialState = null)
+        ReadOnlySpan<float> extraInputs = default, RecurrentState? initialState = null, float inputGatePenalty = 0f)
     {
+        CheckInputGatePenalty(inputGatePenalty);
         var ws = RunForward(inputs, batch, steps, extraInputs, initialState);
         var t = Topology;
         int w = t.OutputWidth;
@@ -317,17 +321,37 @@ public sealed partial class RecurrentNetwork
         }
         else outputGradient.CopyTo(ws.DY);
         var g = new float[_p.Length];
-        ws.Backward(_p, g, inputGradient: true);
+        double penalty = BackwardWithPenalty(ws, g, inputGatePenalty);
         var dx = new float[batch * steps * t.I];
         TimeToBatchMajor(ws.DX, batch, steps, t.I, dx);
         Return(ws);
-        return new RecurrentGradients(g, dx);
+        return new RecurrentGradients(g, dx, inputGatePenalty: penalty);
+    }
+
+    private void CheckInputGatePenalty(float inputGatePenalty)
+    {
+        if (!(inputGatePenalty >= 0) || !float.IsFinite(inputGatePenalty))
+            throw new ArgumentOutOfRangeException(nameof(inputGatePenalty), inputGatePenalty, "inputGatePenalty must be non-negative and finite (0 disables).");
+        if (inputGatePenalty > 0 && Spec.Cell != CellType.Lstm)
+            throw new ArgumentException($"inputGatePenalty applies to LSTM cells only; this network's cell is {Spec.Cell}.", nameof(inputGatePenalty));
+    }
+
+    // Backward with the penalty λ · mean(i) (c = λ/N per activation); returns the penalty's value.
+    private double BackwardWithPenalty(RecurrentWorkspace ws, float[] g, float inputGatePenalty)
+    {
+        if (inputGatePenalty == 0f)
+        {
+            ws.Backward(_p, g, inputGradient: true);
+            return 0;
+        }
+        ws.Backward(_p, g, inputGradient: true, (float)(inputGatePenalty / (double)ws.InputGateCount));
+        return inputGatePenalty * ws.InputGateSum() / ws.InputGateCount;
     }
 
     /// <summary>
     /// One forward and one backward pass with a caller-defined loss on the network output: <paramref name="loss"/> receives the
     /// output (layout as <see cref="RecurrentOutput.Values"/>) and must write dL/doutput into its second argument (pre-zeroed)
-    /// and return L. Returns dL/dθ, dL/dinputs and L (<see cref="RecurrentGradients.Loss"/>).
+    /// and return L. Returns dL/dθ, dL/dinputs and L (<see cref="RecurrentGradients.Loss"/>; with an input-gate penalty, L + λ · mean(i)).
     /// </summary>
     /// <param name="inputs">Inputs [B, T, I].</param>
     /// <param name="batch">B.</param>
@@ -335,10 +359,13 @@ public sealed partial class RecurrentNetwork
     /// <param name="loss">Loss callback (output, outputGradient) → L.</param>
     /// <param name="extraInputs">Modifier inputs [B, T, E] or empty.</param>
     /// <param name="initialState">Initial state or null.</param>
+    /// <param name="inputGatePenalty">λ &gt;= 0 of an input-gate activation penalty λ · mean(i) added to the loss (mean over batch, steps,
+    /// units, layers and directions; see <see cref="Training.TrainingOptions.InputGatePenalty"/>). LSTM only; 0 (default) adds nothing.</param>
     public RecurrentGradients ComputeGradients(ReadOnlySpan<float> inputs, int batch, int steps, OutputLoss loss,
-        ReadOnlySpan<float> extraInputs = default, RecurrentState? initialState = null)
+        ReadOnlySpan<float> extraInputs = default, RecurrentState? initialState = null, float inputGatePenalty = 0f)
     {
         ArgumentNullException.ThrowIfNull(loss);
+        CheckInputGatePenalty(inputGatePenalty);
         var ws = RunForward(inputs, batch, steps, extraInputs, initialState);
         var t = Topology;
         int w = t.OutputWidth;
@@ -357,11 +384,11 @@ public sealed partial class RecurrentNetwork
         }
         else dy.CopyTo(ws.DY, 0);
         var g = new float[_p.Length];
-        ws.Backward(_p, g, inputGradient: true);
+        double penalty = BackwardWithPenalty(ws, g, inputGatePenalty);
         var dx = new float[batch * steps * t.I];
         TimeToBatchMajor(ws.DX, batch, steps, t.I, dx);
         Return(ws);
-        return new RecurrentGradients(g, dx, value);
+        return new RecurrentGradients(g, dx, value + penalty, penalty);
     }
 
     /// <summary>
@@ -407,9 +434,14 @@ public sealed class RecurrentOutput
 public sealed class RecurrentGradients
 {
     private readonly float[] _p, _x;
-    internal RecurrentGradients(float[] parameters, float[] inputs, double loss = double.NaN) { _p = parameters; _x = inputs; Loss = loss; }
-    /// <summary>The loss value when computed with an <see cref="OutputLoss"/> callback, else NaN.</summary>
+    internal RecurrentGradients(float[] parameters, float[] inputs, double loss = double.NaN, double inputGatePenalty = 0)
+    {
+        _p = parameters; _x = inputs; Loss = loss; InputGatePenalty = inputGatePenalty;
+    }
+    /// <summary>The loss value when computed with an <see cref="OutputLoss"/> callback (including <see cref="InputGatePenalty"/>), else NaN.</summary>
     public double Loss { get; }
+    /// <summary>The input-gate penalty's value λ · mean(i) included in the gradients (0 without a penalty).</summary>
+    public double InputGatePenalty { get; }
     /// <summary>dL/dθ, flat, laid out as <see cref="RecurrentNetwork.Layout"/>.</summary>
     public ReadOnlySpan<float> Parameters => _p;
     /// <summary>dL/dinputs [B, T, I].</summary>

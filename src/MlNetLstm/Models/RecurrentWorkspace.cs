@@ -209,11 +209,30 @@ internal sealed class RecurrentWorkspace
         }
     }
 
+    /// <summary>Number of input-gate activations of the last <see cref="Forward"/>: L * D * T * B * H (LSTM).</summary>
+    public long InputGateCount => (long)_t.L * _t.D * Steps * Batch * _t.H;
+
+    /// <summary>Sum of the input-gate activations i (i = 1 - f for coupled gates) over every layer, direction, step, row and unit of the last <see cref="Forward"/> (LSTM).</summary>
+    public double InputGateSum()
+    {
+        int rows = Steps * Batch, H = _t.H, GH = _t.GH;
+        double sum = 0;
+        for (int k = 0; k < _t.L * _t.D; k++)
+            for (int r = 0; r < rows; r++)
+            {
+                ReadOnlySpan<float> i = Gates[k].AsSpan(r * GH, H);
+                for (int j = 0; j < H; j++) sum += i[j];
+            }
+        return sum;
+    }
+
     /// <summary>
     /// Backward pass for the last <see cref="Forward"/>, given dL/dOutput in <see cref="DY"/> (time-major, same layout as the output).
     /// Adds parameter gradients into <paramref name="grad"/>; when <paramref name="inputGradient"/> is true, fills <see cref="DX"/> [T, B, I].
+    /// <paramref name="inputGatePenalty"/> (LSTM only) is c in an extra loss term c · Σ i over every input-gate activation (c = λ/N for
+    /// λ · mean(i)): it adds c to dL/di, i.e. c · i(1 - i) to dL/dz_i (for coupled gates, i = 1 - f, -c · f(1 - f) to dL/dz_f). 0 adds nothing.
     /// </summary>
-    public void Backward(ReadOnlySpan<float> p, Span<float> grad, bool inputGradient)
+    public void Backward(ReadOnlySpan<float> p, Span<float> grad, bool inputGradient, float inputGatePenalty = 0f)
     {
         int B = Batch, T = Steps, H = _t.H, GH = _t.GH, DH = _t.DH, D = _t.D, O = _t.O, BH = B * H;
         var spec = _t.Spec;
@@ -274,12 +293,24 @@ internal sealed class RecurrentWorkspace
                             ReadOnlySpan<float> gt = Gates[k].AsSpan(t * B * GH, B * GH);
                             ReadOnlySpan<float> cPrev = Cs[k].AsSpan(HPrevBlock(d, t) * BH, BH);
                             ReadOnlySpan<float> cCur = Cs[k].AsSpan(HOutBlock(d, t) * BH, BH);
-                            if (_t.FusedLstm) LstmPointwise.Backward(B, H, gt, cPrev, cCur, dh, dcNext, dzt, dcNext);
+                            if (_t.FusedLstm)
+                            {
+                                LstmPointwise.Backward(B, H, gt, cPrev, cCur, dh, dcNext, dzt, dcNext);
+                                // Input-gate penalty c Σ i: dz_i += c i(1 - i) (dc_prev does not depend on dz_i, so this can follow the kernel).
+                                if (inputGatePenalty != 0f)
+                                    for (int b = 0; b < B; b++)
+                                        for (int j = 0; j < H; j++)
+                                        {
+                                            float i = gt[b * GH + j];
+                                            dzt[b * GH + j] += inputGatePenalty * i * (1f - i);
+                                        }
+                            }
                             else
                                 LstmVariantCell.Backward(B, H, gt, cPrev, cCur, dh, dcNext,
                                     peep ? p.Slice(co.Pi, H) : default, peep ? p.Slice(co.Pf, H) : default, peep ? p.Slice(co.Po, H) : default,
                                     spec.CoupledGates, dzt,
-                                    peep ? grad.Slice(co.Pi, H) : default, peep ? grad.Slice(co.Pf, H) : default, peep ? grad.Slice(co.Po, H) : default);
+                                    peep ? grad.Slice(co.Pi, H) : default, peep ? grad.Slice(co.Pf, H) : default, peep ? grad.Slice(co.Po, H) : default,
+                                    inputGatePenalty);
                             if (modifier != null)
                             {
                                 Span<float> dzf = _dzf.AsSpan(0, BH);

@@ -78,7 +78,9 @@ public sealed class TrainingCheckpoint
     public static string OptionsFingerprint(TrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return (options with { Threads = 0 }).ToString();
+        string text = (options with { Threads = 0 }).ToString();
+        // An option added later is left out at its default, so checkpoints written before it existed still resume.
+        return options.InputGatePenalty == 0 ? text.Replace($", {nameof(TrainingOptions.InputGatePenalty)} = 0 }}", " }", StringComparison.Ordinal) : text;
     }
 
     /// <summary>CRC-32 over the shapes and values of the training and (optional) validation data.</summary>

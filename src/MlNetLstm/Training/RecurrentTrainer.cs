@@ -32,6 +32,8 @@ public static class RecurrentTrainer
             if (!data.TargetsPerStep) throw new ArgumentException("Truncated BPTT needs per-step targets and an every-step head.", nameof(options));
             if (network.Spec.Bidirectional) throw new ArgumentException("Truncated BPTT does not apply to bidirectional networks.", nameof(options));
         }
+        if (options.InputGatePenalty > 0 && network.Spec.Cell != CellType.Lstm)
+            throw new ArgumentException($"TrainingOptions.InputGatePenalty applies to LSTM networks only; this network's cell is {network.Spec.Cell}.", nameof(options));
         var train = data;
         if (validation == null && options.ValidationFraction > 0)
         {
@@ -124,6 +126,11 @@ public static class RecurrentTrainer
             bool perStep = data.TargetsPerStep;
             long elements = (long)count * (perStep ? len : 1) * (_o.Loss == LossKind.SoftmaxCrossEntropy ? 1 : K);
             float scale = (float)(1.0 / elements);
+            // Input-gate penalty λ · mean(i) over the N gate activations of the whole mini-batch: c = λ/N per activation; its
+            // value enters the loss sum as elements · λ · Σi / N, so Sum / Elements = L_task + λ · mean(i).
+            float lambda = _o.InputGatePenalty;
+            long gates = (long)count * len * _t.H * _ld;
+            float gateCoefficient = lambda > 0 ? (float)(lambda / (double)gates) : 0f;
             void Body(int c)
             {
                 int r0 = start + c * _chunkSize, nr = Math.Min(_chunkSize, start + count - r0);
@@ -147,10 +154,11 @@ public static class RecurrentTrainer
                 ws.Forward(p, useState ? _h[c].AsSpan(0, stateLen) : default, useState && _t.Spec.Cell == CellType.Lstm ? _c[c].AsSpan(0, stateLen) : default);
                 if (carry) ws.GetFinalState(_h[c].AsSpan(0, stateLen), _c[c].AsSpan(0, stateLen));
                 _loss[c] = Losses.Sum(_o.Loss, ws.Output, tg, rows, K, scale, train ? ws.DY : default);
+                if (lambda > 0) _loss[c] += elements * (lambda * ws.InputGateSum() / gates);
                 if (train)
                 {
                     Array.Clear(_grad[c]);
-                    ws.Backward(p, _grad[c], inputGradient: false);
+                    ws.Backward(p, _grad[c], inputGradient: false, gateCoefficient);
                 }
             }
             if (_threads <= 1 || chunks <= 1)

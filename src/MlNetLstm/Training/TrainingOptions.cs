@@ -82,6 +82,8 @@ public sealed record TrainingOptions
     public const int DefaultSeed = 42;
     /// <summary>Default sequences per parallel work item (fixed, so results do not depend on the thread count).</summary>
     public const int DefaultChunkSize = 8;
+    /// <summary>Default input-gate activation penalty λ (0: no penalty).</summary>
+    public const float DefaultInputGatePenalty = 0f;
 
     /// <summary>Passes over the training data, &gt; 0.</summary>
     public int Epochs { get; init; } = DefaultEpochs;
@@ -132,6 +134,16 @@ public sealed record TrainingOptions
     public LossKind Loss { get; init; } = LossKind.MeanSquaredError;
     /// <summary>Shuffle training samples every epoch (seeded).</summary>
     public bool Shuffle { get; init; } = true;
+    /// <summary>
+    /// Input-gate activation penalty λ &gt;= 0 (0 disables; LSTM networks only, GRU and RNN networks reject λ &gt; 0). The trained objective is
+    /// L_total = L_task + λ · (1/N) Σ i_t over the N = batch · steps · units · layers · directions input-gate activations of each
+    /// mini-batch (of each segment with truncated BPTT). As i_t ∈ (0, 1) this is an L1 penalty on the writes into the cell: it keeps
+    /// the input gate closed except where writing pays, so the network learns sparse, pulse-like writes. Its gradient adds
+    /// (λ/N) · i(1 - i) to dL/dz_i. With coupled gates the penalised value is the effective input gate i = 1 - f (the gradient
+    /// -(λ/N) · f(1 - f) goes to z_f, pushing the forget gate towards 1). <see cref="TrainingReport.TrainingLoss"/>,
+    /// <see cref="TrainingReport.ValidationLoss"/> and the early-stopping criterion include the penalty; <see cref="RecurrentTrainer.Evaluate"/> does not.
+    /// </summary>
+    public float InputGatePenalty { get; init; } = DefaultInputGatePenalty;
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid option.</summary>
     public void Validate()
@@ -160,6 +172,7 @@ public sealed record TrainingOptions
         Check(Enum.IsDefined(Loss), nameof(Loss), Loss, "is unknown");
         Check(Enum.IsDefined(Optimizer), nameof(Optimizer), Optimizer, "is unknown");
         Check(Enum.IsDefined(Schedule), nameof(Schedule), Schedule, "is unknown");
+        Check(InputGatePenalty >= 0 && float.IsFinite(InputGatePenalty), nameof(InputGatePenalty), InputGatePenalty, "must be non-negative and finite (0 disables)");
     }
 }
 
