@@ -1,0 +1,243 @@
+using MlNetLstm.Kernels;
+using MlNetLstm.Training;
+
+namespace MlNetLstm.Models.Attention;
+
+/// <summary>
+/// Mini-batch training of a <see cref="LocalWindowAttention"/> model with Adam/AdamW on a <see cref="SequenceDataset"/>,
+/// using the same <see cref="TrainingOptions"/> as <see cref="RecurrentTrainer"/> (loss, learning-rate schedule, warm-up,
+/// gradient-norm clipping, weight decay, shuffling, validation split, early stopping, best-weights restore).
+/// <see cref="TrainingOptions.TruncatedBpttSteps"/> must be 0 (there is no recurrence) and checkpointing is not offered.
+/// Each mini-batch is split into fixed chunks of <see cref="TrainingOptions.ChunkSize"/> sequences whose gradients are
+/// computed in parallel (double precision) and summed in chunk order, so the result is bitwise identical for any thread
+/// count. Same model, data and options (seed) → same result.
+/// </summary>
+public static class LocalWindowAttentionTrainer
+{
+    /// <summary>Trains a copy of <paramref name="model"/> (which is not modified).</summary>
+    /// <param name="model">Initial model; its head needs <see cref="Losses.OutputSizeFor"/> outputs, and an every-step head iff per-step targets.</param>
+    /// <param name="data">Training data without extra inputs (the tail is held out when <see cref="TrainingOptions.ValidationFraction"/> &gt; 0 and <paramref name="validation"/> is null).</param>
+    /// <param name="options">Options (null = defaults).</param>
+    /// <param name="validation">Explicit validation data, or null.</param>
+    /// <returns>The trained model and report. A NaN/infinite loss stops training with <see cref="StopReason.NonFiniteLoss"/> and the best weights so far.</returns>
+    public static LocalWindowAttentionTrainingResult Train(LocalWindowAttention model, SequenceDataset data, TrainingOptions? options = null, SequenceDataset? validation = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        options ??= new TrainingOptions();
+        options.Validate();
+        if (options.TruncatedBpttSteps != 0)
+            throw new ArgumentException("TruncatedBpttSteps must be 0 for a local-window attention model (it has no recurrence).", nameof(options));
+        CheckCompatible(model, data, options.Loss, nameof(data));
+        if (validation != null) CheckCompatible(model, validation, options.Loss, nameof(validation));
+        var train = data;
+        if (validation == null && options.ValidationFraction > 0)
+        {
+            int nVal = Math.Max(1, (int)Math.Round(data.Count * options.ValidationFraction));
+            if (nVal >= data.Count)
+                throw new ArgumentException($"ValidationFraction {options.ValidationFraction} leaves no training samples out of {data.Count}.", nameof(options));
+            train = data.Slice(0, data.Count - nVal);
+            validation = data.Slice(data.Count - nVal, nVal);
+        }
+        return new Session(model.Topology, options).Run(model.ParameterArray, train, validation);
+    }
+
+    /// <summary>Mean loss of <paramref name="model"/> on <paramref name="data"/> (as reported by <see cref="Train"/>).</summary>
+    /// <param name="model">Model.</param>
+    /// <param name="data">Data.</param>
+    /// <param name="loss">Loss.</param>
+    /// <param name="threads">Maximum threads (0 = all cores).</param>
+    public static double Evaluate(LocalWindowAttention model, SequenceDataset data, LossKind loss = LossKind.MeanSquaredError, int threads = 0)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        if (threads < 0) throw new ArgumentOutOfRangeException(nameof(threads), threads, "Must be non-negative.");
+        if (!Enum.IsDefined(loss)) throw new ArgumentOutOfRangeException(nameof(loss), loss, "Unknown loss.");
+        CheckCompatible(model, data, loss, nameof(data));
+        var s = new Session(model.Topology, new TrainingOptions { Loss = loss, Threads = threads });
+        return s.Evaluate(model.ParameterDoubles, data);
+    }
+
+    private static void CheckCompatible(LocalWindowAttention model, SequenceDataset data, LossKind loss, string paramName)
+    {
+        var spec = model.Spec;
+        if (data.InputSize != spec.InputSize)
+            throw new ArgumentException($"{paramName} has {data.InputSize} input features, the model expects {spec.InputSize}.", paramName);
+        if (data.ExtraSize != 0)
+            throw new ArgumentException($"{paramName} has {data.ExtraSize} extra inputs; a local-window attention model takes none.", paramName);
+        int need = Losses.OutputSizeFor(loss, data.TargetSize);
+        if (spec.OutputSize != need)
+            throw new ArgumentException($"The model head has {spec.OutputSize} outputs but {loss} with {data.TargetSize} targets needs {need}.", nameof(model));
+        if (data.TargetsPerStep != (spec.HeadMode == HeadMode.EveryStep))
+            throw new ArgumentException($"{paramName} has {(data.TargetsPerStep ? "per-step" : "per-sequence")} targets but the head mode is {spec.HeadMode}.", paramName);
+    }
+
+    private sealed class Session
+    {
+        private readonly AttentionTopology _t;
+        private readonly TrainingOptions _o;
+        private readonly int _chunkSize, _threads;
+        private readonly AttentionWorkspace[] _ws;
+        private readonly double[][] _grad;
+        private readonly double[] _loss;
+
+        public Session(AttentionTopology topology, TrainingOptions options)
+        {
+            _t = topology; _o = options;
+            _chunkSize = options.ChunkSize;
+            int maxChunks = (options.BatchSize + _chunkSize - 1) / _chunkSize;
+            _threads = options.Threads == 0 ? Environment.ProcessorCount : options.Threads;
+            _ws = new AttentionWorkspace[maxChunks];
+            _grad = new double[maxChunks][];
+            _loss = new double[maxChunks];
+            for (int c = 0; c < maxChunks; c++) { _ws[c] = new AttentionWorkspace(topology); _grad[c] = new double[topology.Layout.TotalLength]; }
+        }
+
+        /// <summary>Forward (and backward when training) over samples order[start..start+count). Returns the loss sum and element count.</summary>
+        private (double Sum, long Elements) RunBatch(double[] p, SequenceDataset data, int[] order, int start, int count, bool train)
+        {
+            int chunks = (count + _chunkSize - 1) / _chunkSize;
+            int K = data.TargetSize, T = data.Steps, I = data.InputSize, O = _t.O;
+            int rows = data.TargetsPerStep ? T : 1;
+            long elements = (long)count * rows * (_o.Loss == LossKind.SoftmaxCrossEntropy ? 1 : K);
+            float scale = (float)(1.0 / elements);
+            void Body(int c)
+            {
+                int r0 = start + c * _chunkSize, nr = Math.Min(_chunkSize, start + count - r0);
+                var ws = _ws[c];
+                var g = _grad[c];
+                if (train) Array.Clear(g);
+                var y = new double[rows * O];
+                var yf = new float[rows * O];
+                var dyf = train ? new float[rows * O] : [];
+                var dy = new double[rows * O];
+                double loss = 0;
+                for (int b = 0; b < nr; b++)
+                {
+                    int n = order[r0 + b];
+                    ws.Forward(p, data.InputArray.AsSpan(n * T * I, T * I), T, y);
+                    for (int k = 0; k < y.Length; k++) yf[k] = (float)y[k];
+                    loss += Losses.Sum(_o.Loss, yf, data.TargetArray.AsSpan(n * rows * K, rows * K), rows, K, scale, dyf);
+                    if (train)
+                    {
+                        for (int k = 0; k < dy.Length; k++) dy[k] = dyf[k];
+                        ws.Backward(p, dy, g, default);
+                    }
+                }
+                _loss[c] = loss;
+            }
+            if (_threads <= 1 || chunks <= 1)
+                for (int c = 0; c < chunks; c++) Body(c);
+            else
+                Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = _threads }, Body);
+            double sum = 0;
+            for (int c = 0; c < chunks; c++) sum += _loss[c];
+            return (sum, elements);
+        }
+
+        public double Evaluate(double[] p, SequenceDataset data)
+        {
+            var order = Enumerable.Range(0, data.Count).ToArray();
+            double sum = 0; long n = 0;
+            for (int start = 0; start < data.Count; start += _o.BatchSize)
+            {
+                var (s, e) = RunBatch(p, data, order, start, Math.Min(_o.BatchSize, data.Count - start), train: false);
+                sum += s; n += e;
+            }
+            return sum / n;
+        }
+
+        public LocalWindowAttentionTrainingResult Run(float[] initial, SequenceDataset train, SequenceDataset? validation)
+        {
+            int P = initial.Length;
+            var p = (float[])initial.Clone();
+            var pd = Array.ConvertAll(p, v => (double)v);
+            var m = new float[P]; var v = new float[P]; var g = new float[P];
+            var bestParams = (float[])initial.Clone();
+            var rng = new Random(_o.Seed);
+            var order = Enumerable.Range(0, train.Count).ToArray();
+            var trainLoss = new List<double>(); var valLoss = new List<double>(); var lrs = new List<float>();
+            double best = double.PositiveInfinity; int bestEpoch = -1, since = 0;
+            long step = 0;
+            var reason = StopReason.Completed;
+            string message = "";
+            for (int epoch = 0; epoch < _o.Epochs && reason == StopReason.Completed; epoch++)
+            {
+                float lr = LearningRateSchedules.At(_o, epoch);
+                if (_o.Shuffle)
+                    for (int i = order.Length - 1; i > 0; i--) { int j = rng.Next(i + 1); (order[i], order[j]) = (order[j], order[i]); }
+                double epochSum = 0; long epochN = 0;
+                int batchIndex = 0;
+                for (int start = 0; start < train.Count; start += _o.BatchSize, batchIndex++)
+                {
+                    int count = Math.Min(_o.BatchSize, train.Count - start);
+                    int chunks = (count + _chunkSize - 1) / _chunkSize;
+                    var (sum, n) = RunBatch(pd, train, order, start, count, train: true);
+                    for (int k = 0; k < P; k++)
+                    {
+                        double s = 0;
+                        for (int c = 0; c < chunks; c++) s += _grad[c][k];
+                        g[k] = (float)s;
+                    }
+                    if (!double.IsFinite(sum) || !VectorOps.AllFinite(g))
+                    {
+                        reason = StopReason.NonFiniteLoss;
+                        message = $"The loss or its gradient became non-finite in epoch {epoch}, mini-batch {batchIndex}; "
+                            + (bestEpoch >= 0 ? $"restored the weights of epoch {bestEpoch}." : "restored the initial weights.");
+                        break;
+                    }
+                    epochSum += sum; epochN += n;
+                    RecurrentTrainer.ClipGlobalNorm(g, _o.GradientClipNorm);
+                    if (_o.Optimizer == OptimizerKind.Adam && _o.WeightDecay > 0) VectorOps.Axpy(_o.WeightDecay, p, g);
+                    step++;
+                    float bc1 = (float)(1 - Math.Pow(_o.Beta1, step)), bc2 = (float)(1 - Math.Pow(_o.Beta2, step));
+                    Adam.Step(p, g, m, v, lr, _o.Beta1, _o.Beta2, _o.Epsilon, bc1, bc2, _o.Optimizer == OptimizerKind.AdamW ? _o.WeightDecay : 0f);
+                    if (!VectorOps.AllFinite(p))
+                    {
+                        reason = StopReason.NonFiniteLoss;
+                        message = $"The weights became non-finite in epoch {epoch}, mini-batch {batchIndex}; "
+                            + (bestEpoch >= 0 ? $"restored the weights of epoch {bestEpoch}." : "restored the initial weights.");
+                        break;
+                    }
+                    for (int k = 0; k < P; k++) pd[k] = p[k];
+                }
+                if (reason != StopReason.Completed) break;
+                lrs.Add(lr);
+                trainLoss.Add(epochSum / epochN);
+                double monitored = trainLoss[^1];
+                if (validation != null)
+                {
+                    double vl = Evaluate(pd, validation);
+                    valLoss.Add(vl);
+                    monitored = vl;
+                }
+                if (double.IsFinite(monitored) && monitored < best)
+                {
+                    best = monitored; bestEpoch = epoch; since = 0;
+                    p.AsSpan().CopyTo(bestParams);
+                }
+                else since++;
+                if (validation != null && !double.IsFinite(monitored))
+                {
+                    reason = StopReason.NonFiniteLoss;
+                    message = $"The validation loss became {monitored} after epoch {epoch}; " + (bestEpoch >= 0 ? $"restored the weights of epoch {bestEpoch}." : "restored the initial weights.");
+                }
+                else if (validation != null && _o.Patience > 0 && since >= _o.Patience)
+                {
+                    reason = StopReason.EarlyStopping;
+                    message = $"Validation loss did not improve for {_o.Patience} epochs after epoch {bestEpoch}; stopped after epoch {epoch}.";
+                }
+            }
+            if (reason == StopReason.Completed) message = $"Completed {trainLoss.Count} epochs.";
+            float[] final = reason == StopReason.NonFiniteLoss || (_o.RestoreBestWeights && validation != null && bestEpoch >= 0) ? bestParams : p;
+            var report = new TrainingReport(trainLoss.ToArray(), valLoss.ToArray(), lrs.ToArray(), bestEpoch,
+                bestEpoch >= 0 ? best : double.NaN, reason, message, step);
+            return new LocalWindowAttentionTrainingResult(LocalWindowAttention.FromTrusted(_t, final), report);
+        }
+    }
+}
+
+/// <summary>Immutable outcome of <see cref="LocalWindowAttentionTrainer.Train"/>: the trained model and the report.</summary>
+/// <param name="Model">The trained (or best restored) model.</param>
+/// <param name="Report">Loss curves and stop reason.</param>
+public sealed record LocalWindowAttentionTrainingResult(LocalWindowAttention Model, TrainingReport Report);
