@@ -187,14 +187,9 @@ public static class RecurrentTrainer
             int P = initial.Length;
             var p = (float[])initial.Clone();
             var m = new float[P]; var v = new float[P]; var g = new float[P];
-            var bestParams = (float[])initial.Clone();
+            var run = new TrainingProgress(_o, initial);
             var rng = new Random(_o.Seed);
             var order = Enumerable.Range(0, train.Count).ToArray();
-            var trainLoss = new List<double>(); var valLoss = new List<double>(); var lrs = new List<float>();
-            double best = double.PositiveInfinity; int bestEpoch = -1, since = 0;
-            long step = 0;
-            var reason = StopReason.Completed;
-            string message = "";
             int k = _o.TruncatedBpttSteps > 0 ? _o.TruncatedBpttSteps : train.Steps;
             bool carry = _o.TruncatedBpttSteps > 0;
             int firstEpoch = 0;
@@ -212,20 +207,20 @@ public static class RecurrentTrainer
                     c.Network.Parameters.CopyTo(p);
                     c.AdamFirstMoment.Span.CopyTo(m);
                     c.AdamSecondMoment.Span.CopyTo(v);
-                    c.BestParameters.Span.CopyTo(bestParams);
-                    step = c.OptimizerSteps; best = c.BestLoss; bestEpoch = c.BestEpoch; since = c.EpochsSinceBest;
-                    trainLoss.AddRange(c.TrainingLoss.ToArray()); valLoss.AddRange(c.ValidationLoss.ToArray()); lrs.AddRange(c.LearningRates.ToArray());
+                    c.BestParameters.Span.CopyTo(run.BestParameters);
+                    run.Steps = c.OptimizerSteps; run.Best = c.BestLoss; run.BestEpoch = c.BestEpoch; run.EpochsSinceBest = c.EpochsSinceBest;
+                    run.TrainingLoss.AddRange(c.TrainingLoss.ToArray()); run.ValidationLoss.AddRange(c.ValidationLoss.ToArray()); run.LearningRates.AddRange(c.LearningRates.ToArray());
                     firstEpoch = c.CompletedEpochs;
                 }
             }
-            for (int epoch = firstEpoch; epoch < _o.Epochs && reason == StopReason.Completed; epoch++)
+            for (int epoch = firstEpoch; epoch < _o.Epochs && run.Running; epoch++)
             {
                 float lr = LearningRateSchedules.At(_o, epoch);
                 if (_o.Shuffle)
                     for (int i = order.Length - 1; i > 0; i--) { int j = rng.Next(i + 1); (order[i], order[j]) = (order[j], order[i]); }
                 double epochSum = 0; long epochN = 0;
                 int batchIndex = 0;
-                for (int start = 0; start < train.Count && reason == StopReason.Completed; start += _o.BatchSize, batchIndex++)
+                for (int start = 0; start < train.Count && run.Running; start += _o.BatchSize, batchIndex++)
                 {
                     int count = Math.Min(_o.BatchSize, train.Count - start);
                     int chunks = (count + _chunkSize - 1) / _chunkSize;
@@ -237,74 +232,34 @@ public static class RecurrentTrainer
                         for (int c = 1; c < chunks; c++) VectorOps.Add(g, _grad[c], g);
                         if (!double.IsFinite(sum) || !VectorOps.AllFinite(g))
                         {
-                            reason = StopReason.NonFiniteLoss;
-                            message = $"The loss or its gradient became {(double.IsFinite(sum) ? "non-finite" : sum.ToString())} in epoch {epoch}, mini-batch {batchIndex}, steps [{s0}, {s0 + len}); "
-                                + (bestEpoch >= 0 ? $"restored the weights of epoch {bestEpoch}." : "restored the initial weights.");
+                            run.StopNonFinite($"The loss or its gradient became {(double.IsFinite(sum) ? "non-finite" : sum.ToString())} in epoch {epoch}, mini-batch {batchIndex}, steps [{s0}, {s0 + len})");
                             break;
                         }
                         epochSum += sum; epochN += n;
-                        ClipGlobalNorm(g, _o.GradientClipNorm);
-                        if (_o.Optimizer == OptimizerKind.Adam && _o.WeightDecay > 0) VectorOps.Axpy(_o.WeightDecay, p, g);
-                        step++;
-                        float bc1 = (float)(1 - Math.Pow(_o.Beta1, step)), bc2 = (float)(1 - Math.Pow(_o.Beta2, step));
-                        Adam.Step(p, g, m, v, lr, _o.Beta1, _o.Beta2, _o.Epsilon, bc1, bc2, _o.Optimizer == OptimizerKind.AdamW ? _o.WeightDecay : 0f);
-                        if (!VectorOps.AllFinite(p))
-                        {
-                            reason = StopReason.NonFiniteLoss;
-                            message = $"The weights became non-finite in epoch {epoch}, mini-batch {batchIndex}; "
-                                + (bestEpoch >= 0 ? $"restored the weights of epoch {bestEpoch}." : "restored the initial weights.");
-                            break;
-                        }
+                        if (!run.OptimizerStep(p, g, m, v, lr, epoch, batchIndex)) break;
                     }
                 }
-                if (reason != StopReason.Completed) break;
-                lrs.Add(lr);
-                trainLoss.Add(epochSum / epochN);
-                double monitored = trainLoss[^1];
-                if (validation != null)
-                {
-                    double vl = Evaluate(p, validation);
-                    valLoss.Add(vl);
-                    monitored = vl;
-                }
-                if (double.IsFinite(monitored) && monitored < best)
-                {
-                    best = monitored; bestEpoch = epoch; since = 0;
-                    p.AsSpan().CopyTo(bestParams);
-                }
-                else since++;
-                if (validation != null && !double.IsFinite(monitored))
-                {
-                    reason = StopReason.NonFiniteLoss;
-                    message = $"The validation loss became {monitored} after epoch {epoch}; " + (bestEpoch >= 0 ? $"restored the weights of epoch {bestEpoch}." : "restored the initial weights.");
-                }
-                else if (validation != null && _o.Patience > 0 && since >= _o.Patience)
-                {
-                    reason = StopReason.EarlyStopping;
-                    message = $"Validation loss did not improve for {_o.Patience} epochs after epoch {bestEpoch}; stopped after epoch {epoch}.";
-                }
-                if (checkpoint is not null && reason == StopReason.Completed)
+                if (!run.Running) break;
+                run.EndEpoch(epoch, lr, epochSum / epochN, validation != null ? Evaluate(p, validation) : null, p);
+                if (checkpoint is not null && run.Running)
                 {
                     new Persistence.TrainingCheckpoint
                     {
                         Network = RecurrentNetwork.FromTrusted(_t, (float[])p.Clone()),
-                        AdamFirstMoment = m, AdamSecondMoment = v, OptimizerSteps = step, CompletedEpochs = epoch + 1, Seed = _o.Seed,
-                        ShuffleOrder = order, BestParameters = bestParams, BestLoss = best, BestEpoch = bestEpoch, EpochsSinceBest = since,
-                        TrainingLoss = trainLoss.ToArray(), ValidationLoss = valLoss.ToArray(), LearningRates = lrs.ToArray(),
+                        AdamFirstMoment = m, AdamSecondMoment = v, OptimizerSteps = run.Steps, CompletedEpochs = epoch + 1, Seed = _o.Seed,
+                        ShuffleOrder = order, BestParameters = run.BestParameters, BestLoss = run.Best, BestEpoch = run.BestEpoch, EpochsSinceBest = run.EpochsSinceBest,
+                        TrainingLoss = run.TrainingLoss.ToArray(), ValidationLoss = run.ValidationLoss.ToArray(), LearningRates = run.LearningRates.ToArray(),
                         OptionsFingerprintText = Persistence.TrainingCheckpoint.OptionsFingerprint(_o), DataFingerprintValue = dataFingerprint,
                     }.Save(checkpoint.Path);
                     if (checkpoint.MaxEpochsThisRun is int slice && epoch + 1 - firstEpoch >= slice && epoch + 1 < _o.Epochs)
                     {
-                        reason = StopReason.Paused;
-                        message = $"Paused after epoch {epoch} ({epoch + 1} of {_o.Epochs} done); the checkpoint '{checkpoint.Path}' resumes it.";
+                        run.Reason = StopReason.Paused;
+                        run.Message = $"Paused after epoch {epoch} ({epoch + 1} of {_o.Epochs} done); the checkpoint '{checkpoint.Path}' resumes it.";
                     }
                 }
             }
-            if (reason == StopReason.Completed) message = $"Completed {trainLoss.Count} epochs.";
-            float[] final = reason == StopReason.NonFiniteLoss || (reason != StopReason.Paused && _o.RestoreBestWeights && validation != null && bestEpoch >= 0) ? bestParams : p;
-            var report = new TrainingReport(trainLoss.ToArray(), valLoss.ToArray(), lrs.ToArray(), bestEpoch,
-                bestEpoch >= 0 ? best : double.NaN, reason, message, step);
-            return new TrainingResult(RecurrentNetwork.FromTrusted(_t, final), report);
+            var report = run.Report();
+            return new TrainingResult(RecurrentNetwork.FromTrusted(_t, run.FinalParameters(p, validation != null)), report);
         }
     }
 }

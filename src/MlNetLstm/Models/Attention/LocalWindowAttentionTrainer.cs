@@ -153,15 +153,10 @@ public static class LocalWindowAttentionTrainer
             var p = (float[])initial.Clone();
             var pd = Array.ConvertAll(p, v => (double)v);
             var m = new float[P]; var v = new float[P]; var g = new float[P];
-            var bestParams = (float[])initial.Clone();
+            var run = new TrainingProgress(_o, initial);
             var rng = new Random(_o.Seed);
             var order = Enumerable.Range(0, train.Count).ToArray();
-            var trainLoss = new List<double>(); var valLoss = new List<double>(); var lrs = new List<float>();
-            double best = double.PositiveInfinity; int bestEpoch = -1, since = 0;
-            long step = 0;
-            var reason = StopReason.Completed;
-            string message = "";
-            for (int epoch = 0; epoch < _o.Epochs && reason == StopReason.Completed; epoch++)
+            for (int epoch = 0; epoch < _o.Epochs && run.Running; epoch++)
             {
                 float lr = LearningRateSchedules.At(_o, epoch);
                 if (_o.Shuffle)
@@ -181,58 +176,18 @@ public static class LocalWindowAttentionTrainer
                     }
                     if (!double.IsFinite(sum) || !VectorOps.AllFinite(g))
                     {
-                        reason = StopReason.NonFiniteLoss;
-                        message = $"The loss or its gradient became non-finite in epoch {epoch}, mini-batch {batchIndex}; "
-                            + (bestEpoch >= 0 ? $"restored the weights of epoch {bestEpoch}." : "restored the initial weights.");
+                        run.StopNonFinite($"The loss or its gradient became non-finite in epoch {epoch}, mini-batch {batchIndex}");
                         break;
                     }
                     epochSum += sum; epochN += n;
-                    RecurrentTrainer.ClipGlobalNorm(g, _o.GradientClipNorm);
-                    if (_o.Optimizer == OptimizerKind.Adam && _o.WeightDecay > 0) VectorOps.Axpy(_o.WeightDecay, p, g);
-                    step++;
-                    float bc1 = (float)(1 - Math.Pow(_o.Beta1, step)), bc2 = (float)(1 - Math.Pow(_o.Beta2, step));
-                    Adam.Step(p, g, m, v, lr, _o.Beta1, _o.Beta2, _o.Epsilon, bc1, bc2, _o.Optimizer == OptimizerKind.AdamW ? _o.WeightDecay : 0f);
-                    if (!VectorOps.AllFinite(p))
-                    {
-                        reason = StopReason.NonFiniteLoss;
-                        message = $"The weights became non-finite in epoch {epoch}, mini-batch {batchIndex}; "
-                            + (bestEpoch >= 0 ? $"restored the weights of epoch {bestEpoch}." : "restored the initial weights.");
-                        break;
-                    }
+                    if (!run.OptimizerStep(p, g, m, v, lr, epoch, batchIndex)) break;
                     for (int k = 0; k < P; k++) pd[k] = p[k];
                 }
-                if (reason != StopReason.Completed) break;
-                lrs.Add(lr);
-                trainLoss.Add(epochSum / epochN);
-                double monitored = trainLoss[^1];
-                if (validation != null)
-                {
-                    double vl = Evaluate(pd, validation);
-                    valLoss.Add(vl);
-                    monitored = vl;
-                }
-                if (double.IsFinite(monitored) && monitored < best)
-                {
-                    best = monitored; bestEpoch = epoch; since = 0;
-                    p.AsSpan().CopyTo(bestParams);
-                }
-                else since++;
-                if (validation != null && !double.IsFinite(monitored))
-                {
-                    reason = StopReason.NonFiniteLoss;
-                    message = $"The validation loss became {monitored} after epoch {epoch}; " + (bestEpoch >= 0 ? $"restored the weights of epoch {bestEpoch}." : "restored the initial weights.");
-                }
-                else if (validation != null && _o.Patience > 0 && since >= _o.Patience)
-                {
-                    reason = StopReason.EarlyStopping;
-                    message = $"Validation loss did not improve for {_o.Patience} epochs after epoch {bestEpoch}; stopped after epoch {epoch}.";
-                }
+                if (!run.Running) break;
+                run.EndEpoch(epoch, lr, epochSum / epochN, validation != null ? Evaluate(pd, validation) : null, p);
             }
-            if (reason == StopReason.Completed) message = $"Completed {trainLoss.Count} epochs.";
-            float[] final = reason == StopReason.NonFiniteLoss || (_o.RestoreBestWeights && validation != null && bestEpoch >= 0) ? bestParams : p;
-            var report = new TrainingReport(trainLoss.ToArray(), valLoss.ToArray(), lrs.ToArray(), bestEpoch,
-                bestEpoch >= 0 ? best : double.NaN, reason, message, step);
-            return new LocalWindowAttentionTrainingResult(LocalWindowAttention.FromTrusted(_t, final), report);
+            var report = run.Report();
+            return new LocalWindowAttentionTrainingResult(LocalWindowAttention.FromTrusted(_t, run.FinalParameters(p, validation != null)), report);
         }
     }
 }

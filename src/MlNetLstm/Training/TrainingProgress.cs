@@ -1,0 +1,98 @@
+using MlNetLstm.Kernels;
+
+namespace MlNetLstm.Training;
+
+/// <summary>
+/// The bookkeeping every trainer's epoch loop shares (<see cref="RecurrentTrainer"/>, the local-window attention trainer):
+/// the optimiser step (gradient-norm clipping, L2 or decoupled weight decay, bias-corrected Adam), the loss curves, the
+/// best weights and early stopping, and the stop reason with its message. One place, so every trainer stops, restores and
+/// reports the same way.
+/// </summary>
+internal sealed class TrainingProgress
+{
+    private readonly TrainingOptions _o;
+
+    public TrainingProgress(TrainingOptions options, float[] initial)
+    {
+        _o = options;
+        BestParameters = (float[])initial.Clone();
+    }
+
+    public List<double> TrainingLoss { get; } = [];
+    public List<double> ValidationLoss { get; } = [];
+    public List<float> LearningRates { get; } = [];
+    /// <summary>Weights of the best epoch so far (the initial weights before any).</summary>
+    public float[] BestParameters { get; }
+    public double Best { get; set; } = double.PositiveInfinity;
+    public int BestEpoch { get; set; } = -1;
+    public int EpochsSinceBest { get; set; }
+    public long Steps { get; set; }
+    public StopReason Reason { get; set; } = StopReason.Completed;
+    public string Message { get; set; } = "";
+    public bool Running => Reason == StopReason.Completed;
+
+    private string RestoreText => BestEpoch >= 0 ? $"restored the weights of epoch {BestEpoch}." : "restored the initial weights.";
+
+    /// <summary>Stops with <see cref="StopReason.NonFiniteLoss"/>; <paramref name="what"/> says what became non-finite and where.</summary>
+    public void StopNonFinite(string what) { Reason = StopReason.NonFiniteLoss; Message = $"{what}; {RestoreText}"; }
+
+    /// <summary>
+    /// One optimiser update of <paramref name="p"/> from the summed gradient <paramref name="g"/> (modified: clipped, plus
+    /// L2 decay for Adam): g ← clip(g); Adam: g += wd · p; AdamW: decoupled decay inside the step. Returns false (and stops)
+    /// when the weights became non-finite.
+    /// </summary>
+    public bool OptimizerStep(float[] p, float[] g, float[] m, float[] v, float lr, int epoch, int batchIndex)
+    {
+        RecurrentTrainer.ClipGlobalNorm(g, _o.GradientClipNorm);
+        if (_o.Optimizer == OptimizerKind.Adam && _o.WeightDecay > 0) VectorOps.Axpy(_o.WeightDecay, p, g);
+        Steps++;
+        float bc1 = (float)(1 - Math.Pow(_o.Beta1, Steps)), bc2 = (float)(1 - Math.Pow(_o.Beta2, Steps));
+        Adam.Step(p, g, m, v, lr, _o.Beta1, _o.Beta2, _o.Epsilon, bc1, bc2, _o.Optimizer == OptimizerKind.AdamW ? _o.WeightDecay : 0f);
+        if (VectorOps.AllFinite(p)) return true;
+        StopNonFinite($"The weights became non-finite in epoch {epoch}, mini-batch {batchIndex}");
+        return false;
+    }
+
+    /// <summary>
+    /// Records a completed epoch: its learning rate and mean training loss, the validation loss (null without validation
+    /// data), keeps the best weights (monitoring the validation loss if present, else the training loss) and decides early
+    /// stopping (after <see cref="TrainingOptions.Patience"/> epochs without improvement) or a non-finite validation loss.
+    /// </summary>
+    public void EndEpoch(int epoch, float lr, double trainingLoss, double? validationLoss, ReadOnlySpan<float> p)
+    {
+        LearningRates.Add(lr);
+        TrainingLoss.Add(trainingLoss);
+        double monitored = trainingLoss;
+        if (validationLoss is double vl)
+        {
+            ValidationLoss.Add(vl);
+            monitored = vl;
+        }
+        if (double.IsFinite(monitored) && monitored < Best)
+        {
+            Best = monitored; BestEpoch = epoch; EpochsSinceBest = 0;
+            p.CopyTo(BestParameters);
+        }
+        else EpochsSinceBest++;
+        if (validationLoss is null) return;
+        if (!double.IsFinite(monitored))
+            StopNonFinite($"The validation loss became {monitored} after epoch {epoch}");
+        else if (_o.Patience > 0 && EpochsSinceBest >= _o.Patience)
+        {
+            Reason = StopReason.EarlyStopping;
+            Message = $"Validation loss did not improve for {_o.Patience} epochs after epoch {BestEpoch}; stopped after epoch {epoch}.";
+        }
+    }
+
+    /// <summary>The weights to return: the best ones after a non-finite stop, or when restoring best weights with validation data; else <paramref name="p"/>.</summary>
+    public float[] FinalParameters(float[] p, bool hasValidation) =>
+        Reason == StopReason.NonFiniteLoss || (Reason != StopReason.Paused && _o.RestoreBestWeights && hasValidation && BestEpoch >= 0) ? BestParameters : p;
+
+    /// <summary>The immutable report of the run.</summary>
+    public TrainingReport Report()
+    {
+        if (Reason == StopReason.Completed) Message = $"Completed {TrainingLoss.Count} epochs.";
+        return new TrainingReport(TrainingLoss.ToArray(), ValidationLoss.ToArray(), LearningRates.ToArray(), BestEpoch,
+            BestEpoch >= 0 ? Best : double.NaN, Reason, Message, Steps);
+    }
+}
