@@ -28,13 +28,17 @@ public static class NotebookRunner
     // The default usings of the .NET Interactive C# kernel.
     private static readonly string[] Imports = ["System", "System.IO", "System.Linq", "System.Text", "System.Collections.Generic", "System.Threading.Tasks"];
 
-    /// <summary>Runs every code cell of the notebook at <paramref name="path"/>; throws if a cell throws.</summary>
-    public static async Task<NotebookRun> RunAsync(string path)
+    /// <summary>
+    /// Runs every code cell of the notebook at <paramref name="path"/>; throws if a cell throws.
+    /// <paramref name="extraReferences"/> adds assemblies beyond <see cref="References"/> (the ML.NET adapter's tests
+    /// pass the adapter and ML.NET).
+    /// </summary>
+    public static async Task<NotebookRun> RunAsync(string path, IEnumerable<Assembly>? extraReferences = null)
     {
         JsonObject notebook = JsonNode.Parse(await File.ReadAllTextAsync(path))!.AsObject();
         var globals = new NotebookGlobals();
         ScriptOptions options = ScriptOptions.Default
-            .AddReferences(References)
+            .AddReferences(References.Concat(extraReferences ?? []))
             .AddImports(Imports)
             .WithFilePath(path)
             .WithEmitDebugInformation(false);
