@@ -88,6 +88,22 @@ internal sealed class TrainingProgress
     public float[] FinalParameters(float[] p, bool hasValidation) =>
         Reason == StopReason.NonFiniteLoss || (Reason != StopReason.Paused && _o.RestoreBestWeights && hasValidation && BestEpoch >= 0) ? BestParameters : p;
 
+    /// <summary>
+    /// Runs <paramref name="body"/> for chunks 0..<paramref name="chunks"/>-1 (in parallel on up to <paramref name="threads"/>
+    /// threads) and returns the sum of the per-chunk losses it wrote into <paramref name="losses"/>, added in chunk order so
+    /// the result does not depend on the thread count.
+    /// </summary>
+    public static double RunChunks(int chunks, int threads, Action<int> body, double[] losses)
+    {
+        if (threads <= 1 || chunks <= 1)
+            for (int c = 0; c < chunks; c++) body(c);
+        else
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, body);
+        double sum = 0;
+        for (int c = 0; c < chunks; c++) sum += losses[c];
+        return sum;
+    }
+
     /// <summary>The immutable report of the run.</summary>
     public TrainingReport Report()
     {

@@ -126,13 +126,7 @@ public static class LocalWindowAttentionTrainer
                 }
                 _loss[c] = loss;
             }
-            if (_threads <= 1 || chunks <= 1)
-                for (int c = 0; c < chunks; c++) Body(c);
-            else
-                Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = _threads }, Body);
-            double sum = 0;
-            for (int c = 0; c < chunks; c++) sum += _loss[c];
-            return (sum, elements);
+            return (TrainingProgress.RunChunks(chunks, _threads, Body, _loss), elements);
         }
 
         public double Evaluate(double[] p, SequenceDataset data)
