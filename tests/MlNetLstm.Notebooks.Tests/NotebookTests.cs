@@ -22,7 +22,8 @@ public class NotebookTests
 
     /// <summary>
     /// Every notebook except the ML.NET ones (file name contains "mlnet"): those need the ML.NET adapter, which
-    /// default builds do not have; their code is exercised by the ML.NET example and tests.
+    /// default builds do not have; they run, with the same runner, in the adapter's test project (MlNetNotebookTests in
+    /// tests/MlNetLstm.MLNet.Tests) when the adapter is switched on.
     /// </summary>
     public static TheoryData<string> Notebooks()
     {
