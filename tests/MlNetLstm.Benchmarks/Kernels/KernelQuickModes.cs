@@ -209,7 +209,7 @@ public static class GemmSmallProbe
         var rng = new Random(3);
         var shapes = new List<(int m, int n, int k)>();
         foreach (int k in new[] { 8, 32 }) foreach (int m in new[] { 1, 4, 8, 64 }) shapes.Add((m, 128, k));
-        shapes.AddRange(new[] { (64, 512, 128), (64, 1024, 64), (64, 256, 256), (256, 512, 128), (16, 2048, 512), (4, 2048, 512), (64, 2048, 128) });
+        shapes.AddRange(new[] { (8, 256, 64), (8, 64, 256), (8, 512, 128), (8, 128, 512), (8, 1024, 256), (8, 256, 1024), (16, 256, 64), (32, 256, 64), (64, 512, 128), (64, 1024, 64), (64, 256, 256), (256, 512, 128), (16, 2048, 512), (4, 2048, 512), (64, 2048, 128) });
         foreach (var (m, n, k) in shapes)
             {
                 float[] a = KernelQuickModes.Fill(rng, m * k), b = KernelQuickModes.Fill(rng, k * n), c = new float[m * n];
