@@ -87,12 +87,16 @@ public static class LinearRegression
         var yv = Vector<double>.Build.DenseOfArray(y.ToArray());
         var qr = x.QR(MathNet.Numerics.LinearAlgebra.Factorization.QRMethod.Thin);
         var r = qr.R;
-        double maxDiag = 0;
-        for (int j = 0; j < p; j++) maxDiag = Math.Max(maxDiag, Math.Abs(r[j, j]));
+        // Rank check relative to each column's own norm, so it does not depend on the columns' units: |R_jj| is the norm of
+        // the part of column j that earlier columns cannot explain (a proxy of daily variances ~1e-12 beside an intercept
+        // of ones is not collinear with it).
         for (int j = 0; j < p; j++)
         {
-            if (!(Math.Abs(r[j, j]) > 1e-12 * Math.Max(maxDiag, double.Epsilon)))
-                throw new ArgumentException($"design is rank deficient: column {j} is (nearly) a linear combination of earlier columns.", nameof(design));
+            double norm = 0;
+            for (int i = 0; i < n; i++) norm += design[i, j] * design[i, j];
+            norm = Math.Sqrt(norm);
+            if (!(Math.Abs(r[j, j]) > 1e-10 * norm))
+                throw new ArgumentException($"design is rank deficient: column {j} is " + (norm == 0 ? "all zero." : "(nearly) a linear combination of earlier columns."), nameof(design));
         }
         var beta = qr.Solve(yv);
         var rInv = r.Inverse();

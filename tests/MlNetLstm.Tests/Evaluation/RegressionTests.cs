@@ -74,6 +74,24 @@ public class RegressionTests
     }
 
     [Fact]
+    public void Ols_RankCheckDoesNotDependOnColumnUnits()
+    {
+        // A regressor in units of 1e-12 beside an intercept is not collinear; a column of zeros and a scaled copy are.
+        var rng = new Random(4);
+        int n = 200;
+        var design = new double[n, 2];
+        var y = new double[n];
+        for (int i = 0; i < n; i++) { design[i, 0] = 1; design[i, 1] = 1e-12 * rng.NextDouble(); y[i] = 2 + 3e12 * design[i, 1] + 0.01 * rng.NextDouble(); }
+        LinearRegression.Fit(design, y).Coefficients[1].Should().BeApproximately(3e12, 1e10);
+        var zero = new double[n, 2];
+        for (int i = 0; i < n; i++) zero[i, 0] = 1;
+        FluentActions.Invoking(() => LinearRegression.Fit(zero, y)).Should().Throw<ArgumentException>().WithMessage("*column 1 is all zero*");
+        var copy = new double[n, 2];
+        for (int i = 0; i < n; i++) { copy[i, 0] = 1e-12 * design[i, 1]; copy[i, 1] = 5 * copy[i, 0]; }
+        FluentActions.Invoking(() => LinearRegression.Fit(copy, y)).Should().Throw<ArgumentException>().WithMessage("*rank deficient*column 1*");
+    }
+
+    [Fact]
     public void MincerZarnowitz_RecoversKnownCoefficients()
     {
         var rng = new Random(5);

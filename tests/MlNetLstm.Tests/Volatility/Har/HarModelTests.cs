@@ -207,6 +207,22 @@ public class HarModelTests
         f.Should().OnlyContain(x => x > 0);
     }
 
+    [Theory]
+    [InlineData(1e-12)]
+    [InlineData(1e8)]
+    public void Fit_does_not_depend_on_the_units_of_the_proxy(double unit)
+    {
+        // Squared daily returns of a calm series are ~1e-8..1e-12: the fit must not call them collinear with the intercept.
+        var v = SimulateHar(1000, 4);
+        foreach (bool log in new[] { false, true })
+        {
+            var options = new HarOptions { Log = log };
+            double[] reference = HarModel.Fit(v, options).Forecast(v, 5);
+            double[] scaled = HarModel.Fit(v.Select(x => x * unit).ToArray(), options).Forecast(v.Select(x => x * unit).ToArray(), 5);
+            for (int h = 0; h < 5; h++) (scaled[h] / unit).Should().BeApproximately(reference[h], 1e-9 * Math.Abs(reference[h]), $"log {log}, step {h + 1}");
+        }
+    }
+
     [Fact]
     public void BadInputs_ThrowClearErrors()
     {
