@@ -56,7 +56,12 @@ internal static class BacktestCommand
         var dateColumn = new Option<string?>("--date-column") { Description = "Name of the date column (default: a column named 'date', if any)." };
         var input = new Option<string>("--input") { Description = "Whether the column holds prices or returns.", DefaultValueFactory = _ => "return" };
         input.AcceptOnlyFromAmong("price", "return");
-        var horizon = new Option<int>("--horizon") { Description = "Forecast horizon in periods.", DefaultValueFactory = _ => 1 };
+        var horizon = new Option<int>("--horizon")
+        {
+            Description = "Forecast horizon k in periods: each model's k-step forecast is compared with r²_{t+k}. The LSTMs get k direct heads " +
+                          $"(LstmVolatilityOptions.Horizons = k, at most {BacktestModels.MaxHorizons(new LstmVolatilityOptions())}), so their k-step forecast is a head trained on that target.",
+            DefaultValueFactory = _ => 1,
+        };
         var train = new Option<int?>("--train") { Description = "Training window (returns before the first forecast; rolling). Default min(2500, n/2)." };
         var test = new Option<int?>("--test") { Description = "Number of forecast origins. Default: to the end of the sample." };
         var refit = new Option<int>("--refit") { Description = "Refit every N origins.", DefaultValueFactory = _ => DefaultRefit };
@@ -145,7 +150,7 @@ internal static class BacktestCommand
                     RankBy = LossFunction.Qlike,
                     Exogenous = set.Exogenous,
                 };
-                IReadOnlyList<IVarianceModel> models = BacktestModels.Create(modelNames, s.Seed, s.GarchFeature, s.Anchor);
+                IReadOnlyList<IVarianceModel> models = BacktestModels.Create(modelNames, s.Seed, s.GarchFeature, s.Anchor, s.Horizon);
                 WalkForwardReport report = null!;
                 progressConsole.Progress()
                     .AutoClear(true)
@@ -165,9 +170,10 @@ internal static class BacktestCommand
                 VolatilityTelemetry? telemetry = null;
                 if (modelNames.Contains(LstmVolatilityModel.RegimeName))
                 {
-                    // Telemetry for the charts: the model fitted on the first training window, run over the whole test period.
+                    // Telemetry for the charts: the model fitted on the first training window, run over the whole test period
+                    // (the same options as the backtested lstm-regime, heads included; Explain reports its one-step head).
                     int first = report.Origins[0];
-                    var fitted = new LstmVolatilityModel(new LstmVolatilityOptions { Seed = s.Seed, Threads = s.Threads, GarchFeature = s.GarchFeature, Anchor = s.Anchor })
+                    var fitted = new LstmVolatilityModel(BacktestModels.LstmOptions(true, s.Seed, s.GarchFeature, s.Anchor, s.Horizon) with { Threads = s.Threads })
                         .Fit(set.Returns.AsSpan(first - trainSize, trainSize), set.Exogenous?.Slice(first - trainSize, trainSize));
                     telemetry = fitted.Explain(set.Returns.AsSpan(first - trainSize), set.Exogenous?.Slice(first - trainSize, n - (first - trainSize)));
                 }

@@ -6,16 +6,30 @@ namespace MlNetLstm.Cli.Commands;
 /// <summary>The model line-up of <c>mlnetlstm backtest</c>, with the library's default options.</summary>
 internal static class BacktestModels
 {
+    /// <summary>
+    /// The LSTM options of a backtest at forecast horizon <paramref name="horizon"/>: direct heads 1..k
+    /// (<see cref="LstmVolatilityOptions.Horizons"/> = k, so the evaluated k-step forecast is a head trained on u²_{t+k}), capped
+    /// at SequenceLength - BurnIn (beyond it the last head's correction fades). Horizon 1 gives the default single-head model.
+    /// </summary>
+    public static LstmVolatilityOptions LstmOptions(bool regimeAdaptive, int seed, bool garchFeature, VolatilityAnchor anchor, int horizon)
+    {
+        var o = new LstmVolatilityOptions { RegimeAdaptive = regimeAdaptive, Seed = seed, GarchFeature = garchFeature, Anchor = anchor };
+        return o with { Horizons = Math.Clamp(horizon, 1, MaxHorizons(o)) };
+    }
+
+    /// <summary>The most direct heads the default LSTM options allow: SequenceLength - BurnIn.</summary>
+    public static int MaxHorizons(LstmVolatilityOptions o) => o.SequenceLength - o.BurnIn;
+
     public static IReadOnlyList<IVarianceModel> Create(IEnumerable<string> names, int seed, bool garchFeature = LstmVolatilityOptions.DefaultGarchFeature,
-        VolatilityAnchor anchor = LstmVolatilityOptions.DefaultAnchor)
+        VolatilityAnchor anchor = LstmVolatilityOptions.DefaultAnchor, int horizon = 1)
     {
         var list = new List<IVarianceModel>();
         foreach (string name in names)
         {
             list.Add(name switch
             {
-                "lstm-regime" => new LstmVolatilityModel(new LstmVolatilityOptions { RegimeAdaptive = true, Seed = seed, GarchFeature = garchFeature, Anchor = anchor }),
-                "lstm" => new LstmVolatilityModel(new LstmVolatilityOptions { RegimeAdaptive = false, Seed = seed, GarchFeature = garchFeature, Anchor = anchor }),
+                "lstm-regime" => new LstmVolatilityModel(LstmOptions(true, seed, garchFeature, anchor, horizon)),
+                "lstm" => new LstmVolatilityModel(LstmOptions(false, seed, garchFeature, anchor, horizon)),
                 "garch" => MlNetLstm.Volatility.ArchVarianceModel.Garch(),
                 "gjr" => MlNetLstm.Volatility.ArchVarianceModel.Gjr(),
                 "ewma" => new MlNetLstm.Volatility.EwmaVarianceModel(),

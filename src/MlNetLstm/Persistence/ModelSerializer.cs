@@ -34,9 +34,10 @@ public static class ModelKinds
 
     /// <summary>
     /// Layout version of <see cref="LstmVolatilityForecaster"/>: 2 adds the GARCH input and exogenous standardisation
-    /// (version 1 files, which have neither, still load).
+    /// (version 1 files, which have neither, still load); 3 adds the number of direct heads and the training loss
+    /// (<c>options/horizons</c>, <c>options/loss</c>; version 1 and 2 files load with Horizons = 1 and Loss = Qlike).
     /// </summary>
-    public const int LstmVolatilityForecasterVersion = 2;
+    public const int LstmVolatilityForecasterVersion = 3;
 }
 
 /// <summary>
@@ -318,6 +319,8 @@ public static class ModelSerializer
         b.AddText("name", model.Name);
         b.AddScalar("options/garch_feature", o.GarchFeature ? 1 : 0);
         b.AddScalar("options/anchor", (int)o.Anchor);
+        b.AddScalar("options/horizons", o.Horizons);
+        b.AddScalar("options/loss", (int)o.Loss);
         LstmVolatilityInputs inputs = model.Inputs;
         b.AddScalar("inputs/exogenous_count", inputs.ExogenousNames.Count);
         if (inputs.ExogenousNames.Count > 0)
@@ -370,7 +373,7 @@ public static class ModelSerializer
     {
         ArgumentNullException.ThrowIfNull(archive);
         archive.EnsureKind(ModelKinds.LstmVolatilityForecaster, ModelKinds.LstmVolatilityForecasterVersion);
-        bool v2 = archive.KindVersion >= 2;
+        bool v2 = archive.KindVersion >= 2, v3 = archive.KindVersion >= 3;
         var r = new ArchiveReader(archive);
         string name = r.Text("name", ModelFile.MaxNameBytes);
         if (string.IsNullOrWhiteSpace(name)) throw r.Error("name", "is empty.");
@@ -384,6 +387,9 @@ public static class ModelSerializer
             ValidationFraction = s.Real("validation_fraction"), EwmaLambda = s.Real("ewma_lambda"), InitialBeta = (float)s.Real("initial_beta"),
             CorrectionBound = (float)s.Real("correction_bound"), GarchFeature = v2 && s.Bool("garch_feature"),
             Anchor = v2 ? s.Enum<VolatilityAnchor>("anchor") : VolatilityAnchor.Ewma,
+            // Versions 1 and 2 had one head trained with QLIKE (literal values: what those files meant, whatever the defaults become).
+            Horizons = v3 ? s.Int("horizons") : 1,
+            Loss = v3 ? s.Enum<VolatilityLoss>("loss") : VolatilityLoss.Qlike,
         };
         try { o.Validate(); }
         catch (ArgumentException e) { throw r.Error("the stored volatility options are invalid: " + e.Message); }

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using MlNetLstm.Cli.Commands;
+using MlNetLstm.Evaluation;
+using MlNetLstm.Volatility.Neural;
 
 namespace MlNetLstm.Tests.Cli;
 
@@ -67,6 +69,44 @@ public class CliTests
             string best = (string)json["bestBaseline"]!;
             models.Single(m => (string)m!["name"]! == best)!["dmStatistic"].Should().BeNull("a model is not tested against itself");
             File.ReadAllText(Path.Combine(outDir, "report.html")).Should().Contain("<svg").And.Contain("DM vs");
+        }
+        finally
+        {
+            Directory.Delete(outDir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Backtest_at_horizon_5_gives_the_lstms_five_direct_heads_and_scores_their_fifth()
+    {
+        BacktestModels.LstmOptions(true, 42, false, VolatilityAnchor.Blend, 1).Should().Be(new LstmVolatilityOptions(), "horizon 1 is the default model");
+        BacktestModels.Create(["lstm-regime", "lstm", "ewma"], 42, horizon: 5).OfType<LstmVolatilityModel>().Select(m => m.Options.Horizons).Should().Equal(5, 5);
+        BacktestModels.LstmOptions(false, 42, false, VolatilityAnchor.Blend, 500).Horizons.Should().Be(LstmVolatilityOptions.DefaultSequenceLength - LstmVolatilityOptions.DefaultBurnIn, "capped at SequenceLength - BurnIn");
+
+        string outDir = Directory.CreateTempSubdirectory("mlnetlstm-bt-h5-").FullName;
+        try
+        {
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            var settings = new BacktestCommand.Settings
+            {
+                Data = Real("dem2gbp.csv"), Column = "dem2gbp", Horizon = 5, Train = 600, Test = 100, Refit = 100, Threads = 2, Out = outDir, Format = "json",
+                Models = ["lstm", "ewma"],
+            };
+            BacktestCommand.Run(settings, stdout, stderr).Should().Be(0, stderr.ToString());
+            JsonObject json = JsonNode.Parse(stdout.ToString())!.AsObject();
+            ((int)json["horizon"]!).Should().Be(5);
+            double cliLstm = (double)json["models"]!.AsArray().Single(m => (string)m!["name"]! == "lstm")!["qlike"]!;
+
+            // The same walk-forward by hand: the 5-step forecast of a five-head LSTM against r²_{t+5}; a single-head LSTM (its
+            // faded one-step correction) scores differently.
+            double[] r = MlNetLstm.Data.CsvSeriesReader.ReadFile(Real("dem2gbp.csv"), "dem2gbp").ToArray();
+            var wf = new WalkForwardOptions { TrainSize = 600, TestSize = 100, RefitEvery = 100, Horizon = 5, Threads = 2, Window = WalkForwardWindow.Rolling, RankBy = LossFunction.Qlike };
+            var plain = new LstmVolatilityOptions { RegimeAdaptive = false };
+            double heads = WalkForward.Run(r, [new LstmVolatilityModel(plain with { Horizons = 5 })], wf).Models[0].Qlike;
+            double single = WalkForward.Run(r, [new LstmVolatilityModel(plain)], wf).Models[0].Qlike;
+            cliLstm.Should().Be(heads);
+            single.Should().NotBe(heads);
         }
         finally
         {

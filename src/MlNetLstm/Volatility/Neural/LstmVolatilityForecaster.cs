@@ -13,6 +13,8 @@ public sealed class LstmVolatilityForecaster : IFittedVarianceModel
     {
         if (network.Spec.InputSize != inputs.InputSize)
             throw new ArgumentException($"The network reads {network.Spec.InputSize} inputs but the input transform makes {inputs.InputSize}.", nameof(network));
+        if (network.Spec.OutputSize != options.Horizons)
+            throw new ArgumentException($"The network has {network.Spec.OutputSize} outputs but the options ask for Horizons = {options.Horizons} heads.", nameof(network));
         Name = name; Options = options; Network = network; Inputs = inputs; Training = training;
     }
 
@@ -22,7 +24,10 @@ public sealed class LstmVolatilityForecaster : IFittedVarianceModel
     /// <summary>The options it was fitted with.</summary>
     public LstmVolatilityOptions Options { get; }
 
-    /// <summary>The trained network (one LSTM layer, inputs <see cref="LstmVolatilityInputs.InputNames"/>, every-step head).</summary>
+    /// <summary>
+    /// The trained network (one LSTM layer, inputs <see cref="LstmVolatilityInputs.InputNames"/>, every-step head with
+    /// K = <see cref="LstmVolatilityOptions.Horizons"/> outputs: output k - 1 is the log-correction of the k-step forecast).
+    /// </summary>
     public RecurrentNetwork Network { get; }
 
     /// <summary>The fitted input transform: return scale, baselines and exogenous standardisation.</summary>
@@ -54,10 +59,13 @@ public sealed class LstmVolatilityForecaster : IFittedVarianceModel
     /// <summary>
     /// Variance forecasts for the next <paramref name="horizon"/> returns given all returns so far and, for a model fitted
     /// with exogenous inputs, their rows up to now. The network reads the last <see cref="LstmVolatilityOptions.ContextLength"/>
-    /// steps from a zero state; the EWMA (and GARCH) baselines read them all.
-    /// Step k: <c>h_{T+k} = s² a_{T+k} exp(p^{k-1} B tanh(y_T / B))</c> where a is the anchor's own k-step forecast (the EWMA's
-    /// is flat; the GARCH's reverts, h^G_{k+1} = ω + (α + β) h^G_k; the blend combines the two) and the log-correction fades at
-    /// the anchor's persistence p (λ, α + β, or their mean). No exogenous values beyond T are needed.
+    /// steps from a zero state; the EWMA (and GARCH) baselines read them all. With K = <see cref="LstmVolatilityOptions.Horizons"/>
+    /// direct heads y_T = [y_{T,1}, …, y_{T,K}], step k is
+    /// <c>h_{T+k} = s² a_{T+k|T} exp(B tanh(y_{T,k} / B))</c> for k ≤ K and <c>h_{T+k} = s² a_{T+k|T} exp(p^{k-K} B tanh(y_{T,K} / B))</c>
+    /// beyond, where a_{T+k|T} is the anchor's own k-step forecast (the EWMA's is flat; the GARCH's reverts,
+    /// h^G_{k+1} = ω + (α + β) h^G_k; the blend combines the two) and the last head's log-correction fades at the anchor's
+    /// persistence p (λ, α + β, or their mean). With K = 1 every step beyond the first fades the one-step correction,
+    /// p^{k-1}. No exogenous values beyond T are needed.
     /// </summary>
     /// <param name="history">Returns observed so far, oldest first (finite, non-empty).</param>
     /// <param name="exogenousHistory">The fitted exogenous columns, one row per return in <paramref name="history"/>; null when the model has none.</param>
@@ -75,21 +83,25 @@ public sealed class LstmVolatilityForecaster : IFittedVarianceModel
         Span<float> x = Inputs.InputSize <= 256 ? stackalloc float[Inputs.InputSize] : new float[Inputs.InputSize];
         Span<float> e = stackalloc float[1];
         bool regime = Network.Spec.ForgetGateModifier != null;
-        float y = 0;
+        int K = Network.Spec.OutputSize;
+        Span<float> y = K <= 64 ? stackalloc float[K] : new float[K];
+        y.Clear();
         for (int t = start; t < n; t++)
         {
             Inputs.Advance(ref state, history[t]);
             Inputs.Features(history[t], state, exogenousHistory is null ? default : exogenousHistory.Row(t), x);
             e[0] = x[1];
-            y = engine.Step(x, regime ? e : default)[0];
+            engine.Step(x, regime ? e : default).CopyTo(y);
         }
-        double correction = Options.CorrectionBound * Math.Tanh(y / Options.CorrectionBound);
         var result = new double[horizon];
         double fade = 1, garch = state.GarchVar;
         for (int k = 0; k < horizon; k++)
         {
+            // Heads 1..K give their own horizon; beyond K the last head's correction fades (fade = 1 at k = K - 1, then p, p², ...).
+            float yk = y[Math.Min(k, K - 1)];
+            double correction = Options.CorrectionBound * Math.Tanh(yk / Options.CorrectionBound);
             result[k] = Scale * Scale * Inputs.AnchorOf(state.Ewma, garch) * Math.Exp(fade * correction);
-            fade *= Inputs.AnchorPersistence;
+            if (k >= K - 1) fade *= Inputs.AnchorPersistence;
             garch = Inputs.NextGarchStep(garch);
         }
         return result;
@@ -97,8 +109,8 @@ public sealed class LstmVolatilityForecaster : IFittedVarianceModel
 
     /// <summary>
     /// Runs the network statefully over the whole <paramref name="returns"/> series and records, per step t, the
-    /// one-step variance forecast for t+1 and the mean (over units) forget, input and output gate activations and
-    /// regime term: what the network kept, wrote and forgot.
+    /// one-step variance forecast for t+1 (head 1, <c>s² a_{t+1} exp(B tanh(y_{t,1} / B))</c>, also with several heads) and the
+    /// mean (over units) forget, input and output gate activations and regime term: what the network kept, wrote and forgot.
     /// </summary>
     /// <param name="returns">Returns, oldest first.</param>
     /// <param name="exogenous">The fitted exogenous columns, one row per return; null when the model has none.</param>
@@ -122,7 +134,7 @@ public sealed class LstmVolatilityForecaster : IFittedVarianceModel
             Inputs.Advance(ref state, returns[t]);
             Inputs.Features(returns[t], state, exogenous is null ? default : exogenous.Row(t), x);
             e[0] = x[1];
-            float y = engine.Step(x, regime ? e : default)[0];
+            float y = engine.Step(x, regime ? e : default)[0]; // head 1: the one-step forecast (whatever the number of heads)
             forecast[t] = Scale * Scale * Inputs.AnchorVariance(state) * Math.Exp(Options.CorrectionBound * Math.Tanh(y / Options.CorrectionBound));
             forget[t] = Mean(engine.GetSignal(GateSignal.ForgetGate));
             input[t] = Mean(engine.GetSignal(GateSignal.InputGate));

@@ -193,6 +193,21 @@ public sealed class LstmVolatilityInputs
         _ => ewma,
     };
 
+    /// <summary>
+    /// Writes the anchor's own forecasts a_{t+1|t}, …, a_{t+K|t} (scaled units, K = <paramref name="path"/>.Length) in state
+    /// <paramref name="s"/>: the EWMA's is flat, the GARCH's follows <see cref="NextGarchStep"/>, the blend is their geometric mean
+    /// step by step. Element 0 equals <see cref="AnchorVariance"/>.
+    /// </summary>
+    internal void AnchorPath(in State s, Span<double> path)
+    {
+        double garch = s.GarchVar;
+        for (int k = 0; k < path.Length; k++)
+        {
+            path[k] = AnchorOf(s.Ewma, garch);
+            garch = NextGarchStep(garch);
+        }
+    }
+
     /// <summary>The GARCH forecast k+1 steps ahead from the k-step one: <c>ω + (α + β) h</c> (the EWMA's is flat).</summary>
     internal double NextGarchStep(double h) => Garch is { } g ? g.Omega + (g.Alpha + g.Beta) * h : h;
 
@@ -217,14 +232,18 @@ public sealed class LstmVolatilityInputs
     }
 }
 
-/// <summary>Per-step inputs, baseline and targets of a return series in scaled units (training data of the network).</summary>
+/// <summary>
+/// Per-step inputs, baselines and targets of a return series in scaled units (training data of the network), for K horizons.
+/// </summary>
 internal sealed class VolatilityFeatures
 {
     public required int InputSize { get; init; }
+    public required int Horizons { get; init; }        // K
+    public required double Scale { get; init; }        // s (the NLL's 2 log s)
     public required float[] Inputs { get; init; }      // [n, I]
     public required float[] Extra { get; init; }       // [n]: |u_t| clipped, the regime term's input
-    public required double[] LogBaseline { get; init; } // log a_{t+1}: the anchor's forecast for step t+1 made at t
-    public required double[] Target { get; init; }     // u_{t+1}^2 (NaN at the last step)
+    public required double[] LogBaseline { get; init; } // [n, K]: log a_{t+k|t}, the anchor's k-step forecast made at t
+    public required double[] Target { get; init; }     // [n, K]: u_{t+k}^2 (NaN where t + k is beyond the series)
 
     public static void Validate(ReadOnlySpan<double> returns, string paramName)
     {
@@ -233,23 +252,28 @@ internal sealed class VolatilityFeatures
             if (!double.IsFinite(returns[i])) throw new ArgumentException($"{paramName}[{i}] is {returns[i]}; returns must be finite.", paramName);
     }
 
-    public static VolatilityFeatures Build(ReadOnlySpan<double> returns, ExogenousSeries? exogenous, LstmVolatilityInputs map)
+    public static VolatilityFeatures Build(ReadOnlySpan<double> returns, ExogenousSeries? exogenous, LstmVolatilityInputs map, int horizons = 1)
     {
-        int n = returns.Length, I = map.InputSize;
+        int n = returns.Length, I = map.InputSize, K = horizons;
         var x = new float[n * I];
         var e = new float[n];
-        var lb = new double[n];
-        var target = new double[n];
+        var lb = new double[n * K];
+        var target = new double[n * K];
+        Span<double> path = K <= 64 ? stackalloc double[K] : new double[K];
         LstmVolatilityInputs.State s = map.Start();
         for (int t = 0; t < n; t++)
         {
             map.Advance(ref s, returns[t]);
             map.Features(returns[t], s, exogenous is null ? default : exogenous.Row(t), x.AsSpan(t * I, I));
             e[t] = x[t * I + 1];
-            lb[t] = Math.Log(map.AnchorVariance(s));
-            target[t] = t + 1 < n ? Math.Pow(returns[t + 1] / map.Scale, 2) : double.NaN;
+            map.AnchorPath(s, path);
+            for (int k = 1; k <= K; k++)
+            {
+                lb[t * K + k - 1] = Math.Log(path[k - 1]);
+                target[t * K + k - 1] = t + k < n ? Math.Pow(returns[t + k] / map.Scale, 2) : double.NaN;
+            }
         }
-        return new VolatilityFeatures { InputSize = I, Inputs = x, Extra = e, LogBaseline = lb, Target = target };
+        return new VolatilityFeatures { InputSize = I, Horizons = K, Scale = map.Scale, Inputs = x, Extra = e, LogBaseline = lb, Target = target };
     }
 
     public (float[] X, float[] E) Gather(int[] starts, int steps, bool withExtra)

@@ -14,10 +14,11 @@ namespace MlNetLstm.Volatility.Neural;
 /// anchors or <see cref="LstmVolatilityOptions.GarchFeature"/>, a GARCH(1,1) h^G_{t+1} fitted on the scaled training window.
 /// Inputs per step x_t = [u_t, |u_t|, log b_{t+1}], then log h^G_{t+1} when present, then the standardised exogenous series
 /// (each clipped to ±10; see <see cref="LstmVolatilityInputs"/>). One LSTM layer (PyTorch layout) with a dense head on every
-/// step gives y_t, and the forecast is a bounded multiplicative correction of the anchor a_{t+1}
-/// (<see cref="LstmVolatilityOptions.Anchor"/>: b, h^G, or by default their geometric mean sqrt(b h^G)):
-/// <c>log h_{t+1} = log(s² a_{t+1}) + B tanh(y_t / B)</c>. With a zero head (the initialisation) the model equals the
-/// anchor; training learns when and how much to depart from it.
+/// step gives y_t (K = <see cref="LstmVolatilityOptions.Horizons"/> outputs, one per direct horizon), and the forecast is a
+/// bounded multiplicative correction of the anchor (<see cref="LstmVolatilityOptions.Anchor"/>: b, h^G, or by default their
+/// geometric mean sqrt(b h^G)): <c>log h_{t+k|t} = log(s² a_{t+k|t}) + B tanh(y_{t,k} / B)</c>, k = 1..K, with a_{t+k|t} the
+/// anchor's own k-step forecast (K = 1, the default: the one-step forecast <c>log h_{t+1} = log(s² a_{t+1}) + B tanh(y_t / B)</c>).
+/// With a zero head (the initialisation) the model equals the anchor; training learns when and how much to depart from it.
 /// </para>
 /// <para>
 /// Regime term (<see cref="LstmVolatilityOptions.RegimeAdaptive"/>): every forget gate gets
@@ -25,7 +26,10 @@ namespace MlNetLstm.Volatility.Neural;
 /// (<see cref="RegimeForgetModifier"/>): after a shock the gate closes and the cell re-learns the level.
 /// </para>
 /// <para>
-/// Training: QLIKE loss <c>log h_{t+1} + r_{t+1}² / h_{t+1}</c> (the Gaussian negative log-likelihood up to constants)
+/// Training: QLIKE loss <c>log h̃_{t+k|t} + u_{t+k}² / h̃_{t+k|t}</c> in scaled units (h̃ = h / s²) or, with
+/// <see cref="LstmVolatilityOptions.Loss"/> = <see cref="VolatilityLoss.GaussianNll"/>, the Gaussian negative log-likelihood
+/// <c>0.5 (log 2π + log h_{t+k|t} + r_{t+k}² / h_{t+k|t})</c> in original units (same minimiser, half the gradient), averaged over
+/// the scored steps and horizons whose target is in the training window,
 /// on overlapping chunks of <see cref="LstmVolatilityOptions.SequenceLength"/> steps whose first
 /// <see cref="LstmVolatilityOptions.BurnIn"/> steps only warm the state up; AdamW with gradient-norm clipping; the most
 /// recent <see cref="LstmVolatilityOptions.ValidationFraction"/> of chunks for early stopping with best-weights restore.
@@ -92,7 +96,7 @@ public sealed class LstmVolatilityModel : IVarianceModel
 
         var sw = Stopwatch.StartNew();
         LstmVolatilityInputs inputs = LstmVolatilityInputs.Fit(returns, exogenous, o, scale);
-        var features = VolatilityFeatures.Build(returns, exogenous, inputs);
+        var features = VolatilityFeatures.Build(returns, exogenous, inputs, o.Horizons);
         int L = o.SequenceLength, stride = L - o.BurnIn;
         var starts = new List<int>();
         for (int s = 0; s + L <= n - 1; s += stride) starts.Add(s);
@@ -176,16 +180,45 @@ public sealed class LstmVolatilityModel : IVarianceModel
         Cell = CellType.Lstm,
         InputSize = inputSize,
         HiddenSize = o.HiddenSize,
-        OutputSize = 1,
+        OutputSize = o.Horizons,
         HeadMode = HeadMode.EveryStep,
         ForgetGateModifier = o.RegimeAdaptive ? new RegimeForgetModifier(1, o.InitialBeta) : null,
     };
 
-    private static (double Loss, float[] Grad) Gradient(RecurrentNetwork net, VolatilityFeatures f, int[] chunks, LstmVolatilityOptions o)
+    /// <summary>
+    /// Number N of scored (step, horizon) pairs of <paramref name="chunks"/>: steps BurnIn..T-1 of each chunk and horizons
+    /// k = 1..K whose target u²_{t+k} lies in the series. With K = 1 every step has its target, N = chunks · (T - BurnIn).
+    /// </summary>
+    internal static double ScoredCount(VolatilityFeatures f, int[] chunks, LstmVolatilityOptions o)
     {
-        int T = o.SequenceLength;
+        int T = o.SequenceLength, K = f.Horizons;
+        long count = 0;
+        foreach (int start in chunks)
+            for (int t = o.BurnIn; t < T; t++)
+                for (int k = 0; k < K; k++)
+                    if (!double.IsNaN(f.Target[(start + t) * K + k])) count++;
+        return count;
+    }
+
+    /// <summary>
+    /// The reported loss from the mean QLIKE term q̄ = mean(log h̃ + u² / h̃) over the scored pairs: q̄ itself for
+    /// <see cref="VolatilityLoss.Qlike"/>, <c>0.5 · (q̄ + log 2π + 2 log s)</c> (the Gaussian NLL in original units, nats per
+    /// observation) for <see cref="VolatilityLoss.GaussianNll"/>.
+    /// </summary>
+    internal static double ReportedLoss(double meanQlike, VolatilityFeatures f, LstmVolatilityOptions o) =>
+        o.Loss == VolatilityLoss.GaussianNll ? 0.5 * (meanQlike + Math.Log(2 * Math.PI) + 2 * Math.Log(f.Scale)) : meanQlike;
+
+    /// <summary>
+    /// Loss (<see cref="ReportedLoss"/>) of a mini-batch of chunks and its gradient dL/dθ (flat, in the network's layout).
+    /// Outputs y [B, T, K]; for each scored pair (t, k): <c>log h̃ = log a_{t+k|t} + B tanh(y_{t,k} / B)</c>,
+    /// <c>dL/dy_{t,k} = c (1 - u²_{t+k} / h̃) (1 - tanh²(y_{t,k} / B)) / N</c> with c = 1 (QLIKE) or 0.5 (NLL).
+    /// </summary>
+    internal static (double Loss, float[] Grad) Gradient(RecurrentNetwork net, VolatilityFeatures f, int[] chunks, LstmVolatilityOptions o)
+    {
+        int T = o.SequenceLength, K = f.Horizons;
         int subBatches = (chunks.Length + SubBatch - 1) / SubBatch;
-        double scored = (double)chunks.Length * (T - o.BurnIn);
+        double scored = ScoredCount(f, chunks, o);
+        double c = o.Loss == VolatilityLoss.GaussianNll ? 0.5 : 1.0;
         var losses = new double[subBatches];
         var grads = new float[subBatches][];
         Parallel.For(0, subBatches, new ParallelOptions { MaxDegreeOfParallelism = o.Threads }, sb =>
@@ -194,7 +227,7 @@ public sealed class LstmVolatilityModel : IVarianceModel
             int B = part.Length;
             (float[] x, float[] e) = f.Gather(part, T, net.Spec.ForgetGateModifier != null);
             double loss = 0;
-            // One forward + backward pass: the callback turns the outputs y [B, T, 1] into QLIKE and dQLIKE/dy.
+            // One forward + backward pass: the callback turns the outputs y [B, T, K] into the QLIKE sum and dL/dy.
             RecurrentGradients g = net.ComputeGradients(x, B, T, (y, dy) =>
             {
                 for (int b = 0; b < B; b++)
@@ -202,11 +235,17 @@ public sealed class LstmVolatilityModel : IVarianceModel
                     for (int t = o.BurnIn; t < T; t++)
                     {
                         int idx = part[b] + t;
-                        double th = Math.Tanh(y[b * T + t] / o.CorrectionBound);
-                        double logH = f.LogBaseline[idx] + o.CorrectionBound * th;
-                        double ratio = f.Target[idx] * Math.Exp(-logH);
-                        loss += logH + ratio;
-                        dy[b * T + t] = (float)((1 - ratio) * (1 - th * th) / scored);
+                        for (int k = 0; k < K; k++)
+                        {
+                            double target = f.Target[idx * K + k];
+                            if (double.IsNaN(target)) continue; // u²_{t+k} is beyond the series: not scored
+                            int at = (b * T + t) * K + k;
+                            double th = Math.Tanh(y[at] / o.CorrectionBound);
+                            double logH = f.LogBaseline[idx * K + k] + o.CorrectionBound * th;
+                            double ratio = target * Math.Exp(-logH);
+                            loss += logH + ratio;
+                            dy[at] = (float)(c * (1 - ratio) * (1 - th * th) / scored);
+                        }
                     }
                 }
                 // A non-finite loss is reported to the caller (which stops training) instead of thrown by the engine.
@@ -222,12 +261,13 @@ public sealed class LstmVolatilityModel : IVarianceModel
             VectorOps.Add(total, grads[sb], total);
             lossSum += losses[sb];
         }
-        return (lossSum / scored, total);
+        return (ReportedLoss(lossSum / scored, f, o), total);
     }
 
-    private static double Evaluate(RecurrentNetwork net, VolatilityFeatures f, int[] chunks, LstmVolatilityOptions o)
+    /// <summary>The loss (<see cref="ReportedLoss"/>) of <paramref name="chunks"/> under the network, forward pass only.</summary>
+    internal static double Evaluate(RecurrentNetwork net, VolatilityFeatures f, int[] chunks, LstmVolatilityOptions o)
     {
-        int T = o.SequenceLength;
+        int T = o.SequenceLength, K = f.Horizons;
         (float[] x, float[] e) = f.Gather(chunks, T, net.Spec.ForgetGateModifier != null);
         RecurrentOutput y = net.Forward(x, chunks.Length, T, e);
         double loss = 0;
@@ -236,17 +276,23 @@ public sealed class LstmVolatilityModel : IVarianceModel
             for (int t = o.BurnIn; t < T; t++)
             {
                 int idx = chunks[b] + t;
-                double logH = f.LogBaseline[idx] + o.CorrectionBound * Math.Tanh(y.Values[b * T + t] / o.CorrectionBound);
-                loss += logH + f.Target[idx] * Math.Exp(-logH);
+                for (int k = 0; k < K; k++)
+                {
+                    double target = f.Target[idx * K + k];
+                    if (double.IsNaN(target)) continue;
+                    double logH = f.LogBaseline[idx * K + k] + o.CorrectionBound * Math.Tanh(y.Values[(b * T + t) * K + k] / o.CorrectionBound);
+                    loss += logH + target * Math.Exp(-logH);
+                }
             }
         }
-        return loss / ((double)chunks.Length * (T - o.BurnIn));
+        return ReportedLoss(loss / ScoredCount(f, chunks, o), f, o);
     }
 }
 
 /// <summary>Immutable summary of an <see cref="LstmVolatilityModel"/> fit.</summary>
-/// <param name="TrainLoss">Mean training QLIKE per epoch (scaled units).</param>
-/// <param name="ValidationLoss">Validation QLIKE per epoch (NaN without a validation split).</param>
+/// <param name="TrainLoss">Mean training loss per epoch (<see cref="LstmVolatilityOptions.Loss"/>: QLIKE in scaled units, or the
+/// Gaussian NLL in nats per observation in original units), averaged over the scored steps and horizons.</param>
+/// <param name="ValidationLoss">Validation loss per epoch, same units (NaN without a validation split).</param>
 /// <param name="BestEpoch">Epoch whose weights were kept (0: the initial, EWMA-equivalent weights).</param>
 /// <param name="StopReason">Why training stopped.</param>
 /// <param name="Seconds">Wall-clock training time.</param>
