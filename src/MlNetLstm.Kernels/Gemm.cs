@@ -1,6 +1,6 @@
 // SGEMM on row-major storage: C[m,n] = alpha * op(A)[m,k] * op(B)[k,n] + beta * C.
 // Suffixes: Scalar (triple loop, the oracle) | Vector128 / Vector256 (portable micro-kernels) | Avx2 (explicit
-// Avx/Fma 6x16 micro-kernel) | Avx512 (explicit Avx512F 6x32 micro-kernel).
+// Avx/Fma 6x16 micro-kernel) | Avx512 (explicit Avx512F 8x32 micro-kernel).
 // Layouts: A is [m, k] (lda >= k), or [k, m] when transposeA (lda >= m); B is [k, n] (ldb >= n), or [n, k] when
 // transposeB (ldb >= k); C is [m, n] (ldc >= n). Packed panels (see GemmPacking.cs): A in MR-row panels
 // [kc][MR], B in NR-column panels [kc][NR], zero padded, 64-byte aligned, in [ThreadStatic] pinned scratch.
@@ -14,7 +14,7 @@ namespace MlNetLstm.Kernels;
 /// <summary>
 /// Single-precision general matrix multiply on row-major storage:
 /// <c>C[m,n] = alpha * op(A)[m,k] * op(B)[k,n] + beta * C[m,n]</c>, where op(X) is X or X^T.
-/// Packed, register-blocked micro-kernels (AVX-512 6x32, AVX2/FMA 6x16, portable) with cache blocking;
+/// Packed, register-blocked micro-kernels (AVX-512 8x32, AVX2/FMA 6x16, portable) with cache blocking;
 /// single-threaded, allocation-free after the first call on a thread, deterministic for a given path and shape.
 /// </summary>
 public static partial class Gemm
@@ -108,7 +108,7 @@ public static partial class Gemm
         else MultiplyPackedAvx2(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
-    /// <summary>Explicit AVX-512F path: direct kernel for small problems, else packed 6x32 micro-kernel (12 zmm accumulators).</summary>
+    /// <summary>Explicit AVX-512F path: direct kernel for small problems, else packed 8x32 micro-kernel (16 zmm accumulators; bitwise the results of the 6x32 tile it replaced).</summary>
     internal static void MultiplyAvx512(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
@@ -139,7 +139,7 @@ public static partial class Gemm
 
     internal static void MultiplyPackedAvx512(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
-        => GemmDriver.Run<GemmSimdKernel<Avx512Simd, Vector512<float>>>(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        => GemmDriver.Run<GemmAvx512Kernel>(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 
     internal static void MultiplyPackedVector256(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)

@@ -1,6 +1,9 @@
 // GEMM micro-kernels. Suffix legend: GemmAvx2Kernel = explicit Avx/Fma 6x16 (12 ymm accumulators + 2 B registers
 // + 1 broadcast = 15 of 16 ymm); GemmSimdKernel<TS,TV> = the same 6 x (2 registers) tile written over ISimd:
-// Avx512Simd gives 6x32 (explicit Avx512F FMAs), V256Simd 6x16 and V128Simd 6x8 (portable).
+// Avx512Simd gives 6x32 (explicit Avx512F FMAs), V256Simd 6x16 and V128Simd 6x8 (portable); GemmAvx512Kernel =
+// explicit Avx512F 8x32 (16 zmm accumulators + 2 B registers + 1 broadcast = 19 of 32 zmm), the AVX-512 packed path's
+// kernel: a chunk of 8 sequences (the trainer's default) fills one A panel instead of a full and a 2/6 empty one.
+// Every kernel accumulates each C element over p in the same order with FMAs, so the tile shape never changes a result.
 // Packed panel layouts: a[p*MR + i], b[p*NR + j] (see GemmDriver.cs).
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -139,5 +142,86 @@ internal readonly unsafe struct GemmSimdKernel<TS, TV> : IGemmKernel where TS : 
     {
         TS.Store(TS.MulAdd(va, x0, TS.Mul(vb, TS.Load(ref *c))), ref *c);
         TS.Store(TS.MulAdd(va, x1, TS.Mul(vb, TS.Load(ref *(c + w)))), ref *(c + w));
+    }
+}
+
+/// <summary>
+/// Explicit AVX-512F 8x32 micro-kernel: 8 rows x 2 zmm of accumulators. Same per-element arithmetic as the 6x32 tile
+/// (FMA accumulation over p in order, then alpha / beta), so results are bitwise those of <see cref="GemmSimdKernel{TS, TV}"/>.
+/// </summary>
+internal readonly unsafe struct GemmAvx512Kernel : IGemmKernel
+{
+    public static int MR => 8;
+    public static int NR => 32;
+    public static int KC => 256;
+    public static int MC => 144;
+    public static int NC => 2048;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<float> b0 = Avx512F.LoadAlignedVector512(b);
+            Vector512<float> b1 = Avx512F.LoadAlignedVector512(b + 16);
+            Vector512<float> av = Vector512.Create(a[0]);
+            c00 = Avx512F.FusedMultiplyAdd(av, b0, c00); c01 = Avx512F.FusedMultiplyAdd(av, b1, c01);
+            av = Vector512.Create(a[1]);
+            c10 = Avx512F.FusedMultiplyAdd(av, b0, c10); c11 = Avx512F.FusedMultiplyAdd(av, b1, c11);
+            av = Vector512.Create(a[2]);
+            c20 = Avx512F.FusedMultiplyAdd(av, b0, c20); c21 = Avx512F.FusedMultiplyAdd(av, b1, c21);
+            av = Vector512.Create(a[3]);
+            c30 = Avx512F.FusedMultiplyAdd(av, b0, c30); c31 = Avx512F.FusedMultiplyAdd(av, b1, c31);
+            av = Vector512.Create(a[4]);
+            c40 = Avx512F.FusedMultiplyAdd(av, b0, c40); c41 = Avx512F.FusedMultiplyAdd(av, b1, c41);
+            av = Vector512.Create(a[5]);
+            c50 = Avx512F.FusedMultiplyAdd(av, b0, c50); c51 = Avx512F.FusedMultiplyAdd(av, b1, c51);
+            av = Vector512.Create(a[6]);
+            c60 = Avx512F.FusedMultiplyAdd(av, b0, c60); c61 = Avx512F.FusedMultiplyAdd(av, b1, c61);
+            av = Vector512.Create(a[7]);
+            c70 = Avx512F.FusedMultiplyAdd(av, b0, c70); c71 = Avx512F.FusedMultiplyAdd(av, b1, c71);
+            a += 8;
+            b += 32;
+        }
+        Vector512<float> va = Vector512.Create(alpha);
+        if (beta == 0f)
+        {
+            Put(c, c00, c01, va); c += ldc;
+            Put(c, c10, c11, va); c += ldc;
+            Put(c, c20, c21, va); c += ldc;
+            Put(c, c30, c31, va); c += ldc;
+            Put(c, c40, c41, va); c += ldc;
+            Put(c, c50, c51, va); c += ldc;
+            Put(c, c60, c61, va); c += ldc;
+            Put(c, c70, c71, va);
+        }
+        else
+        {
+            Vector512<float> vb = Vector512.Create(beta);
+            Update(c, c00, c01, va, vb); c += ldc;
+            Update(c, c10, c11, va, vb); c += ldc;
+            Update(c, c20, c21, va, vb); c += ldc;
+            Update(c, c30, c31, va, vb); c += ldc;
+            Update(c, c40, c41, va, vb); c += ldc;
+            Update(c, c50, c51, va, vb); c += ldc;
+            Update(c, c60, c61, va, vb); c += ldc;
+            Update(c, c70, c71, va, vb);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(float* c, Vector512<float> x0, Vector512<float> x1, Vector512<float> va)
+    {
+        Avx512F.Store(c, Avx512F.Multiply(va, x0));
+        Avx512F.Store(c + 16, Avx512F.Multiply(va, x1));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update(float* c, Vector512<float> x0, Vector512<float> x1, Vector512<float> va, Vector512<float> vb)
+    {
+        Avx512F.Store(c, Avx512F.FusedMultiplyAdd(va, x0, Avx512F.Multiply(vb, Avx512F.LoadVector512(c))));
+        Avx512F.Store(c + 16, Avx512F.FusedMultiplyAdd(va, x1, Avx512F.Multiply(vb, Avx512F.LoadVector512(c + 16))));
     }
 }

@@ -205,7 +205,7 @@ public static class GemmSmallProbe
 {
     public static void Run()
     {
-        Console.WriteLine("| m | n | k | packed Avx2 GF | direct Avx2 GF | packed Avx512 GF | direct Avx512 GF |");
+        Console.WriteLine("| m | n | k | packed Avx2 GF | direct Avx2 GF | packed Avx512 8x32 GF | packed Avx512 6x32 GF | direct Avx512 GF |");
         var rng = new Random(3);
         var shapes = new List<(int m, int n, int k)>();
         foreach (int k in new[] { 8, 32 }) foreach (int m in new[] { 1, 4, 8, 64 }) shapes.Add((m, 128, k));
@@ -230,8 +230,9 @@ public static class GemmSmallProbe
                 double p2 = T(() => Gemm.MultiplyPackedAvx2(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n));
                 double d2 = T(() => Gemm.MultiplyDirectAvx2(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n));
                 double p5 = T(() => Gemm.MultiplyPackedAvx512(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n));
+                double p6 = T(() => GemmDriver.Run<GemmSimdKernel<Avx512Simd, System.Runtime.Intrinsics.Vector512<float>>>(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n));
                 double d5 = T(() => Gemm.MultiplyDirectAvx512(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n));
-                Console.WriteLine($"| {m} | {n} | {k} | {p2:F1} | {d2:F1} | {p5:F1} | {d5:F1} |");
+                Console.WriteLine($"| {m} | {n} | {k} | {p2:F1} | {d2:F1} | {p5:F1} | {p6:F1} | {d5:F1} |");
             }
     }
 }
