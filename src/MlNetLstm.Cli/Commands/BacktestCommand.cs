@@ -59,7 +59,8 @@ internal static class BacktestCommand
         var horizon = new Option<int>("--horizon")
         {
             Description = "Forecast horizon k in periods: each model's k-step forecast is compared with r²_{t+k}. The LSTMs get k direct heads " +
-                          $"(LstmVolatilityOptions.Horizons = k, at most {BacktestModels.MaxHorizons(new LstmVolatilityOptions())}), so their k-step forecast is a head trained on that target.",
+                          $"(LstmVolatilityOptions.Horizons = min(k, {BacktestModels.MaxHorizons(new LstmVolatilityOptions())}); beyond that the last head's correction fades), " +
+                          "so their k-step forecast is a head trained on that target.",
             DefaultValueFactory = _ => 1,
         };
         var train = new Option<int?>("--train") { Description = "Training window (returns before the first forecast; rolling). Default min(2500, n/2)." };
