@@ -25,6 +25,7 @@ internal static class BacktestCommand
         public string? DateColumn { get; init; }
         public string Input { get; init; } = "return";
         public int Horizon { get; init; } = 1;
+        public bool DirectHeads { get; init; }
         public int? Train { get; init; }
         public int? Test { get; init; }
         public int Refit { get; init; } = DefaultRefit;
@@ -58,9 +59,8 @@ internal static class BacktestCommand
         input.AcceptOnlyFromAmong("price", "return");
         var horizon = new Option<int>("--horizon")
         {
-            Description = "Forecast horizon k in periods: each model's k-step forecast is compared with r²_{t+k}. The LSTMs get k direct heads " +
-                          $"(LstmVolatilityOptions.Horizons = min(k, {BacktestModels.MaxHorizons(new LstmVolatilityOptions())}); beyond that the last head's correction fades), " +
-                          "so their k-step forecast is a head trained on that target.",
+            Description = "Forecast horizon k in periods: each model's k-step forecast is compared with r²_{t+k}. The LSTMs' one-step " +
+                          "correction fades at the anchor's persistence over the k steps, unless --direct-heads is given.",
             DefaultValueFactory = _ => 1,
         };
         var train = new Option<int?>("--train") { Description = "Training window (returns before the first forecast; rolling). Default min(2500, n/2)." };
@@ -79,6 +79,11 @@ internal static class BacktestCommand
                           "row t is taken as known at the close of day t. The other models are univariate.",
             AllowMultipleArgumentsPerToken = true,
         };
+        var directHeads = new Option<bool>("--direct-heads")
+        {
+            Description = "With --horizon k: give lstm-regime and lstm k direct heads (LstmVolatilityOptions.Horizons = min(k, " +
+                          $"{BacktestModels.MaxHorizons(new LstmVolatilityOptions())})), each trained on its own horizon's target, instead of fading the one-step correction.",
+        };
         var garchFeature = new Option<bool>("--garch-feature") { Description = "Hybrid LSTM-GARCH: feed a GARCH(1,1) forecast (fitted on each training window) to lstm-regime and lstm as an extra input." };
         var anchor = new Option<string>("--anchor")
         {
@@ -87,7 +92,7 @@ internal static class BacktestCommand
         };
         anchor.AcceptOnlyFromAmong("ewma", "garch", "blend");
         var command = new Command("backtest", "Walk-forward volatility backtest: lstm-regime and lstm against GARCH, GJR, EWMA, HAR and SSA, with an HTML report.");
-        foreach (Option o in new Option[] { data, column, dateColumn, input, horizon, train, test, refit, seed, threads, outDir, format, models, exog, garchFeature, anchor }) command.Options.Add(o);
+        foreach (Option o in new Option[] { data, column, dateColumn, input, horizon, directHeads, train, test, refit, seed, threads, outDir, format, models, exog, garchFeature, anchor }) command.Options.Add(o);
         command.SetAction(pr => Run(new Settings
         {
             Data = pr.GetValue(data),
@@ -95,6 +100,7 @@ internal static class BacktestCommand
             DateColumn = pr.GetValue(dateColumn),
             Input = pr.GetValue(input)!,
             Horizon = pr.GetValue(horizon),
+            DirectHeads = pr.GetValue(directHeads),
             Train = pr.GetValue(train),
             Test = pr.GetValue(test),
             Refit = pr.GetValue(refit),
@@ -151,7 +157,7 @@ internal static class BacktestCommand
                     RankBy = LossFunction.Qlike,
                     Exogenous = set.Exogenous,
                 };
-                IReadOnlyList<IVarianceModel> models = BacktestModels.Create(modelNames, s.Seed, s.GarchFeature, s.Anchor, s.Horizon);
+                IReadOnlyList<IVarianceModel> models = BacktestModels.Create(modelNames, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads);
                 WalkForwardReport report = null!;
                 progressConsole.Progress()
                     .AutoClear(true)
@@ -174,7 +180,7 @@ internal static class BacktestCommand
                     // Telemetry for the charts: the model fitted on the first training window, run over the whole test period
                     // (the same options as the backtested lstm-regime, heads included; Explain reports its one-step head).
                     int first = report.Origins[0];
-                    var fitted = new LstmVolatilityModel(BacktestModels.LstmOptions(true, s.Seed, s.GarchFeature, s.Anchor, s.Horizon) with { Threads = s.Threads })
+                    var fitted = new LstmVolatilityModel(BacktestModels.LstmOptions(true, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads) with { Threads = s.Threads })
                         .Fit(set.Returns.AsSpan(first - trainSize, trainSize), set.Exogenous?.Slice(first - trainSize, trainSize));
                     telemetry = fitted.Explain(set.Returns.AsSpan(first - trainSize), set.Exogenous?.Slice(first - trainSize, n - (first - trainSize)));
                 }

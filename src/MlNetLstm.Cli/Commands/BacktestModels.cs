@@ -7,29 +7,31 @@ namespace MlNetLstm.Cli.Commands;
 internal static class BacktestModels
 {
     /// <summary>
-    /// The LSTM options of a backtest at forecast horizon <paramref name="horizon"/>: direct heads 1..k
-    /// (<see cref="LstmVolatilityOptions.Horizons"/> = k, so the evaluated k-step forecast is a head trained on u²_{t+k}), capped
-    /// at SequenceLength - BurnIn (beyond it the last head's correction fades). Horizon 1 gives the default single-head model.
+    /// The LSTM options of a backtest at forecast horizon <paramref name="horizon"/>. By default the library's single head
+    /// (its one-step correction fades at the anchor's persistence over the k steps); with <paramref name="directHeads"/>,
+    /// direct heads 1..k (<see cref="LstmVolatilityOptions.Horizons"/> = k, so the evaluated k-step forecast is a head trained
+    /// on u²_{t+k}), capped at SequenceLength - BurnIn (beyond it the last head's correction fades). The single head is the
+    /// default because it did better on the bundled real series at k = 5 (README, "Multi-step heads").
     /// </summary>
-    public static LstmVolatilityOptions LstmOptions(bool regimeAdaptive, int seed, bool garchFeature, VolatilityAnchor anchor, int horizon)
+    public static LstmVolatilityOptions LstmOptions(bool regimeAdaptive, int seed, bool garchFeature, VolatilityAnchor anchor, int horizon, bool directHeads = false)
     {
         var o = new LstmVolatilityOptions { RegimeAdaptive = regimeAdaptive, Seed = seed, GarchFeature = garchFeature, Anchor = anchor };
-        return o with { Horizons = Math.Clamp(horizon, 1, MaxHorizons(o)) };
+        return directHeads ? o with { Horizons = Math.Clamp(horizon, 1, MaxHorizons(o)) } : o;
     }
 
     /// <summary>The most direct heads the default LSTM options allow: SequenceLength - BurnIn.</summary>
     public static int MaxHorizons(LstmVolatilityOptions o) => o.SequenceLength - o.BurnIn;
 
     public static IReadOnlyList<IVarianceModel> Create(IEnumerable<string> names, int seed, bool garchFeature = LstmVolatilityOptions.DefaultGarchFeature,
-        VolatilityAnchor anchor = LstmVolatilityOptions.DefaultAnchor, int horizon = 1)
+        VolatilityAnchor anchor = LstmVolatilityOptions.DefaultAnchor, int horizon = 1, bool directHeads = false)
     {
         var list = new List<IVarianceModel>();
         foreach (string name in names)
         {
             list.Add(name switch
             {
-                "lstm-regime" => new LstmVolatilityModel(LstmOptions(true, seed, garchFeature, anchor, horizon)),
-                "lstm" => new LstmVolatilityModel(LstmOptions(false, seed, garchFeature, anchor, horizon)),
+                "lstm-regime" => new LstmVolatilityModel(LstmOptions(true, seed, garchFeature, anchor, horizon, directHeads)),
+                "lstm" => new LstmVolatilityModel(LstmOptions(false, seed, garchFeature, anchor, horizon, directHeads)),
                 "garch" => MlNetLstm.Volatility.ArchVarianceModel.Garch(),
                 "gjr" => MlNetLstm.Volatility.ArchVarianceModel.Gjr(),
                 "ewma" => new MlNetLstm.Volatility.EwmaVarianceModel(),

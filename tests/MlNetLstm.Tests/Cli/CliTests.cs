@@ -77,11 +77,12 @@ public class CliTests
     }
 
     [Fact]
-    public void Backtest_at_horizon_5_gives_the_lstms_five_direct_heads_and_scores_their_fifth()
+    public void Backtest_at_horizon_5_with_direct_heads_gives_the_lstms_five_heads_and_scores_their_fifth()
     {
         BacktestModels.LstmOptions(true, 42, false, VolatilityAnchor.Blend, 1).Should().Be(new LstmVolatilityOptions(), "horizon 1 is the default model");
-        BacktestModels.Create(["lstm-regime", "lstm", "ewma"], 42, horizon: 5).OfType<LstmVolatilityModel>().Select(m => m.Options.Horizons).Should().Equal(5, 5);
-        BacktestModels.LstmOptions(false, 42, false, VolatilityAnchor.Blend, 500).Horizons.Should().Be(LstmVolatilityOptions.DefaultSequenceLength - LstmVolatilityOptions.DefaultBurnIn, "capped at SequenceLength - BurnIn");
+        BacktestModels.LstmOptions(true, 42, false, VolatilityAnchor.Blend, 5).Should().Be(new LstmVolatilityOptions(), "without --direct-heads the single head fades");
+        BacktestModels.Create(["lstm-regime", "lstm", "ewma"], 42, horizon: 5, directHeads: true).OfType<LstmVolatilityModel>().Select(m => m.Options.Horizons).Should().Equal(5, 5);
+        BacktestModels.LstmOptions(false, 42, false, VolatilityAnchor.Blend, 500, directHeads: true).Horizons.Should().Be(LstmVolatilityOptions.DefaultSequenceLength - LstmVolatilityOptions.DefaultBurnIn, "capped at SequenceLength - BurnIn");
 
         string outDir = Directory.CreateTempSubdirectory("mlnetlstm-bt-h5-").FullName;
         try
@@ -90,7 +91,7 @@ public class CliTests
             var stderr = new StringWriter();
             var settings = new BacktestCommand.Settings
             {
-                Data = Real("dem2gbp.csv"), Column = "dem2gbp", Horizon = 5, Train = 600, Test = 100, Refit = 100, Threads = 2, Out = outDir, Format = "json",
+                Data = Real("dem2gbp.csv"), Column = "dem2gbp", Horizon = 5, DirectHeads = true, Train = 600, Test = 100, Refit = 100, Threads = 2, Out = outDir, Format = "json",
                 Models = ["lstm", "ewma"],
             };
             BacktestCommand.Run(settings, stdout, stderr).Should().Be(0, stderr.ToString());
