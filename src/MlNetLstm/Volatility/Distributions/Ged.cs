@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace MlNetLstm.Volatility.Distributions;
 
 /// <summary>
@@ -21,6 +22,7 @@ public sealed class Ged : ErrorDistribution
 
     private static double Scale(double nu) => Math.Sqrt(Math.Pow(2, -2 / nu) * Math.Exp(LogGamma(1 / nu) - LogGamma(3 / nu)));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override void Evaluate(ReadOnlySpan<double> z, ReadOnlySpan<double> parameters, Span<double> logf, Span<double> dz, Span<double> dparameters)
     {
         double nu = parameters[0];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace MlNetLstm.Volatility.Distributions;
 
 /// <summary>
@@ -18,6 +19,7 @@ public sealed class Normal : ErrorDistribution
     /// <inheritdoc />
     public override bool IsFeasible(ReadOnlySpan<double> parameters) => parameters.Length == 0;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override void Evaluate(ReadOnlySpan<double> z, ReadOnlySpan<double> parameters, Span<double> logf, Span<double> dz, Span<double> dparameters)
     {
         for (int i = 0; i < z.Length; i++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace MlNetLstm.Volatility.Distributions;
 
 /// <summary>
@@ -33,6 +34,7 @@ public sealed class SkewedStudentsT : ErrorDistribution
         return (a, b, logC);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override void Evaluate(ReadOnlySpan<double> z, ReadOnlySpan<double> parameters, Span<double> logf, Span<double> dz, Span<double> dparameters)
     {
         double nu = parameters[0];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MathNet.Numerics;
 
 namespace MlNetLstm.Volatility.Distributions;
@@ -21,6 +22,7 @@ public sealed class StudentsT : ErrorDistribution
     public override bool IsFeasible(ReadOnlySpan<double> parameters)
         => parameters.Length == 1 && parameters[0] >= 2.05 && parameters[0] <= 500;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override void Evaluate(ReadOnlySpan<double> z, ReadOnlySpan<double> parameters, Span<double> logf, Span<double> dz, Span<double> dparameters)
     {
         double nu = parameters[0];

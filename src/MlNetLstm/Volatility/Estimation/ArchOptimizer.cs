@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace MlNetLstm.Volatility.Estimation;
 
 /// <summary>Outcome of <see cref="ArchOptimizer.Maximize"/>.</summary>
@@ -29,6 +30,7 @@ internal sealed class ArchOptimizer
         _hi = engine.Parameters.Select(p => p.UpperBound).ToArray();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public OptimizationOutcome Maximize(IReadOnlyList<double[]> starts)
     {
         // Rank the starting grid by log-likelihood.
@@ -209,6 +211,7 @@ internal sealed class ArchOptimizer
         return inv;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private State Bfgs(double[] start, int maxIter, double tol, ref int iterations, State? resume = null)
     {
         var theta = (double[])start.Clone();
@@ -367,6 +370,7 @@ internal sealed class ArchOptimizer
     }
 
     /// <summary>Finite-difference Hessian of the log-likelihood from gradients (central where feasible), symmetrised.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double[] Hessian(double[] theta)
     {
         var hess = new double[_k * _k];

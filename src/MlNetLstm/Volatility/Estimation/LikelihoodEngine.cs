@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MlNetLstm.Volatility.Distributions;
 using MlNetLstm.Volatility.Mean;
 using MlNetLstm.Volatility.Processes;
@@ -97,6 +98,7 @@ internal sealed class LikelihoodEngine
     }
 
     /// <summary>Residuals, backcast and conditional variances at theta into the given buffers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every fit: full optimisation from the first call
     public double Filter(ReadOnlySpan<double> theta, Span<double> e, Span<double> h)
     {
         Mean.Residuals(theta[..Km], _y, e);
@@ -108,6 +110,7 @@ internal sealed class LikelihoodEngine
     public double ExpectedAbs(ReadOnlySpan<double> theta)
         => Process is Egarch ? Distribution.ExpectedAbsoluteValue(theta.Slice(Km + Kv, Kd)) : 0.0;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Backcast(ReadOnlySpan<double> e)
     {
         double s = 0;
@@ -120,6 +123,7 @@ internal sealed class LikelihoodEngine
     }
 
     /// <summary>Per-observation log-likelihood terms; returns their sum or -inf when infeasible/non-finite.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every fit: full optimisation from the first call
     public double Terms(ReadOnlySpan<double> theta, Span<double> terms)
     {
         if (!IsFeasible(theta))
@@ -133,6 +137,7 @@ internal sealed class LikelihoodEngine
 
     public double LogLikelihood(ReadOnlySpan<double> theta) => Terms(theta, _logf);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every fit: full optimisation from the first call
     private double Finish(ReadOnlySpan<double> theta, Span<double> terms, bool withGradient, Span<double> scores)
     {
         for (int t = 0; t < N; t++)
@@ -195,6 +200,7 @@ internal sealed class LikelihoodEngine
     /// Log-likelihood, gradient (length K) and per-observation scores (row-major N x K). Returns -inf when
     /// theta is infeasible.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every fit: full optimisation from the first call
     public double Gradient(ReadOnlySpan<double> theta, Span<double> gradient, Span<double> scores)
     {
         if (!IsFeasible(theta))
@@ -218,6 +224,7 @@ internal sealed class LikelihoodEngine
         return ll;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every fit: full optimisation from the first call
     private double AnalyticScores(ReadOnlySpan<double> theta, Span<double> scores)
     {
         Mean.Residuals(theta[..Km], _y, _e);

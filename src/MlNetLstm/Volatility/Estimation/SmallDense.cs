@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace MlNetLstm.Volatility.Estimation;
 
 /// <summary>Tiny dense symmetric linear algebra for k x k problems (k &lt;= ~20), row-major arrays.</summary>
@@ -93,6 +94,7 @@ internal static class SmallDense
     }
 
     /// <summary>S' S for row-major n x k scores.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // n x k scores: one pass per fit
     public static double[] CrossProduct(ReadOnlySpan<double> s, int n, int k)
     {
         var g = new double[k * k];

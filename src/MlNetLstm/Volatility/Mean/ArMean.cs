@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace MlNetLstm.Volatility.Mean;
@@ -65,6 +66,7 @@ public sealed class ArMean : MeanModel
         return beta;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override void Residuals(ReadOnlySpan<double> parameters, ReadOnlySpan<double> y, Span<double> e)
     {
         int p = Order;

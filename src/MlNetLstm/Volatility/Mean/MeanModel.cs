@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace MlNetLstm.Volatility.Mean;
 
 /// <summary>
@@ -55,6 +56,7 @@ public sealed class ZeroMean : MeanModel
 
     internal override double[] StartingValues(ReadOnlySpan<double> y) => Array.Empty<double>();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override void Residuals(ReadOnlySpan<double> parameters, ReadOnlySpan<double> y, Span<double> e) => y.CopyTo(e);
 
     internal override void ResidualJacobian(ReadOnlySpan<double> y, Span<double> jacobian)
@@ -87,6 +89,7 @@ public sealed class ConstantMean : MeanModel
         return new[] { s / y.Length };
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override void Residuals(ReadOnlySpan<double> parameters, ReadOnlySpan<double> y, Span<double> e)
     {
         double mu = parameters[0];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace MlNetLstm.Volatility.Processes;
 
 /// <summary>
@@ -128,6 +129,7 @@ internal static class GarchRecursion
         return result.ToArray();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every fit: full optimisation from the first call
     public static void Variance(ReadOnlySpan<double> w, int p, int o, int q, ReadOnlySpan<double> e, double s0, Span<double> h)
     {
         int n = e.Length;
@@ -179,6 +181,7 @@ internal static class GarchRecursion
         return v;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every fit: full optimisation from the first call
     public static void Gradient(ReadOnlySpan<double> w, int p, int o, int q, ReadOnlySpan<double> e, double s0, ReadOnlySpan<double> jac, int km, ReadOnlySpan<double> ds0, Span<double> h, Span<double> dh)
     {
         int n = e.Length;
