@@ -75,19 +75,9 @@ public static class RecurrentTrainer
         return norm;
     }
 
-    private static void CheckCompatible(RecurrentNetwork network, SequenceDataset data, LossKind loss, string paramName)
-    {
-        var spec = network.Spec;
-        if (data.InputSize != spec.InputSize)
-            throw new ArgumentException($"{paramName} has {data.InputSize} input features, the network expects {spec.InputSize}.", paramName);
-        if (data.ExtraSize != spec.ExtraInputSize)
-            throw new ArgumentException($"{paramName} has {data.ExtraSize} extra inputs, the network's forget-gate modifier expects {spec.ExtraInputSize}.", paramName);
-        int need = Losses.OutputSizeFor(loss, data.TargetSize);
-        if (spec.OutputSize != need)
-            throw new ArgumentException($"The network head has {spec.OutputSize} outputs but {loss} with {data.TargetSize} targets needs {need}.", nameof(network));
-        if (data.TargetsPerStep != (spec.HeadMode == HeadMode.EveryStep))
-            throw new ArgumentException($"{paramName} has {(data.TargetsPerStep ? "per-step" : "per-sequence")} targets but the head mode is {spec.HeadMode}.", paramName);
-    }
+    private static void CheckCompatible(RecurrentNetwork network, SequenceDataset data, LossKind loss, string paramName) =>
+        data.EnsureFits("network", nameof(network), network.Spec.InputSize, network.Spec.ExtraInputSize, "the network's forget-gate modifier",
+            network.Spec.OutputSize, network.Spec.HeadMode, loss, paramName);
 
     private sealed class Session
     {

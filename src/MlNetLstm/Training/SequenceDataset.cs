@@ -59,6 +59,25 @@ public sealed class SequenceDataset
     /// <summary>Extra inputs [N, T, E] (empty when E = 0).</summary>
     public ReadOnlySpan<float> ExtraInputs => _e;
 
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> unless this data set fits a model with the given input width, extra-input width,
+    /// head size and head mode under <paramref name="loss"/>; <paramref name="model"/> names the model in messages ("network",
+    /// "model") and <paramref name="modelParam"/> is the model's argument name.
+    /// </summary>
+    internal void EnsureFits(string model, string modelParam, int inputSize, int extraSize, string extraUse, int outputSize, HeadMode headMode,
+        LossKind loss, string paramName)
+    {
+        if (InputSize != inputSize)
+            throw new ArgumentException($"{paramName} has {InputSize} input features, the {model} expects {inputSize}.", paramName);
+        if (ExtraSize != extraSize)
+            throw new ArgumentException($"{paramName} has {ExtraSize} extra inputs, {extraUse} expects {extraSize}.", paramName);
+        int need = Losses.OutputSizeFor(loss, TargetSize);
+        if (outputSize != need)
+            throw new ArgumentException($"The {model} head has {outputSize} outputs but {loss} with {TargetSize} targets needs {need}.", modelParam);
+        if (TargetsPerStep != (headMode == HeadMode.EveryStep))
+            throw new ArgumentException($"{paramName} has {(TargetsPerStep ? "per-step" : "per-sequence")} targets but the head mode is {headMode}.", paramName);
+    }
+
     internal float[] InputArray => _x;
     internal float[] TargetArray => _y;
     internal float[] ExtraArray => _e;

@@ -233,18 +233,8 @@ public class LocalWindowAttentionTests
         return new SequenceDataset(x, count, T, In, y, symbols);
     }
 
-    private static double Accuracy(LocalWindowAttention model, SequenceDataset data)
-    {
-        var y = model.Forward(data.Inputs, data.Count, data.Steps).Values;
-        int K = data.TargetSize, hits = 0;
-        for (int n = 0; n < data.Count; n++)
-        {
-            int best = 0;
-            for (int k = 1; k < K; k++) if (y[n * K + k] > y[n * K + best]) best = k;
-            if (data.Targets[n * K + best] == 1f) hits++;
-        }
-        return (double)hits / data.Count;
-    }
+    private static double Accuracy(LocalWindowAttention model, SequenceDataset data) =>
+        MlNetLstm.Tests.Training.LearningTasks.ArgmaxAccuracy(model.Forward(data.Inputs, data.Count, data.Steps).Values, data);
 
     [Fact]
     public void Learns_recall_inside_the_window_and_stays_at_chance_beyond_it()

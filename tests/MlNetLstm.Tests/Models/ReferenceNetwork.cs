@@ -12,8 +12,12 @@ internal static class ReferenceNetwork
     private static double Sig(double x) => 1.0 / (1.0 + Math.Exp(-x));
     private static double Softplus(double x) => Math.Log(1.0 + Math.Exp(x));
 
-    /// <summary>Output in the same layout as RecurrentNetwork.Forward: [B, O] (last-step head) or [B, T, W].</summary>
-    public static double[] Forward(RecurrentNetworkSpec spec, ParameterLayout layout, double[] p, double[] x, double[]? extra, int B, int T)
+    /// <summary>
+    /// Output in the same layout as RecurrentNetwork.Forward: [B, O] (last-step head) or [B, T, W].
+    /// <paramref name="onInputGate"/>, if given, receives every LSTM input-gate activation i (1 - f for coupled gates).
+    /// </summary>
+    public static double[] Forward(RecurrentNetworkSpec spec, ParameterLayout layout, double[] p, double[] x, double[]? extra, int B, int T,
+        Action<double>? onInputGate = null)
     {
         int I = spec.InputSize, H = spec.HiddenSize, D = spec.Directions, E = spec.ExtraInputSize;
         bool head = spec.OutputSize > 0, every = !head || spec.HeadMode == HeadMode.EveryStep;
@@ -59,6 +63,7 @@ internal static class ReferenceNetwork
                                     if (spec.Peepholes) { zi += P("weight_peephole_i" + sfx, j) * c[j]; zf += P("weight_peephole_f" + sfx, j) * c[j]; }
                                     double f = Sig(zf), ig = spec.CoupledGates ? 1 - f : Sig(zi), g = Math.Tanh(zg);
                                     double cn = f * c[j] + ig * g;
+                                    onInputGate?.Invoke(ig);
                                     if (spec.Peepholes) zo += P("weight_peephole_o" + sfx, j) * cn;
                                     double o = Sig(zo);
                                     c[j] = cn;

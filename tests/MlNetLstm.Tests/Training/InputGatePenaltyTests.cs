@@ -17,62 +17,17 @@ public class InputGatePenaltyTests
     private const int I = 3, H = 4, T = 5, B = 2;
     private const float Lambda = 0.7f;
 
-    private static double Sig(double x) => 1.0 / (1.0 + Math.Exp(-x));
-
     /// <summary>
     /// Mean of the input gate over batch, steps, units, layers and directions, in plain double precision (i = 1 - f for
     /// coupled gates, which is what the penalty is defined on).
     /// </summary>
     private static double MeanInputGate(RecurrentNetworkSpec spec, ParameterLayout layout, double[] p, double[] x, double[]? extra)
     {
-        int D = spec.Directions, E = spec.ExtraInputSize;
-        double P(string name, int idx) => p[layout[name].Offset + idx];
         double sum = 0;
-        for (int b = 0; b < B; b++)
-        {
-            var input = new double[T][];
-            for (int t = 0; t < T; t++) input[t] = Enumerable.Range(0, I).Select(i => x[(b * T + t) * I + i]).ToArray();
-            for (int l = 0; l < spec.Layers; l++)
-            {
-                var output = new double[T][];
-                for (int t = 0; t < T; t++) output[t] = new double[D * H];
-                for (int d = 0; d < D; d++)
-                {
-                    string sfx = "_l" + l + (d == 1 ? "_reverse" : "");
-                    var h = new double[H]; var c = new double[H];
-                    for (int s = 0; s < T; s++)
-                    {
-                        int t = d == 0 ? s : T - 1 - s;
-                        var z = new double[4 * H];
-                        for (int r = 0; r < 4 * H; r++)
-                        {
-                            double a = P("bias_ih" + sfx, r) + P("bias_hh" + sfx, r);
-                            for (int i = 0; i < input[t].Length; i++) a += P("weight_ih" + sfx, r * input[t].Length + i) * input[t][i];
-                            for (int j = 0; j < H; j++) a += P("weight_hh" + sfx, r * H + j) * h[j];
-                            z[r] = a;
-                        }
-                        var hn = new double[H];
-                        for (int j = 0; j < H; j++)
-                        {
-                            double zi = z[j], zf = z[H + j], zo = z[3 * H + j];
-                            for (int e = 0; e < E; e++)
-                                zf -= Math.Log(1 + Math.Exp(P("forget_modifier_rho" + sfx, j * E + e))) * Math.Abs(extra![(b * T + t) * E + e]);
-                            if (spec.Peepholes) { zi += P("weight_peephole_i" + sfx, j) * c[j]; zf += P("weight_peephole_f" + sfx, j) * c[j]; }
-                            double f = Sig(zf), ig = spec.CoupledGates ? 1 - f : Sig(zi), g = Math.Tanh(z[2 * H + j]);
-                            double cn = f * c[j] + ig * g;
-                            if (spec.Peepholes) zo += P("weight_peephole_o" + sfx, j) * cn;
-                            c[j] = cn;
-                            hn[j] = Sig(zo) * Math.Tanh(cn);
-                            sum += ig;
-                        }
-                        h = hn;
-                        for (int j = 0; j < H; j++) output[t][d * H + j] = h[j];
-                    }
-                }
-                input = output;
-            }
-        }
-        return sum / ((double)B * T * H * spec.Layers * D);
+        long n = 0;
+        ReferenceNetwork.Forward(spec, layout, p, x, extra, B, T, i => { sum += i; n++; });
+        n.Should().Be((long)B * T * H * spec.Layers * spec.Directions);
+        return sum / n;
     }
 
     /// <summary>Mean input-gate activation of <paramref name="net"/> on <paramref name="x"/>, from the gate telemetry.</summary>

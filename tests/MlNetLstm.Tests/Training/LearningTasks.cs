@@ -28,9 +28,12 @@ internal static class LearningTasks
     }
 
     /// <summary>Fraction of sequences whose largest head output is the target symbol.</summary>
-    public static double RecallAccuracy(RecurrentNetwork net, SequenceDataset data)
+    public static double RecallAccuracy(RecurrentNetwork net, SequenceDataset data) =>
+        ArgmaxAccuracy(net.Forward(data.Inputs, data.Count, data.Steps).Values, data);
+
+    /// <summary>Fraction of sequences whose largest output (y is [count, K], one row per sequence) is the one-hot target.</summary>
+    public static double ArgmaxAccuracy(ReadOnlySpan<float> y, SequenceDataset data)
     {
-        var y = net.Forward(data.Inputs, data.Count, data.Steps).Values;
         int K = data.TargetSize, hits = 0;
         for (int n = 0; n < data.Count; n++)
         {

@@ -58,19 +58,9 @@ public static class LocalWindowAttentionTrainer
         return s.Evaluate(model.ParameterDoubles, data);
     }
 
-    private static void CheckCompatible(LocalWindowAttention model, SequenceDataset data, LossKind loss, string paramName)
-    {
-        var spec = model.Spec;
-        if (data.InputSize != spec.InputSize)
-            throw new ArgumentException($"{paramName} has {data.InputSize} input features, the model expects {spec.InputSize}.", paramName);
-        if (data.ExtraSize != 0)
-            throw new ArgumentException($"{paramName} has {data.ExtraSize} extra inputs; a local-window attention model takes none.", paramName);
-        int need = Losses.OutputSizeFor(loss, data.TargetSize);
-        if (spec.OutputSize != need)
-            throw new ArgumentException($"The model head has {spec.OutputSize} outputs but {loss} with {data.TargetSize} targets needs {need}.", nameof(model));
-        if (data.TargetsPerStep != (spec.HeadMode == HeadMode.EveryStep))
-            throw new ArgumentException($"{paramName} has {(data.TargetsPerStep ? "per-step" : "per-sequence")} targets but the head mode is {spec.HeadMode}.", paramName);
-    }
+    private static void CheckCompatible(LocalWindowAttention model, SequenceDataset data, LossKind loss, string paramName) =>
+        data.EnsureFits("model", nameof(model), model.Spec.InputSize, 0, "a local-window attention model",
+            model.Spec.OutputSize, model.Spec.HeadMode, loss, paramName);
 
     private sealed class Session
     {
