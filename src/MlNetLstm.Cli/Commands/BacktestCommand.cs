@@ -26,6 +26,7 @@ internal static class BacktestCommand
         public string Input { get; init; } = "return";
         public int Horizon { get; init; } = 1;
         public bool DirectHeads { get; init; }
+        public int Seeds { get; init; } = 1;
         public int? Train { get; init; }
         public int? Test { get; init; }
         public int Refit { get; init; } = DefaultRefit;
@@ -84,6 +85,12 @@ internal static class BacktestCommand
             Description = "With --horizon k: give lstm-regime and lstm k direct heads (LstmVolatilityOptions.Horizons = min(k, " +
                           $"{BacktestModels.MaxHorizons(new LstmVolatilityOptions())})), each trained on its own horizon's target, instead of fading the one-step correction.",
         };
+        var seedsOption = new Option<int>("--seeds")
+        {
+            Description = "Networks per LSTM model: N > 1 makes lstm-regime and lstm seed ensembles (seeds s..s+N-1, forecasts combined by their " +
+                          "geometric mean), N times the fit time. Default 1.",
+            DefaultValueFactory = _ => 1,
+        };
         var garchFeature = new Option<bool>("--garch-feature") { Description = "Hybrid LSTM-GARCH: feed a GARCH(1,1) forecast (fitted on each training window) to lstm-regime and lstm as an extra input." };
         var anchor = new Option<string>("--anchor")
         {
@@ -92,7 +99,7 @@ internal static class BacktestCommand
         };
         anchor.AcceptOnlyFromAmong("ewma", "garch", "blend");
         var command = new Command("backtest", "Walk-forward volatility backtest: lstm-regime and lstm against GARCH, GJR, EWMA, HAR and SSA, with an HTML report.");
-        foreach (Option o in new Option[] { data, column, dateColumn, input, horizon, directHeads, train, test, refit, seed, threads, outDir, format, models, exog, garchFeature, anchor }) command.Options.Add(o);
+        foreach (Option o in new Option[] { data, column, dateColumn, input, horizon, directHeads, seedsOption, train, test, refit, seed, threads, outDir, format, models, exog, garchFeature, anchor }) command.Options.Add(o);
         command.SetAction(pr => Run(new Settings
         {
             Data = pr.GetValue(data),
@@ -101,6 +108,7 @@ internal static class BacktestCommand
             Input = pr.GetValue(input)!,
             Horizon = pr.GetValue(horizon),
             DirectHeads = pr.GetValue(directHeads),
+            Seeds = pr.GetValue(seedsOption),
             Train = pr.GetValue(train),
             Test = pr.GetValue(test),
             Refit = pr.GetValue(refit),
@@ -157,7 +165,7 @@ internal static class BacktestCommand
                     RankBy = LossFunction.Qlike,
                     Exogenous = set.Exogenous,
                 };
-                IReadOnlyList<IVarianceModel> models = BacktestModels.Create(modelNames, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads);
+                IReadOnlyList<IVarianceModel> models = BacktestModels.Create(modelNames, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads, s.Seeds);
                 WalkForwardReport report = null!;
                 progressConsole.Progress()
                     .AutoClear(true)
@@ -221,6 +229,7 @@ internal static class BacktestCommand
         if (s.Data is null && s.Column is not null) throw new ArgumentException("--column needs --data.");
         if (s.Data is not null && string.IsNullOrWhiteSpace(s.Column)) throw new ArgumentException("--data needs --column NAME (the value column).");
         if (s.Horizon < 1) throw new ArgumentException($"--horizon must be at least 1 (got {s.Horizon}).");
+        if (s.Seeds < 1) throw new ArgumentException($"--seeds must be at least 1 (got {s.Seeds}).");
         if (s.Train is < 50) throw new ArgumentException($"--train must be at least 50 (got {s.Train}).");
         if (s.Test is < 3) throw new ArgumentException($"--test must be at least 3 (got {s.Test}).");
         if (s.Refit < 1) throw new ArgumentException($"--refit must be at least 1 (got {s.Refit}).");

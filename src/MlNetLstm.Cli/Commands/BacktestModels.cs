@@ -19,19 +19,23 @@ internal static class BacktestModels
         return directHeads ? o with { Horizons = Math.Clamp(horizon, 1, MaxHorizons(o)) } : o;
     }
 
+    /// <summary>One network, or with <paramref name="seeds"/> &gt; 1 a seed ensemble under the same name.</summary>
+    private static IVarianceModel Lstm(LstmVolatilityOptions o, int seeds) =>
+        seeds == 1 ? new LstmVolatilityModel(o) : LstmVolatilityModel.SeedEnsemble(o, seeds);
+
     /// <summary>The most direct heads the default LSTM options allow: SequenceLength - BurnIn.</summary>
     public static int MaxHorizons(LstmVolatilityOptions o) => o.SequenceLength - o.BurnIn;
 
     public static IReadOnlyList<IVarianceModel> Create(IEnumerable<string> names, int seed, bool garchFeature = LstmVolatilityOptions.DefaultGarchFeature,
-        VolatilityAnchor anchor = LstmVolatilityOptions.DefaultAnchor, int horizon = 1, bool directHeads = false)
+        VolatilityAnchor anchor = LstmVolatilityOptions.DefaultAnchor, int horizon = 1, bool directHeads = false, int seeds = 1)
     {
         var list = new List<IVarianceModel>();
         foreach (string name in names)
         {
             list.Add(name switch
             {
-                "lstm-regime" => new LstmVolatilityModel(LstmOptions(true, seed, garchFeature, anchor, horizon, directHeads)),
-                "lstm" => new LstmVolatilityModel(LstmOptions(false, seed, garchFeature, anchor, horizon, directHeads)),
+                "lstm-regime" => Lstm(LstmOptions(true, seed, garchFeature, anchor, horizon, directHeads), seeds),
+                "lstm" => Lstm(LstmOptions(false, seed, garchFeature, anchor, horizon, directHeads), seeds),
                 "garch" => MlNetLstm.Volatility.ArchVarianceModel.Garch(),
                 "gjr" => MlNetLstm.Volatility.ArchVarianceModel.Gjr(),
                 "ewma" => new MlNetLstm.Volatility.EwmaVarianceModel(),

@@ -61,6 +61,22 @@ public sealed class LstmVolatilityModel : IVarianceModel
     /// <inheritdoc />
     public string Name => Options.RegimeAdaptive ? RegimeName : PlainName;
 
+    /// <summary>
+    /// A seed ensemble: <paramref name="count"/> models with <paramref name="options"/> and seeds Seed, Seed + 1, ...,
+    /// Seed + count - 1, combined by the geometric mean of their variance forecasts (<see cref="CombinedVarianceModel"/>),
+    /// under the single model's name ("lstm-regime" or "lstm"). Deterministic like each member; count times the fit time.
+    /// </summary>
+    /// <param name="options">Options of every member (null: the defaults); only the seed differs.</param>
+    /// <param name="count">Number of networks, at least 1.</param>
+    /// <returns>The combination (unfitted).</returns>
+    public static CombinedVarianceModel SeedEnsemble(LstmVolatilityOptions? options, int count)
+    {
+        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "count must be at least 1.");
+        options ??= new LstmVolatilityOptions();
+        var members = Enumerable.Range(0, count).Select(k => new LstmVolatilityModel(options with { Seed = options.Seed + k })).ToArray();
+        return new CombinedVarianceModel(members[0].Name, members);
+    }
+
     /// <summary>True: exogenous series passed to <see cref="Fit(ReadOnlySpan{double}, ExogenousSeries?)"/> become network inputs.</summary>
     public bool UsesExogenous => true;
 
