@@ -91,7 +91,7 @@ public class CliTests
             var stderr = new StringWriter();
             var settings = new BacktestCommand.Settings
             {
-                Data = Real("dem2gbp.csv"), Column = "dem2gbp", Horizon = 5, DirectHeads = true, Train = 600, Test = 100, Refit = 100, Threads = 2, Out = outDir, Format = "json",
+                Data = Real("dem2gbp.csv"), Column = "dem2gbp", Horizon = 5, DirectHeads = true, Seeds = 1, Train = 600, Test = 100, Refit = 100, Threads = 2, Out = outDir, Format = "json",
                 Models = ["lstm", "ewma"],
             };
             BacktestCommand.Run(settings, stdout, stderr).Should().Be(0, stderr.ToString());
