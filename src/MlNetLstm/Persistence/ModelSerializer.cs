@@ -28,6 +28,8 @@ public static class ModelKinds
     public const string HarModel = "MlNetLstm.HarModel";
     /// <summary><see cref="Persistence.TrainingCheckpoint"/>.</summary>
     public const string TrainingCheckpoint = "MlNetLstm.TrainingCheckpoint";
+    /// <summary>A <see cref="Volatility.CombinedVarianceForecaster"/> of LSTM volatility forecasters (a seed ensemble).</summary>
+    public const string CombinedVarianceForecaster = "MlNetLstm.CombinedVarianceForecaster";
 
     /// <summary>Layout version written for (and newest read of) every kind above except <see cref="LstmVolatilityForecaster"/>: version 1.</summary>
     public const int CurrentVersion = 1;
@@ -89,8 +91,8 @@ public static class ModelSerializer
 
     /// <summary>
     /// Loads any model file and returns the model it holds: a <see cref="RecurrentNetwork"/>, <see cref="LstmForecastModel"/>,
-    /// <see cref="LstmVolatilityForecaster"/>, <see cref="StoredArchFit"/>, <see cref="SsaForecaster"/>, <see cref="HarModel"/> or
-    /// <see cref="TrainingCheckpoint"/>.
+    /// <see cref="LstmVolatilityForecaster"/>, <see cref="CombinedVarianceForecaster"/>, <see cref="StoredArchFit"/>,
+    /// <see cref="SsaForecaster"/>, <see cref="HarModel"/> or <see cref="TrainingCheckpoint"/>.
     /// </summary>
     /// <param name="path">Model file.</param>
     /// <exception cref="InvalidDataException">Invalid file or unknown kind.</exception>
@@ -111,6 +113,7 @@ public static class ModelSerializer
             ModelKinds.SsaForecaster => ReadSsaForecaster(archive),
             ModelKinds.HarModel => ReadHarModel(archive),
             ModelKinds.TrainingCheckpoint => TrainingCheckpoint.FromArchive(archive),
+            ModelKinds.CombinedVarianceForecaster => ReadCombinedForecaster(archive),
             _ => throw new InvalidDataException($"Unknown model kind '{archive.Kind}'."),
         };
     }
@@ -304,6 +307,67 @@ public static class ModelSerializer
 
     private static string Describe(RecurrentNetworkSpec s) =>
         $"{s.Cell} I={s.InputSize} H={s.HiddenSize} L={s.Layers} D={s.Directions} O={s.OutputSize} head={s.HeadMode} peepholes={s.Peepholes} coupled={s.CoupledGates} modifier={s.ForgetGateModifier?.Name ?? "none"}";
+
+    // ----------------------------------------------------------------------------------------------------------------
+    // CombinedVarianceForecaster (seed ensembles of LSTM volatility forecasters)
+    // ----------------------------------------------------------------------------------------------------------------
+
+    /// <summary>Most members a combination file may hold.</summary>
+    public const int MaxCombinationMembers = 1024;
+
+    /// <summary>
+    /// The fitted combination as an archive (kind <see cref="ModelKinds.CombinedVarianceForecaster"/>): its name and, per
+    /// member i, <c>member/i/model</c>, the member's own model file (base64). Members must be <see cref="LstmVolatilityForecaster"/>s,
+    /// as in <see cref="LstmVolatilityModel.SeedEnsemble"/>.
+    /// </summary>
+    /// <param name="model">The fitted combination.</param>
+    /// <exception cref="NotSupportedException">A member is not an <see cref="LstmVolatilityForecaster"/> (named in the message).</exception>
+    public static ModelArchive ToArchive(CombinedVarianceForecaster model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var b = new ModelArchiveBuilder(ModelKinds.CombinedVarianceForecaster, ModelKinds.CurrentVersion);
+        b.AddText("name", model.Name);
+        b.AddScalar("member_count", model.Members.Count);
+        for (int i = 0; i < model.Members.Count; i++)
+        {
+            if (model.Members[i] is not LstmVolatilityForecaster lstm)
+                throw new NotSupportedException($"Member {i} of '{model.Name}' is a {model.Members[i].GetType().Name}; only combinations of LstmVolatilityForecaster members (seed ensembles) can be saved.");
+            b.AddText($"member/{i}/model", Convert.ToBase64String(ModelFile.ToBytes(ToArchive(lstm))));
+        }
+        return b.Build();
+    }
+
+    /// <summary>Saves a fitted seed ensemble (every member network, its options, scale and training summary) atomically.</summary>
+    /// <param name="path">Target file.</param>
+    /// <param name="model">The fitted combination.</param>
+    public static void Save(string path, CombinedVarianceForecaster model) => ModelFile.Save(path, ToArchive(model));
+
+    /// <summary>Loads a combination saved by <see cref="Save(string, CombinedVarianceForecaster)"/>.</summary>
+    /// <param name="path">Model file.</param>
+    public static CombinedVarianceForecaster LoadCombinedForecaster(string path) => WithPath(path, () => ReadCombinedForecaster(ModelFile.Load(path)));
+
+    /// <summary>Reads a combination from an archive of kind <see cref="ModelKinds.CombinedVarianceForecaster"/>.</summary>
+    /// <param name="archive">The archive.</param>
+    public static CombinedVarianceForecaster ReadCombinedForecaster(ModelArchive archive)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        archive.EnsureKind(ModelKinds.CombinedVarianceForecaster, ModelKinds.CurrentVersion);
+        var r = new ArchiveReader(archive);
+        string name = r.Text("name", ModelFile.MaxNameBytes);
+        if (string.IsNullOrWhiteSpace(name)) throw r.Error("name", "is empty.");
+        int count = r.Int("member_count", 1, MaxCombinationMembers);
+        var members = new LstmVolatilityForecaster[count];
+        for (int i = 0; i < count; i++)
+        {
+            string entry = $"member/{i}/model";
+            byte[] bytes;
+            try { bytes = Convert.FromBase64String(r.Text(entry, 1 << 30)); }
+            catch (FormatException) { throw r.Error(entry, "is not base64."); }
+            try { members[i] = ReadVolatilityForecaster(ModelFile.FromBytes(bytes)); }
+            catch (InvalidDataException ex) { throw r.Error(entry, $"does not hold a valid LSTM volatility forecaster: {ex.Message}"); }
+        }
+        return new CombinedVarianceForecaster(name, members.Select(m => m.Name).ToArray(), members);
+    }
 
     // ----------------------------------------------------------------------------------------------------------------
     // LstmVolatilityForecaster
