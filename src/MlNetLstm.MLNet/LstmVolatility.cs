@@ -1,7 +1,9 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetLstm.Data;
+using MlNetLstm.Evaluation;
 using MlNetLstm.Features;
+using MlNetLstm.Volatility;
 using MlNetLstm.Volatility.Neural;
 
 namespace MlNetLstm.MLNet;
@@ -23,6 +25,16 @@ public sealed class LstmVolatilityEstimatorOptions
 
     /// <summary>Core model options (regime-adaptive by default).</summary>
     public LstmVolatilityOptions Model { get; set; } = new();
+
+    /// <summary>Default <see cref="Seeds"/>: one network, the core library's default.</summary>
+    public const int DefaultSeeds = 1;
+
+    /// <summary>
+    /// Networks to fit: more than one makes a seed ensemble (<see cref="LstmVolatilityModel.SeedEnsemble"/>: seeds Model.Seed,
+    /// Model.Seed + 1, ..., forecasts combined by their geometric mean), Seeds times the training time. <c>mlnetlstm backtest</c>
+    /// uses 5: one network's forecasts move with its seed about as much as the LSTM variants differ.
+    /// </summary>
+    public int Seeds { get; set; } = DefaultSeeds;
 }
 
 /// <summary>
@@ -46,8 +58,12 @@ public sealed class LstmVolatilityEstimator : IEstimator<LstmVolatilityTransform
         string[] exogNames = _options.ExogenousColumnNames ?? [];
         ExogenousSeries? exogenous = exogNames.Length == 0 ? null
             : ExogenousSeries.FromColumns(exogNames.Select(c => new KeyValuePair<string, double[]>(c, SchemaChecks.ReadColumn(input, c))).ToList());
-        var forecaster = new LstmVolatilityModel(_options.Model).Fit(returns, exogenous);
-        return new LstmVolatilityTransformer(_options.OutputColumnName, _options.InputColumnName, forecaster);
+        if (_options.Seeds < 1)
+            throw new ArgumentOutOfRangeException(nameof(LstmVolatilityEstimatorOptions.Seeds), _options.Seeds, "LstmVolatilityEstimatorOptions.Seeds must be at least 1.");
+        IFittedVarianceModel fitted = _options.Seeds == 1
+            ? new LstmVolatilityModel(_options.Model).Fit(returns, exogenous)
+            : LstmVolatilityModel.SeedEnsemble(_options.Model, _options.Seeds).Fit(returns, exogenous);
+        return new LstmVolatilityTransformer(_options.OutputColumnName, _options.InputColumnName, fitted);
     }
 
     /// <inheritdoc />
@@ -68,22 +84,44 @@ public sealed class LstmVolatilityEstimator : IEstimator<LstmVolatilityTransform
 /// </summary>
 public sealed class LstmVolatilityTransformer : SeriesTransformer
 {
-    internal LstmVolatilityTransformer(string output, string input, LstmVolatilityForecaster forecaster)
-        : base(output, input, forecaster.ExogenousNames) => Forecaster = forecaster;
+    private readonly IFittedVarianceModel _fitted;
 
-    /// <summary>The core fitted forecaster.</summary>
-    public LstmVolatilityForecaster Forecaster { get; }
+    /// <param name="output">Output column.</param>
+    /// <param name="input">Return column.</param>
+    /// <param name="fitted">An <see cref="LstmVolatilityForecaster"/>, or a <see cref="CombinedVarianceForecaster"/> of them (a seed ensemble).</param>
+    internal LstmVolatilityTransformer(string output, string input, IFittedVarianceModel fitted)
+        : base(output, input, MembersOf(fitted)[0].ExogenousNames)
+    {
+        _fitted = fitted;
+        Members = MembersOf(fitted);
+    }
+
+    private static LstmVolatilityForecaster[] MembersOf(IFittedVarianceModel fitted) => fitted switch
+    {
+        LstmVolatilityForecaster one => [one],
+        CombinedVarianceForecaster many => [.. many.Members.Cast<LstmVolatilityForecaster>()],
+        _ => throw new ArgumentException($"Not an LSTM volatility forecaster: {fitted.GetType().Name}.", nameof(fitted)),
+    };
+
+    /// <summary>The core fitted forecaster (the first network of a seed ensemble).</summary>
+    public LstmVolatilityForecaster Forecaster => Members[0];
+
+    /// <summary>The fitted networks: one, or the members of the seed ensemble (<see cref="LstmVolatilityEstimatorOptions.Seeds"/>).</summary>
+    public IReadOnlyList<LstmVolatilityForecaster> Members { get; }
+
+    /// <summary>What the transformer forecasts with: the forecaster, or the <see cref="CombinedVarianceForecaster"/> of the ensemble.</summary>
+    internal IFittedVarianceModel Fitted => _fitted;
 
     private protected override string Description => "LSTM variance";
 
     /// <inheritdoc />
     public override IOnlineFeature CreateOnlineFeature() => Forecaster.ExogenousNames.Count == 0
-        ? new HistoryForecast(h => Forecaster.ForecastVariance(h, 1)[0], 1)
-        : new ExogenousHistoryForecast(Forecaster);
+        ? new HistoryForecast(h => _fitted.ForecastVariance(h, 1)[0], 1)
+        : new ExogenousHistoryForecast(_fitted, Forecaster.ExogenousNames);
 }
 
 /// <summary>One-step LSTM variance forecast after each row from the whole history of returns and exogenous rows.</summary>
-internal sealed class ExogenousHistoryForecast(LstmVolatilityForecaster forecaster) : IExogenousOnlineFeature
+internal sealed class ExogenousHistoryForecast(IFittedVarianceModel forecaster, IReadOnlyList<string> exogenousNames) : IExogenousOnlineFeature
 {
     private readonly List<double> _returns = new();
     private readonly List<double> _exogenous = new();
@@ -93,16 +131,16 @@ internal sealed class ExogenousHistoryForecast(LstmVolatilityForecaster forecast
     public bool IsReady => Count >= 1;
 
     public double Update(double x) => throw new InvalidOperationException(
-        $"The LSTM volatility forecaster was fitted with the exogenous columns {string.Join(", ", forecaster.ExogenousNames)}; pass their values with every return.");
+        $"The LSTM volatility forecaster was fitted with the exogenous columns {string.Join(", ", exogenousNames)}; pass their values with every return.");
 
     public double Update(double x, ReadOnlySpan<double> exogenous)
     {
         if (!double.IsFinite(x)) throw new ArgumentException($"Value {x} at observation {Count} is not finite.", nameof(x));
-        if (exogenous.Length != forecaster.ExogenousNames.Count)
-            throw new ArgumentException($"{exogenous.Length} exogenous values given; the model reads {forecaster.ExogenousNames.Count} ({string.Join(", ", forecaster.ExogenousNames)}).", nameof(exogenous));
+        if (exogenous.Length != exogenousNames.Count)
+            throw new ArgumentException($"{exogenous.Length} exogenous values given; the model reads {exogenousNames.Count} ({string.Join(", ", exogenousNames)}).", nameof(exogenous));
         _returns.Add(x);
         foreach (double v in exogenous) _exogenous.Add(v);
-        var rows = new ExogenousSeries(forecaster.ExogenousNames, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_exogenous));
+        var rows = new ExogenousSeries(exogenousNames, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_exogenous));
         return forecaster.ForecastVariance(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_returns), rows, 1)[0];
     }
 

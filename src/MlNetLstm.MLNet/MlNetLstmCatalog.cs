@@ -167,15 +167,16 @@ public static class MlNetLstmCatalog
     /// <param name="epochs">Maximum training epochs.</param>
     /// <param name="seed">Random seed.</param>
     /// <param name="exogenousColumnNames">Numeric columns fed to the LSTM beside the returns (null or empty: none).</param>
+    /// <param name="seeds">Networks: more than one fits a seed ensemble (seeds seed, seed + 1, ...; geometric mean of the forecasts).</param>
     /// <returns>The estimator.</returns>
     public static LstmVolatilityEstimator ForecastVolatilityByLstm(this ForecastingCatalog catalog, string outputColumnName,
         string inputColumnName, bool regimeAdaptive = true, int hiddenSize = Volatility.Neural.LstmVolatilityOptions.DefaultHiddenSize,
         int epochs = Volatility.Neural.LstmVolatilityOptions.DefaultEpochs, int seed = Volatility.Neural.LstmVolatilityOptions.DefaultSeed,
-        string[]? exogenousColumnNames = null)
+        string[]? exogenousColumnNames = null, int seeds = LstmVolatilityEstimatorOptions.DefaultSeeds)
         => ForecastVolatilityByLstm(catalog, new LstmVolatilityEstimatorOptions
         {
             OutputColumnName = outputColumnName, InputColumnName = inputColumnName, ExogenousColumnNames = exogenousColumnNames ?? [],
-            Model = new() { RegimeAdaptive = regimeAdaptive, HiddenSize = hiddenSize, Epochs = epochs, Seed = seed },
+            Model = new() { RegimeAdaptive = regimeAdaptive, HiddenSize = hiddenSize, Epochs = epochs, Seed = seed }, Seeds = seeds,
         });
 
     /// <summary>Regime-adaptive LSTM volatility forecast over a return column (options overload).</summary>

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetLstm.Persistence;
+using MlNetLstm.Volatility;
 
 namespace MlNetLstm.MLNet;
 
@@ -57,7 +58,8 @@ public static class MlNetLstmModel
                     break;
                 case LstmVolatilityTransformer l:
                     b.AddText(p + "type", "lstm-volatility").AddText(p + "input", l.InputColumnName).AddText(p + "output", l.OutputColumnName)
-                     .AddText(p + "model", Convert.ToBase64String(ModelFile.ToBytes(ModelSerializer.ToArchive(l.Forecaster))));
+                     .AddText(p + "model", Convert.ToBase64String(ModelFile.ToBytes(l.Fitted is CombinedVarianceForecaster ensemble
+                         ? ModelSerializer.ToArchive(ensemble) : ModelSerializer.ToArchive(l.Forecaster))));
                     schema = l.GetOutputSchema(schema);
                     i++;
                     break;
@@ -124,8 +126,9 @@ public static class MlNetLstmModel
                     stages.Add(new GarchVolatilityTransformer(T("output"), T("input"), T("mean"), T("volatility"), T("distribution"), returns, fit));
                     break;
                 case "lstm-volatility":
-                    var model = ModelSerializer.ReadVolatilityForecaster(ModelFile.FromBytes(Convert.FromBase64String(T("model"))));
-                    stages.Add(new LstmVolatilityTransformer(T("output"), T("input"), model));
+                    ModelArchive lstm = ModelFile.FromBytes(Convert.FromBase64String(T("model")));
+                    stages.Add(new LstmVolatilityTransformer(T("output"), T("input"), lstm.Kind == ModelKinds.CombinedVarianceForecaster
+                        ? ModelSerializer.ReadCombinedForecaster(lstm) : ModelSerializer.ReadVolatilityForecaster(lstm)));
                     break;
                 case "lstm-forecast":
                     var fm = ModelSerializer.ReadForecastModel(ModelFile.FromBytes(Convert.FromBase64String(T("model"))));

@@ -244,6 +244,48 @@ public class MlNetLstmVolatilityTests
     }
 }
 
+public class MlNetLstmSeedEnsembleTests
+{
+    [Fact]
+    public void A_seed_ensemble_equals_the_core_ensemble_streams_and_round_trips_with_exogenous_columns()
+    {
+        var ml = new MLContext(1);
+        var rng = new Random(8);
+        double Normal() => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+        var rows = Enumerable.Range(0, 300).Select(t => new ReturnIvRow { R = Normal() * (t > 150 ? 2 : 1), Iv = (float)Normal(), Volume = 1e6 + t }).ToArray();
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var core = new Volatility.Neural.LstmVolatilityOptions { HiddenSize = 4, Epochs = 2, SequenceLength = 32, BurnIn = 8, ContextLength = 48, Seed = 9 };
+        var model = ml.Forecasting.ForecastVolatilityByLstm(new LstmVolatilityEstimatorOptions
+            {
+                OutputColumnName = "Lstm", InputColumnName = "R", ExogenousColumnNames = ["Iv"], Model = core, Seeds = 3,
+            })
+            .Append(ml.Transforms.CopyColumns("Out", "Lstm")).Fit(data);
+        var lt = model.First().Should().BeOfType<LstmVolatilityTransformer>().Subject;
+        lt.Members.Select(m => m.Options.Seed).Should().Equal(9, 10, 11);
+        lt.Forecaster.Should().BeSameAs(lt.Members[0]);
+
+        double[] r = rows.Select(v => v.R).ToArray();
+        var x = MlNetLstm.Data.ExogenousSeries.FromColumns([new("Iv", rows.Select(v => (double)v.Iv).ToArray())]);
+        var ensemble = Volatility.Neural.LstmVolatilityModel.SeedEnsemble(core, 3).Fit(r, x);
+        var lstm = model.Transform(data).GetColumn<double>("Lstm").ToArray();
+        for (int t = 0; t < r.Length; t += 29) lstm[t].Should().Be(ensemble.ForecastVariance(r.AsSpan(0, t + 1), x.Slice(0, t + 1), 1)[0]);
+        lstm[200].Should().NotBe(lt.Forecaster.ForecastVariance(r.AsSpan(0, 201), x.Slice(0, 201), 1)[0], "the ensemble is not its first network");
+
+        var engine = new SeriesStreamingEngine(lt);
+        for (int t = 0; t < 60; t++) engine.Predict(r[t], x.Row(t)).Should().Be(lstm[t]);
+
+        var path = Path.GetTempFileName();
+        MlNetLstmModel.Save(ml, model, data.Schema, path);
+        var loaded = MlNetLstmModel.Load(ml, path);
+        File.Delete(path);
+        loaded.Transform(data).GetColumn<double>("Out").Should().Equal(lstm);
+        loaded.OfType<LstmVolatilityTransformer>().Single().Members.Should().HaveCount(3);
+
+        FluentActions.Invoking(() => ml.Forecasting.ForecastVolatilityByLstm("L", "R", seeds: 0).Fit(data))
+            .Should().Throw<ArgumentOutOfRangeException>().WithMessage("*Seeds*");
+    }
+}
+
 public sealed class ReturnIvRow
 {
     public double R { get; set; }
