@@ -34,15 +34,7 @@ public static class RecurrentTrainer
         }
         if (options.InputGatePenalty > 0 && network.Spec.Cell != CellType.Lstm)
             throw new ArgumentException($"TrainingOptions.InputGatePenalty applies to LSTM networks only; this network's cell is {network.Spec.Cell}.", nameof(options));
-        var train = data;
-        if (validation == null && options.ValidationFraction > 0)
-        {
-            int nVal = Math.Max(1, (int)Math.Round(data.Count * options.ValidationFraction));
-            if (nVal >= data.Count)
-                throw new ArgumentException($"ValidationFraction {options.ValidationFraction} leaves no training samples out of {data.Count}.", nameof(options));
-            train = data.Slice(0, data.Count - nVal);
-            validation = data.Slice(data.Count - nVal, nVal);
-        }
+        (SequenceDataset train, validation) = data.WithValidation(validation, options.ValidationFraction, nameof(options));
         if (checkpoint is not null)
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(checkpoint.Path, nameof(checkpoint));

@@ -78,6 +78,19 @@ public sealed class SequenceDataset
             throw new ArgumentException($"{paramName} has {(TargetsPerStep ? "per-step" : "per-sequence")} targets but the head mode is {headMode}.", paramName);
     }
 
+    /// <summary>
+    /// The training and validation sets of a run: <paramref name="validation"/> when given, else (with
+    /// <paramref name="fraction"/> &gt; 0) the last round(Count · fraction) samples held out (at least one, leaving at least one).
+    /// </summary>
+    internal (SequenceDataset Train, SequenceDataset? Validation) WithValidation(SequenceDataset? validation, double fraction, string optionsParam)
+    {
+        if (validation != null || !(fraction > 0)) return (this, validation);
+        int nVal = Math.Max(1, (int)Math.Round(Count * fraction));
+        if (nVal >= Count)
+            throw new ArgumentException($"ValidationFraction {fraction} leaves no training samples out of {Count}.", optionsParam);
+        return (Slice(0, Count - nVal), Slice(Count - nVal, nVal));
+    }
+
     internal float[] InputArray => _x;
     internal float[] TargetArray => _y;
     internal float[] ExtraArray => _e;

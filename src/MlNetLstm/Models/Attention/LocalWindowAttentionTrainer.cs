@@ -30,15 +30,7 @@ public static class LocalWindowAttentionTrainer
             throw new ArgumentException("TruncatedBpttSteps must be 0 for a local-window attention model (it has no recurrence).", nameof(options));
         CheckCompatible(model, data, options.Loss, nameof(data));
         if (validation != null) CheckCompatible(model, validation, options.Loss, nameof(validation));
-        var train = data;
-        if (validation == null && options.ValidationFraction > 0)
-        {
-            int nVal = Math.Max(1, (int)Math.Round(data.Count * options.ValidationFraction));
-            if (nVal >= data.Count)
-                throw new ArgumentException($"ValidationFraction {options.ValidationFraction} leaves no training samples out of {data.Count}.", nameof(options));
-            train = data.Slice(0, data.Count - nVal);
-            validation = data.Slice(data.Count - nVal, nVal);
-        }
+        (SequenceDataset train, validation) = data.WithValidation(validation, options.ValidationFraction, nameof(options));
         return new Session(model.Topology, options).Run(model.ParameterArray, train, validation);
     }
 
