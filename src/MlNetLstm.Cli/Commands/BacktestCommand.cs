@@ -210,11 +210,11 @@ internal static class BacktestCommand
 
         string hardware = $"{CpuModel()}, {Environment.ProcessorCount} cores, .NET {Environment.Version}, kernels {Kernels.KernelInfo.ActiveIsa}; " +
                           $"{s.Threads} thread(s); total {total.Elapsed.TotalSeconds:F1} s";
-        JsonObject json = ToJson(results.Select(r => (r.Set, r.Report, r.BestBaseline)).ToList(), hardware);
+        JsonObject json = ToJson(results.Select(r => (r.Set, r.Report, r.BestBaseline)).ToList(), hardware, s.Seeds);
         string outDir = Path.GetFullPath(s.Out);
         Directory.CreateDirectory(outDir);
         File.WriteAllText(Path.Combine(outDir, "results.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        var sections = results.Select(r => ToSection(r.Set, r.Report, r.BestBaseline, r.Telemetry)).ToList();
+        var sections = results.Select(r => ToSection(r.Set, r.Report, r.BestBaseline, r.Telemetry, s.Seeds)).ToList();
         File.WriteAllText(Path.Combine(outDir, "report.html"), BacktestHtmlReport.Render("MlNetLstm walk-forward volatility backtest", hardware, sections));
 
         if (s.Format == "json")
@@ -304,7 +304,7 @@ internal static class BacktestCommand
         return path;
     }
 
-    private static JsonObject ToJson(List<(DataSet Set, WalkForwardReport Report, string BestBaseline)> results, string hardware)
+    private static JsonObject ToJson(List<(DataSet Set, WalkForwardReport Report, string BestBaseline)> results, string hardware, int seeds)
     {
         var sets = new JsonArray();
         foreach (var (set, report, best) in results)
@@ -335,6 +335,7 @@ internal static class BacktestCommand
                 ["firstOrigin"] = report.Origins[0],
                 ["forecasts"] = report.Origins.Count,
                 ["horizon"] = report.Horizon,
+                ["lstmSeeds"] = seeds,
                 ["exogenous"] = new JsonArray((set.Exogenous?.Names ?? []).Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
                 ["bestModel"] = report.BestModel,
                 ["bestBaseline"] = best,
@@ -348,7 +349,7 @@ internal static class BacktestCommand
         return first;
     }
 
-    private static BacktestSection ToSection(DataSet set, WalkForwardReport report, string best, VolatilityTelemetry? telemetry)
+    private static BacktestSection ToSection(DataSet set, WalkForwardReport report, string best, VolatilityTelemetry? telemetry, int seeds)
     {
         WalkForwardModelResult baseline = report[best];
         var rows = report.Models.Select(m =>
@@ -367,7 +368,8 @@ internal static class BacktestCommand
             term = telemetry.RegimeTerm.Skip(skip).ToArray();
             abs = set.Returns.Skip(report.Origins[0] - 1).Take(report.Origins.Count).Select(Math.Abs).ToArray();
         }
-        return new BacktestSection(set.Name, set.Description + $" Forecasts from origin {report.Origins[0]} on ({report.Origins.Count} of them), horizon {report.Horizon}.",
+        string lstms = seeds > 1 ? $" Each LSTM is a {seeds}-seed ensemble (geometric mean of the forecasts); the gate charts show its first network." : string.Empty;
+        return new BacktestSection(set.Name, set.Description + $" Forecasts from origin {report.Origins[0]} on ({report.Origins.Count} of them), horizon {report.Horizon}.{lstms}",
             best, rows, report.Proxy, forecasts, forget, abs, term);
     }
 

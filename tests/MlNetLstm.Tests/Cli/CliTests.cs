@@ -97,6 +97,7 @@ public class CliTests
             BacktestCommand.Run(settings, stdout, stderr).Should().Be(0, stderr.ToString());
             JsonObject json = JsonNode.Parse(stdout.ToString())!.AsObject();
             ((int)json["horizon"]!).Should().Be(5);
+            ((int)json["lstmSeeds"]!).Should().Be(1);
             double cliLstm = (double)json["models"]!.AsArray().Single(m => (string)m!["name"]! == "lstm")!["qlike"]!;
 
             // The same walk-forward by hand: the 5-step forecast of a five-head LSTM against r²_{t+5}; a single-head LSTM (its
@@ -162,6 +163,8 @@ public class CliTests
             BacktestCommand.Run(settings, stdout, stderr).Should().Be(0, stderr.ToString());
             JsonObject json = JsonNode.Parse(stdout.ToString())!.AsObject();
             json["exogenous"]!.AsArray().Select(n => (string)n!).Should().Equal("iv", "volume");
+            ((int)json["lstmSeeds"]!).Should().Be(BacktestCommand.DefaultSeeds);
+            File.ReadAllText(Path.Combine(dir, "out", "report.html")).Should().Contain($"Each LSTM is a {BacktestCommand.DefaultSeeds}-seed ensemble");
             json["models"]!.AsArray().Select(m => (string)m!["name"]!).Should().Equal("lstm-regime", "ewma");
             File.ReadAllText(Path.Combine(dir, "out", "report.html")).Should().Contain("Exogenous inputs of the LSTMs: iv, volume");
 
