@@ -105,27 +105,9 @@ public class LocalWindowAttentionTests
         var probe = GradientCheckTests.Random(reference.Length, 3);
         double Loss(double[] theta, double[] input) => Reference(spec, theta, input, B, steps).Select((v, k) => v * probe[k]).Sum();
         var grads = model.ComputeGradients(x, B, steps, probe);
-        const double eps = 1e-6;
-        int nonZero = 0;
-        for (int k = 0; k < pd.Length; k++)
-        {
-            double keep = pd[k];
-            pd[k] = keep + eps; double up = Loss(pd, xd);
-            pd[k] = keep - eps; double down = Loss(pd, xd);
-            pd[k] = keep;
-            double fd = (up - down) / (2 * eps);
-            ((double)grads.Parameters[k]).Should().BeApproximately(fd, 1e-5 + 1e-5 * Math.Abs(fd), $"dL/dθ[{k}] ({ViewName(model.Layout, k)})");
-            if (Math.Abs(fd) > 1e-4) nonZero++;
-        }
-        nonZero.Should().BeGreaterThan(pd.Length / 2, "most parameters influence the output");
-        for (int k = 0; k < xd.Length; k++)
-        {
-            double keep = xd[k];
-            xd[k] = keep + eps; double up = Loss(pd, xd);
-            xd[k] = keep - eps; double down = Loss(pd, xd);
-            xd[k] = keep;
-            ((double)grads.Inputs[k]).Should().BeApproximately((up - down) / (2 * eps), 1e-5 + 1e-5 * Math.Abs((up - down) / (2 * eps)), $"dL/dx[{k}]");
-        }
+        FiniteDifferences.Check(pd, th => Loss(th, xd), k => grads.Parameters[k], 1e-5, 1e-5, k => $"dL/dθ[{k}] ({ViewName(model.Layout, k)})")
+            .Should().BeGreaterThan(pd.Length / 2, "most parameters influence the output");
+        FiniteDifferences.Check(xd, xs => Loss(pd, xs), k => grads.Inputs[k], 1e-5, 1e-5, k => $"dL/dx[{k}]");
     }
 
     [Theory]
@@ -140,16 +122,8 @@ public class LocalWindowAttentionTests
         var dy = GradientCheckTests.Random((everyStep ? steps : 1) * spec.OutputSize, 13).Select(v => (double)v).ToArray();
         var g = LocalWindowAttention.GradientDouble(topo, theta, x, steps, dy, new double[steps * I]);
         double L(double[] th) => LocalWindowAttention.ForwardDouble(topo, th, x, steps).Select((v, k) => v * dy[k]).Sum();
-        const double eps = 1e-6;
-        for (int k = 0; k < theta.Length; k++)
-        {
-            double keep = theta[k];
-            theta[k] = keep + eps; double up = L(theta);
-            theta[k] = keep - eps; double down = L(theta);
-            theta[k] = keep;
-            double fd = (up - down) / (2 * eps);
-            g[k].Should().BeApproximately(fd, 1e-8 + 1e-7 * Math.Abs(fd), $"θ[{k}] ({ViewName(topo.Layout, k)})");
-        }
+        FiniteDifferences.Check(theta, L, k => g[k], 1e-8, 1e-7, k => $"θ[{k}] ({ViewName(topo.Layout, k)})")
+            .Should().BeGreaterThan(theta.Length / 2, "most parameters influence the output");
     }
 
     private static string ViewName(ParameterLayout layout, int index) =>

@@ -125,19 +125,7 @@ public class MultiHorizonTests
 
         double[] pd = p.Select(v => (double)v).ToArray();
         loss.Should().BeApproximately(Loss(pd), 1e-5 * Math.Abs(Loss(pd)) + 1e-7, "the reported loss is the mean over the scored (step, horizon) pairs");
-        const double eps = 1e-6;
-        int nonZero = 0;
-        for (int i = 0; i < pd.Length; i++)
-        {
-            double keep = pd[i];
-            pd[i] = keep + eps; double lp = Loss(pd);
-            pd[i] = keep - eps; double lm = Loss(pd);
-            pd[i] = keep;
-            double fd = (lp - lm) / (2 * eps);
-            Math.Abs(grad[i] - fd).Should().BeLessThanOrEqualTo(2e-6 + 2e-3 * Math.Abs(fd),
-                $"{lossKind}: d/d{GradientCheckTests.NameOf(layout, i)} analytic {grad[i]} vs finite difference {fd}");
-            if (Math.Abs(fd) > 1e-4) nonZero++;
-        }
+        int nonZero = FiniteDifferences.Check(pd, Loss, i => grad[i], 2e-6, 2e-3, i => $"{lossKind}: d/d{GradientCheckTests.NameOf(layout, i)}");
         nonZero.Should().BeGreaterThan(pd.Length / 2);
         ParameterView headW = layout["head.weight"];
         for (int k = 0; k < K; k++)
