@@ -82,6 +82,31 @@ internal sealed class ArchiveReader
         return v;
     }
 
+    /// <summary>A float64 entry of exactly <paramref name="shape"/> (checked before anything is copied).</summary>
+    public double[] Doubles(string name, IReadOnlyList<int> shape, bool finite = true)
+    {
+        ArchiveEntry e = Entry(name, ArchiveElementType.Float64);
+        if (!e.Shape.SequenceEqual(shape))
+            throw Error(name, $"has shape [{string.Join(", ", e.Shape)}], expected [{string.Join(", ", shape)}].");
+        double[] v = e.AsDoubles();
+        if (finite)
+            for (int i = 0; i < v.Length; i++)
+                if (!double.IsFinite(v[i])) throw Error(name, $"holds {v[i]} at index {i}; values must be finite.");
+        return v;
+    }
+
+    /// <summary>An enum stored by name (text entry holding the C# member name, e.g. "Direct").</summary>
+    public T EnumName<T>(string name) where T : struct, Enum
+    {
+        string text = Text(name, 64);
+        if (text.Length == 0 || !char.IsAsciiLetter(text[0]) || !System.Enum.TryParse(text, ignoreCase: false, out T value) || !System.Enum.IsDefined(value))
+            throw Error(name, $"= '{text}' is not a known {typeof(T).Name} (one of {string.Join(", ", System.Enum.GetNames<T>())}).");
+        return value;
+    }
+
+    /// <summary>Number of elements of an entry of the given type, without copying it.</summary>
+    public long Count(string name, ArchiveElementType type) => Entry(name, type).Count;
+
     public float[] Singles(string name, IReadOnlyList<int> shape, bool finite = true)
     {
         ArchiveEntry e = Entry(name, ArchiveElementType.Float32);

@@ -23,16 +23,25 @@ public static class ModelKinds
     /// <summary><see cref="ArchFitResult"/> (GARCH family).</summary>
     public const string ArchFit = "MlNetLstm.ArchFitResult";
     /// <summary><see cref="SsaForecaster"/>.</summary>
-    public const string SsaForecaster = "MlNetLstm.SsaForecaster";
+    public const string SsaForecaster = Ssa.SsaForecaster.ArchiveKind;
     /// <summary><see cref="HarModel"/>.</summary>
-    public const string HarModel = "MlNetLstm.HarModel";
+    public const string HarModel = Volatility.Har.HarModel.ArchiveKind;
     /// <summary><see cref="Persistence.TrainingCheckpoint"/>.</summary>
     public const string TrainingCheckpoint = "MlNetLstm.TrainingCheckpoint";
     /// <summary>A <see cref="Volatility.CombinedVarianceForecaster"/> of LSTM volatility forecasters (a seed ensemble).</summary>
     public const string CombinedVarianceForecaster = "MlNetLstm.CombinedVarianceForecaster";
 
-    /// <summary>Layout version written for (and newest read of) every kind above except <see cref="LstmVolatilityForecaster"/>: version 1.</summary>
+    /// <summary>
+    /// Layout version written for (and newest read of) every kind above except <see cref="LstmVolatilityForecaster"/>,
+    /// <see cref="HarModel"/> and <see cref="SsaForecaster"/>: version 1.
+    /// </summary>
     public const int CurrentVersion = 1;
+
+    /// <summary>Layout version of <see cref="HarModel"/>: 2 stores the fitted regressions (version 1 stored the proxy and refitted on load; it still loads).</summary>
+    public const int HarModelVersion = Volatility.Har.HarModel.ArchiveVersion;
+
+    /// <summary>Layout version of <see cref="SsaForecaster"/>: 2 stores the subspace, recurrence and observation buffer (version 1 stored the series and refitted on load; it still loads).</summary>
+    public const int SsaForecasterVersion = Ssa.SsaForecaster.ArchiveVersion;
 
     /// <summary>
     /// Layout version of <see cref="LstmVolatilityForecaster"/>: 2 adds the GARCH input and exogenous standardisation
@@ -45,8 +54,8 @@ public static class ModelKinds
 /// <summary>
 /// An <see cref="ArchFitResult"/> read back from a model file, with the estimation summary as it was when the model was
 /// saved. <see cref="Result"/> forecasts and filters exactly like the saved fit (same parameters, returns and backcast); it is
-/// rebuilt with <see cref="ArchModel.FixedParameters"/>, so its own <see cref="ArchFitResult.Convergence"/> says the parameters
-/// were fixed: the original optimiser report and standard errors are the properties of this class.
+/// restored without re-estimation (one filter pass over the stored returns) and carries the original optimiser report,
+/// log-likelihood and standard errors, which are also the properties of this class.
 /// </summary>
 public sealed class StoredArchFit
 {
@@ -285,8 +294,10 @@ public static class ModelSerializer
         catch (ArgumentException e) { throw r.Error("the stored forecaster options are invalid: " + e.Message); }
         int features = r.Int("features", 1), target = r.Int("target", 0, features - 1);
         double[] mean = r.Doubles("mean", features), std = r.Doubles("std", features);
+        // Fitting keeps a standard deviation only above 1e-12 (a constant column gets 1), so smaller ones never come out of a fit:
+        // dividing by them would overflow the network's float32 inputs.
         for (int i = 0; i < features; i++)
-            if (!(std[i] > 0)) throw r.Error("std", $"holds {std[i]} at index {i}; standard deviations must be positive.");
+            if (!(std[i] > 1e-12)) throw r.Error("std", $"holds {std[i]} at index {i}; standard deviations must be positive and above 1e-12, as fitting makes them.");
         RecurrentNetwork net = ReadNetwork(r.Sub("network/"), null);
         if (net.Spec != o.Spec(features))
             throw r.Error($"the stored network ({Describe(net.Spec)}) does not match the stored options ({Describe(o.Spec(features))}).");
@@ -458,7 +469,9 @@ public static class ModelSerializer
         try { o.Validate(); }
         catch (ArgumentException e) { throw r.Error("the stored volatility options are invalid: " + e.Message); }
         double scale = r.Real("scale");
-        if (!(scale > 0)) throw r.Error("scale", $"= {scale} must be positive.");
+        // The forecaster divides returns by s and multiplies variances by s²: both s² and 1/s² must be finite normal numbers.
+        if (!(scale >= LstmVolatilityInputs.MinScale && scale <= LstmVolatilityInputs.MaxScale))
+            throw r.Error("scale", $"= {scale} must be positive and within [{LstmVolatilityInputs.MinScale}, {LstmVolatilityInputs.MaxScale}] (the forecaster uses s² and 1/s², which must be finite).");
         string[] exogNames = [];
         double[] exogMeans = [], exogScales = [];
         GarchFeatureParameters? garch = null;
@@ -471,10 +484,15 @@ public static class ModelSerializer
                 if (exogNames.Length != k) throw r.Error("inputs/exogenous_names", $"holds {exogNames.Length} names; inputs/exogenous_count is {k}.");
                 exogMeans = r.Doubles("inputs/exogenous_means", k);
                 exogScales = r.Doubles("inputs/exogenous_scales", k);
+                // Fitting keeps a standard deviation only above 1e-12 x max(1, |mean|) (else 1): smaller ones never come out of a fit.
+                for (int j = 0; j < k; j++)
+                    if (!(exogScales[j] > 1e-12 * Math.Max(1, Math.Abs(exogMeans[j]))))
+                        throw r.Error("inputs/exogenous_scales", $"holds {exogScales[j]} at index {j}; a fitted scale is above 1e-12 x max(1, |mean|) = {1e-12 * Math.Max(1, Math.Abs(exogMeans[j]))}.");
             }
             if (o.GarchFeature || o.Anchor != VolatilityAnchor.Ewma)
             {
                 double[] g = r.Doubles("inputs/garch", 5);
+                CheckGarchInput(r, g);
                 garch = new GarchFeatureParameters(g[0], g[1], g[2], g[3], g[4]);
             }
             else if (r.Contains("inputs/garch")) throw r.Error("inputs/garch", "is present but neither options/garch_feature nor the GARCH anchor asks for it.");
@@ -494,6 +512,25 @@ public static class ModelSerializer
         var summary = new LstmTrainingSummary(r.Doubles("training/train_loss", finite: false), r.Doubles("training/validation_loss", finite: false),
             bestEpoch, r.Text("training/stop_reason"), seconds);
         return new LstmVolatilityForecaster(name, o, net, inputs, summary);
+    }
+
+    /// <summary>Largest accepted omega, backcast and |mu| of the GARCH input in scaled units (smallest backcast: its inverse).</summary>
+    private const double MaxScaledGarchVariance = 1e6;
+
+    /// <summary>
+    /// The GARCH(1,1) input [mu, omega, alpha, beta, backcast] is fitted on returns scaled to mean square 1: it must be stationary
+    /// (alpha + beta &lt; 1, as the estimator enforces), and omega (a lower bound of every conditional variance), the backcast
+    /// (the mean squared residual) and |mu| must be within a factor 1e6 of that unit scale.
+    /// </summary>
+    private static void CheckGarchInput(ArchiveReader r, double[] g)
+    {
+        string values = $"[mu = {g[0]}, omega = {g[1]}, alpha = {g[2]}, beta = {g[3]}, backcast = {g[4]}]";
+        if (!(g[1] > 0) || !(g[2] >= 0) || !(g[3] >= 0))
+            throw r.Error("inputs/garch", $"{values}: omega must be positive, alpha and beta non-negative.");
+        if (!(g[2] + g[3] < 1))
+            throw r.Error("inputs/garch", $"{values} is not stationary (alpha + beta = {g[2] + g[3]} must be below 1).");
+        if (!(g[1] <= MaxScaledGarchVariance) || !(g[4] <= MaxScaledGarchVariance && g[4] >= 1 / MaxScaledGarchVariance) || !(Math.Abs(g[0]) <= MaxScaledGarchVariance))
+            throw r.Error("inputs/garch", $"{values} is not a fit of returns scaled to mean square 1: omega and |mu| must be at most {MaxScaledGarchVariance}, the backcast within a factor {MaxScaledGarchVariance} of 1.");
     }
 
     // ----------------------------------------------------------------------------------------------------------------
@@ -593,24 +630,44 @@ public static class ModelSerializer
         double[] theta = r.Doubles("parameters/values", expected.Length);
         double[] returns = r.Doubles("returns");
         double backcast = r.Real("backcast");
-        ArchFitResult result;
-        try
-        {
-            result = ArchModel.Create(returns, mean, process, dist).FixedParameters(theta);
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException or MathNet.Numerics.NonConvergenceException)
-        {
-            throw r.Error($"the stored parameters and returns do not form a valid model: {e.Message}");
-        }
-        if (!Close(result.Backcast, backcast, 1e-9))
-            throw r.Error("backcast", $"= {backcast} but the stored returns and parameters give {result.Backcast}: the file is inconsistent.");
+        string Values() => "[" + string.Join(", ", expected.Select((n, i) => $"{n} = {theta[i]}")) + "]";
         int converged = r.Int("fit/converged", 0, 1);
         var report = new ConvergenceReport(converged == 1, r.Int("fit/iterations", 0), r.Int("fit/gradient_evaluations", 0),
             r.Real("fit/gradient_norm", finite: false), r.Text("fit/message"));
         double[] se = r.Doubles("fit/standard_errors", expected.Length, finite: false);
         double[] robust = r.Doubles("fit/robust_standard_errors", expected.Length, finite: false);
-        return new StoredArchFit(result, report, r.Real("fit/log_likelihood", finite: false), r.Bool("fit/standard_errors_available"),
-            ToDictionary(expected, se), ToDictionary(expected, robust));
+        bool seAvailable = r.Bool("fit/standard_errors_available");
+        double storedLogLikelihood = r.Real("fit/log_likelihood");
+        ArchModel model;
+        double logLikelihood;
+        try
+        {
+            model = ArchModel.Create(returns, mean, process, dist);
+            // Stationarity and the other constraints of the process, then the distribution's (through a finite likelihood).
+            if (!process.IsFeasible(theta.AsSpan(mean.ParameterCount, process.ParameterCount)))
+                throw new ArgumentException($"Parameters are not admissible for this model ({processName} constraints: positive variance parameters, stationarity).");
+            logLikelihood = model.LogLikelihood(theta);
+            if (!double.IsFinite(logLikelihood)) throw new ArgumentException("Parameters are not admissible for this model (log-likelihood is not finite).");
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException or MathNet.Numerics.NonConvergenceException)
+        {
+            throw r.Error($"the stored parameters and returns do not form a valid model: {e.Message} (parameters/values {Values()})");
+        }
+        // Restore path: one filter pass, the stored estimation summary, no re-estimation and no Hessian.
+        ArchFitResult result = model.Restore(theta, storedLogLikelihood, report, seAvailable, se, robust);
+        if (!Close(result.Backcast, backcast, 1e-9))
+            throw r.Error("backcast", $"= {backcast} but the stored returns and parameters give {result.Backcast}: the file is inconsistent.");
+        if (!Close(logLikelihood, storedLogLikelihood, 1e-8))
+            throw r.Error("fit/log_likelihood", $"= {storedLogLikelihood} but the stored returns and parameters/values {Values()} give {logLikelihood}: the file is inconsistent.");
+        ArchForecast next;
+        try { next = result.Forecast(1); }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException)
+        {
+            throw r.Error($"the restored model cannot forecast: {e.Message}");
+        }
+        if (!double.IsFinite(next.ResidualVariance[0]) || !(next.ResidualVariance[0] > 0) || !double.IsFinite(next.Mean[0]))
+            throw r.Error("parameters/values", $"{Values()} forecast a variance of {next.ResidualVariance[0]} and a mean of {next.Mean[0]}: forecasts must be finite.");
+        return new StoredArchFit(result, report, storedLogLikelihood, seAvailable, ToDictionary(expected, se), ToDictionary(expected, robust));
     }
 
     private static IReadOnlyDictionary<string, double> ToDictionary(string[] names, double[] values)
@@ -628,11 +685,20 @@ public static class ModelSerializer
     // ----------------------------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// The SSA forecaster as an archive (kind <see cref="ModelKinds.SsaForecaster"/>). <see cref="SsaForecaster"/> exposes
-    /// neither its observation buffer nor a way to rebuild its subspace, so the archive stores the options and every observation
-    /// the forecaster has seen, <paramref name="series"/> (the series given to <see cref="SsaForecaster.Fit"/>, which replays
-    /// online updates after <see cref="SsaOptions.TrainSize"/>); loading refits, which is deterministic, and checks the result
-    /// against the stored singular values, recurrence and forecast.
+    /// The SSA forecaster as an archive (kind <see cref="ModelKinds.SsaForecaster"/>, layout version 2): the options, the
+    /// observation buffer the forecaster forecasts from (the last max(N, 2L-2) observations) with its counters, and the estimated
+    /// subspace (eigenvalues, the L x r basis, the recurrence, ν², the residual spread), so loading needs no refit.
+    /// </summary>
+    /// <param name="model">The forecaster.</param>
+    public static ModelArchive ToArchive(SsaForecaster model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.ToArchive();
+    }
+
+    /// <summary>
+    /// As <see cref="ToArchive(SsaForecaster)"/>, after checking that <paramref name="series"/> is the series the forecaster was
+    /// fitted on (kept from layout version 1, which stored the series; the series is no longer stored).
     /// </summary>
     /// <param name="model">The forecaster.</param>
     /// <param name="series">The series the forecaster was fitted on (checked: refitting must reproduce the forecaster exactly).</param>
@@ -648,105 +714,54 @@ public static class ModelSerializer
             || !refit.RecurrenceCoefficients.SequenceEqual(model.RecurrenceCoefficients) || !f.Values.SequenceEqual(g.Values)
             || !f.UpperBounds.SequenceEqual(g.UpperBounds))
             throw new ArgumentException("series is not the series this forecaster was fitted on (refitting it gives a different forecaster).", nameof(series));
-        SsaOptions o = model.Options;
-        var b = new ModelArchiveBuilder(ModelKinds.SsaForecaster, ModelKinds.CurrentVersion);
-        b.AddScalar("options/window_size", o.WindowSize);
-        b.Add("options/series_length", Optional(o.SeriesLength));
-        b.Add("options/train_size", Optional(o.TrainSize));
-        b.AddScalar("options/horizon", o.Horizon);
-        b.AddScalar("options/confidence_level", o.ConfidenceLevel);
-        b.Add("options/rank", Optional(o.Rank));
-        b.Add("options/max_rank", Optional(o.MaxRank));
-        b.Add("options/energy_threshold", o.EnergyThreshold is double e ? new[] { e } : Array.Empty<double>());
-        b.AddScalar("options/discount_factor", o.DiscountFactor);
-        b.AddScalar("options/adaptive", o.IsAdaptive ? 1 : 0);
-        b.Add("series", series);
-        b.AddScalar("rank", model.Rank);
-        b.Add("singular_values", model.SingularValues.ToArray());
-        b.Add("recurrence", model.RecurrenceCoefficients.ToArray());
-        b.Add("forecast", f.Values.ToArray());
-        return b.Build();
+        return model.ToArchive();
     }
 
-    private static int[] Optional(int? v) => v is int x ? [x] : [];
+    /// <summary>Saves an SSA forecaster atomically (see <see cref="ToArchive(SsaForecaster)"/>).</summary>
+    /// <param name="path">Target file.</param>
+    /// <param name="model">The forecaster.</param>
+    public static void Save(string path, SsaForecaster model) => ModelFile.Save(path, ToArchive(model));
 
-    /// <summary>Saves an SSA forecaster atomically (see <see cref="ToArchive(SsaForecaster, ReadOnlySpan{double})"/>).</summary>
+    /// <summary>Saves an SSA forecaster atomically after checking the series (see <see cref="ToArchive(SsaForecaster, ReadOnlySpan{double})"/>).</summary>
     /// <param name="path">Target file.</param>
     /// <param name="model">The forecaster.</param>
     /// <param name="series">The series it was fitted on.</param>
     public static void Save(string path, SsaForecaster model, ReadOnlySpan<double> series) => ModelFile.Save(path, ToArchive(model, series));
 
-    /// <summary>Loads a forecaster saved by <see cref="Save(string, SsaForecaster, ReadOnlySpan{double})"/>.</summary>
+    /// <summary>Loads a forecaster saved by <see cref="Save(string, SsaForecaster)"/> (or by an older version of the library).</summary>
     /// <param name="path">Model file.</param>
     public static SsaForecaster LoadSsaForecaster(string path) => WithPath(path, () => ReadSsaForecaster(ModelFile.Load(path)));
 
-    /// <summary>Reads a forecaster from an archive of kind <see cref="ModelKinds.SsaForecaster"/>.</summary>
+    /// <summary>
+    /// Reads a forecaster from an archive of kind <see cref="ModelKinds.SsaForecaster"/>. Layout version 2 holds the subspace:
+    /// every entry's size is checked against the window, rank and estimation length before anything is computed, the values
+    /// against the model's constraints (non-negative descending eigenvalues, a power-of-two scale, a basis whose recurrence and
+    /// ν² &lt; 1 match the stored ones, a non-negative residual spread), and loading costs time and memory linear in the file's
+    /// size. Version 1 files (series + options) are refitted and compared with their check values, after checking that the refit
+    /// costs at most a fixed multiple of the file's size.
+    /// </summary>
     /// <param name="archive">The archive.</param>
-    public static SsaForecaster ReadSsaForecaster(ModelArchive archive)
-    {
-        ArgumentNullException.ThrowIfNull(archive);
-        archive.EnsureKind(ModelKinds.SsaForecaster, ModelKinds.CurrentVersion);
-        var r = new ArchiveReader(archive);
-        ArchiveReader s = r.Sub("options/");
-        double[] series = r.Doubles("series");
-        int window = s.Int("window_size", 2, Math.Max(2, series.Length));
-        double[] energy = s.Doubles("energy_threshold");
-        if (energy.Length > 1) throw s.Error("energy_threshold", "must hold at most one value.");
-        var o = new SsaOptions
-        {
-            WindowSize = window, SeriesLength = OptionalInt(s, "series_length"), TrainSize = OptionalInt(s, "train_size"),
-            Horizon = s.Int("horizon", 1, 1 << 20), ConfidenceLevel = s.Real("confidence_level"), Rank = OptionalInt(s, "rank"),
-            MaxRank = OptionalInt(s, "max_rank"), EnergyThreshold = energy.Length == 1 ? energy[0] : null,
-            DiscountFactor = s.Real("discount_factor"), IsAdaptive = s.Bool("adaptive"),
-        };
-        SsaForecaster model;
-        SsaForecast refitForecast;
-        try
-        {
-            model = SsaForecaster.Fit(series, o);
-            refitForecast = model.Forecast();
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException or MathNet.Numerics.NonConvergenceException)
-        {
-            throw r.Error("the stored options and series do not give an SSA forecaster: " + e.Message);
-        }
-        int rank = r.Int("rank", 1);
-        double[] sv = r.Doubles("singular_values"), rec = r.Doubles("recurrence");
-        // Singular values are compared squared (as eigenvalues, relative to the largest): the trailing ones sit at the
-        // rounding-noise level, where their square roots differ between equally valid computations.
-        if (model.Rank != rank || !AllClose(model.SingularValues.Select(x => x * x).ToArray(), sv.Select(x => x * x).ToArray())
-            || !AllClose(model.RecurrenceCoefficients, rec))
-            throw r.Error("refitting the stored series does not reproduce the stored rank, singular values and recurrence: the file is inconsistent.");
-        double[] forecast = r.Doubles("forecast", o.Horizon);
-        if (!AllClose(refitForecast.Values, forecast))
-            throw r.Error("forecast", "differs from the forecast of the refitted model: the file is inconsistent.");
-        return model;
-    }
-
-    private static int? OptionalInt(ArchiveReader r, string name)
-    {
-        int[] v = r.Ints(name);
-        return v.Length switch { 0 => null, 1 => v[0], _ => throw r.Error(name, "must hold at most one value.") };
-    }
-
-    private static bool AllClose(IReadOnlyList<double> a, IReadOnlyList<double> b)
-    {
-        if (a.Count != b.Count) return false;
-        double scale = 0;
-        foreach (double v in a) scale = Math.Max(scale, Math.Abs(v));
-        for (int i = 0; i < a.Count; i++)
-            if (!(Math.Abs(a[i] - b[i]) <= 1e-9 * Math.Max(scale, 1e-300)) && a[i] != b[i]) return false;
-        return true;
-    }
+    public static SsaForecaster ReadSsaForecaster(ModelArchive archive) => SsaForecaster.FromArchive(archive);
 
     // ----------------------------------------------------------------------------------------------------------------
     // HarModel
     // ----------------------------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// The HAR fit as an archive (kind <see cref="ModelKinds.HarModel"/>). <see cref="HarModel"/> has no constructor from its
-    /// coefficients, so the archive stores the options and the variance proxy it was fitted on; loading refits (OLS is
-    /// deterministic) and checks the coefficients, floor and smearing against the stored ones.
+    /// The HAR fit as an archive (kind <see cref="ModelKinds.HarModel"/>, layout version 2): the options, the sample length, the
+    /// log floor and every regression's results (coefficients, standard errors, HAC covariance, R², residuals), so loading needs
+    /// neither the proxy nor a refit.
+    /// </summary>
+    /// <param name="model">The fit.</param>
+    public static ModelArchive ToArchive(HarModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.ToArchive();
+    }
+
+    /// <summary>
+    /// As <see cref="ToArchive(HarModel)"/>, after checking that <paramref name="proxy"/> is the proxy the model was fitted on
+    /// (kept from layout version 1, which stored the proxy; the proxy is no longer stored).
     /// </summary>
     /// <param name="model">The fit.</param>
     /// <param name="proxy">The variance proxy given to <see cref="HarModel.Fit"/> (checked: refitting must reproduce the coefficients exactly).</param>
@@ -757,62 +772,35 @@ public static class ModelSerializer
         HarModel refit;
         try { refit = HarModel.Fit(proxy, model.Options); }
         catch (ArgumentException e) { throw new ArgumentException("proxy cannot be the proxy this model was fitted on: " + e.Message, nameof(proxy), e); }
-        double[] coefficients = Coefficients(model);
-        if (!Coefficients(refit).SequenceEqual(coefficients) || refit.Floor != model.Floor)
+        if (!Coefficients(refit).SequenceEqual(Coefficients(model)) || refit.Floor != model.Floor)
             throw new ArgumentException("proxy is not the proxy this model was fitted on (refitting it gives different coefficients).", nameof(proxy));
-        HarOptions o = model.Options;
-        var b = new ModelArchiveBuilder(ModelKinds.HarModel, ModelKinds.CurrentVersion);
-        b.AddScalar("options/weekly_window", o.WeeklyWindow);
-        b.AddScalar("options/monthly_window", o.MonthlyWindow);
-        b.AddScalar("options/log", o.Log ? 1 : 0);
-        b.AddScalar("options/log_floor_fraction", o.LogFloorFraction);
-        b.AddScalar("options/forecast_method", (int)o.ForecastMethod);
-        b.AddScalar("options/max_horizon", o.MaxHorizon);
-        b.Add("options/newey_west_lags", Optional(o.NeweyWestLags));
-        b.Add("proxy", proxy);
-        b.Add("coefficients", coefficients, model.Regressions.Count, 4);
-        b.AddScalar("floor", model.Floor);
-        return b.Build();
+        return model.ToArchive();
     }
 
     private static double[] Coefficients(HarModel m) => m.Regressions.SelectMany(x => x.Coefficients).ToArray();
 
-    /// <summary>Saves a HAR fit atomically (see <see cref="ToArchive(HarModel, ReadOnlySpan{double})"/>).</summary>
+    /// <summary>Saves a HAR fit atomically (see <see cref="ToArchive(HarModel)"/>).</summary>
+    /// <param name="path">Target file.</param>
+    /// <param name="model">The fit.</param>
+    public static void Save(string path, HarModel model) => ModelFile.Save(path, ToArchive(model));
+
+    /// <summary>Saves a HAR fit atomically after checking the proxy (see <see cref="ToArchive(HarModel, ReadOnlySpan{double})"/>).</summary>
     /// <param name="path">Target file.</param>
     /// <param name="model">The fit.</param>
     /// <param name="proxy">The variance proxy it was fitted on.</param>
     public static void Save(string path, HarModel model, ReadOnlySpan<double> proxy) => ModelFile.Save(path, ToArchive(model, proxy));
 
-    /// <summary>Loads a HAR fit saved by <see cref="Save(string, HarModel, ReadOnlySpan{double})"/>.</summary>
+    /// <summary>Loads a HAR fit saved by <see cref="Save(string, HarModel)"/> (or by an older version of the library).</summary>
     /// <param name="path">Model file.</param>
     public static HarModel LoadHarModel(string path) => WithPath(path, () => ReadHarModel(ModelFile.Load(path)));
 
-    /// <summary>Reads a HAR fit from an archive of kind <see cref="ModelKinds.HarModel"/>.</summary>
+    /// <summary>
+    /// Reads a HAR fit from an archive of kind <see cref="ModelKinds.HarModel"/>. Layout version 2 holds the fitted regressions:
+    /// their shapes are checked against the options before anything is computed, their values against the model's constraints
+    /// (finite coefficients and residuals, non-negative standard errors and variances, a finite log-HAR smearing factor), and
+    /// loading costs time and memory linear in the file's size. Version 1 files (proxy + options) are refitted and compared with
+    /// their stored coefficients, after checking that the refit costs at most a fixed multiple of the file's size.
+    /// </summary>
     /// <param name="archive">The archive.</param>
-    public static HarModel ReadHarModel(ModelArchive archive)
-    {
-        ArgumentNullException.ThrowIfNull(archive);
-        archive.EnsureKind(ModelKinds.HarModel, ModelKinds.CurrentVersion);
-        var r = new ArchiveReader(archive);
-        ArchiveReader s = r.Sub("options/");
-        double[] proxy = r.Doubles("proxy");
-        var o = new HarOptions
-        {
-            WeeklyWindow = s.Int("weekly_window", 1, proxy.Length + 1), MonthlyWindow = s.Int("monthly_window", 1, proxy.Length + 1),
-            Log = s.Bool("log"), LogFloorFraction = s.Real("log_floor_fraction"), ForecastMethod = s.Enum<HarForecastMethod>("forecast_method"),
-            MaxHorizon = s.Int("max_horizon", 1, proxy.Length + 1), NeweyWestLags = OptionalInt(s, "newey_west_lags"),
-        };
-        HarModel model;
-        try { model = HarModel.Fit(proxy, o); }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException)
-        {
-            throw r.Error("the stored options and proxy do not give a HAR fit: " + e.Message);
-        }
-        ArchiveEntry c = r.Entry("coefficients", ArchiveElementType.Float64);
-        if (!c.Shape.SequenceEqual([model.Regressions.Count, 4]))
-            throw r.Error("coefficients", $"has shape [{string.Join(", ", c.Shape)}], expected [{model.Regressions.Count}, 4].");
-        if (!AllClose(Coefficients(model), c.AsDoubles()) || !Close(model.Floor, r.Real("floor"), 1e-9))
-            throw r.Error("refitting the stored proxy does not reproduce the stored coefficients: the file is inconsistent.");
-        return model;
-    }
+    public static HarModel ReadHarModel(ModelArchive archive) => HarModel.FromArchive(archive);
 }

@@ -152,6 +152,45 @@ public sealed class ArchFitResult
         };
     }
 
+    /// <summary>
+    /// A fit from stored estimates and estimation summary (the model-file restore path): residuals, conditional variances and
+    /// the backcast are recomputed by one filter pass (O(n)); the log-likelihood, optimiser report and standard errors are the
+    /// stored ones, so nothing is re-estimated and no Hessian is computed.
+    /// </summary>
+    internal static ArchFitResult Restore(ArchModel model, LikelihoodEngine engine, double[] theta, double logLikelihood, ConvergenceReport report,
+        bool standardErrorsAvailable, double[] standardErrors, double[] robustStandardErrors)
+    {
+        int k = engine.K;
+        int n = engine.N;
+        var e = new double[n];
+        var h = new double[n];
+        double s0 = engine.Filter(theta, e, h);
+        var z = new double[n];
+        for (int t = 0; t < n; t++)
+        {
+            z[t] = e[t] / Math.Sqrt(h[t]);
+        }
+
+        var names = engine.Parameters.Select(p => p.Name).ToArray();
+        return new ArchFitResult(model, (double[])theta.Clone(), engine.Y.ToArray())
+        {
+            ParameterNames = Array.AsReadOnly(names),
+            Parameters = ToDictionary(names, theta),
+            StandardErrors = ToDictionary(names, standardErrors),
+            RobustStandardErrors = ToDictionary(names, robustStandardErrors),
+            StandardErrorsAvailable = standardErrorsAvailable,
+            LogLikelihood = logLikelihood,
+            Aic = -2 * logLikelihood + 2 * k,
+            Bic = -2 * logLikelihood + k * Math.Log(n),
+            ObservationCount = n,
+            Backcast = s0,
+            Residuals = Array.AsReadOnly(e),
+            ConditionalVariances = Array.AsReadOnly(h),
+            StandardisedResiduals = Array.AsReadOnly(z),
+            Convergence = report,
+        };
+    }
+
     private static ReadOnlyDictionary<string, double> ToDictionary(string[] names, double[] values)
     {
         var d = new Dictionary<string, double>(names.Length);

@@ -1,0 +1,22 @@
+namespace MlNetLstm.Persistence;
+
+/// <summary>
+/// Work bound for loading the legacy (version 1) HAR and SSA files, which stored the data and options instead of the fitted state
+/// and can only be loaded by refitting. Before refitting, the loader estimates the refit's arithmetic operations from the stored
+/// options and sizes and refuses the file when they exceed <see cref="OperationsPerStoredValue"/> per value the file holds, so
+/// loading stays linear in the file's size whatever its options ask for. Every file the library wrote is far inside the bound
+/// (the committed version-1 fixtures need about a thousand operations per value).
+/// </summary>
+internal static class LegacyRefit
+{
+    /// <summary>Refit operations allowed per stored value (about a millisecond per kilobyte of file).</summary>
+    public const double OperationsPerStoredValue = 1e5;
+
+    /// <summary>Throws (naming <paramref name="entry"/> = <paramref name="value"/>) when <paramref name="operations"/> exceed the file's allowance.</summary>
+    public static void Check(ArchiveReader r, string entry, object value, double operations, string what)
+    {
+        double allowed = OperationsPerStoredValue * Math.Max(r.TotalElements, 1);
+        if (!(operations <= allowed))
+            throw r.Error(entry, $"= {value} {what} asks for a refit of about {operations:0.##E+0} operations, more than the {allowed:0.##E+0} this version-1 file's size allows; refusing to refit it (layout version 2 stores the fitted state instead, and loads without refitting).");
+    }
+}
