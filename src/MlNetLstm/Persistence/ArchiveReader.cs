@@ -47,6 +47,22 @@ internal sealed class ArchiveReader
 
     public bool Bool(string name) => Int(name, 0, 1) == 1;
 
+    /// <summary>An enum stored as its int32 value (layouts before version 4) or by name (version 4 on).</summary>
+    public T Enum<T>(string name, int layoutVersion) where T : struct, Enum =>
+        layoutVersion >= ModelKinds.CurrentVersion ? EnumName<T>(name) : Enum<T>(name);
+
+    /// <summary>
+    /// Checks the kind and that its layout version is one this library wrote (<paramref name="versions"/>, ascending; newer ones
+    /// get the upgrade message) and returns it.
+    /// </summary>
+    public static int Layout(ModelArchive archive, string kind, params int[] versions)
+    {
+        archive.EnsureKind(kind, versions[^1]);
+        if (Array.IndexOf(versions, archive.KindVersion) < 0)
+            throw new InvalidDataException($"Model file of kind '{kind}': layout version {archive.KindVersion} was never written (this library reads {string.Join(", ", versions)}).");
+        return archive.KindVersion;
+    }
+
     public T Enum<T>(string name) where T : struct, Enum
     {
         int v = Int(name);

@@ -8,8 +8,8 @@ public sealed partial class SsaForecaster
     /// <summary>Model-file kind.</summary>
     internal const string ArchiveKind = "MlNetLstm.SsaForecaster";
 
-    /// <summary>Layout version written: 2 stores the subspace, recurrence and observation buffer (version 1 stored the series and refitted).</summary>
-    internal const int ArchiveVersion = 2;
+    /// <summary>Layout version written: 4, which stores the subspace, recurrence and observation buffer (version 1 stored the series and refitted).</summary>
+    internal const int ArchiveVersion = ModelKinds.CurrentVersion;
 
     /// <summary>The forecaster as an archive: options, the observation buffer and counters, and the estimated subspace.</summary>
     internal ModelArchive ToArchive()
@@ -72,8 +72,8 @@ public sealed partial class SsaForecaster
     internal static SsaForecaster FromArchive(ModelArchive archive)
     {
         ArgumentNullException.ThrowIfNull(archive);
-        archive.EnsureKind(ArchiveKind, ArchiveVersion);
-        return archive.KindVersion == 1 ? FromLegacyArchive(archive) : FromStoredState(archive);
+        int version = ArchiveReader.Layout(archive, ArchiveKind, 1, ArchiveVersion);
+        return version == 1 ? FromLegacyArchive(archive) : FromStoredState(archive);
     }
 
     private static SsaForecaster FromStoredState(ModelArchive archive)

@@ -14,7 +14,7 @@ namespace MlNetLstm.Volatility;
 /// gradient. When -H is not positive definite the standard errors are NaN and
 /// <see cref="StandardErrorsAvailable"/> is false.
 /// </summary>
-public sealed class ArchFitResult
+public sealed partial class ArchFitResult
 {
     private readonly double[] _theta;
     private readonly double[] _y;

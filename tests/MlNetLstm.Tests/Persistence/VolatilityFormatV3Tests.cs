@@ -89,11 +89,11 @@ public class VolatilityFormatV3Tests
             .Should().Throw<InvalidDataException>().WithMessage("*stored network*O=3*does not match the stored options*O=2*");
         FluentActions.Invoking(() => ModelSerializer.ReadVolatilityForecaster(Edit(a, "options/horizons", b => b.AddScalar("options/horizons", 0))))
             .Should().Throw<InvalidDataException>().WithMessage("*options are invalid*Horizons*");
-        FluentActions.Invoking(() => ModelSerializer.ReadVolatilityForecaster(Edit(a, "options/loss", b => b.AddScalar("options/loss", 4))))
-            .Should().Throw<InvalidDataException>().WithMessage("*= 4 is not a known VolatilityLoss*");
+        FluentActions.Invoking(() => ModelSerializer.ReadVolatilityForecaster(Edit(a, "options/loss", b => b.AddText("options/loss", "Huber"))))
+            .Should().Throw<InvalidDataException>().WithMessage("*'options/loss' = 'Huber' is not a known VolatilityLoss*");
         FluentActions.Invoking(() => ModelSerializer.ReadVolatilityForecaster(Edit(a, "options/loss", null)))
             .Should().Throw<InvalidDataException>().WithMessage("*options/loss*");
-        FluentActions.Invoking(() => ModelSerializer.ReadVolatilityForecaster(Edit(a, "options/horizons", null, kindVersion: 4)))
-            .Should().Throw<InvalidDataException>().WithMessage("*version 4*");
+        FluentActions.Invoking(() => ModelSerializer.ReadVolatilityForecaster(Edit(a, "options/horizons", null, kindVersion: ModelKinds.CurrentVersion + 1)))
+            .Should().Throw<InvalidDataException>().WithMessage("*version 5 is newer*");
     }
 }

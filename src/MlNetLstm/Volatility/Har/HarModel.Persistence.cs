@@ -10,8 +10,8 @@ public sealed partial class HarModel
     /// <summary>Model-file kind.</summary>
     internal const string ArchiveKind = "MlNetLstm.HarModel";
 
-    /// <summary>Layout version written: 2 stores the fitted regressions (version 1 stored the proxy and refitted on load).</summary>
-    internal const int ArchiveVersion = 2;
+    /// <summary>Layout version written: 4, which stores the fitted regressions (version 1 stored the proxy and refitted on load).</summary>
+    internal const int ArchiveVersion = ModelKinds.CurrentVersion;
 
     /// <summary>The fitted model as an archive: options (enum by name), sample length, floor and every regression's results.</summary>
     internal ModelArchive ToArchive()
@@ -48,8 +48,8 @@ public sealed partial class HarModel
     internal static HarModel FromArchive(ModelArchive archive)
     {
         ArgumentNullException.ThrowIfNull(archive);
-        archive.EnsureKind(ArchiveKind, ArchiveVersion);
-        return archive.KindVersion == 1 ? FromLegacyArchive(archive) : FromStoredState(archive);
+        int version = ArchiveReader.Layout(archive, ArchiveKind, 1, ArchiveVersion);
+        return version == 1 ? FromLegacyArchive(archive) : FromStoredState(archive);
     }
 
     private static HarOptions ReadOptions(ArchiveReader s, bool enumByName)
