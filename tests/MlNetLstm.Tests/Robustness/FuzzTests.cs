@@ -137,7 +137,7 @@ public class FuzzTests(ITestOutputHelper output)
 
     private static readonly Lazy<byte[][]> ModelFilesLazy = new(() =>
     {
-        var committed = new[] { "v1", "v2", "v3", "combined" }
+        var committed = new[] { "v1", "v2", "v3", "v4", "combined" }
             .SelectMany(v => Directory.GetFiles(PersistenceTestData.File(v), "*.mlnl")).OrderBy(f => f, StringComparer.Ordinal).Select(File.ReadAllBytes);
         var current = new[]
         {
