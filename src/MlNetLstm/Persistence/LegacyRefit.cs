@@ -5,7 +5,9 @@ namespace MlNetLstm.Persistence;
 /// and can only be loaded by refitting. Before refitting, the loader estimates the refit's arithmetic operations from the stored
 /// options and sizes and refuses the file when they exceed <see cref="OperationsPerStoredValue"/> per value the file holds, so
 /// loading stays linear in the file's size whatever its options ask for. Every file the library wrote is far inside the bound
-/// (the committed version-1 fixtures need about a thousand operations per value).
+/// (the committed version-1 fixtures need about a thousand operations per value). A caller who trusts a file that exceeds the
+/// bound (for example an adaptive SSA forecaster with many online updates) loads it with <c>allowUnboundedLegacyRefit</c> and
+/// saves it again in layout 4, which loads without refitting.
 /// </summary>
 internal static class LegacyRefit
 {
@@ -14,9 +16,12 @@ internal static class LegacyRefit
 
     /// <summary>Throws (naming <paramref name="entry"/> = <paramref name="value"/>) when <paramref name="operations"/> exceed the file's allowance.</summary>
     public static void Check(ArchiveReader r, string entry, object value, double operations, string what)
+        => Check(r, entry, value, operations, what, r.Archive.Kind == ModelKinds.HarModel ? "HarModel" : "SsaForecaster");
+
+    private static void Check(ArchiveReader r, string entry, object value, double operations, string what, string kind)
     {
         double allowed = OperationsPerStoredValue * Math.Max(r.TotalElements, 1);
         if (!(operations <= allowed))
-            throw r.Error(entry, $"= {value} {what} asks for a refit of about {operations:0.##E+0} operations, more than the {allowed:0.##E+0} this version-1 file's size allows; refusing to refit it (layout version 2 stores the fitted state instead, and loads without refitting).");
+            throw r.Error(entry, $"= {value} {what} asks for a refit of about {operations:0.##E+0} operations, more than the {allowed:0.##E+0} this version-1 file's size allows; refusing to refit it. If you trust the file, load it with allowUnboundedLegacyRefit: true (ModelSerializer.Read{kind}(archive, true)) and save it again: layout version 4 stores the fitted state and loads without refitting.");
     }
 }

@@ -290,7 +290,7 @@ public static class ModelSerializer
     // ----------------------------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// The SSA forecaster as an archive (kind <see cref="ModelKinds.SsaForecaster"/>, layout version 2): the options, the
+    /// The SSA forecaster as an archive (kind <see cref="ModelKinds.SsaForecaster"/>, layout version 4): the options, the
     /// observation buffer the forecaster forecasts from (the last max(N, 2L-2) observations) with its counters, and the estimated
     /// subspace (eigenvalues, the L x r basis, the recurrence, ν², the residual spread), so loading needs no refit.
     /// </summary>
@@ -338,22 +338,30 @@ public static class ModelSerializer
     public static SsaForecaster LoadSsaForecaster(string path) => WithPath(path, () => ReadSsaForecaster(ModelFile.Load(path)));
 
     /// <summary>
-    /// Reads a forecaster from an archive of kind <see cref="ModelKinds.SsaForecaster"/>. Layout version 2 holds the subspace:
+    /// Reads a forecaster from an archive of kind <see cref="ModelKinds.SsaForecaster"/>. Layout version 4 holds the subspace:
     /// every entry's size is checked against the window, rank and estimation length before anything is computed, the values
     /// against the model's constraints (non-negative descending eigenvalues, a power-of-two scale, a basis whose recurrence and
     /// ν² &lt; 1 match the stored ones, a non-negative residual spread), and loading costs time and memory linear in the file's
     /// size. Version 1 files (series + options) are refitted and compared with their check values, after checking that the refit
-    /// costs at most a fixed multiple of the file's size.
+    /// costs at most a fixed multiple of the file's size (see the overload with <c>allowUnboundedLegacyRefit</c>).
     /// </summary>
     /// <param name="archive">The archive.</param>
     public static SsaForecaster ReadSsaForecaster(ModelArchive archive) => SsaForecaster.FromArchive(archive);
+
+    /// <summary>
+    /// As <see cref="ReadSsaForecaster(ModelArchive)"/>; with <paramref name="allowUnboundedLegacyRefit"/> a layout-1 file is refitted
+    /// whatever the refit costs (for a file you trust that exceeds the work bound; save it again to store its fitted state).
+    /// </summary>
+    /// <param name="archive">The archive.</param>
+    /// <param name="allowUnboundedLegacyRefit">Refit a layout-1 file even when the refit exceeds the work bound of FORMAT.md, section 2.</param>
+    public static SsaForecaster ReadSsaForecaster(ModelArchive archive, bool allowUnboundedLegacyRefit) => SsaForecaster.FromArchive(archive, allowUnboundedLegacyRefit);
 
     // ----------------------------------------------------------------------------------------------------------------
     // HarModel
     // ----------------------------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// The HAR fit as an archive (kind <see cref="ModelKinds.HarModel"/>, layout version 2): the options, the sample length, the
+    /// The HAR fit as an archive (kind <see cref="ModelKinds.HarModel"/>, layout version 4): the options, the sample length, the
     /// log floor and every regression's results (coefficients, standard errors, HAC covariance, R², residuals), so loading needs
     /// neither the proxy nor a refit.
     /// </summary>
@@ -400,7 +408,7 @@ public static class ModelSerializer
     public static HarModel LoadHarModel(string path) => WithPath(path, () => ReadHarModel(ModelFile.Load(path)));
 
     /// <summary>
-    /// Reads a HAR fit from an archive of kind <see cref="ModelKinds.HarModel"/>. Layout version 2 holds the fitted regressions:
+    /// Reads a HAR fit from an archive of kind <see cref="ModelKinds.HarModel"/>. Layout version 4 holds the fitted regressions:
     /// their shapes are checked against the options before anything is computed, their values against the model's constraints
     /// (finite coefficients and residuals, non-negative standard errors and variances, a finite log-HAR smearing factor), and
     /// loading costs time and memory linear in the file's size. Version 1 files (proxy + options) are refitted and compared with
@@ -408,4 +416,12 @@ public static class ModelSerializer
     /// </summary>
     /// <param name="archive">The archive.</param>
     public static HarModel ReadHarModel(ModelArchive archive) => HarModel.FromArchive(archive);
+
+    /// <summary>
+    /// As <see cref="ReadHarModel(ModelArchive)"/>; with <paramref name="allowUnboundedLegacyRefit"/> a layout-1 file is refitted
+    /// whatever the refit costs (for a file you trust that exceeds the work bound; save it again to store its fitted state).
+    /// </summary>
+    /// <param name="archive">The archive.</param>
+    /// <param name="allowUnboundedLegacyRefit">Refit a layout-1 file even when the refit exceeds the work bound of FORMAT.md, section 2.</param>
+    public static HarModel ReadHarModel(ModelArchive archive, bool allowUnboundedLegacyRefit) => HarModel.FromArchive(archive, allowUnboundedLegacyRefit);
 }

@@ -146,19 +146,39 @@ public static class TorchStateDict
         if (declared > 64L * e.CompressedLength + (1 << 20))
             throw new InvalidDataException($"Zip record '{e.FullName}' claims an implausible compression ratio ({declared} from {e.CompressedLength} bytes); refusing to inflate it.");
         using Stream s = e.Open();
-        var ms = new MemoryStream((int)Math.Min(declared, 1 << 20));
-        var buf = new byte[81920];
-        long total = 0;
-        while (true)
+        byte[] data;
+        if (declared <= e.CompressedLength)
         {
-            int n = s.Read(buf, 0, (int)Math.Min(buf.Length, declared + 1 - total));
-            if (n == 0) break;
-            total += n;
-            if (total > declared) throw new InvalidDataException($"Zip record '{e.FullName}' holds more than the {declared} bytes it announces.");
-            ms.Write(buf, 0, n);
+            // Stored (as torch.save writes): exactly the announced size, which the file's own bytes cover.
+            data = new byte[declared];
+            int total = 0;
+            while (total < declared)
+            {
+                int n = s.Read(data, total, (int)declared - total);
+                if (n == 0) break;
+                total += n;
+            }
+            if (total != declared) throw new InvalidDataException($"Zip record '{e.FullName}' is truncated: {total} of {declared} bytes.");
+            Span<byte> probe = stackalloc byte[1];
+            if (s.Read(probe) != 0) throw new InvalidDataException($"Zip record '{e.FullName}' holds more than the {declared} bytes it announces.");
         }
-        if (total != declared) throw new InvalidDataException($"Zip record '{e.FullName}' is truncated: {total} of {declared} bytes.");
-        byte[] data = ms.ToArray();
+        else
+        {
+            // Compressed: grow with what actually inflates, so a header that lies about the size allocates nothing for it.
+            var ms = new MemoryStream((int)Math.Min(declared, 1 << 20));
+            var buf = new byte[81920];
+            long total = 0;
+            while (true)
+            {
+                int n = s.Read(buf, 0, (int)Math.Min(buf.Length, declared + 1 - total));
+                if (n == 0) break;
+                total += n;
+                if (total > declared) throw new InvalidDataException($"Zip record '{e.FullName}' holds more than the {declared} bytes it announces.");
+                ms.Write(buf, 0, n);
+            }
+            if (total != declared) throw new InvalidDataException($"Zip record '{e.FullName}' is truncated: {total} of {declared} bytes.");
+            data = ms.ToArray();
+        }
         // System.IO.Compression does not check the CRC-32 (neither does torch.load); Python's zipfile does, and so does this reader.
         uint crc = Crc32.Compute(data);
         if (crc != e.Crc32)

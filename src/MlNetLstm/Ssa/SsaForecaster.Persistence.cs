@@ -68,12 +68,12 @@ public sealed partial class SsaForecaster
         return o;
     }
 
-    /// <summary>Reads a forecaster of layout version 1 or 2 (see <see cref="ModelSerializer.ReadSsaForecaster"/>).</summary>
-    internal static SsaForecaster FromArchive(ModelArchive archive)
+    /// <summary>Reads a forecaster of layout version 1 or 4 (see <see cref="ModelSerializer.ReadSsaForecaster(ModelArchive)"/>).</summary>
+    internal static SsaForecaster FromArchive(ModelArchive archive, bool allowUnboundedLegacyRefit = false)
     {
         ArgumentNullException.ThrowIfNull(archive);
         int version = ArchiveReader.Layout(archive, ArchiveKind, 1, ArchiveVersion);
-        return version == 1 ? FromLegacyArchive(archive) : FromStoredState(archive);
+        return version == 1 ? FromLegacyArchive(archive, allowUnboundedLegacyRefit) : FromStoredState(archive);
     }
 
     private static SsaForecaster FromStoredState(ModelArchive archive)
@@ -125,7 +125,7 @@ public sealed partial class SsaForecaster
     }
 
     /// <summary>Version 1: options + series + check values; loaded by refitting, within the work bound of <see cref="LegacyRefit"/>.</summary>
-    private static SsaForecaster FromLegacyArchive(ModelArchive archive)
+    private static SsaForecaster FromLegacyArchive(ModelArchive archive, bool allowUnbounded)
     {
         var r = new ArchiveReader(archive);
         long length = r.Count("series", ArchiveElementType.Float64);
@@ -137,7 +137,7 @@ public sealed partial class SsaForecaster
         double rank = Math.Min(o.Rank ?? l - 1, o.MaxRank ?? l - 1);
         double once = k * (double)l * l / 2 + 10.0 * l * l * l + n * (double)l * l * rank;
         double operations = once * (o.IsAdaptive ? 1 + Math.Max(0, length - train) : 1);
-        LegacyRefit.Check(r, "options/window_size", l, operations, $"with {length} observations");
+        if (!allowUnbounded) LegacyRefit.Check(r, "options/window_size", l, operations, $"with {length} observations");
         double[] series = r.Doubles("series");
         SsaForecaster model;
         SsaForecast refitForecast;

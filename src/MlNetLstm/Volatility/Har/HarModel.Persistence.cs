@@ -44,12 +44,12 @@ public sealed partial class HarModel
         return b.Build();
     }
 
-    /// <summary>Reads a model of layout version 1 or 2 (see <see cref="ModelSerializer.ReadHarModel"/>).</summary>
-    internal static HarModel FromArchive(ModelArchive archive)
+    /// <summary>Reads a model of layout version 1 or 4 (see <see cref="ModelSerializer.ReadHarModel(ModelArchive)"/>).</summary>
+    internal static HarModel FromArchive(ModelArchive archive, bool allowUnboundedLegacyRefit = false)
     {
         ArgumentNullException.ThrowIfNull(archive);
         int version = ArchiveReader.Layout(archive, ArchiveKind, 1, ArchiveVersion);
-        return version == 1 ? FromLegacyArchive(archive) : FromStoredState(archive);
+        return version == 1 ? FromLegacyArchive(archive, allowUnboundedLegacyRefit) : FromStoredState(archive);
     }
 
     private static HarOptions ReadOptions(ArchiveReader s, bool enumByName)
@@ -136,7 +136,7 @@ public sealed partial class HarModel
     }
 
     /// <summary>Version 1: options + proxy + check values; loaded by refitting, within the work bound of <see cref="LegacyRefit"/>.</summary>
-    private static HarModel FromLegacyArchive(ModelArchive archive)
+    private static HarModel FromLegacyArchive(ModelArchive archive, bool allowUnbounded)
     {
         var r = new ArchiveReader(archive);
         ArchiveReader s = r.Sub("options/");
@@ -154,7 +154,7 @@ public sealed partial class HarModel
             double lags = o.NeweyWestLags ?? (4 * Math.Pow(rows / 100, 2.0 / 9) + h);
             operations += rows * 16 * (Math.Min(lags, rows) + 1);
         }
-        LegacyRefit.Check(r, "options/max_horizon", o.MaxHorizon, operations, $"with {n} proxy values and {count} regression(s)");
+        if (!allowUnbounded) LegacyRefit.Check(r, "options/max_horizon", o.MaxHorizon, operations, $"with {n} proxy values and {count} regression(s)");
         double[] proxy = r.Doubles("proxy");
         HarModel model;
         try { model = Fit(proxy, o); }
