@@ -111,7 +111,7 @@ internal static class GarchCommand
             var se = NumberFormat.ForColumn(fit.ParameterNames.Select(n => fit.StandardErrors[n]), 4);
             stdout.WriteLine("Hessian standard errors: " + string.Join(", ", fit.ParameterNames.Select(n => $"{n} {se(fit.StandardErrors[n])}")));
             stdout.WriteLine($"fit time {median.ToString("F3", CultureInfo.InvariantCulture)} ms (median of {s.Repeat})");
-            if (!fit.Convergence.Converged) stderr.WriteLine($"warning: the fit did not converge (exit code 3). {fit.Convergence.Message}");
+            if (!fit.Convergence.Converged) stderr.WriteLine("warning: the fit did not converge; the summary's last line says why (exit code 3).");
         }
         return fit.Convergence.Converged ? 0 : 3;
     }

@@ -138,9 +138,9 @@ public sealed class ArchFitResult
         {
             report = report with
             {
-                Message = $"At the stationarity boundary (persistence {persistence:F6}): the likelihood keeps rising towards persistence 1, so the " +
-                          "estimate is the constrained maximum, an integrated GARCH whose variance shocks never die out and which has no finite " +
-                          "unconditional variance; the optimiser's convergence test does not apply at a boundary and its standard errors are unreliable. " +
+                Message = $"Boundary solution: the likelihood rises up to the stationarity limit alpha + beta = 1 (persistence {persistence:F6}), so the " +
+                          "estimate is the constrained maximum, an integrated GARCH whose shocks to the variance never die out (no finite unconditional " +
+                          "variance), and the standard errors, computed at a boundary, are unreliable. " +
                           $"Optimiser: {report.Message}",
             };
         }
@@ -221,6 +221,9 @@ public sealed class ArchFitResult
                 double v = _theta[i], e = se[p];
                 double t = v / e;
                 double pv = double.IsFinite(t) ? 2 * MathNet.Numerics.Distributions.Normal.CDF(0, 1, -Math.Abs(t)) : double.NaN;
+                // One style per row, set by the estimate's magnitude: fixed 4 decimals, or scientific for tiny or huge estimates.
+                bool sci = Math.Abs(v) is > 0 and (< 1e-3 or >= 1e5);
+                string Num(double x) => !double.IsFinite(x) ? "n/a" : sci ? x.ToString("0.000E+00", inv) : x.ToString("F4", inv);
                 string ci = double.IsFinite(e) ? $"[{Num(v - 1.96 * e)}, {Num(v + 1.96 * e)}]" : "n/a";
                 sb.AppendLine($"{p,-10}{Num(v),12}{Num(e),12}{(double.IsFinite(t) ? t.ToString("F3", inv) : "n/a"),9}{PValue(pv),10}{ci,25}");
             }
@@ -235,15 +238,6 @@ public sealed class ArchFitResult
     /// <summary>The fit summary (<see cref="Summary"/> with robust standard errors).</summary>
     /// <returns>The summary text.</returns>
     public override string ToString() => Summary();
-
-    /// <summary>Fixed with 4 decimals for ordinary magnitudes, scientific with a two-digit exponent otherwise.</summary>
-    private static string Num(double v)
-    {
-        var inv = System.Globalization.CultureInfo.InvariantCulture;
-        if (!double.IsFinite(v)) return "n/a";
-        double a = Math.Abs(v);
-        return a == 0 || (a >= 1e-3 && a < 1e5) ? v.ToString("F4", inv) : v.ToString("0.000E+00", inv);
-    }
 
     private static string PValue(double p)
     {
