@@ -153,7 +153,7 @@ internal static class BacktestCommand
         }
         catch (Exception ex) when (ex is ArgumentException or CsvFormatException or FileNotFoundException or IOException or InvalidDataException or UnauthorizedAccessException)
         {
-            stderr.WriteLine($"error: {ex.Message}");
+            stderr.WriteLine($"error: {CliErrors.Text(ex)}");
             return 2;
         }
 
@@ -207,7 +207,7 @@ internal static class BacktestCommand
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
-            stderr.WriteLine($"error: {ex.Message}");
+            stderr.WriteLine($"error: {CliErrors.Text(ex)}");
             return 2;
         }
 
@@ -272,6 +272,7 @@ internal static class BacktestCommand
     /// <summary>Checks, before any fitting, that --train, --test and --horizon leave enough forecast origins in the data set.</summary>
     private static void CheckSizes(Settings s, DataSet set)
     {
+        ReturnScale.Check(set.Returns, s.Column is null ? set.Name : $"--column {s.Column}{(s.Input == "price" ? " (returns from prices)" : "")}");
         int n = set.Returns.Length;
         int train = s.Train ?? Math.Min(DefaultMaxTrain, n / 2);
         int minOrigins = Math.Max(3, 2 * s.Horizon + 1);

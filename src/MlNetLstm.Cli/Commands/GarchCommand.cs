@@ -45,10 +45,11 @@ internal static class GarchCommand
             if (s.Repeat < 1) throw new ArgumentException($"--repeat must be at least 1 (got {s.Repeat}).");
             string? dateColumn = s.DateColumn ?? BacktestCommand.DetectDateColumn(s.Data);
             returns = CsvSeriesReader.ReadFile(s.Data, s.Column, new CsvSeriesOptions { DateColumn = dateColumn }).ToArray();
+            MlNetLstm.Evaluation.ReturnScale.Check(returns, $"--column {s.Column}");
         }
         catch (Exception ex) when (ex is ArgumentException or CsvFormatException or FileNotFoundException or IOException or UnauthorizedAccessException)
         {
-            stderr.WriteLine($"error: {ex.Message}");
+            stderr.WriteLine($"error: {CliErrors.Text(ex)}");
             return 2;
         }
 
@@ -76,7 +77,7 @@ internal static class GarchCommand
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or ArithmeticException)
         {
-            stderr.WriteLine($"error: {ex.Message}");
+            stderr.WriteLine($"error: {CliErrors.Text(ex)}");
             return 2;
         }
         Array.Sort(times);

@@ -34,10 +34,10 @@ internal static class EvalGuard
             if (a > max) { max = a; at = i; }
         }
         if (max > MaxReturnMagnitude)
-            throw new ArgumentException($"{name}: |{name}[{at}]| = {max:0.###E+00} is too large for a variance model (squared returns overflow); " +
+            throw new ArgumentException($"{name}: the largest |value| ({max:0.###E+00}, at index {at}) is too large for a variance model (squared returns overflow); " +
                                         "rescale the series, for example to decimal or percent returns.", name);
         if (max > 0 && max < MinReturnMagnitude)
-            throw new ArgumentException($"{name}: the largest |return| is {max:0.###E+00}, too small for a variance model (squared returns underflow); " +
+            throw new ArgumentException($"{name}: the largest |value| ({max:0.###E+00}, at index {at}) is too small for a variance model (squared returns underflow); " +
                                         "rescale the series, for example to decimal or percent returns.", name);
     }
 
