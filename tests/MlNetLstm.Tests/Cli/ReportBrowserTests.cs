@@ -52,7 +52,9 @@ public class ReportBrowserTests
             BacktestCommand.Run(settings, new StringWriter(), stderr).Should().Be(0, stderr.ToString());
             string report = Path.Combine(dir, "out", "report.html");
             string html = File.ReadAllText(report);
-            html.Should().NotContain("<script", "the report is static").And.NotContainAny(["src=\"http", "href=\"http"], "the report opens offline");
+            // (bool checks: the report is ~0.5 MB, too long for an assertion message)
+            html.Contains("<script", StringComparison.Ordinal).Should().BeFalse("the report is static");
+            (html.Contains("src=\"http", StringComparison.Ordinal) || html.Contains("href=\"http", StringComparison.Ordinal)).Should().BeFalse("the report opens offline");
 
             using IPlaywright playwright = await Playwright.CreateAsync();
             await using IBrowser browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -109,7 +111,7 @@ public class ReportBrowserTests
             network.Should().BeEmpty("the report opens offline");
 
             // Dates carried through: the shock zoom's caption names the largest shock's date from the file.
-            html.Should().MatchRegex(@"around the largest shock of the test period \((19\d\d-\d\d-\d\d)\)");
+            System.Text.RegularExpressions.Regex.IsMatch(html, @"around the largest shock of the test period \(198\d-\d\d-\d\d\)").Should().BeTrue("the zoom names the shock's date");
         }
         finally
         {
