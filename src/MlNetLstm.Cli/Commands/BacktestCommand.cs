@@ -150,8 +150,9 @@ internal static class BacktestCommand
             sets = LoadData(s);
             foreach (DataSet set in sets) CheckSizes(s, set);
             PrepareOutput(s.Out);
+            BacktestHtmlReport.EnsureGraphics();
         }
-        catch (Exception ex) when (ex is ArgumentException or CsvFormatException or FileNotFoundException or IOException or InvalidDataException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or CsvFormatException or FileNotFoundException or IOException or InvalidDataException or UnauthorizedAccessException)
         {
             stderr.WriteLine($"error: {CliErrors.Text(ex)}");
             return 2;

@@ -55,6 +55,31 @@ internal static class BacktestHtmlReport
 
     private static readonly string[] Palette = ["#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2"];
 
+    /// <summary>The Debian packages SkiaSharp's Linux native library (SkiaSharp.NativeAssets.Linux) needs at run time.</summary>
+    public const string NativeDependencies = "libfontconfig1 (and a font, e.g. fonts-dejavu-core)";
+
+    /// <summary>
+    /// Draws a tiny chart to check that ScottPlot's native graphics library (SkiaSharp, libSkiaSharp.so) loads; run before the
+    /// backtest so that a missing system library stops it at once, with the package to install, not after the whole run.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The native library or one of its dependencies does not load.</exception>
+    public static void EnsureGraphics()
+    {
+        try
+        {
+            var plot = new Plot();
+            plot.Add.ScatterLine(new double[] { 0, 1 }, new double[] { 0, 1 });
+            byte[] png = plot.GetImage(40, 30).GetImageBytes(ImageFormat.Png);
+            if (png.Length == 0) throw new InvalidOperationException("an empty image");
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or TypeInitializationException or BadImageFormatException or EntryPointNotFoundException or InvalidOperationException)
+        {
+            throw new InvalidOperationException(
+                $"The report's charts need SkiaSharp's native library, which did not load ({ex.GetBaseException().Message}). " +
+                $"On Debian/Ubuntu install {NativeDependencies}: apt-get install -y libfontconfig1 fonts-dejavu-core", ex);
+        }
+    }
+
     public static string Render(string title, string hardware, IReadOnlyList<BacktestSection> sections)
     {
         var sb = new StringBuilder();

@@ -121,3 +121,14 @@ public class ReportBrowserTests
 
     private sealed record Chart(string Id, bool Complete, int W, int H, double Shown, double Ink, int Colours);
 }
+
+public class ReportGraphicsTests
+{
+    [Fact]
+    public void ScottPlots_native_graphics_library_loads_here()
+    {
+        // Fails with the Debian packages to install (libfontconfig1, a font) when libSkiaSharp.so cannot load.
+        Action check = MlNetLstm.Cli.Reports.BacktestHtmlReport.EnsureGraphics;
+        check.Should().NotThrow();
+    }
+}
