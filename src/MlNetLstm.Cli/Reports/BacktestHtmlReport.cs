@@ -125,7 +125,7 @@ internal static class BacktestHtmlReport
         {
             text.Append($"<b>{Enc(winner.Name)}</b> has the lowest QLIKE ({Q(winner.Qlike)}), {Q(baseline.Qlike - winner.Qlike)} below the best baseline " +
                         $"{Enc(baseline.Name)} ({Q(baseline.Qlike)}); DM = {winner.DmStatistic.ToString("F2", CultureInfo.InvariantCulture)}, " +
-                        $"p = {NumberFormat.PValue(winner.DmPValue)}: {Verdict(winner.DmPValue)}.");
+                        $"{P(winner.DmPValue)}: {Verdict(winner.DmPValue)}.");
         }
         else
         {
@@ -134,12 +134,13 @@ internal static class BacktestHtmlReport
             if (lstm is not null)
             {
                 text.Append($"; the best LSTM, {Enc(lstm.Name)}, is {Q(lstm.Qlike - winner.Qlike)} worse ({Q(lstm.Qlike)}); DM = " +
-                            $"{lstm.DmStatistic.ToString("F2", CultureInfo.InvariantCulture)}, p = {NumberFormat.PValue(lstm.DmPValue)}: {Verdict(lstm.DmPValue)}");
+                            $"{lstm.DmStatistic.ToString("F2", CultureInfo.InvariantCulture)}, {P(lstm.DmPValue)}: {Verdict(lstm.DmPValue)}");
             }
             text.Append('.');
         }
         return text.ToString();
 
+        static string P(double p) => p < 1e-4 ? "p < 0.0001" : $"p = {NumberFormat.PValue(p)}";
         static string Verdict(double p) => double.IsNaN(p) ? "no test" : p < 0.05 ? "significant at 5 %" : "not significant at 5 %";
         static string Q(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
     }

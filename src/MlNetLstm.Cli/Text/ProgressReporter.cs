@@ -44,8 +44,8 @@ internal sealed class ProgressReporter : IDisposable
     /// <summary>"26 %, 1 min 05 s elapsed, about 3 min 02 s left".</summary>
     internal static string Status(double fraction, TimeSpan elapsed)
     {
-        string text = $"{fraction * 100,3:F0} %, {NumberFormat.Seconds(elapsed.TotalSeconds)} elapsed";
-        if (fraction >= 0.01 && fraction < 1)
+        string text = $"{Math.Floor(fraction * 100),3:F0} %, {NumberFormat.Seconds(elapsed.TotalSeconds)} elapsed";
+        if (fraction >= 0.01 && fraction < 0.999)
             text += $", about {NumberFormat.Seconds(elapsed.TotalSeconds * (1 - fraction) / fraction)} left";
         return text;
     }
@@ -53,6 +53,7 @@ internal sealed class ProgressReporter : IDisposable
     private void Draw(bool force)
     {
         double f = _done / _total;
+        if (f > 1 - 1e-9) f = 1; // sums of fractional weights land a hair below 1
         if (_interactive)
         {
             long now = _clock.ElapsedMilliseconds;
@@ -64,7 +65,7 @@ internal sealed class ProgressReporter : IDisposable
         }
         else
         {
-            int decile = (int)Math.Floor(f * 10 + 1e-9);
+            int decile = (int)Math.Floor(f * 10);
             if (!force && decile <= _lastDecile) return;
             _lastDecile = decile;
             _log.WriteLine($"{_label}: {Status(f, _clock.Elapsed)}");
