@@ -103,7 +103,14 @@ internal static class BenchCommand
         for (int i = 0; i < y.Length; i++) y[i] = (float)(rng.NextDouble() * 2 - 1);
         var data = new SequenceDataset(x, c.Batch, c.Seq, c.Input, y, 1);
 
+        // Three metrics of at least c.Seconds each (plus warm-up): say what is measured and how long is left, on stderr.
+        var clock = Stopwatch.StartNew();
+        void Step(int i, string what) => Console.Error.WriteLine(i == 0
+            ? $"bench: measuring {what} (3 metrics of at least {NumberFormat.Seconds(c.Seconds)} each)"
+            : $"bench: measuring {what} ({NumberFormat.Seconds(clock.Elapsed.TotalSeconds)} elapsed, about {NumberFormat.Seconds(clock.Elapsed.TotalSeconds / i * (3 - i))} left)");
+
         // Training: one Adam step per epoch over exactly one mini-batch of B sequences.
+        Step(0, "training");
         double trainSeconds = Measure(c.Seconds, epochs =>
             RecurrentTrainer.Train(net, data, new TrainingOptions
             {
@@ -112,12 +119,14 @@ internal static class BenchCommand
             }));
 
         // Batched inference (single-threaded forward over B sequences).
+        Step(1, "batched inference");
         double inferSeconds = Measure(c.Seconds, reps =>
         {
             for (int r = 0; r < reps; r++) net.Forward(x, c.Batch, c.Seq);
         });
 
         // Streaming: batch 1, one step per call.
+        Step(2, "streaming");
         RecurrentStreamingEngine engine = net.CreateStreamingEngine();
         float[] step = x.AsSpan(0, c.Input).ToArray();
         const int stepsPerRep = 1000;
