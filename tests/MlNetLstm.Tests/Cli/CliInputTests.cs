@@ -98,6 +98,14 @@ public class CliInputTests
     }
 
     [Fact]
+    public void Library_refuses_attention_models_whose_parameter_count_overflows()
+    {
+        var spec = new MlNetLstm.Models.Attention.LocalWindowAttentionSpec { InputSize = 1, ModelSize = 50000, WindowSize = 4, OutputSize = 1 };
+        Action create = () => MlNetLstm.Models.Attention.LocalWindowAttention.Create(spec, 1);
+        create.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*[50000, 50000]*do not fit in one array*");
+    }
+
+    [Fact]
     public void Library_refuses_batches_and_datasets_whose_sizes_overflow()
     {
         var spec = new RecurrentNetworkSpec { InputSize = 1, HiddenSize = 64, OutputSize = 1, HeadMode = HeadMode.LastStep };
