@@ -98,6 +98,8 @@ internal static class GarchCommand
                 ["aic"] = fit.Aic,
                 ["bic"] = fit.Bic,
                 ["converged"] = fit.Convergence.Converged,
+                ["persistence"] = fit.Persistence is double ps ? JsonValue.Create(ps) : null,
+                ["atStationarityBoundary"] = fit.AtStationarityBoundary,
                 ["convergenceMessage"] = fit.Convergence.Message,
                 ["fitMilliseconds"] = median,
                 ["repeat"] = s.Repeat,

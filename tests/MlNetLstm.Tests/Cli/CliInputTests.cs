@@ -271,6 +271,11 @@ public class CliInputTests
         rc.Should().Be(3, "not converged");
         output.Should().Contain("Stationary:").And.Contain("no (boundary)").And.Contain("Boundary solution").And.NotContain("NOT CONVERGED");
         err.Should().Contain("did not converge");
+        var json = new StringWriter();
+        GarchCommand.Run(new GarchCommand.Settings(Real("dem2gbp.csv"), "dem2gbp", "garch", "t", "constant", 1, "json", null), json, new StringWriter()).Should().Be(3);
+        var o = System.Text.Json.Nodes.JsonNode.Parse(json.ToString())!;
+        ((bool)o["atStationarityBoundary"]!).Should().BeTrue();
+        ((double)o["persistence"]!).Should().BeApproximately(1, 1e-6);
     }
 
     [Fact]
