@@ -229,6 +229,9 @@ public sealed class BoundedLoadingTests : IDisposable
         stored.Result.ConditionalVariances.Should().Equal(fit.ConditionalVariances);
         stored.Result.StandardisedResiduals.Should().Equal(fit.StandardisedResiduals);
         stored.Result.Forecast(10).ResidualVariance.Should().Equal(fit.Forecast(10).ResidualVariance);
+        stored.Result.Persistence.Should().Be(fit.Persistence);
+        stored.Result.AtStationarityBoundary.Should().Be(fit.AtStationarityBoundary);
+        stored.Result.Summary().Should().Be(fit.Summary(), "the restored fit reports exactly what the estimated one did");
         foreach (ArchFitResult v in ArchVariants())
         {
             ArchFitResult back = ModelSerializer.ReadArchFit(ThroughBytes(ModelSerializer.ToArchive(v))).Result;
