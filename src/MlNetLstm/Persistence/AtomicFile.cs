@@ -83,13 +83,18 @@ internal static class AtomicFile
 
     /// <summary>
     /// Flushes a folder's entries (the rename) to disk: open(2) + fsync(2) on Unix. On Windows the rename is journaled by NTFS
-    /// and there is no portable folder flush, so this does nothing. File systems that cannot flush a folder (EINVAL) are accepted.
+    /// and there is no portable folder flush, so this does nothing; nor on a platform without a C library. File systems that cannot
+    /// flush a folder (EINVAL) are accepted.
     /// </summary>
     /// <exception cref="IOException">The folder cannot be opened or flushed (the message names it).</exception>
     internal static void SyncDirectory(string dir)
     {
         if (OperatingSystem.IsWindows()) return;
-        int fd = Native.open(dir, 0 /* O_RDONLY */);
+        int fd;
+        // "libc" is resolved by the runtime to the C library (libc.so.6 on glibc Linux, libSystem on macOS). A platform without
+        // one cannot flush a folder at all; the file itself is already flushed and renamed, so the save stands.
+        try { fd = Native.open(dir, 0 /* O_RDONLY */); }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return; }
         if (fd < 0)
             throw new IOException($"Cannot open folder '{dir}' to flush it to disk (errno {Marshal.GetLastPInvokeError()}).");
         try
