@@ -192,11 +192,11 @@ public sealed class BoundedLoadingTests : IDisposable
     {
         // A genuine layout-1 file of an adaptive forecaster with 300 online updates: its refit re-estimates 301 times, more than
         // the bound allows for its size; the caller who trusts it can still load it and save it in layout 4.
-        double[] series = Enumerable.Range(0, 400).Select(t => Math.Sin(t / 5.0) + 0.5 * Math.Sin(t / 13.0) + 0.05 * Math.Cos(t * 1.7)).ToArray();
-        var o = new SsaOptions { WindowSize = 30, TrainSize = 100, SeriesLength = 60, IsAdaptive = true, Horizon = 3 };
+        double[] series = Enumerable.Range(0, 420).Select(t => Math.Sin(t / 5.0) + 0.5 * Math.Sin(t / 13.0) + 0.05 * Math.Cos(t * 1.7)).ToArray();
+        var o = new SsaOptions { WindowSize = 40, TrainSize = 120, SeriesLength = 80, IsAdaptive = true, Horizon = 3 };
         SsaForecaster model = SsaForecaster.Fit(series, o);
         var b = new ModelArchiveBuilder(ModelKinds.SsaForecaster, 1);
-        b.AddScalar("options/window_size", 30).Add("options/series_length", new[] { 60 }).Add("options/train_size", new[] { 100 })
+        b.AddScalar("options/window_size", 40).Add("options/series_length", new[] { 80 }).Add("options/train_size", new[] { 120 })
             .AddScalar("options/horizon", 3).AddScalar("options/confidence_level", o.ConfidenceLevel).Add("options/rank", Array.Empty<int>())
             .Add("options/max_rank", Array.Empty<int>()).Add("options/energy_threshold", Array.Empty<double>())
             .AddScalar("options/discount_factor", o.DiscountFactor).AddScalar("options/adaptive", 1).Add("series", series)
@@ -204,12 +204,12 @@ public sealed class BoundedLoadingTests : IDisposable
             .Add("forecast", model.Forecast().Values.ToArray());
         ModelArchive legacy = ThroughBytes(b.Build());
         FluentActions.Invoking(() => ModelSerializer.ReadSsaForecaster(legacy)).Should().Throw<InvalidDataException>()
-            .WithMessage("*'options/window_size' = 30*refit*more than*ReadSsaForecaster(archive, true)*");
+            .WithMessage("*'options/window_size' = 40*refit*more than*ReadSsaForecaster(archive, true)*");
         SsaForecaster loaded = ModelSerializer.ReadSsaForecaster(legacy, allowUnboundedLegacyRefit: true);
         loaded.Forecast().Values.Should().Equal(model.Forecast().Values);
         SsaForecaster upgraded = ModelSerializer.ReadSsaForecaster(ThroughBytes(ModelSerializer.ToArchive(loaded)));
         upgraded.Forecast().Values.Should().Equal(model.Forecast().Values);
-        upgraded.ObservationCount.Should().Be(400);
+        upgraded.ObservationCount.Should().Be(420);
     }
 
     // ------------------------------------------------------------------------------------------------ GARCH and D. values

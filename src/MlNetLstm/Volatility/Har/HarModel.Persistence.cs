@@ -146,13 +146,14 @@ public sealed partial class HarModel
         ArchiveEntry c = r.Entry("coefficients", ArchiveElementType.Float64);
         if (!c.Shape.SequenceEqual([count, 4]))
             throw r.Error("coefficients", $"has shape [{string.Join(", ", c.Shape)}], expected [{count}, 4].");
-        // OLS with Newey-West errors per regression h: about rows x 16 x (lags + 1) operations.
+        // OLS (managed QR) with Newey-West errors per regression h, measured on the reference machine: about 15 µs per row plus
+        // 0.2 µs per row and HAC lag (units of LegacyRefit: ~1 ns).
         double operations = 0;
         for (int h = 1; h <= count; h++)
         {
             double rows = Math.Max(0, n - o.MonthlyWindow - h + 1);
             double lags = o.NeweyWestLags ?? (4 * Math.Pow(rows / 100, 2.0 / 9) + h);
-            operations += rows * 16 * (Math.Min(lags, rows) + 1);
+            operations += rows * (15_000 + 200 * Math.Min(lags, rows));
         }
         if (!allowUnbounded) LegacyRefit.Check(r, "options/max_horizon", o.MaxHorizon, operations, $"with {n} proxy values and {count} regression(s)");
         double[] proxy = r.Doubles("proxy");
