@@ -97,41 +97,55 @@ public static class NotebookRunner
     {
         path = System.IO.Path.GetFullPath(path);
         InteractiveDocument document = Read(path);
+        var code = document.Elements.Where(IsCode).ToList();
+        var total = Stopwatch.StartNew();
+        IReadOnlyList<CellRun> cells = await RunCodeAsync(System.IO.Path.GetFileName(path), System.IO.Path.GetDirectoryName(path)!, prelude,
+            code.Select(e => e.Contents).ToList(), log, replacements);
+        for (int i = 0; i < code.Count; i++)
+        {
+            code[i].Outputs.Clear();
+            code[i].Outputs.AddRange(cells[i].Outputs);
+            code[i].ExecutionOrder = i + 1;
+        }
+        if (writeOutputs) Write(document, path);
+        return new NotebookRun(path, cells, total.Elapsed);
+    }
+
+    /// <summary>
+    /// Submits <paramref name="prelude"/> then <paramref name="submissions"/> in order to a new kernel whose working
+    /// directory is <paramref name="workingDirectory"/>; throws <see cref="NotebookFailedException"/> naming
+    /// <paramref name="name"/> and the submission on the first failure.
+    /// </summary>
+    public static async Task<IReadOnlyList<CellRun>> RunCodeAsync(string name, string workingDirectory, IEnumerable<string> prelude,
+        IReadOnlyList<string> submissions, TextWriter? log = null, IReadOnlyDictionary<string, string>? replacements = null)
+    {
         await OneAtATime.WaitAsync();
         string previousDirectory = Environment.CurrentDirectory;
-        var total = Stopwatch.StartNew();
         try
         {
             // Like the kernel Polyglot Notebooks starts for a notebook: cells run in the notebook's folder.
-            Environment.CurrentDirectory = System.IO.Path.GetDirectoryName(path)!;
+            Environment.CurrentDirectory = workingDirectory;
             using CompositeKernel kernel = CreateKernel();
             foreach (string code in prelude)
             {
                 KernelCommandResult r = await kernel.SendAsync(new SubmitCode(code, "csharp"));
                 string? error = Failure(r);
-                if (error is not null) throw new NotebookFailedException($"{System.IO.Path.GetFileName(path)}: prelude `{code}` failed: {error}");
+                if (error is not null) throw new NotebookFailedException($"{name}: prelude `{code}` failed: {error}");
             }
             var cells = new List<CellRun>();
-            int index = 0;
-            foreach (InteractiveDocumentElement element in document.Elements)
+            for (int i = 0; i < submissions.Count; i++)
             {
-                if (!IsCode(element)) continue;
-                index++;
                 var sw = Stopwatch.StartNew();
-                KernelCommandResult result = await kernel.SendAsync(new SubmitCode(element.Contents, "csharp"));
+                KernelCommandResult result = await kernel.SendAsync(new SubmitCode(submissions[i], "csharp"));
                 sw.Stop();
                 string? failure = Failure(result);
                 if (failure is not null)
-                    throw new NotebookFailedException($"{System.IO.Path.GetFileName(path)}: code cell {index} failed: {failure}\n--- cell ---\n{element.Contents}");
+                    throw new NotebookFailedException($"{name}: code cell {i + 1} failed: {failure}\n--- cell ---\n{submissions[i]}");
                 var outputs = Outputs(result, replacements ?? new Dictionary<string, string>());
-                cells.Add(new CellRun(index, element.Contents, outputs, sw.Elapsed));
-                log?.WriteLine($"  cell {index}: {sw.Elapsed.TotalSeconds:F1} s, {outputs.Count} output(s)");
-                element.Outputs.Clear();
-                element.Outputs.AddRange(outputs);
-                element.ExecutionOrder = index;
+                cells.Add(new CellRun(i + 1, submissions[i], outputs, sw.Elapsed));
+                log?.WriteLine($"  cell {i + 1}: {sw.Elapsed.TotalSeconds:F1} s, {outputs.Count} output(s)");
             }
-            if (writeOutputs) Write(document, path);
-            return new NotebookRun(path, cells, total.Elapsed);
+            return cells;
         }
         finally
         {
