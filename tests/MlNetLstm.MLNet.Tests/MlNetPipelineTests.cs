@@ -1,6 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+#if MLNET_TIMESERIES
 using Microsoft.ML.Transforms.TimeSeries;
+#endif
 using MlNetLstm.Evaluation;
 using MlNetLstm.Features;
 using MlNetLstm.MLNet;
@@ -152,6 +154,7 @@ public class MlNetPipelineTests
         b.GetColumn<double>("Rn").Should().Equal(a.GetColumn<double>("Rn"));
     }
 
+#if MLNET_TIMESERIES
     [Fact]
     public void MLNet_Ssa_runs_beside_Garch_and_is_evaluated_with_core_losses()
     {
@@ -200,6 +203,7 @@ public class MlNetPipelineTests
     {
         public float[] SsaF { get; set; } = [];
     }
+#endif
 }
 
 public class MlNetLstmVolatilityTests
