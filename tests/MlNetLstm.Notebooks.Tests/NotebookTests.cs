@@ -58,6 +58,29 @@ public class NotebookTests(KernelFixture kernel)
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public async Task Committed_outputs_have_the_shape_of_this_runs_outputs(string name)
+    {
+        // The committed notebook carries a real-kernel run: per code cell the same outputs (kind and MIME types) as now.
+        // Values are not compared here (the numbers that matter are pinned above, with tolerances for other CPUs).
+        var committed = NotebookRunner.Read(Path.Combine(Repository.Root, "notebooks", name)).Elements.Where(NotebookRunner.IsCode).ToList();
+        NotebookRun run = await kernel.Run(name);
+        if (KernelFixture.WriteOutputs) return;   // the run has just replaced them
+        committed.Should().HaveCount(run.Cells.Count);
+        for (int i = 0; i < committed.Count; i++)
+            Shape(committed[i].Outputs).Should().Equal(Shape(run.Cells[i].Outputs),
+                $"code cell {i + 1} of the committed {name} should hold the outputs of a run (regenerate: MLNETLSTM_WRITE_NOTEBOOK_OUTPUTS=1)");
+
+        static IEnumerable<string> Shape(IEnumerable<Microsoft.DotNet.Interactive.Documents.InteractiveDocumentOutputElement> outputs) => outputs.Select(o => o switch
+        {
+            Microsoft.DotNet.Interactive.Documents.DisplayElement d => "display " + string.Join(",", d.Data.Keys.Order()),
+            Microsoft.DotNet.Interactive.Documents.ReturnValueElement r => "result " + string.Join(",", r.Data.Keys.Order()),
+            Microsoft.DotNet.Interactive.Documents.TextElement t => "stream " + t.Name,
+            _ => o.GetType().Name,
+        });
+    }
+
     [Fact]
     public async Task Notebook_01_lstm_beats_the_naive_forecast_on_the_seasonal_series()
     {
