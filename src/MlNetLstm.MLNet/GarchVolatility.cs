@@ -4,48 +4,57 @@ using MlNetLstm.Volatility;
 
 namespace MlNetLstm.MLNet;
 
-/// <summary>Options of <see cref="GarchVolatilityEstimator"/> (defaults defined once as constants).</summary>
-public sealed class GarchVolatilityOptions
-{
-    /// <summary>Default mean model.</summary>
-    public const string DefaultMean = "constant";
-
-    /// <summary>Default volatility process.</summary>
-    public const string DefaultVolatility = "garch";
-
-    /// <summary>Default error distribution.</summary>
-    public const string DefaultDistribution = "normal";
-
-    /// <summary>Name of the output column: one-step-ahead return variance forecast.</summary>
-    public string OutputColumnName { get; set; } = "VarianceForecast";
-
-    /// <summary>Name of the numeric (Double or Single) return column.</summary>
-    public string InputColumnName { get; set; } = "Return";
-
-    /// <summary>Mean model ("zero", "constant", "ar1", ... as accepted by <see cref="Arch.ParseMean"/>).</summary>
-    public string Mean { get; set; } = DefaultMean;
-
-    /// <summary>Volatility process ("garch", "gjr", "egarch", ... as accepted by <see cref="Arch.ParseVolatility"/>).</summary>
-    public string Volatility { get; set; } = DefaultVolatility;
-
-    /// <summary>Error distribution ("normal", "t", "skewt", "ged").</summary>
-    public string Distribution { get; set; } = DefaultDistribution;
-}
-
 /// <summary>
-/// Fits a GARCH-family model (core <see cref="Arch"/>) on the return column of the training data. For GARCH(1,1):
-/// <c>r_t = μ + ε_t, ε_t = σ_t z_t, σ²_t = ω + α ε²_{t-1} + β σ²_{t-1}</c>, estimated by maximum likelihood.
+/// Fits a GARCH-family model (core <see cref="Arch"/>) on the return column of the training data by maximum likelihood.
+/// GARCH(1,1): <c>r_t = μ + ε_t, ε_t = σ_t z_t, σ²_t = ω + α ε²_{t-1} + β σ²_{t-1}</c>.
 /// </summary>
 public sealed class GarchVolatilityEstimator : IEstimator<GarchVolatilityTransformer>
 {
-    private readonly GarchVolatilityOptions _options;
+    /// <summary>Options of <see cref="GarchVolatilityEstimator"/> (defaults defined here once).</summary>
+    public sealed class Options : SeriesForecastOptions
+    {
+        /// <summary>Default <see cref="Mean"/>.</summary>
+        public const GarchMean DefaultMean = GarchMean.Constant;
 
-    internal GarchVolatilityEstimator(GarchVolatilityOptions options)
+        /// <summary>Default <see cref="Process"/>.</summary>
+        public const GarchProcess DefaultProcess = GarchProcess.Garch;
+
+        /// <summary>Default <see cref="Distribution"/>.</summary>
+        public const GarchDistribution DefaultDistribution = GarchDistribution.Normal;
+
+        /// <summary>Default forecast column.</summary>
+        public const string DefaultOutputColumnName = "VarianceForecast";
+
+        /// <summary>Default return column.</summary>
+        public const string DefaultInputColumnName = "Return";
+
+        /// <summary>Creates options with the defaults.</summary>
+        public Options()
+        {
+            OutputColumnName = DefaultOutputColumnName;
+            InputColumnName = DefaultInputColumnName;
+        }
+
+        /// <summary>Mean model.</summary>
+        public GarchMean Mean { get; set; } = DefaultMean;
+
+        /// <summary>Volatility process.</summary>
+        public GarchProcess Process { get; set; } = DefaultProcess;
+
+        /// <summary>Error distribution.</summary>
+        public GarchDistribution Distribution { get; set; } = DefaultDistribution;
+    }
+
+    private readonly Options _options;
+    private readonly ForecastColumns _columns;
+
+    internal GarchVolatilityEstimator(Options options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Arch.ParseMean(options.Mean);
-        Arch.ParseVolatility(options.Volatility);
-        Arch.ParseDistribution(options.Distribution);
+        _columns = options.Columns();
+        GarchNames.Check(options.Mean, options.Process, options.Distribution);
+        if (options.Process == GarchProcess.Egarch && options.Horizon > 1)
+            throw new ArgumentOutOfRangeException(nameof(options), options.Horizon, "EGARCH has no analytic multi-step forecast: use Horizon = 1.");
         _options = options;
     }
 
@@ -54,57 +63,112 @@ public sealed class GarchVolatilityEstimator : IEstimator<GarchVolatilityTransfo
     {
         ArgumentNullException.ThrowIfNull(input);
         var returns = SchemaChecks.ReadColumn(input, _options.InputColumnName);
-        var fit = Arch.Create(returns, _options.Mean, _options.Volatility, _options.Distribution).Fit();
-        return new GarchVolatilityTransformer(_options.OutputColumnName, _options.InputColumnName,
-            _options.Mean, _options.Volatility, _options.Distribution, returns, fit);
+        var fit = Arch.Create(returns, GarchNames.Of(_options.Mean), GarchNames.Of(_options.Process), GarchNames.Of(_options.Distribution)).Fit();
+        return new GarchVolatilityTransformer(_options.InputColumnName, _columns, _options.OutputType,
+            _options.Mean, _options.Process, _options.Distribution, returns, fit);
     }
 
     /// <inheritdoc />
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         SchemaChecks.RequireNumericColumn(inputSchema, _options.InputColumnName);
-        return SchemaChecks.AddDoubleColumns(inputSchema, _options.OutputColumnName);
+        return SchemaChecks.AddColumns(inputSchema, _columns.Outputs, _options.OutputType);
     }
 }
 
 /// <summary>
-/// Fitted GARCH-family model. Transform appends the one-step-ahead return variance forecast
-/// <c>σ²_{t+1|t}</c> made after row t from the returns of rows 1..t with the fitted (fixed) parameters
-/// (<see cref="ArchFitResult.Forecast(ReadOnlySpan{double}, int, ForecastOptions?)"/>), NaN while fewer than
-/// mean-lags + 1 returns were seen. Lazy, order-dependent (sequential cursoring; cost O(t) per row). Immutable.
+/// Fitted GARCH-family model. Row t gets the return-variance forecasts <c>σ²_{t+k|t}</c>, k = 1..Horizon, made after row t
+/// from the returns of rows 1..t with the fitted (fixed) parameters: one filter step per row
+/// (<see cref="ArchForecastStream"/>), equal to <see cref="ArchFitResult.Forecast(ReadOnlySpan{double}, int, ForecastOptions?)"/>
+/// on rows 1..t. NaN until the mean model has more than its lags. Bounds: the central interval of the squared return
+/// <c>r²_{t+k} = σ²_{t+k} z²</c>, z ~ N(0, 1). Immutable.
 /// </summary>
-public sealed class GarchVolatilityTransformer : SeriesTransformer
+public sealed class GarchVolatilityTransformer : SeriesForecastTransformer
 {
     private readonly double[] _trainingReturns;
 
-    internal GarchVolatilityTransformer(string output, string input, string mean, string volatility, string distribution,
-        double[] trainingReturns, ArchFitResult fit)
-        : base(output, input)
+    internal GarchVolatilityTransformer(string input, ForecastColumns columns, DataKind outputType, GarchMean mean, GarchProcess process,
+        GarchDistribution distribution, double[] trainingReturns, ArchFitResult fit)
+        : base(input, null, columns, outputType)
     {
         Mean = mean;
-        Volatility = volatility;
+        Process = process;
         Distribution = distribution;
         _trainingReturns = trainingReturns;
         Fit = fit;
     }
 
-    /// <summary>Mean model name.</summary>
-    public string Mean { get; }
+    /// <summary>Mean model.</summary>
+    public GarchMean Mean { get; }
 
-    /// <summary>Volatility process name.</summary>
-    public string Volatility { get; }
+    /// <summary>Volatility process.</summary>
+    public GarchProcess Process { get; }
 
-    /// <summary>Distribution name.</summary>
-    public string Distribution { get; }
+    /// <summary>Error distribution.</summary>
+    public GarchDistribution Distribution { get; }
 
     /// <summary>The core fit (parameters, standard errors, diagnostics).</summary>
     public ArchFitResult Fit { get; }
 
     internal IReadOnlyList<double> TrainingReturns => _trainingReturns;
 
-    private protected override string Description => "GARCH variance";
+    private protected override string Description => "the GARCH variance forecast";
 
-    /// <inheritdoc />
-    public override Features.IOnlineFeature CreateOnlineFeature() =>
-        new HistoryForecast(h => Fit.Forecast(h, 1).ReturnVariance[0], Fit.Model.Mean.Lags + 1);
+    internal override ISeriesState CreateState() => new State(this);
+
+    private sealed class State(GarchVolatilityTransformer t) : ISeriesState
+    {
+        private readonly ArchForecastStream _stream = new(t.Fit);
+        private readonly (double, double) _q = t.Columns.HasBounds ? ForecastOutputs.SquaredReturnQuantiles(t.ConfidenceLevel) : default;
+
+        public void Update(double x, ReadOnlySpan<double> exogenous) => _stream.Update(x);
+
+        public void Write(Span<double> outputs)
+        {
+            if (!_stream.IsReady)
+            {
+                ForecastOutputs.WriteNaN(t.Columns, outputs);
+                return;
+            }
+
+            _stream.Forecast(outputs[..t.Horizon]);
+            ForecastOutputs.WriteVarianceBounds(t.Columns, outputs, _q);
+        }
+
+        public double[] GetState() => _stream.GetState();
+
+        public void SetState(ReadOnlySpan<double> state) => _stream.SetState(state);
+    }
+}
+
+/// <summary>The core library's names of the GARCH enums.</summary>
+internal static class GarchNames
+{
+    public static void Check(GarchMean mean, GarchProcess process, GarchDistribution distribution)
+    {
+        if (!Enum.IsDefined(mean)) throw new ArgumentOutOfRangeException(nameof(mean), mean, "Unknown mean model.");
+        if (!Enum.IsDefined(process)) throw new ArgumentOutOfRangeException(nameof(process), process, "Unknown volatility process.");
+        if (!Enum.IsDefined(distribution)) throw new ArgumentOutOfRangeException(nameof(distribution), distribution, "Unknown distribution.");
+    }
+
+    public static string Of(GarchMean m) => m switch { GarchMean.Zero => "zero", GarchMean.AutoRegressive1 => "ar1", _ => "constant" };
+
+    public static string Of(GarchProcess p) => p switch
+    {
+        GarchProcess.Gjr => "gjr", GarchProcess.Egarch => "egarch", GarchProcess.Ewma => "ewma", GarchProcess.Constant => "constant", _ => "garch",
+    };
+
+    public static string Of(GarchDistribution d) => d switch
+    {
+        GarchDistribution.StudentT => "t", GarchDistribution.SkewedStudentT => "skewt", GarchDistribution.Ged => "ged", _ => "normal",
+    };
+
+    public static GarchMean Mean(string s) => Enum.GetValues<GarchMean>().FirstOrDefault(v => Of(v) == s.Trim().ToLowerInvariant(), (GarchMean)(-1)) is var v && Enum.IsDefined(v)
+        ? v : throw new InvalidDataException($"Unknown GARCH mean model '{s}'.");
+
+    public static GarchProcess Process(string s) => Enum.GetValues<GarchProcess>().FirstOrDefault(v => Of(v) == s.Trim().ToLowerInvariant(), (GarchProcess)(-1)) is var v && Enum.IsDefined(v)
+        ? v : throw new InvalidDataException($"Unknown GARCH volatility process '{s}'.");
+
+    public static GarchDistribution Distribution(string s) => Enum.GetValues<GarchDistribution>().FirstOrDefault(v => Of(v) == s.Trim().ToLowerInvariant(), (GarchDistribution)(-1)) is var v && Enum.IsDefined(v)
+        ? v : throw new InvalidDataException($"Unknown GARCH distribution '{s}'.");
 }

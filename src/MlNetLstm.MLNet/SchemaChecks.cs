@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
 
 namespace MlNetLstm.MLNet;
 
@@ -24,6 +25,8 @@ internal static class SchemaChecks
 
     public static void RequireNumericColumn(SchemaShape shape, string name)
     {
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         var col = shape.FirstOrDefault(c => c.Name == name);
         if (col.Name is null)
         {
@@ -38,22 +41,37 @@ internal static class SchemaChecks
         }
     }
 
-    /// <summary>The input shape plus scalar Double output columns (replacing same-named ones).</summary>
-    public static SchemaShape AddDoubleColumns(SchemaShape input, params string[] names)
+    /// <summary>The ML.NET item type of an output kind (Single or Double only).</summary>
+    public static NumberDataViewType ItemType(DataKind kind) => kind switch
     {
-        var cols = input.Where(c => !names.Contains(c.Name)).ToList();
-        foreach (var n in names) cols.Add(DoubleColumn(n));
+        DataKind.Single => NumberDataViewType.Single,
+        DataKind.Double => NumberDataViewType.Double,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "The output type must be DataKind.Single or DataKind.Double."),
+    };
+
+    /// <summary>The column type of an output: a scalar (width 0) or a known-size vector.</summary>
+    public static DataViewType ColumnType(DataKind kind, int width)
+        => width == 0 ? ItemType(kind) : new VectorDataViewType(ItemType(kind), width);
+
+    /// <summary>The input shape plus the given output columns (replacing same-named ones).</summary>
+    public static SchemaShape AddColumns(SchemaShape input, IEnumerable<(string Name, int Width)> outputs, DataKind kind)
+    {
+        var list = outputs.ToList();
+        var cols = input.Where(c => !list.Any(o => o.Name == c.Name)).ToList();
+        foreach (var (name, width) in list)
+            cols.Add(MakeColumn(name, width == 0 ? SchemaShape.Column.VectorKind.Scalar : SchemaShape.Column.VectorKind.Vector, ItemType(kind)));
         return new SchemaShape(cols);
     }
 
     // SchemaShape.Column has only an internal constructor (ML.NET creates them from its own schemas); we call it by
-    // reflection, which is the documented workaround for third-party estimators until ML.NET exposes one.
+    // reflection, the usual workaround for third-party estimators (the tests run every estimator's GetOutputSchema).
     private static readonly ConstructorInfo ColumnCtor = typeof(SchemaShape.Column)
         .GetConstructors(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public)
-        .Single(c => c.GetParameters().Length == 5);
+        .SingleOrDefault(c => c.GetParameters().Length == 5)
+        ?? throw new MissingMethodException("SchemaShape.Column's 5-argument constructor was not found: this Microsoft.ML version is not supported by MlNetLstm.MLNet.");
 
-    private static SchemaShape.Column DoubleColumn(string name)
-        => (SchemaShape.Column)ColumnCtor.Invoke(new object?[] { name, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Double, false, null });
+    private static SchemaShape.Column MakeColumn(string name, SchemaShape.Column.VectorKind kind, DataViewType itemType)
+        => (SchemaShape.Column)ColumnCtor.Invoke(new object?[] { name, kind, itemType, false, null });
 
     public static Func<double> NumericReader(DataViewRow row, DataViewSchema.Column col)
     {
@@ -69,11 +87,44 @@ internal static class SchemaChecks
 
     public static double[] ReadColumn(IDataView data, string name)
     {
+        ArgumentNullException.ThrowIfNull(data);
         var col = RequireNumericColumn(data.Schema, name);
         var list = new List<double>();
         using var cursor = data.GetRowCursor(new[] { col });
         var read = NumericReader(cursor, col);
-        while (cursor.MoveNext()) list.Add(read());
+        while (cursor.MoveNext())
+        {
+            double v = read();
+            if (!double.IsFinite(v)) throw new ArgumentException($"Column '{name}' row {list.Count}: value {v} is not finite.", nameof(data));
+            list.Add(v);
+        }
+
+        if (list.Count == 0) throw new ArgumentException($"Column '{name}' has no rows to fit on.", nameof(data));
         return list.ToArray();
+    }
+
+    /// <summary>
+    /// A seed from the ML.NET context behind a catalog, as ML.NET's own trainers draw theirs when the options leave it unset
+    /// (<c>host.Rand.Next()</c>): deterministic for <c>new MLContext(seed: s)</c>, random for <c>new MLContext()</c>.
+    /// </summary>
+    public static int SeedFrom(object catalog)
+    {
+        var env = EnvironmentOf(catalog);
+        return env.Register("MlNetLstm").Rand.Next();
+    }
+
+    private static IHostEnvironment EnvironmentOf(object catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        if (catalog is IHostEnvironment direct) return direct;
+        // Every ML.NET catalog implements the internal IInternalCatalog { IHostEnvironment Environment }.
+        foreach (var i in catalog.GetType().GetInterfaces())
+        {
+            if (i.Name != "IInternalCatalog") continue;
+            var p = i.GetProperty("Environment", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
+            if (p?.GetValue(catalog) is IHostEnvironment env) return env;
+        }
+
+        throw new InvalidOperationException($"Cannot reach the MLContext behind {catalog.GetType().Name} to draw a seed; set the Seed option explicitly.");
     }
 }

@@ -9,7 +9,7 @@ namespace MlNetLstm.Volatility.Processes;
 /// </summary>
 public sealed class Egarch : VolatilityProcess
 {
-    private const double MaxLogVariance = 300;
+    internal const double MaxLogVariance = 300;
 
     /// <inheritdoc />
     public override string Name => "egarch";
