@@ -169,6 +169,17 @@ public class NotebookTests(KernelFixture kernel)
         run.Cells[^1].Texts.Should().Contain(s => s.Contains("reproduces the LSTM column exactly: True"));
     }
 
+    [Fact]
+    public void The_timeseries_notebook_says_it_needs_Microsoft_ML_TimeSeries_and_references_it()
+    {
+        // Not run here (the package mirror does not serve Microsoft.ML.TimeSeries); it must say so and reference it.
+        var doc = NotebookRunner.Read(Path.Combine(Repository.Root, "notebooks", "51-mlnet-ssa-timeseries.ipynb"));
+        doc.Elements.First().Contents.Should().Contain("needs the package Microsoft.ML.TimeSeries");
+        string first = doc.Elements.First(NotebookRunner.IsCode).Contents;
+        first.Should().Contain("#r \"nuget: Microsoft.ML.TimeSeries").And.Contain("#r \"nuget: MlNetLstm.MLNet\"");
+        ((IEnumerable<object[]>)Notebooks()).Select(row => (string)row[0]).Should().NotContain("51-mlnet-ssa-timeseries.ipynb");
+    }
+
     [Theory]
     [InlineData("Path.Combine(\"a\", \"b\")", "CS0103")]                            // System.IO is not imported by the kernel
     [InlineData("throw new InvalidOperationException(\"boom\");", "boom")]
