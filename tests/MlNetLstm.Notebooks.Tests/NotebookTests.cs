@@ -183,7 +183,7 @@ public class NotebookTests(KernelFixture kernel)
     [Theory]
     [InlineData("Path.Combine(\"a\", \"b\")", "CS0103")]                            // System.IO is not imported by the kernel
     [InlineData("throw new InvalidOperationException(\"boom\");", "boom")]
-    [InlineData("#r \"nuget: MlNetLstm.DoesNotExist\"", "MlNetLstm.DoesNotExist")]
+    [InlineData("#r \"nuget: MlNetLstm, 999.0.0\"", "NU1102")]                   // a version no feed has
     public async Task The_runner_fails_on_a_compile_error_an_exception_or_a_failed_restore(string badCell, string expected)
     {
         string dir = Path.Combine(Path.GetTempPath(), "nbfail-" + Guid.NewGuid().ToString("N")[..8]);
