@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using MlNetLstm.Evaluation;
 
 namespace MlNetLstm.MLNet;
@@ -51,32 +52,36 @@ public static class VolatilityEvaluation
     /// <summary>
     /// Evaluates a variance forecast column against a realized proxy column (for example squared returns from
     /// <c>ComputeVarianceProxy</c>). The forecast in row t is the forecast made after row t of the next row's variance, so it is
-    /// paired with the proxy <paramref name="lead"/> rows later (default 1). Rows whose forecast (or benchmark) is NaN — the
+    /// paired with the proxy <paramref name="lead"/> rows later (default: <paramref name="step"/>). Rows whose forecast (or benchmark) is NaN — the
     /// warm-up rows of a forecaster — are left out; every other value must be finite and the forecasts positive. Evaluate on
     /// the test rows only by skipping the training rows first (<c>mlContext.Data.SkipRows</c>).
     /// </summary>
     /// <param name="catalog">The forecasting catalog.</param>
     /// <param name="data">Scored data (the fitted pipeline's output).</param>
     /// <param name="proxyColumnName">Realized variance proxy column (Double or Single, ≥ 0).</param>
-    /// <param name="scoreColumnName">Variance forecast column (Double or Single, a one-step forecaster's scalar column).</param>
-    /// <param name="benchmarkColumnName">Optional second forecast column for the Diebold-Mariano test.</param>
+    /// <param name="scoreColumnName">Variance forecast column: a scalar (Double or Single), or the vector column of a multi-step
+    /// forecaster, whose element <paramref name="step"/> - 1 is evaluated.</param>
+    /// <param name="benchmarkColumnName">Optional second forecast column (same shape) for the Diebold-Mariano test.</param>
     /// <param name="loss">Loss of the Diebold-Mariano test (QLIKE by default).</param>
-    /// <param name="lead">Rows between a forecast and the proxy it forecasts (≥ 0).</param>
+    /// <param name="step">Which step of a multi-step forecast to evaluate (1 for scalar columns).</param>
+    /// <param name="lead">Rows between a forecast and the proxy it forecasts (≥ 0); null: <paramref name="step"/>.</param>
     /// <returns>The metrics.</returns>
     public static VolatilityMetrics EvaluateVolatility(this ForecastingCatalog catalog, IDataView data, string proxyColumnName,
         string scoreColumnName = GarchVolatilityEstimator.Options.DefaultOutputColumnName, string? benchmarkColumnName = null,
-        LossFunction loss = LossFunction.Qlike, int lead = 1)
+        LossFunction loss = LossFunction.Qlike, int step = 1, int? lead = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(data);
-        if (lead < 0) throw new ArgumentOutOfRangeException(nameof(lead), lead, "lead must be at least 0.");
+        if (step < 1) throw new ArgumentOutOfRangeException(nameof(step), step, "step must be at least 1.");
+        int ahead = lead ?? step;
+        if (ahead < 0) throw new ArgumentOutOfRangeException(nameof(lead), lead, "lead must be at least 0.");
         var names = new List<string> { scoreColumnName, proxyColumnName };
         if (benchmarkColumnName is not null) names.Add(benchmarkColumnName);
-        var cols = names.Select(n => SchemaChecks.RequireNumericColumn(data.Schema, n)).ToList();
+        var cols = names.Select((n, i) => i == 1 ? SchemaChecks.RequireNumericColumn(data.Schema, n) : ForecastColumn(data.Schema, n, step)).ToList();
         var values = names.Select(_ => new List<double>()).ToList();
         using (var cursor = data.GetRowCursor(cols.Distinct()))
         {
-            var readers = cols.Select(c => SchemaChecks.NumericReader(cursor, c)).ToList();
+            var readers = cols.Select((c, i) => i == 1 ? SchemaChecks.NumericReader(cursor, c) : ForecastReader(cursor, c, step)).ToList();
             while (cursor.MoveNext())
                 for (int i = 0; i < readers.Count; i++) values[i].Add(readers[i]());
         }
@@ -85,13 +90,13 @@ public static class VolatilityEvaluation
         var f = new List<double>();
         var g = new List<double>();
         var p = new List<double>();
-        for (int t = 0; t + lead < score.Count; t++)
+        for (int t = 0; t + ahead < score.Count; t++)
         {
             if (double.IsNaN(score[t]) || (benchmarkColumnName is not null && double.IsNaN(bench[t]))) continue;
             Check(score[t], scoreColumnName, t, positive: true);
-            Check(proxy[t + lead], proxyColumnName, t + lead, positive: false);
+            Check(proxy[t + ahead], proxyColumnName, t + ahead, positive: false);
             f.Add(score[t]);
-            p.Add(proxy[t + lead]);
+            p.Add(proxy[t + ahead]);
             if (benchmarkColumnName is not null)
             {
                 Check(bench[t], benchmarkColumnName, t, positive: true);
@@ -100,11 +105,37 @@ public static class VolatilityEvaluation
         }
 
         if (f.Count < 3)
-            throw new ArgumentException($"Only {f.Count} (forecast, proxy) pairs in '{scoreColumnName}' / '{proxyColumnName}' (NaN forecasts and the last {lead} row(s) are left out); at least 3 are needed.", nameof(data));
+            throw new ArgumentException($"Only {f.Count} (forecast, proxy) pairs in '{scoreColumnName}' / '{proxyColumnName}' (NaN forecasts and the last {ahead} row(s) are left out); at least 3 are needed.", nameof(data));
         double[] fa = [.. f], pa = [.. p];
         return new VolatilityMetrics(fa.Length, Losses.Qlike(fa, pa), Losses.Mse(fa, pa), Losses.Mae(fa, pa),
             MincerZarnowitz.Fit(fa, pa),
             benchmarkColumnName is null ? null : DieboldMariano.Test(loss, fa, [.. g], pa));
+    }
+
+    private static DataViewSchema.Column ForecastColumn(DataViewSchema schema, string name, int step)
+    {
+        var col = schema.GetColumnOrNull(name)
+            ?? throw new ArgumentOutOfRangeException(nameof(schema), $"Input column '{name}' not found; expected a variance forecast column (Double or Single, scalar or vector).");
+        if (col.Type is VectorDataViewType v && (v.ItemType == NumberDataViewType.Double || v.ItemType == NumberDataViewType.Single) && v.Size >= step)
+            return col;
+        if (step == 1) return SchemaChecks.RequireNumericColumn(schema, name);
+        throw new ArgumentOutOfRangeException(nameof(schema), $"Input column '{name}' has type {col.Type}; step {step} needs a known-size Double or Single vector of at least {step} forecasts.");
+    }
+
+    private static Func<double> ForecastReader(DataViewRow row, DataViewSchema.Column col, int step)
+    {
+        if (col.Type is not VectorDataViewType v) return SchemaChecks.NumericReader(row, col);
+        int k = step - 1;
+        if (v.ItemType == NumberDataViewType.Double)
+        {
+            var g = row.GetGetter<VBuffer<double>>(col);
+            VBuffer<double> b = default;
+            return () => { g(ref b); return b.GetItemOrDefault(k); };
+        }
+
+        var f = row.GetGetter<VBuffer<float>>(col);
+        VBuffer<float> fb = default;
+        return () => { f(ref fb); return fb.GetItemOrDefault(k); };
     }
 
     private static void Check(double v, string column, int row, bool positive)

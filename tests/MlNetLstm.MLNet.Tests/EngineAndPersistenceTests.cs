@@ -222,6 +222,29 @@ public class EvaluationTests
     }
 }
 
+public class MultiStepEvaluationTests
+{
+    [Fact]
+    public void A_step_of_a_vector_forecast_column_is_paired_with_the_proxy_that_many_rows_later()
+    {
+        var ml = new MLContext(1);
+        var r = Dem2Gbp(400);
+        var data = LoadReturns(ml, r);
+        var scored = ml.Transforms.ComputeVarianceProxy("Sq", "R", outputType: DataKind.Single)
+            .Append(ml.Forecasting.ForecastVolatilityByGarch("G", "R", horizon: 3, outputType: DataKind.Single))
+            .Fit(data).Transform(data);
+        var g = scored.GetColumn<float[]>("G").ToArray();
+        var sq = scored.GetColumn<float>("Sq").ToArray();
+        var metrics = ml.Forecasting.EvaluateVolatility(scored, "Sq", "G", step: 2);
+        double[] f = g[..^2].Select(v => (double)v[1]).ToArray(), p = sq[2..].Select(v => (double)v).ToArray();
+        metrics.Count.Should().Be(398);
+        metrics.Qlike.Should().Be(Losses.Qlike(f, p));
+        metrics.MincerZarnowitz.Should().Be(MincerZarnowitz.Fit(f, p));
+        FluentActions.Invoking(() => ml.Forecasting.EvaluateVolatility(scored, "Sq", "G", step: 4))
+            .Should().Throw<ArgumentOutOfRangeException>().WithMessage("*'G'*step 4*");
+    }
+}
+
 public class SchemaShapeTests
 {
     [Fact]

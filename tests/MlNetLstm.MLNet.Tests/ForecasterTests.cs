@@ -64,8 +64,8 @@ public class GarchForecasterTests
 
 public class LstmVolatilityForecasterTests
 {
-    // With ContextLength 48 and a 4-unit network the largest difference is about 2e-5 (with the default 192 steps, 1e-7).
-    private const double MaxRelativeDifference = 1e-4;
+    // Largest relative difference between the stateful and the windowed forecasts with the default context (0 on dem2gbp: the memory has faded to float precision within 192 steps).
+    private const double MaxRelativeDifference = 1e-6;
 
     [Fact]
     public void Lstm_column_equals_the_core_streaming_forecasts_bit_for_bit_and_the_windowed_forecasts_to_rounding()
@@ -75,7 +75,7 @@ public class LstmVolatilityForecasterTests
         var data = LoadReturns(ml, r);
         var model = ml.Forecasting.ForecastVolatilityByLstm(new LstmVolatilityEstimator.Options
         {
-            OutputColumnName = "Lstm", InputColumnName = "R", Model = SmallLstm(), Seed = 11,
+            OutputColumnName = "Lstm", InputColumnName = "R", Model = SmallLstm() with { ContextLength = LstmVolatilityOptions.DefaultContextLength }, Seed = 11,
         }).Append(ml.Transforms.CopyColumns("Out", "Lstm")).Fit(data);
         var lt = model.First().Should().BeOfType<LstmVolatilityTransformer>().Subject;
         lt.Forecaster.Options.Seed.Should().Be(11);
@@ -89,16 +89,17 @@ public class LstmVolatilityForecasterTests
         }
 
         // ForecastVariance re-runs the last ContextLength returns from a zero state: equal before that, then to float rounding
-        // once the network's memory of older returns has faded (it has by 48 steps; larger contexts only shrink the difference).
+        // once the network's memory of the older returns has faded (default ContextLength, 192 steps).
         double maxRel = 0;
         for (int t = 0; t < r.Length; t += 7)
         {
             double w = lt.Forecaster.ForecastVariance(r.AsSpan(0, t + 1), 1)[0];
-            if (t < 48) col[t].Should().Be(w);
+            if (t < LstmVolatilityOptions.DefaultContextLength) col[t].Should().Be(w);
             else maxRel = Math.Max(maxRel, Math.Abs(col[t] / w - 1));
         }
 
-        maxRel.Should().BeGreaterThan(0).And.BeLessThan(MaxRelativeDifference);
+        Console.WriteLine($"stateful vs windowed: largest relative difference {maxRel:G3}");
+        maxRel.Should().BeLessThan(MaxRelativeDifference);
     }
 
     [Fact]
