@@ -23,6 +23,10 @@ public sealed class KernelFixture : IDisposable
 
     public void Dispose()
     {
+        // Run the finalizers of what the notebooks left (SkiaSharp objects bind P/Invokes there) while the test host can
+        // still report it: a native library that cannot be found then fails this run instead of crashing a later one.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
         if (_feed.IsValueCreated) _feed.Value.Dispose();
     }
 }

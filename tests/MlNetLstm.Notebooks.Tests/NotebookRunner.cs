@@ -72,6 +72,7 @@ public static class NotebookRunner
             .UseNugetDirective((k, resolved) =>
             {
                 k.AddAssemblyReferences(resolved.SelectMany(r => r.AssemblyPaths));
+                NativeLibraryProbe.Add(resolved.Select(r => r.PackageRoot).Concat(resolved.SelectMany(r => r.ProbingPaths)));
                 return Task.CompletedTask;
             }, forceRestore: false)
             .UseKernelHelpers()
