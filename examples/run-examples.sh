@@ -2,11 +2,9 @@
 # Builds every example script and runs the fast ones; fails on the first error. Run from anywhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# Examples that need the ML.NET adapter (file name contains "mlnet") are built/run only when MlNetAssemblyDir is set.
-FAST=(01-ebbinghaus-forgetting 02-anbn-counting 03-delayed-recall 04-trigger-word 05-sensor-fusion 06-sparse-writes 07-coupled-gate-ema 08-bidirectional-palindromes 09-regime-forget-gate-shock)
+FAST=(01-ebbinghaus-forgetting 02-anbn-counting 03-delayed-recall 04-trigger-word 05-sensor-fusion 06-sparse-writes 07-coupled-gate-ema 08-bidirectional-palindromes 09-regime-forget-gate-shock 50-mlnet-volatility-pipeline 51-mlnet-model-builder-volatility)
 for f in examples/[0-9]*.cs; do
   name=$(basename "$f" .cs)
-  if [[ "$name" == *mlnet* && -z "${MlNetAssemblyDir:-}" ]]; then echo "skip $name (needs MlNetAssemblyDir)"; continue; fi
   echo "== build $name"
   dotnet build "$f" -v q -nologo
 done
