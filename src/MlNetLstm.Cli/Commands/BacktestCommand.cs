@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MlNetLstm.Cli.Reports;
+using MlNetLstm.Cli.Text;
 using MlNetLstm.Data;
 using MlNetLstm.Evaluation;
 using MlNetLstm.Volatility.Neural;
@@ -131,7 +132,9 @@ internal static class BacktestCommand
         return command;
     }
 
-    internal sealed record DataSet(string Name, string Description, double[] Returns, ExogenousSeries? Exogenous = null);
+    /// <summary>One series to backtest. <paramref name="Dates"/>: one per return, or null; <paramref name="ExactDate"/>: whether return i's date is exact.</summary>
+    internal sealed record DataSet(string Name, string Description, double[] Returns, ExogenousSeries? Exogenous = null,
+        IReadOnlyList<DateTime>? Dates = null, Func<int, bool>? ExactDate = null, string? DateNote = null);
 
     /// <summary>Runs the backtest; returns the process exit code (0 ok, 2 bad input).</summary>
     internal static int Run(Settings s, TextWriter stdout, TextWriter stderr)
@@ -145,10 +148,13 @@ internal static class BacktestCommand
             foreach (string m in modelNames)
                 if (!ModelNames.Contains(m)) throw new ArgumentException($"--models: unknown model '{m}'; known: {string.Join(", ", ModelNames)}.");
             sets = LoadData(s);
+            foreach (DataSet set in sets) CheckSizes(s, set);
+            PrepareOutput(s.Out);
+            BacktestHtmlReport.EnsureGraphics();
         }
-        catch (Exception ex) when (ex is ArgumentException or CsvFormatException or FileNotFoundException or IOException or InvalidDataException)
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or CsvFormatException or FileNotFoundException or IOException or InvalidDataException or UnauthorizedAccessException)
         {
-            stderr.WriteLine($"error: {ex.Message}");
+            stderr.WriteLine($"error: {CliErrors.Text(ex)}");
             return 2;
         }
 
@@ -174,19 +180,16 @@ internal static class BacktestCommand
                 };
                 IReadOnlyList<IVarianceModel> models = BacktestModels.Create(modelNames, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads, s.Seeds);
                 WalkForwardReport report = null!;
-                progressConsole.Progress()
-                    .AutoClear(true)
-                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                    .Start(ctx =>
-                    {
-                        ProgressTask task = ctx.AddTask(Markup.Escape($"{set.Name}: walk-forward ({n} returns, train {trainSize}, refit every {s.Refit})"));
-                        var progress = new SynchronousProgress<WalkForwardProgress>(p =>
-                        {
-                            task.MaxValue = p.TotalBlocks;
-                            task.Value = p.CompletedBlocks;
-                        });
-                        report = WalkForward.Run(set.Returns, models, wf, progress);
-                    });
+                string label = $"{set.Name}: walk-forward ({n:N0} returns, train {trainSize:N0}, refit every {s.Refit})";
+                // Blocks differ in cost by model: weight each by a rough relative fit time so that the bar and its ETA move evenly.
+                double Weight(string model) => NeuralNames.Contains(model) ? 100.0 * s.Seeds : model is "garch" or "gjr" ? 3 : 1;
+                int blocksPerModel = ((s.Test ?? n - trainSize - s.Horizon + 1) + s.Refit - 1) / s.Refit;
+                double totalWork = modelNames.Sum(Weight) * blocksPerModel;
+                using (var bar = new ProgressReporter(progressConsole, stderr, label, totalWork))
+                {
+                    var progress = new SynchronousProgress<WalkForwardProgress>(p => bar.Advance(Weight(p.Model)));
+                    report = WalkForward.Run(set.Returns, models, wf, progress);
+                }
                 string bestBaseline = report.Models.Where(m => !NeuralNames.Contains(m.Name)).OrderBy(m => m.Qlike).Select(m => m.Name).FirstOrDefault()
                     ?? report.BestModel;
                 VolatilityTelemetry? telemetry = null;
@@ -195,6 +198,7 @@ internal static class BacktestCommand
                     // Telemetry for the charts: the model fitted on the first training window, run over the whole test period
                     // (the same options as the backtested lstm-regime, heads included; Explain reports its one-step head).
                     int first = report.Origins[0];
+                    stderr.WriteLine($"{set.Name}: fitting lstm-regime once more for the gate charts...");
                     var fitted = new LstmVolatilityModel(BacktestModels.LstmOptions(true, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads) with { Threads = s.Threads })
                         .Fit(set.Returns.AsSpan(first - trainSize, trainSize), set.Exogenous?.Slice(first - trainSize, trainSize));
                     telemetry = fitted.Explain(set.Returns.AsSpan(first - trainSize), set.Exogenous?.Slice(first - trainSize, n - (first - trainSize)));
@@ -204,7 +208,7 @@ internal static class BacktestCommand
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
-            stderr.WriteLine($"error: {ex.Message}");
+            stderr.WriteLine($"error: {CliErrors.Text(ex)}");
             return 2;
         }
 
@@ -212,10 +216,20 @@ internal static class BacktestCommand
                           $"{s.Threads} thread(s); total {total.Elapsed.TotalSeconds:F1} s";
         JsonObject json = ToJson(results.Select(r => (r.Set, r.Report, r.BestBaseline)).ToList(), hardware, s.Seeds);
         string outDir = Path.GetFullPath(s.Out);
-        Directory.CreateDirectory(outDir);
-        File.WriteAllText(Path.Combine(outDir, "results.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        var sections = results.Select(r => ToSection(r.Set, r.Report, r.BestBaseline, r.Telemetry, s.Seeds)).ToList();
-        File.WriteAllText(Path.Combine(outDir, "report.html"), BacktestHtmlReport.Render("MlNetLstm walk-forward volatility backtest", hardware, sections));
+        try
+        {
+            Directory.CreateDirectory(outDir);
+            File.WriteAllText(Path.Combine(outDir, "results.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            var sections = results.Select(r => ToSection(r.Set, r.Report, r.BestBaseline, r.Telemetry, s.Seeds)).ToList();
+            File.WriteAllText(Path.Combine(outDir, "report.html"), BacktestHtmlReport.Render("MlNetLstm walk-forward volatility backtest", hardware, sections));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The run is not lost: the results go to stdout as JSON.
+            stderr.WriteLine($"error: --out '{s.Out}': could not write the report ({ex.Message}); the results follow on stdout as JSON.");
+            stdout.WriteLine(json.ToJsonString());
+            return 2;
+        }
 
         if (s.Format == "json")
         {
@@ -239,6 +253,9 @@ internal static class BacktestCommand
         if (s.Seeds < 1) throw new ArgumentException($"--seeds must be at least 1 (got {s.Seeds}).");
         if (s.Train is < 50) throw new ArgumentException($"--train must be at least 50 (got {s.Train}).");
         if (s.Test is < 3) throw new ArgumentException($"--test must be at least 3 (got {s.Test}).");
+        if (s.Test is int t && t < 2 * s.Horizon + 1)
+            throw new ArgumentException($"--test {t} is too short for --horizon {s.Horizon}: at least 2 x horizon + 1 = {2 * s.Horizon + 1} forecast origins are needed.");
+        if (string.IsNullOrWhiteSpace(s.Out)) throw new ArgumentException("--out must name a folder.");
         if (s.Refit < 1) throw new ArgumentException($"--refit must be at least 1 (got {s.Refit}).");
         if (s.Threads < 1) throw new ArgumentException($"--threads must be at least 1 (got {s.Threads}).");
         if (s.Exogenous is { Length: > 0 } && s.Data is null)
@@ -253,22 +270,74 @@ internal static class BacktestCommand
         }
     }
 
+    /// <summary>Checks, before any fitting, that --train, --test and --horizon leave enough forecast origins in the data set.</summary>
+    private static void CheckSizes(Settings s, DataSet set)
+    {
+        ReturnScale.Check(set.Returns, s.Column is null ? set.Name : $"--column {s.Column}{(s.Input == "price" ? " (returns from prices)" : "")}");
+        int n = set.Returns.Length;
+        int train = s.Train ?? Math.Min(DefaultMaxTrain, n / 2);
+        int minOrigins = Math.Max(3, 2 * s.Horizon + 1);
+        long available = (long)n - train - s.Horizon + 1;
+        if (available < minOrigins)
+            throw new ArgumentException($"{set.Name}: {n:N0} returns with --train {train:N0} and --horizon {s.Horizon} leave {Math.Max(available, 0)} forecast origins " +
+                                        $"(at least {minOrigins} needed); use a smaller --train.");
+    }
+
+    /// <summary>
+    /// Checks --out before any work: it must be a folder that can be created and written (an existing file, a path under a
+    /// file or an unwritable place is refused), so that a long run never ends without its report.
+    /// </summary>
+    internal static void PrepareOutput(string dir)
+    {
+        string full;
+        try
+        {
+            full = Path.GetFullPath(dir);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new ArgumentException($"--out '{dir}' is not a valid path ({ex.Message}).");
+        }
+        if (File.Exists(full)) throw new ArgumentException($"--out '{dir}' is an existing file; give a folder (report.html and results.json are written into it).");
+        foreach (string name in new[] { "report.html", "results.json" })
+            if (Directory.Exists(Path.Combine(full, name))) throw new ArgumentException($"--out '{dir}' contains a folder named {name}; the report cannot be written there.");
+        try
+        {
+            Directory.CreateDirectory(full);
+            string probe = Path.Combine(full, $".mlnetlstm-write-test-{Environment.ProcessId}");
+            File.WriteAllText(probe, string.Empty);
+            File.Delete(probe);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw new ArgumentException($"--out '{dir}': the folder cannot be created or written ({ex.Message}).");
+        }
+    }
+
     private static List<DataSet> LoadData(Settings s)
     {
         if (s.Data is null)
         {
+            double[] sp = CsvSeriesReader.ReadFile(BundledPath("sp500dge.csv"), "sp500_ret").ToArray();
+            double[] dm = CsvSeriesReader.ReadFile(BundledPath("dem2gbp.csv"), "dem2gbp").ToArray();
+            const string note = "The bundled file has no dates (only an observation number); the dates shown are reconstructed on the trading calendar " +
+                                "between documented anchor dates ({0}), so they may be some weeks off between anchors; shocks on an anchor carry their exact date, others \"≈\".";
+            string Anchors((int Index, DateTime Date)[] a) => string.Join(", ", a.Select(x => x.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
             return
             [
-                new DataSet("S&P 500 (sp500dge)", "Daily S&P 500 returns, Jan 1928 - Aug 1991 (Ding, Granger and Engle 1993), 17,054 returns.",
-                    CsvSeriesReader.ReadFile(BundledPath("sp500dge.csv"), "sp500_ret").ToArray()),
-                new DataSet("DEM/GBP (dem2gbp)", "Daily percentage returns of the Deutschmark / British pound rate, 1984-1991 (Bollerslev and Ghysels 1996), 1,974 returns.",
-                    CsvSeriesReader.ReadFile(BundledPath("dem2gbp.csv"), "dem2gbp").ToArray()),
+                new DataSet("S&P 500 (sp500dge)", "Daily S&P 500 returns, Jan 1928 - Aug 1991 (Ding, Granger and Engle 1993), 17,054 returns.", sp,
+                    Dates: BundledDates.Interpolate(sp.Length, BundledDates.Sp500Anchors), ExactDate: i => BundledDates.IsAnchor(BundledDates.Sp500Anchors, i),
+                    DateNote: string.Format(CultureInfo.InvariantCulture, note, Anchors(BundledDates.Sp500Anchors))),
+                new DataSet("DEM/GBP (dem2gbp)", "Daily percentage returns of the Deutschmark / British pound rate, 1984-1991 (Bollerslev and Ghysels 1996), 1,974 returns.", dm,
+                    Dates: BundledDates.Interpolate(dm.Length, BundledDates.DemGbpAnchors), ExactDate: i => BundledDates.IsAnchor(BundledDates.DemGbpAnchors, i),
+                    DateNote: string.Format(CultureInfo.InvariantCulture, note, Anchors(BundledDates.DemGbpAnchors))),
             ];
         }
         string? dateColumn = s.DateColumn ?? DetectDateColumn(s.Data);
-        SeriesData series = CsvSeriesReader.ReadFile(s.Data, s.Column!, new CsvSeriesOptions { DateColumn = dateColumn, MinimumRows = 60 });
+        SeriesData series = CsvSeriesReader.ReadFile(s.Data, s.Column!, new CsvSeriesOptions { DateColumn = dateColumn, MinimumRows = 60, RequirePositive = s.Input == "price" });
         double[] values = series.ToArray();
         double[] returns = s.Input == "price" ? PriceReturns.FromPrices(values) : values;
+        IReadOnlyList<DateTime>? dates = series.Dates is null ? null : s.Input == "price" ? series.Dates.Skip(1).ToArray() : series.Dates;
         ExogenousSeries? exogenous = null;
         if (s.Exogenous is { Length: > 0 } names)
         {
@@ -286,12 +355,14 @@ internal static class BacktestCommand
         string garchText = s.Anchor != VolatilityAnchor.Ewma ? $" The LSTMs correct the {s.Anchor.ToString().ToLowerInvariant()} anchor and read a GARCH(1,1) forecast (hybrid LSTM-GARCH)."
             : s.GarchFeature ? " The LSTMs also read a GARCH(1,1) forecast (hybrid LSTM-GARCH)." : string.Empty;
         return [new DataSet($"{Path.GetFileName(s.Data)} [{s.Column}]",
-            $"{returns.Length} {(s.Input == "price" ? "log returns from prices" : "returns")} from {s.Data}.{exogText}{garchText}", returns, exogenous)];
+            $"{returns.Length} {(s.Input == "price" ? "log returns from prices" : "returns")} from {s.Data}.{exogText}{garchText}", returns, exogenous, dates)];
     }
 
-    private static string? DetectDateColumn(string path)
+    /// <summary>The first header cell named "date" (any case), or null; checks that the path is an existing file.</summary>
+    internal static string? DetectDateColumn(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"Data file '{path}' does not exist.", path);
+        if (Directory.Exists(path)) throw new ArgumentException($"--data '{path}' is a folder, not a CSV file.");
+        if (!File.Exists(path)) throw new FileNotFoundException($"--data: file '{path}' does not exist.", path);
         string? header = File.ReadLines(path).FirstOrDefault();
         if (header is null) return null;
         return header.Split(',').Select(h => h.Trim().Trim('"')).FirstOrDefault(h => h.Equals("date", StringComparison.OrdinalIgnoreCase));
@@ -358,9 +429,13 @@ internal static class BacktestCommand
                 report.Proxy.ToArray(), new DieboldMarianoOptions { Horizon = report.Horizon });
             return new BacktestRow(m.Name, m.Qlike, m.Mse, m.Mae, m.MincerZarnowitzRSquared, dm?.Statistic ?? double.NaN, dm?.PValue ?? double.NaN, m.FitTime.TotalSeconds);
         }).ToList();
-        var forecasts = report.Models.Where(m => m.Name is "lstm-regime" || m.Name == best)
+        var forecasts = report.Models.Where(m => NeuralNames.Contains(m.Name) || m.Name == best)
             .Select(m => (m.Name, (IReadOnlyList<double>)m.Forecasts)).ToList();
         IReadOnlyList<double>? forget = null, abs = null, term = null;
+        IReadOnlyList<DateTime>? dates = set.Dates is null ? null : report.TargetIndices.Select(i => set.Dates[i]).ToArray();
+        IReadOnlyList<DateTime>? gateDates = set.Dates is null ? null : report.Origins.Select(o => set.Dates[o - 1]).ToArray();
+        int[] targets = report.TargetIndices.ToArray();
+        Func<int, bool> exact = set.ExactDate is null ? _ => true : k => set.ExactDate(targets[k]);
         if (telemetry is not null)
         {
             int skip = telemetry.ForgetGate.Length - report.Origins.Count;
@@ -370,7 +445,7 @@ internal static class BacktestCommand
         }
         string lstms = seeds > 1 ? $" Each LSTM is a {seeds}-seed ensemble (geometric mean of the forecasts); the gate charts show its first network." : string.Empty;
         return new BacktestSection(set.Name, set.Description + $" Forecasts from origin {report.Origins[0]} on ({report.Origins.Count} of them), horizon {report.Horizon}.{lstms}",
-            best, rows, report.Proxy, forecasts, forget, abs, term);
+            best, rows, dates, exact, set.DateNote, report.Proxy, forecasts, forget, abs, term, gateDates);
     }
 
     private static void WriteTable(IAnsiConsole console, DataSet set, WalkForwardReport report, string best)
@@ -379,12 +454,20 @@ internal static class BacktestCommand
         table.AddColumn("model");
         foreach (string c in new[] { "QLIKE", "MSE", "MAE", "MZ R²", $"DM vs {best}", "p-value", "fit s" }) table.AddColumn(new TableColumn(Markup.Escape(c)).RightAligned());
         WalkForwardModelResult baseline = report[best];
+        var dms = report.Models.ToDictionary(m => m.Name, m => m.Name == best ? null : DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(),
+            baseline.Forecasts.ToArray(), report.Proxy.ToArray(), new DieboldMarianoOptions { Horizon = report.Horizon }));
+        // One style per column: fixed, or scientific with a two-digit exponent when the magnitudes need it.
+        var fq = NumberFormat.ForColumn(report.Models.Select(m => m.Qlike));
+        var fmse = NumberFormat.ForColumn(report.Models.Select(m => m.Mse));
+        var fmae = NumberFormat.ForColumn(report.Models.Select(m => m.Mae));
+        var fr2 = NumberFormat.ForColumn(report.Models.Select(m => m.MincerZarnowitzRSquared), 4);
         foreach (WalkForwardModelResult m in report.Models)
         {
-            DieboldMarianoResult? dm = m.Name == best ? null : DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(),
-                report.Proxy.ToArray(), new DieboldMarianoOptions { Horizon = report.Horizon });
+            DieboldMarianoResult? dm = dms[m.Name];
             string name = m.Name == report.BestModel ? $"[bold]{m.Name}[/]" : m.Name;
-            table.AddRow(name, F(m.Qlike), F(m.Mse), F(m.Mae), F(m.MincerZarnowitzRSquared), dm is null ? "–" : F(dm.Statistic), dm is null ? "–" : F(dm.PValue), m.FitTime.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture));
+            table.AddRow(name, fq(m.Qlike), fmse(m.Mse), fmae(m.Mae), fr2(m.MincerZarnowitzRSquared),
+                dm is null ? "–" : dm.Statistic.ToString("F2", CultureInfo.InvariantCulture), dm is null ? "–" : NumberFormat.PValue(dm.PValue),
+                m.FitTime.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture));
         }
         console.Write(table);
         console.MarkupLine($"Best by QLIKE: [bold]{Markup.Escape(report.BestModel)}[/]; best baseline: {Markup.Escape(best)}. DM < 0: the row's model has the lower QLIKE than {Markup.Escape(best)}.");
@@ -404,8 +487,6 @@ internal static class BacktestCommand
         if (!interactive) console.Profile.Width = 140;
         return console;
     }
-
-    private static string F(double v) => double.IsNaN(v) ? "–" : v.ToString("G5", CultureInfo.InvariantCulture);
 
     private static string CpuModel()
     {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using MlNetLstm.Cli.Text;
 using MlNetLstm.Kernels;
 using MlNetLstm.Models;
 using MlNetLstm.Training;
@@ -34,18 +35,61 @@ internal static class BenchCommand
         lstm.SetAction(pr =>
         {
             var c = new Config(pr.GetValue(batch), pr.GetValue(seq), pr.GetValue(input), pr.GetValue(hidden), pr.GetValue(layers), pr.GetValue(threads), pr.GetValue(seconds));
-            foreach (var (name, v) in new[] { ("--batch", c.Batch), ("--seq", c.Seq), ("--input", c.Input), ("--hidden", c.Hidden), ("--layers", c.Layers), ("--threads", c.Threads) })
+            string? problem = Check(c);
+            if (problem is not null) { Console.Error.WriteLine($"error: {problem}"); return 2; }
+            JsonObject result;
+            try
             {
-                if (v < 1) { Console.Error.WriteLine($"error: {name} must be at least 1 (got {v})."); return 2; }
+                result = Run(c);
             }
-            if (!(c.Seconds > 0)) { Console.Error.WriteLine("error: --seconds must be positive."); return 2; }
-            JsonObject result = Run(c);
+            catch (ArgumentException ex)
+            {
+                Console.Error.WriteLine($"error: {CliErrors.Text(ex)}");
+                return 2;
+            }
             if (pr.GetValue(format) == "json") Console.WriteLine(result.ToJsonString());
             else foreach (var kv in result) Console.WriteLine($"{kv.Key,-30} {kv.Value}");
             return 0;
         });
         bench.Subcommands.Add(lstm);
         return bench;
+    }
+
+    /// <summary>Longest --seconds accepted (one hour per metric).</summary>
+    public const double MaxSeconds = 3600;
+
+    /// <summary>
+    /// Checks a configuration before anything is allocated: sizes at least 1, --seconds finite in (0, 3600], the input tensor
+    /// B·T·I and the network (its parameter count and B·(T+1)·4H workspace, checked by the library) within array limits, and the
+    /// estimated memory within what the machine has. Returns the problem, or null.
+    /// </summary>
+    internal static string? Check(Config c)
+    {
+        foreach (var (name, v) in new[] { ("--batch", c.Batch), ("--seq", c.Seq), ("--input", c.Input), ("--hidden", c.Hidden), ("--layers", c.Layers), ("--threads", c.Threads) })
+            if (v < 1) return $"{name} must be at least 1 (got {v}).";
+        if (!double.IsFinite(c.Seconds) || c.Seconds <= 0 || c.Seconds > MaxSeconds)
+            return $"--seconds must be a number of seconds in (0, {MaxSeconds}] (got {c.Seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}).";
+        long inputs = (long)c.Batch * c.Seq * c.Input;
+        if (inputs > Array.MaxLength)
+            return $"--batch {c.Batch} x --seq {c.Seq} x --input {c.Input} = {inputs:N0} input values, more than the {Array.MaxLength:N0} an array holds.";
+        try
+        {
+            // The library refuses networks whose parameter count or workspaces overflow; nothing large is allocated here.
+            var spec = new RecurrentNetworkSpec { InputSize = c.Input, HiddenSize = c.Hidden, Layers = c.Layers, OutputSize = 1, HeadMode = HeadMode.LastStep };
+            long parameters = RecurrentNetwork.CreateLayout(spec).TotalLength;
+            // Memory: parameters (weights, gradients, Adam moments, transposes: ~6 copies) + inputs + per-layer workspace of
+            // (T + 1)·B·(4H gates, 4H pre-activations, 3H states/outputs) floats, forward and backward.
+            double bytes = 4.0 * (6.0 * parameters + inputs + 2.0 * c.Layers * ((double)c.Seq + 1) * c.Batch * 11.0 * c.Hidden);
+            double available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+            if (bytes > 0.8 * available)
+                return $"--batch {c.Batch}, --seq {c.Seq}, --input {c.Input}, --hidden {c.Hidden}, --layers {c.Layers} need about {bytes / 1e9:F1} GB; " +
+                       $"this machine has {available / 1e9:F1} GB available. Use smaller sizes.";
+        }
+        catch (ArgumentException ex)
+        {
+            return CliErrors.Text(ex);
+        }
+        return null;
     }
 
     internal static JsonObject Run(Config c)
@@ -59,7 +103,14 @@ internal static class BenchCommand
         for (int i = 0; i < y.Length; i++) y[i] = (float)(rng.NextDouble() * 2 - 1);
         var data = new SequenceDataset(x, c.Batch, c.Seq, c.Input, y, 1);
 
+        // Three metrics of at least c.Seconds each (plus warm-up): say what is measured and how long is left, on stderr.
+        var clock = Stopwatch.StartNew();
+        void Step(int i, string what) => Console.Error.WriteLine(i == 0
+            ? $"bench: measuring {what} (3 metrics of at least {NumberFormat.Seconds(c.Seconds)} each)"
+            : $"bench: measuring {what} ({NumberFormat.Seconds(clock.Elapsed.TotalSeconds)} elapsed, about {NumberFormat.Seconds(clock.Elapsed.TotalSeconds / i * (3 - i))} left)");
+
         // Training: one Adam step per epoch over exactly one mini-batch of B sequences.
+        Step(0, "training");
         double trainSeconds = Measure(c.Seconds, epochs =>
             RecurrentTrainer.Train(net, data, new TrainingOptions
             {
@@ -68,12 +119,14 @@ internal static class BenchCommand
             }));
 
         // Batched inference (single-threaded forward over B sequences).
+        Step(1, "batched inference");
         double inferSeconds = Measure(c.Seconds, reps =>
         {
             for (int r = 0; r < reps; r++) net.Forward(x, c.Batch, c.Seq);
         });
 
         // Streaming: batch 1, one step per call.
+        Step(2, "streaming");
         RecurrentStreamingEngine engine = net.CreateStreamingEngine();
         float[] step = x.AsSpan(0, c.Input).ToArray();
         const int stepsPerRep = 1000;

@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using MlNetLstm.Data;
 using MlNetLstm.Volatility;
-using Spectre.Console;
+using MlNetLstm.Cli.Text;
 
 namespace MlNetLstm.Cli.Commands;
 
@@ -20,7 +20,7 @@ internal static class GarchCommand
     {
         var data = new Option<string>("--data") { Description = "CSV file with a header row.", Required = true };
         var column = new Option<string>("--column") { Description = "Name of the return column.", Required = true };
-        var dateColumn = new Option<string?>("--date-column") { Description = "Optional date column (checked for order and duplicates)." };
+        var dateColumn = new Option<string?>("--date-column") { Description = "Date column, checked for order and duplicates (default: a column named 'date', if any)." };
         var model = new Option<string>("--model") { Description = "Volatility process.", DefaultValueFactory = _ => "garch" };
         model.AcceptOnlyFromAmong("garch", "gjr", "egarch");
         var dist = new Option<string>("--dist") { Description = "Innovation distribution.", DefaultValueFactory = _ => "normal" };
@@ -30,7 +30,7 @@ internal static class GarchCommand
         var repeat = new Option<int>("--repeat") { Description = "Fit N times in-process and report the median time of one fit.", DefaultValueFactory = _ => 1 };
         var format = new Option<string>("--format") { Description = "Output format.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json");
-        var command = new Command("garch", "Fit a GARCH / GJR / EGARCH model by maximum likelihood (Hessian and QMLE-robust standard errors).");
+        var command = new Command("garch", "Fit a GARCH / GJR / EGARCH model by maximum likelihood and print a summary like Python arch's (estimates, robust and Hessian standard errors, t, p, log-likelihood, AIC/BIC, convergence). Exit code 3 when the fit did not converge.");
         foreach (Option o in new Option[] { data, column, dateColumn, model, dist, mean, repeat, format }) command.Options.Add(o);
         command.SetAction(pr => Run(new Settings(pr.GetValue(data)!, pr.GetValue(column)!, pr.GetValue(model)!, pr.GetValue(dist)!,
             pr.GetValue(mean)!, pr.GetValue(repeat), pr.GetValue(format)!, pr.GetValue(dateColumn)), Console.Out, Console.Error));
@@ -43,11 +43,13 @@ internal static class GarchCommand
         try
         {
             if (s.Repeat < 1) throw new ArgumentException($"--repeat must be at least 1 (got {s.Repeat}).");
-            returns = CsvSeriesReader.ReadFile(s.Data, s.Column, new CsvSeriesOptions { DateColumn = s.DateColumn }).ToArray();
+            string? dateColumn = s.DateColumn ?? BacktestCommand.DetectDateColumn(s.Data);
+            returns = CsvSeriesReader.ReadFile(s.Data, s.Column, new CsvSeriesOptions { DateColumn = dateColumn }).ToArray();
+            MlNetLstm.Evaluation.ReturnScale.Check(returns, $"--column {s.Column}");
         }
-        catch (Exception ex) when (ex is ArgumentException or CsvFormatException or FileNotFoundException or IOException)
+        catch (Exception ex) when (ex is ArgumentException or CsvFormatException or FileNotFoundException or IOException or UnauthorizedAccessException)
         {
-            stderr.WriteLine($"error: {ex.Message}");
+            stderr.WriteLine($"error: {CliErrors.Text(ex)}");
             return 2;
         }
 
@@ -75,7 +77,7 @@ internal static class GarchCommand
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or ArithmeticException)
         {
-            stderr.WriteLine($"error: {ex.Message}");
+            stderr.WriteLine($"error: {CliErrors.Text(ex)}");
             return 2;
         }
         Array.Sort(times);
@@ -96,6 +98,8 @@ internal static class GarchCommand
                 ["aic"] = fit.Aic,
                 ["bic"] = fit.Bic,
                 ["converged"] = fit.Convergence.Converged,
+                ["persistence"] = fit.Persistence is double ps ? JsonValue.Create(ps) : null,
+                ["atStationarityBoundary"] = fit.AtStationarityBoundary,
                 ["convergenceMessage"] = fit.Convergence.Message,
                 ["fitMilliseconds"] = median,
                 ["repeat"] = s.Repeat,
@@ -104,16 +108,13 @@ internal static class GarchCommand
         }
         else
         {
-            IAnsiConsole console = BacktestCommand.CreateConsole(stdout, ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected);
-            var table = new Table().Title(Markup.Escape($"{s.Model}-{s.Distribution}, {s.Mean} mean, {fit.ObservationCount} observations of {s.Column}"));
-            table.AddColumn("parameter");
-            foreach (string c in new[] { "estimate", "std. error", "robust s.e." }) table.AddColumn(new TableColumn(c).RightAligned());
-            foreach (string name in fit.ParameterNames)
-                table.AddRow(name, G(fit.Parameters[name]), G(fit.StandardErrors[name]), G(fit.RobustStandardErrors[name]));
-            console.Write(table);
-            console.WriteLine($"log-likelihood {G(fit.LogLikelihood)}   AIC {G(fit.Aic)}   BIC {G(fit.Bic)}");
-            console.WriteLine($"{(fit.Convergence.Converged ? "converged" : "NOT CONVERGED")}: {fit.Convergence.Message}");
-            console.WriteLine($"fit time {median.ToString("F3", CultureInfo.InvariantCulture)} ms (median of {s.Repeat})");
+            stdout.WriteLine($"{s.Column} in {Path.GetFileName(s.Data)}");
+            stdout.WriteLine(fit.Summary(robust: true));
+            stdout.WriteLine();
+            var se = NumberFormat.ForColumn(fit.ParameterNames.Select(n => fit.StandardErrors[n]), 4);
+            stdout.WriteLine("Hessian standard errors: " + string.Join(", ", fit.ParameterNames.Select(n => $"{n} {se(fit.StandardErrors[n])}")));
+            stdout.WriteLine($"fit time {median.ToString("F3", CultureInfo.InvariantCulture)} ms (median of {s.Repeat})");
+            if (!fit.Convergence.Converged) stderr.WriteLine("warning: the fit did not converge; the summary's last line says why (exit code 3).");
         }
         return fit.Convergence.Converged ? 0 : 3;
     }
@@ -125,5 +126,4 @@ internal static class GarchCommand
         return o;
     }
 
-    private static string G(double v) => v.ToString("G10", CultureInfo.InvariantCulture);
 }

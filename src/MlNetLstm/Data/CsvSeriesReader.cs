@@ -70,13 +70,19 @@ public sealed record CsvSeriesOptions
 
     /// <summary>Field delimiter (default ',').</summary>
     public char Delimiter { get; init; } = ',';
+
+    /// <summary>
+    /// Require every value to be strictly positive, as prices are (default false); a zero or negative value raises a
+    /// <see cref="CsvFormatException"/> naming its line and column.
+    /// </summary>
+    public bool RequirePositive { get; init; }
 }
 
 /// <summary>
 /// Reads one numeric column (chosen by header name) and an optional date column from an RFC 4180 CSV file
 /// (quoted fields, doubled quotes, CRLF or LF). Numbers use the invariant culture. Every problem raises a
 /// <see cref="CsvFormatException"/> naming the line and column: missing or non-numeric or non-finite values,
-/// unparsable, unsorted or duplicate dates, a column that does not exist, ragged rows, too few rows.
+/// unparsable, unsorted or duplicate dates, a column that does not exist or is named twice, ragged rows, too few rows.
 /// </summary>
 public static class CsvSeriesReader
 {
@@ -88,6 +94,11 @@ public static class CsvSeriesReader
     public static SeriesData ReadFile(string path, string valueColumn, CsvSeriesOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (Directory.Exists(path))
+        {
+            throw new ArgumentException($"Data file '{path}' is a folder, not a CSV file.", nameof(path));
+        }
+
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"Data file '{path}' does not exist.", path);
@@ -148,6 +159,11 @@ public static class CsvSeriesReader
                 throw new CsvFormatException(sourceName, line, valueName, $"value '{cell}' is not finite.");
             }
 
+            if (options.RequirePositive && v <= 0)
+            {
+                throw new CsvFormatException(sourceName, line, valueName, $"value {cell} is not positive; prices must be greater than zero.");
+            }
+
             if (dates is not null)
             {
                 string dcell = fields[dateIndex].Trim();
@@ -193,6 +209,14 @@ public static class CsvSeriesReader
 
     private static int FindColumn(IReadOnlyList<string> header, string name, string source, int line)
     {
+        int[] same = Enumerable.Range(0, header.Count)
+            .Where(i => string.Equals(header[i].Trim(), name.Trim(), StringComparison.OrdinalIgnoreCase)).ToArray();
+        if (same.Length > 1)
+        {
+            throw new CsvFormatException(source, line, name,
+                $"the header names this column {same.Length} times (columns {string.Join(", ", same.Select(i => i + 1))}); column names must be unique.");
+        }
+
         for (int i = 0; i < header.Count; i++)
         {
             if (header[i] == name)

@@ -13,6 +13,34 @@ internal static class EvalGuard
         }
     }
 
+    /// <summary>Largest |return| the variance models accept: squares and their sums stay far from overflow.</summary>
+    public const double MaxReturnMagnitude = 1e100;
+
+    /// <summary>Smallest largest-|return| the variance models accept (when not all zero): squares stay far from underflow.</summary>
+    public const double MinReturnMagnitude = 1e-100;
+
+    /// <summary>
+    /// Throws when the returns' magnitude is outside [<see cref="MinReturnMagnitude"/>, <see cref="MaxReturnMagnitude"/>]
+    /// (largest |r|), where squared returns, variances and likelihoods over- or underflow a double. All-zero series pass
+    /// (the models name that case themselves).
+    /// </summary>
+    public static void ReturnScale(ReadOnlySpan<double> returns, string name)
+    {
+        double max = 0;
+        int at = 0;
+        for (int i = 0; i < returns.Length; i++)
+        {
+            double a = Math.Abs(returns[i]);
+            if (a > max) { max = a; at = i; }
+        }
+        if (max > MaxReturnMagnitude)
+            throw new ArgumentException($"{name}: the largest |value| ({max:0.###E+00}, at index {at}) is too large for a variance model (squared returns overflow); " +
+                                        "rescale the series, for example to decimal or percent returns.", name);
+        if (max > 0 && max < MinReturnMagnitude)
+            throw new ArgumentException($"{name}: the largest |value| ({max:0.###E+00}, at index {at}) is too small for a variance model (squared returns underflow); " +
+                                        "rescale the series, for example to decimal or percent returns.", name);
+    }
+
     /// <summary>Throws when any element is not finite or is negative.</summary>
     public static void FiniteNonNegative(ReadOnlySpan<double> values, string name)
     {

@@ -206,6 +206,7 @@ public static class WalkForward
         ArgumentNullException.ThrowIfNull(models);
         options ??= new WalkForwardOptions();
         EvalGuard.Finite(returns, nameof(returns));
+        EvalGuard.ReturnScale(returns, nameof(returns));
         if (models.Count == 0) throw new ArgumentException("At least one model is required.", nameof(models));
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < models.Count; i++)

@@ -14,6 +14,9 @@ internal static class InputValidation
         Positive(batch, "batch");
         Positive(steps, "steps");
         long expected = (long)batch * steps * features;
+        if (expected > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(paramName,
+                $"{paramName}: [batch={batch}, steps={steps}, features={features}] is {expected:N0} values, more than the {Array.MaxLength:N0} an array holds.");
         if (data.Length != expected)
             throw new ArgumentException(
                 $"{paramName} has length {data.Length} but [batch={batch}, steps={steps}, features={features}] needs {expected}.", paramName);

@@ -10,8 +10,10 @@ internal sealed class NetworkTopology
     {
         spec.Validate();
         Spec = spec;
-        H = spec.HiddenSize; D = spec.Directions; L = spec.Layers; G = spec.GateCount; GH = G * H; DH = D * H;
+        H = spec.HiddenSize; D = spec.Directions; L = spec.Layers; G = spec.GateCount;
         I = spec.InputSize; O = spec.OutputSize; E = spec.ExtraInputSize;
+        CheckSize(spec);
+        GH = G * H; DH = D * H;
         var entries = new List<(string, int[])>();
         Cells = new CellOffsets[L * D];
         int offset = 0;
@@ -19,8 +21,8 @@ internal sealed class NetworkTopology
         {
             entries.Add((name, shape));
             int at = offset;
-            int n = 1; foreach (int s in shape) n *= s;
-            offset += n;
+            int n = 1; foreach (int s in shape) n = checked(n * s);
+            offset = checked(offset + n);
             return at;
         }
         for (int l = 0; l < L; l++)
@@ -56,6 +58,30 @@ internal sealed class NetworkTopology
             HeadB = Add("head.bias", O);
         }
         Layout = new ParameterLayout(entries);
+    }
+
+    /// <summary>
+    /// Refuses architectures whose parameter count or per-sequence buffers do not fit in a .NET array (counted in 64 bits, so
+    /// nothing wraps): P = L·D·(G·H·(I' + H + 2) + extras) + O·(D·H + 1) with I' the layer input (I, then D·H).
+    /// </summary>
+    private static void CheckSize(RecurrentNetworkSpec spec)
+    {
+        long h = spec.HiddenSize, d = spec.Directions, g = spec.GateCount, i = spec.InputSize, o = spec.OutputSize;
+        long total = 0;
+        for (int l = 0; l < spec.Layers; l++)
+        {
+            long inSize = l == 0 ? i : d * h;
+            // G·H·inSize + G·H·H + 2·G·H (+ 3·H peepholes, + modifier parameters, at most a few H·(E + 2))
+            total += d * (g * h * (inSize + h + 2) + 3 * h + h * (Math.Max(spec.ExtraInputSize, 0) + 4));
+            if (total > Array.MaxLength) break;
+        }
+        total += o * (d * h + 1);
+        if (total > Array.MaxLength || g * h * Math.Max(d * h, i) > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(spec),
+                $"RecurrentNetworkSpec with InputSize {spec.InputSize}, HiddenSize {spec.HiddenSize}, Layers {spec.Layers}, Directions {spec.Directions} " +
+                $"needs about {total:N0} parameters (one weight matrix alone {g * h * Math.Max(d * h, i):N0} values); at most {Array.MaxLength:N0} fit in an array. Use a smaller HiddenSize or InputSize.");
+        }
     }
 
     public static string Suffix(int layer, int direction) => "_l" + layer + (direction == 1 ? "_reverse" : "");

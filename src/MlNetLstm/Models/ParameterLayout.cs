@@ -31,11 +31,19 @@ public sealed class ParameterLayout
     {
         var list = new List<ParameterView>();
         int offset = 0;
+        long total = 0;
         foreach (var (name, shape) in entries)
         {
+            // Counted in 64 bits: a layout whose parameters do not fit in one array is refused, never wrapped.
+            long length = 1;
+            foreach (int s in shape) length *= s;
+            total += length;
+            if (length > Array.MaxLength || total > Array.MaxLength)
+                throw new ArgumentOutOfRangeException(nameof(entries),
+                    $"The parameters ('{name}' has shape [{string.Join(", ", shape)}], {length:N0} values; {total:N0} so far) do not fit in one array of at most {Array.MaxLength:N0} values. Use smaller sizes.");
             var v = new ParameterView(name, offset, Array.AsReadOnly(shape));
             list.Add(v);
-            offset += v.Length;
+            offset += (int)length;
         }
         _views = list.ToArray();
         _byName = _views.ToDictionary(v => v.Name, StringComparer.Ordinal);

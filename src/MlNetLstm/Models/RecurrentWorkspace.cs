@@ -34,6 +34,7 @@ internal sealed class RecurrentWorkspace
     {
         Batch = batch; Steps = steps;
         if (batch <= _capB && steps <= _capT) return;
+        CheckSize(_t, Math.Max(batch, _capB), Math.Max(steps, _capT));
         _capB = Math.Max(batch, _capB); _capT = Math.Max(steps, _capT);
         int B = _capB, T = _capT, H = _t.H, GH = _t.GH, DH = _t.DH, LD = _t.L * _t.D;
         bool lstm = _t.Spec.Cell == CellType.Lstm, gru = _t.Spec.Cell == CellType.Gru;
@@ -55,6 +56,22 @@ internal sealed class RecurrentWorkspace
         _dHZ = gru ? new float[T * B * GH] : [];
         _dh = new float[B * H]; _dhNext = new float[B * H]; _dcNext = new float[B * H]; _dzf = new float[B * H];
         _bias = new float[GH];
+    }
+
+    /// <summary>
+    /// Refuses a [batch, steps] whose largest buffer ((steps + 1)·batch·max(G·H, D·H, I, E) floats) does not fit in an array,
+    /// counted in 64 bits so nothing wraps.
+    /// </summary>
+    internal static void CheckSize(NetworkTopology t, int batch, int steps)
+    {
+        long width = Math.Max(Math.Max((long)t.GH, t.DH), Math.Max(t.I, Math.Max(t.E, t.OutputWidth)));
+        long largest = ((long)steps + 1) * batch * width;
+        if (largest > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batch),
+                $"batch {batch} × steps {steps} is too large for this network (hidden {t.H}, input {t.I}): one workspace buffer would need {largest:N0} values, " +
+                $"more than the {Array.MaxLength:N0} an array holds. Use smaller batches or shorter sequences.");
+        }
     }
 
     private static float[][] New(int count, int length)

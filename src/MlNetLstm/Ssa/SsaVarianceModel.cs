@@ -44,6 +44,7 @@ public sealed class SsaVarianceModel : IVarianceModel
     public IFittedVarianceModel Fit(ReadOnlySpan<double> returns)
     {
         EvalGuard.Finite(returns, nameof(returns));
+        EvalGuard.ReturnScale(returns, nameof(returns));
         EvalGuard.MinLength(returns.Length, 2 * Options.WindowSize, nameof(returns));
         double meanSq = 0;
         foreach (double r in returns) meanSq += r * r;

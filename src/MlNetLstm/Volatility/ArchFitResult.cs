@@ -132,6 +132,19 @@ public sealed class ArchFitResult
             }
         }
 
+        double? persistence = model.Volatility.Persistence(theta.AsSpan(model.Mean.ParameterCount, model.Volatility.ParameterCount));
+        bool atBoundary = persistence is double ps && ps >= 1 - BoundaryTolerance;
+        if (atBoundary && !report.Converged)
+        {
+            report = report with
+            {
+                Message = $"Boundary solution: the likelihood rises up to the stationarity limit alpha + beta = 1 (persistence {persistence:F6}), so the " +
+                          "estimate is the constrained maximum, an integrated GARCH whose shocks to the variance never die out (no finite unconditional " +
+                          "variance), and the standard errors, computed at a boundary, are unreliable. " +
+                          $"Optimiser: {report.Message}",
+            };
+        }
+
         var names = engine.Parameters.Select(p => p.Name).ToArray();
         return new ArchFitResult(model, (double[])theta.Clone(), engine.Y.ToArray())
         {
@@ -149,7 +162,88 @@ public sealed class ArchFitResult
             ConditionalVariances = Array.AsReadOnly(h),
             StandardisedResiduals = Array.AsReadOnly(z),
             Convergence = report,
+            Persistence = persistence,
+            AtStationarityBoundary = atBoundary,
         };
+    }
+
+    /// <summary>Distance from 1 within which a persistence counts as on the stationarity boundary (1e-6).</summary>
+    public const double BoundaryTolerance = 1e-6;
+
+    /// <summary>
+    /// Persistence of the variance process at the estimates: alpha + gamma/2 + beta (sums over lags) for GARCH and GJR, the
+    /// process is covariance-stationary below 1; null for processes without such a sum (EGARCH, EWMA, constant).
+    /// </summary>
+    public double? Persistence { get; private init; }
+
+    /// <summary>
+    /// Whether the persistence is within <see cref="BoundaryTolerance"/> of 1: the likelihood's maximum lies at (or beyond) the
+    /// stationarity boundary, so the estimate is a constrained maximum (an integrated GARCH) and Hessian standard errors are unreliable.
+    /// </summary>
+    public bool AtStationarityBoundary { get; private init; }
+
+    /// <summary>
+    /// A fit summary in the manner of Python arch's <c>summary()</c>: model, distribution, observations, log-likelihood, AIC, BIC,
+    /// convergence, persistence, then per parameter (grouped as mean, volatility, distribution) the estimate, standard error,
+    /// t = estimate / s.e., the two-sided normal p-value 2·(1 − Φ(|t|)) and the 95 % interval estimate ± 1.96·s.e.
+    /// </summary>
+    /// <param name="robust">Use the robust QMLE (sandwich) standard errors (default, as arch) or the Hessian ones.</param>
+    /// <returns>Fixed-width text, one line per row.</returns>
+    public string Summary(bool robust = true)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var sb = new System.Text.StringBuilder();
+        string title = $"{Model.Mean.Name} mean - {Model.Volatility.Name} model - {Model.Distribution.Name} distribution";
+        const int width = 78;
+        sb.AppendLine(title.PadLeft((width + title.Length) / 2));
+        sb.AppendLine(new string('=', width));
+        void Pair(string a, string av, string b, string bv)
+            => sb.AppendLine($"{a,-18}{av,20}   {b,-16}{bv,21}");
+        Pair("Mean model:", Model.Mean.Name, "Log-likelihood:", LogLikelihood.ToString("F3", inv));
+        Pair("Vol model:", Model.Volatility.Name, "AIC:", Aic.ToString("F3", inv));
+        Pair("Distribution:", Model.Distribution.Name, "BIC:", Bic.ToString("F3", inv));
+        Pair("Method:", "Maximum likelihood", "No. observations:", ObservationCount.ToString(inv));
+        Pair("Converged:", Convergence.Converged ? "yes" : "no", "Iterations:", Convergence.Iterations.ToString(inv));
+        if (Persistence is double ps) Pair("Persistence:", ps.ToString("F6", inv), "Stationary:", ps < 1 - BoundaryTolerance ? "yes" : "no (boundary)");
+        var se = robust ? RobustStandardErrors : StandardErrors;
+        int km = Model.Mean.ParameterCount, kv = Model.Volatility.ParameterCount;
+        var groups = new[] { ("Mean model", 0, km), ("Volatility model", km, kv), ("Distribution", km + kv, ParameterNames.Count - km - kv) };
+        foreach (var (name, start, count) in groups)
+        {
+            if (count == 0) continue;
+            sb.AppendLine(name.PadLeft((width + name.Length) / 2));
+            sb.AppendLine(new string('=', width));
+            sb.AppendLine($"{"",-10}{"coef",12}{"std err",12}{"t",9}{"P>|t|",10}{"95% conf. int.",25}");
+            sb.AppendLine(new string('-', width));
+            for (int i = start; i < start + count; i++)
+            {
+                string p = ParameterNames[i];
+                double v = _theta[i], e = se[p];
+                double t = v / e;
+                double pv = double.IsFinite(t) ? 2 * MathNet.Numerics.Distributions.Normal.CDF(0, 1, -Math.Abs(t)) : double.NaN;
+                // One style per row, set by the estimate's magnitude: fixed 4 decimals, or scientific for tiny or huge estimates.
+                bool sci = Math.Abs(v) is > 0 and (< 1e-3 or >= 1e5);
+                string Num(double x) => !double.IsFinite(x) ? "n/a" : sci ? x.ToString("0.000E+00", inv) : x.ToString("F4", inv);
+                string ci = double.IsFinite(e) ? $"[{Num(v - 1.96 * e)}, {Num(v + 1.96 * e)}]" : "n/a";
+                sb.AppendLine($"{p,-10}{Num(v),12}{Num(e),12}{(double.IsFinite(t) ? t.ToString("F3", inv) : "n/a"),9}{PValue(pv),10}{ci,25}");
+            }
+            sb.AppendLine(new string('=', width));
+        }
+
+        sb.AppendLine($"Covariance estimator: {(robust ? "robust (QMLE sandwich)" : "Hessian (inverse observed information)")}.");
+        sb.Append(Convergence.Message);
+        return sb.ToString();
+    }
+
+    /// <summary>The fit summary (<see cref="Summary"/> with robust standard errors).</summary>
+    /// <returns>The summary text.</returns>
+    public override string ToString() => Summary();
+
+    private static string PValue(double p)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        if (!double.IsFinite(p)) return "n/a";
+        return p < 1e-4 ? "<0.0001" : p.ToString("F4", inv);
     }
 
     private static ReadOnlyDictionary<string, double> ToDictionary(string[] names, double[] values)

@@ -83,6 +83,8 @@ public sealed class ArchModel
             throw new ArgumentException($"Too few observations: {returns.Length} given, this model needs at least {minimum}.", paramName);
         }
 
+        MlNetLstm.Evaluation.EvalGuard.ReturnScale(returns, paramName);
+
         double mean = 0;
         foreach (var r in returns)
         {

@@ -68,7 +68,9 @@ public class CliTests
             }
             string best = (string)json["bestBaseline"]!;
             models.Single(m => (string)m!["name"]! == best)!["dmStatistic"].Should().BeNull("a model is not tested against itself");
-            File.ReadAllText(Path.Combine(outDir, "report.html")).Should().Contain("<svg").And.Contain("DM vs");
+            string html = File.ReadAllText(Path.Combine(outDir, "report.html"));
+            html.Contains("data:image/png;base64,").Should().BeTrue("charts are embedded PNGs");
+            html.Contains("DM vs").Should().BeTrue();
         }
         finally
         {

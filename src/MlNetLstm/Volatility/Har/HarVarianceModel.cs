@@ -38,6 +38,7 @@ public sealed class HarVarianceModel : IVarianceModel
     {
         EvalGuard.MinLength(returns.Length, HarModel.MinimumLength(Options), nameof(returns));
         EvalGuard.Finite(returns, nameof(returns));
+        EvalGuard.ReturnScale(returns, nameof(returns));
         var proxy = new double[returns.Length];
         double mean = 0;
         for (int i = 0; i < proxy.Length; i++) { proxy[i] = returns[i] * returns[i]; mean += proxy[i]; }

@@ -63,6 +63,8 @@ public sealed class Garch : VolatilityProcess
     internal override double[] AnalyticForecast(ReadOnlySpan<double> parameters, ReadOnlySpan<double> ePast, ReadOnlySpan<double> hPast, double backcast, double lowerPartialMoment, int horizon)
         => GarchRecursion.Forecast(parameters, P, 0, Q, ePast, hPast, backcast, lowerPartialMoment, horizon);
 
+    internal override double? Persistence(ReadOnlySpan<double> parameters) => GarchRecursion.Persistence(parameters, P, 0, Q);
+
     internal override double UnconditionalVariance(ReadOnlySpan<double> parameters, double expectedAbsZ)
         => parameters[0] / (1 - GarchRecursion.Persistence(parameters, P, 0, Q));
 }
@@ -141,6 +143,8 @@ public sealed class GjrGarch : VolatilityProcess
 
     internal override double[] AnalyticForecast(ReadOnlySpan<double> parameters, ReadOnlySpan<double> ePast, ReadOnlySpan<double> hPast, double backcast, double lowerPartialMoment, int horizon)
         => GarchRecursion.Forecast(parameters, P, O, Q, ePast, hPast, backcast, lowerPartialMoment, horizon);
+
+    internal override double? Persistence(ReadOnlySpan<double> parameters) => GarchRecursion.Persistence(parameters, P, O, Q);
 
     internal override double UnconditionalVariance(ReadOnlySpan<double> parameters, double expectedAbsZ)
         => parameters[0] / (1 - GarchRecursion.Persistence(parameters, P, O, Q));

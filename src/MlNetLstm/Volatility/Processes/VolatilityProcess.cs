@@ -59,5 +59,8 @@ public abstract class VolatilityProcess
         => throw new NotSupportedException($"Process '{Name}' has no analytic forecast.");
 
     /// <summary>Unconditional variance implied by the parameters, or NaN when it is not defined.</summary>
+    /// <summary>Persistence (alpha + gamma/2 + beta for GARCH/GJR; the variance process is stationary below 1), or null when the process has no such sum.</summary>
+    internal virtual double? Persistence(ReadOnlySpan<double> parameters) => null;
+
     internal abstract double UnconditionalVariance(ReadOnlySpan<double> parameters, double expectedAbsZ);
 }
