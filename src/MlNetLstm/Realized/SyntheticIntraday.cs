@@ -133,6 +133,15 @@ public sealed class SyntheticIntradayData
         for (int i = 0; i < Prices.Count; i++)
             writer.Write(string.Create(CultureInfo.InvariantCulture, $"{TimesUtc[i]:yyyy-MM-ddTHH:mm}Z,{Prices[i]:F6}\n"));
     }
+
+    /// <summary>Writes the true daily variances: "day,integrated_variance,jump_variation,overnight_variance,half_day" (round-trip numbers).</summary>
+    public void WriteTruthCsv(TextWriter writer)
+    {
+        writer.Write("day,integrated_variance,jump_variation,overnight_variance,half_day\n");
+        for (int d = 0; d < Days.Count; d++)
+            writer.Write(string.Create(CultureInfo.InvariantCulture,
+                $"{Days[d]:yyyy-MM-dd},{IntegratedVariance[d]:R},{JumpVariation[d]:R},{OvernightVariance[d]:R},{(HalfDay[d] ? 1 : 0)}\n"));
+    }
 }
 
 /// <summary>
