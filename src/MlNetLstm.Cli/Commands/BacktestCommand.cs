@@ -525,6 +525,12 @@ internal static class BacktestCommand
                     ["dmPValue"] = dm is null ? null : JsonValue.Create(dm.PValue),
                     ["dmMseStatistic"] = dmMse is null ? null : JsonValue.Create(dmMse.Statistic),
                     ["dmMsePValue"] = dmMse is null ? null : JsonValue.Create(dmMse.PValue),
+                    // With --intraday: the same forecasts scored against the noisy proxy r², for comparison.
+                    ["qlikeAgainstR2"] = set.Intraday is null ? null : JsonValue.Create(Losses.Qlike(m.Forecasts.ToArray(), Squares(report))),
+                    ["dmAgainstR2Statistic"] = set.Intraday is null || m.Name == best ? null
+                        : JsonValue.Create(DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), Squares(report), new DieboldMarianoOptions { Horizon = report.Horizon }).Statistic),
+                    ["dmAgainstR2PValue"] = set.Intraday is null || m.Name == best ? null
+                        : JsonValue.Create(DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), Squares(report), new DieboldMarianoOptions { Horizon = report.Horizon }).PValue),
                     ["fitSeconds"] = m.FitTime.TotalSeconds,
                     ["fits"] = m.FitCount,
                 });
@@ -592,7 +598,7 @@ internal static class BacktestCommand
             term = telemetry.RegimeTerm.Skip(skip).ToArray();
             abs = set.Returns.Skip(report.Origins[0] - 1).Take(report.Origins.Count).Select(Math.Abs).ToArray();
         }
-        string lstms = seeds > 1 ? $" Each LSTM is a {seeds}-seed ensemble (geometric mean of the forecasts); the gate charts show its first network." : string.Empty;
+        string lstms = seeds > 1 ? $" Each LSTM is a {seeds}-seed ensemble (geometric mean of the forecasts){(telemetry is null ? "" : "; the gate charts show its first network")}." : string.Empty;
         return new BacktestSection(set.Name, set.Description + $" Forecasts from origin {report.Origins[0]} on ({report.Origins.Count} of them), horizon {report.Horizon}.{lstms}",
             best, rows, dates, exact, set.DateNote, report.Proxy, forecasts, forget, abs, term, gateDates,
             set.Intraday is null ? "r²" : "RV", set.Intraday is null ? "the best baseline" : "the benchmark");
@@ -636,6 +642,9 @@ internal static class BacktestCommand
             console.MarkupLine($"Best by QLIKE: [bold]{Markup.Escape(report.BestModel)}[/]; best baseline: {Markup.Escape(best)}. DM < 0: the row's model has the lower QLIKE than {Markup.Escape(best)}.");
         console.WriteLine();
     }
+
+    /// <summary>The squared returns at the forecasts' targets (the r² proxy).</summary>
+    private static double[] Squares(WalkForwardReport report) => report.TargetReturns.Select(r => r * r).ToArray();
 
     /// <summary>Diebold-Mariano test of equal MSE against the benchmark (null for the benchmark itself).</summary>
     private static DieboldMarianoResult? DmMse(WalkForwardModelResult m, WalkForwardModelResult baseline, WalkForwardReport report) =>

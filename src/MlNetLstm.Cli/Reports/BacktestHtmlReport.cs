@@ -97,7 +97,7 @@ internal static class BacktestHtmlReport
         sb.Append("<h1>").Append(Enc(title)).Append("</h1>");
         sb.Append("<section class=\"summary\" id=\"summary\"><h2>Summary</h2><ul>");
         foreach (BacktestSection s in sections) sb.Append("<li>").Append(SummaryHtml(s)).Append("</li>");
-        sb.Append("</ul><p class=\"note\">Lower QLIKE is better. DM: Diebold-Mariano test of equal QLIKE against the best baseline " +
+        sb.Append("</ul><p class=\"note\">Lower QLIKE is better. DM: Diebold-Mariano test of equal QLIKE against the best baseline (on intraday data: against the benchmark HAR-RV, also on MSE) " +
                   "(two-sided, Newey-West variance); a p-value below 0.05 means the difference is significant at the 5 % level.</p></section>");
         sb.Append("<p class=\"note\">").Append(Enc(hardware)).Append("</p>");
         int chart = 0;
@@ -209,7 +209,7 @@ internal static class BacktestHtmlReport
             }
             LogY(plot, "variance (log scale)");
             foreach (int k in shocks) Shock(plot, x[k], ShockLabel(s, k));
-            charts.Add(($"{s.DataSet}: variance forecasts of every LSTM and the best baseline ({s.Benchmark}) against a {window}-day trailing " +
+            charts.Add(($"{s.DataSet}: variance forecasts of every LSTM and {s.BenchmarkLabel} ({s.Benchmark}) against a {window}-day trailing " +
                         $"mean of the realized {s.ProxyLabel} (the daily {s.ProxyLabel} itself would drown the forecasts)" +
                         (smooth ? $"; over this long period the forecasts are shown as {window}-day means too" : "") +
                         "; dashed lines mark the largest shocks of the test period.",

@@ -213,8 +213,15 @@ public sealed class RealizedLstmVarianceModel : IVarianceModel
         return new Fitted(_inner.Fit(u, x), Name);
     }
 
-    /// <summary>The pseudo-returns ũ_t = sign(r_t) √RV_t and the network's exogenous inputs (HAR components, then the other columns).</summary>
-    internal static (double[] PseudoReturns, ExogenousSeries Exogenous) Transform(ReadOnlySpan<double> returns, ExogenousSeries? exogenous, string model)
+    /// <summary>
+    /// The network's series: the pseudo-returns ũ_t = sign(r_t) √RV_t (sign + for r_t = 0) and its exogenous inputs, the HAR components
+    /// <see cref="ComponentColumns"/> of RV (partial windows at the start), then every other column of <paramref name="exogenous"/>.
+    /// </summary>
+    /// <param name="returns">Daily returns r_1..r_n.</param>
+    /// <param name="exogenous">Aligned exogenous rows with the <see cref="RealizedInputs.Column"/> column.</param>
+    /// <param name="model">Model name for error messages.</param>
+    /// <returns>ũ (n values) and the n-row exogenous series.</returns>
+    public static (double[] PseudoReturns, ExogenousSeries Exogenous) Transform(ReadOnlySpan<double> returns, ExogenousSeries? exogenous, string model)
     {
         double[] rv = RealizedInputs.Read(exogenous, returns.Length, model);
         int n = rv.Length;
