@@ -149,6 +149,75 @@ public class RealizedModelsTests
     }
 
     [Fact]
+    public void Backtest_says_which_proxy_it_used_daily_r2_or_the_chosen_rv_estimator()
+    {
+        string dir = Directory.CreateTempSubdirectory("mlnetlstm-rv-proxy-").FullName;
+        try
+        {
+            string csv = Path.Combine(dir, "intraday.csv");
+            using (var w = new StreamWriter(csv)) Sim(300).WriteCsv(w);
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            var kernel = new BacktestCommand.Settings
+            {
+                Data = csv, Column = "price", Input = "price", Intraday = true, TimeZone = "America/New_York", Session = "09:30-16:00", MinReturns = 30,
+                Estimator = "kernel", Train = 150, Refit = 100, Out = Path.Combine(dir, "out"), Format = "json", Models = ["har-rv", "ewma-rv"],
+            };
+            BacktestCommand.Run(kernel, stdout, stderr).Should().Be(0, stderr.ToString());
+            JsonObject json = JsonNode.Parse(stdout.ToString())!.AsObject();
+            ((string)json["proxy"]!).Should().Be("rv");
+            ((string)json["proxyDescription"]!).Should().Contain("Parzen realized kernel").And.Contain("overnight return excluded");
+            ((string)json["intraday"]!["estimator"]!).Should().Be("RealizedKernel");
+
+            // Daily returns: the proxy is r², and the JSON says so.
+            string daily = Path.Combine(dir, "daily.csv");
+            File.WriteAllLines(daily, ["r"], System.Text.Encoding.ASCII);
+            File.AppendAllLines(daily, Sim(300).Prices.Skip(1).Select((p, i) => (Math.Log(p / Sim(300).Prices[i]) * 100).ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Take(400));
+            stdout = new StringWriter();
+            BacktestCommand.Run(new BacktestCommand.Settings { Data = daily, Column = "r", Train = 200, Refit = 100, Out = Path.Combine(dir, "out2"), Format = "json", Models = ["ewma", "garch"] },
+                stdout, stderr).Should().Be(0, stderr.ToString());
+            json = JsonNode.Parse(stdout.ToString())!.AsObject();
+            ((string)json["proxy"]!).Should().Be("r2");
+            json["intraday"].Should().BeNull();
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void The_readme_realized_table_is_what_backtest_intraday_gives_on_the_committed_data()
+    {
+        // README "Realized volatility": the same command; one network per LSTM (the README quotes these single-network numbers too).
+        string dir = Directory.CreateTempSubdirectory("mlnetlstm-rv-readme-").FullName;
+        try
+        {
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            var settings = new BacktestCommand.Settings
+            {
+                Data = Path.Combine(Repo(), "tests", "data", "synthetic", "intraday-synthetic.csv"), Column = "price", Input = "price", Intraday = true,
+                TimeZone = "America/New_York", Session = "09:30-16:00", MinReturns = 30, Overnight = true, Seeds = 1, Threads = 2, Out = dir, Format = "json",
+                Models = ["lstm-regime", "lstm", "har-rv", "log-har", "garch", "gjr", "ewma-rv", "ewma"],
+            };
+            BacktestCommand.Run(settings, stdout, stderr).Should().Be(0, stderr.ToString());
+            JsonObject json = JsonNode.Parse(stdout.ToString())!.AsObject();
+            ((int)json["forecasts"]!).Should().Be(746);
+            json["intraday"]!["rejectedDays"]!.AsArray().Count.Should().Be(7);
+            var m = json["models"]!.AsArray().ToDictionary(x => (string)x!["name"]!);
+            var qlike = new Dictionary<string, double>
+            {
+                ["lstm-regime"] = -8.0777, ["lstm"] = -8.0764, ["har-rv"] = -8.0715, ["log-har"] = -8.0819, ["garch"] = -7.9955, ["gjr"] = -7.9957, ["ewma-rv"] = -8.0391, ["ewma"] = -8.0224,
+            };
+            foreach (var (name, q) in qlike) ((double)m[name]!["qlike"]!).Should().BeApproximately(q, 5e-5, name);
+            ((double)m["log-har"]!["dmStatistic"]!).Should().BeApproximately(-4.26, 0.005);
+            ((double)m["log-har"]!["dmMseStatistic"]!).Should().BeApproximately(-2.58, 0.005);
+            ((double)m["log-har"]!["dmAgainstR2Statistic"]!).Should().BeApproximately(-1.85, 0.005);
+            ((double)m["ewma-rv"]!["dmAgainstR2Statistic"]!).Should().BeApproximately(1.26, 0.005);
+            ((double)m["har-rv"]!["qlikeAgainstR2"]!).Should().BeApproximately(-8.0002, 5e-5);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void Backtest_intraday_refuses_bad_options_before_any_work()
     {
         string dir = Directory.CreateTempSubdirectory("mlnetlstm-rv-bad-").FullName;
