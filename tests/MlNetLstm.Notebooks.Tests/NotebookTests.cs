@@ -102,6 +102,11 @@ public class NotebookTests(KernelFixture kernel)
         t.Number("garch-normal", "LogLikelihood").Should().BeApproximately(-1106.60788, 1e-4);
         t.Number("garch-normal", "Alpha").Should().BeApproximately(fit.Parameters["alpha"], 1e-4);
         t.Number("garch-normal", "Beta").Should().BeApproximately(0.80597, 1e-4);
+        // The Student-t fit is a boundary solution (alpha + beta = 1), and the table and the markdown after it say so.
+        string Status(string model) => t.Rows.Single(r => r[0] == model)[t.Columns.ToList().IndexOf("Status")];
+        Status("garch-t").Should().Be("boundary: alpha + beta = 1");
+        Status("garch-normal").Should().Be("converged");
+        (t.Number("garch-t", "Alpha") + t.Number("garch-t", "Beta")).Should().BeApproximately(1.0, 2e-4);
     }
 
     [Fact]

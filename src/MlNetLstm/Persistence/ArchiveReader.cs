@@ -47,6 +47,22 @@ internal sealed class ArchiveReader
 
     public bool Bool(string name) => Int(name, 0, 1) == 1;
 
+    /// <summary>An enum stored as its int32 value (layouts before version 4) or by name (version 4 on).</summary>
+    public T Enum<T>(string name, int layoutVersion) where T : struct, Enum =>
+        layoutVersion >= ModelKinds.CurrentVersion ? EnumName<T>(name) : Enum<T>(name);
+
+    /// <summary>
+    /// Checks the kind and that its layout version is one this library wrote (<paramref name="versions"/>, ascending; newer ones
+    /// get the upgrade message) and returns it.
+    /// </summary>
+    public static int Layout(ModelArchive archive, string kind, params int[] versions)
+    {
+        archive.EnsureKind(kind, versions[^1]);
+        if (Array.IndexOf(versions, archive.KindVersion) < 0)
+            throw new InvalidDataException($"Model file of kind '{kind}': layout version {archive.KindVersion} was never written (this library reads {string.Join(", ", versions)}).");
+        return archive.KindVersion;
+    }
+
     public T Enum<T>(string name) where T : struct, Enum
     {
         int v = Int(name);
@@ -81,6 +97,31 @@ internal sealed class ArchiveReader
                 if (!double.IsFinite(v[i])) throw Error(name, $"holds {v[i]} at index {i}; values must be finite.");
         return v;
     }
+
+    /// <summary>A float64 entry of exactly <paramref name="shape"/> (checked before anything is copied).</summary>
+    public double[] Doubles(string name, IReadOnlyList<int> shape, bool finite = true)
+    {
+        ArchiveEntry e = Entry(name, ArchiveElementType.Float64);
+        if (!e.Shape.SequenceEqual(shape))
+            throw Error(name, $"has shape [{string.Join(", ", e.Shape)}], expected [{string.Join(", ", shape)}].");
+        double[] v = e.AsDoubles();
+        if (finite)
+            for (int i = 0; i < v.Length; i++)
+                if (!double.IsFinite(v[i])) throw Error(name, $"holds {v[i]} at index {i}; values must be finite.");
+        return v;
+    }
+
+    /// <summary>An enum stored by name (text entry holding the C# member name, e.g. "Direct").</summary>
+    public T EnumName<T>(string name) where T : struct, Enum
+    {
+        string text = Text(name, 64);
+        if (text.Length == 0 || !char.IsAsciiLetter(text[0]) || !System.Enum.TryParse(text, ignoreCase: false, out T value) || !System.Enum.IsDefined(value))
+            throw Error(name, $"= '{text}' is not a known {typeof(T).Name} (one of {string.Join(", ", System.Enum.GetNames<T>())}).");
+        return value;
+    }
+
+    /// <summary>Number of elements of an entry of the given type, without copying it.</summary>
+    public long Count(string name, ArchiveElementType type) => Entry(name, type).Count;
 
     public float[] Singles(string name, IReadOnlyList<int> shape, bool finite = true)
     {

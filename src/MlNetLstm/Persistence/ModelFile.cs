@@ -19,8 +19,9 @@ namespace MlNetLstm.Persistence;
 /// Loading never executes code and never allocates more than the bytes actually present in the file: every
 /// length is checked against the remaining input before anything is allocated. A truncated, corrupted,
 /// foreign or newer-version file is rejected with an <see cref="InvalidDataException"/> that says which.
-/// Saving is atomic: a temporary file in the same folder is written, flushed to disk and renamed over the target,
-/// so a crash mid-write leaves the previous file intact. The full specification, with every model kind's entries, is
+/// Saving is atomic: a temporary file in the same folder is written, flushed to disk and renamed over the target, and the
+/// folder is flushed, so a crash mid-write leaves the previous file intact; the next save to the same path removes the
+/// temporary files that killed saves left behind. The full specification, with every model kind's entries, is
 /// src/MlNetLstm/Persistence/FORMAT.md; <see cref="ModelSerializer"/> saves and loads the fitted models.
 /// </summary>
 public static class ModelFile
@@ -141,31 +142,17 @@ public static class ModelFile
         return builder.Build();
     }
 
-    /// <summary>Writes <paramref name="archive"/> to <paramref name="path"/> atomically (temporary file, flush to disk, rename).</summary>
+    /// <summary>
+    /// Writes <paramref name="archive"/> to <paramref name="path"/> atomically: temporary file in the same folder (write-through,
+    /// flushed to disk), renamed over the target, then the folder flushed (Unix). Temporary files left by earlier saves to the same
+    /// path whose process is no longer running (killed saves) are deleted first.
+    /// </summary>
     /// <param name="path">Target file; its folder must exist.</param>
     /// <param name="archive">The archive.</param>
     public static void Save(string path, ModelArchive archive)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] bytes = ToBytes(archive);
-        string full = Path.GetFullPath(path);
-        string dir = Path.GetDirectoryName(full) ?? ".";
-        if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"Folder '{dir}' for model file '{path}' does not exist.");
-        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.WriteThrough))
-            {
-                fs.Write(bytes);
-                fs.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw;
-        }
+        AtomicFile.Write(path, ToBytes(archive));
     }
 
     /// <summary>Reads and validates the model file at <paramref name="path"/>.</summary>

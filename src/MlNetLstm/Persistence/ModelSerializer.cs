@@ -1,13 +1,9 @@
 using MlNetLstm.Forecasting;
 using MlNetLstm.Models;
 using MlNetLstm.Ssa;
-using MlNetLstm.Training;
 using MlNetLstm.Volatility;
-using MlNetLstm.Volatility.Distributions;
 using MlNetLstm.Volatility.Har;
-using MlNetLstm.Volatility.Mean;
 using MlNetLstm.Volatility.Neural;
-using MlNetLstm.Volatility.Processes;
 
 namespace MlNetLstm.Persistence;
 
@@ -19,34 +15,45 @@ public static class ModelKinds
     /// <summary><see cref="LstmForecastModel"/>.</summary>
     public const string LstmForecastModel = Forecasting.LstmForecastModel.ArchiveKind;
     /// <summary><see cref="Volatility.Neural.LstmVolatilityForecaster"/>.</summary>
-    public const string LstmVolatilityForecaster = "MlNetLstm.LstmVolatilityForecaster";
+    public const string LstmVolatilityForecaster = Volatility.Neural.LstmVolatilityForecaster.ArchiveKind;
     /// <summary><see cref="ArchFitResult"/> (GARCH family).</summary>
-    public const string ArchFit = "MlNetLstm.ArchFitResult";
+    public const string ArchFit = ArchFitResult.ArchiveKind;
     /// <summary><see cref="SsaForecaster"/>.</summary>
-    public const string SsaForecaster = "MlNetLstm.SsaForecaster";
+    public const string SsaForecaster = Ssa.SsaForecaster.ArchiveKind;
     /// <summary><see cref="HarModel"/>.</summary>
-    public const string HarModel = "MlNetLstm.HarModel";
+    public const string HarModel = Volatility.Har.HarModel.ArchiveKind;
     /// <summary><see cref="Persistence.TrainingCheckpoint"/>.</summary>
     public const string TrainingCheckpoint = "MlNetLstm.TrainingCheckpoint";
     /// <summary>A <see cref="Volatility.CombinedVarianceForecaster"/> of LSTM volatility forecasters (a seed ensemble).</summary>
-    public const string CombinedVarianceForecaster = "MlNetLstm.CombinedVarianceForecaster";
-
-    /// <summary>Layout version written for (and newest read of) every kind above except <see cref="LstmVolatilityForecaster"/>: version 1.</summary>
-    public const int CurrentVersion = 1;
+    public const string CombinedVarianceForecaster = Volatility.CombinedVarianceForecaster.ArchiveKind;
 
     /// <summary>
-    /// Layout version of <see cref="LstmVolatilityForecaster"/>: 2 adds the GARCH input and exogenous standardisation
-    /// (version 1 files, which have neither, still load); 3 adds the number of direct heads and the training loss
-    /// (<c>options/horizons</c>, <c>options/loss</c>; version 1 and 2 files load with Horizons = 1 and Loss = Qlike).
+    /// Layout version 4, written for every kind above: named entries (no positional arrays), enums by name, and fitted state
+    /// stored for every kind (HAR regressions, SSA subspace), so nothing is refitted on load. Loaders also read the layouts
+    /// earlier versions of the library wrote: 1 for every kind, and 2 and 3 for <see cref="LstmVolatilityForecaster"/>
+    /// (FORMAT.md describes each and how it is upgraded on load).
     /// </summary>
-    public const int LstmVolatilityForecasterVersion = 3;
+    public const int CurrentVersion = 4;
+
+    /// <summary>Layout version written for <see cref="HarModel"/> (<see cref="CurrentVersion"/>; version 1 stored the proxy and is refitted on load).</summary>
+    public const int HarModelVersion = Volatility.Har.HarModel.ArchiveVersion;
+
+    /// <summary>Layout version written for <see cref="SsaForecaster"/> (<see cref="CurrentVersion"/>; version 1 stored the series and is refitted on load).</summary>
+    public const int SsaForecasterVersion = Ssa.SsaForecaster.ArchiveVersion;
+
+    /// <summary>
+    /// Layout version written for <see cref="LstmVolatilityForecaster"/> (<see cref="CurrentVersion"/>). Older layouts still load:
+    /// 1 (neither GARCH input nor exogenous standardisation), 2 (adds them), 3 (adds the number of direct heads and the training
+    /// loss; version 1 and 2 files load with Horizons = 1 and Loss = Qlike).
+    /// </summary>
+    public const int LstmVolatilityForecasterVersion = Volatility.Neural.LstmVolatilityForecaster.ArchiveVersion;
 }
 
 /// <summary>
 /// An <see cref="ArchFitResult"/> read back from a model file, with the estimation summary as it was when the model was
 /// saved. <see cref="Result"/> forecasts and filters exactly like the saved fit (same parameters, returns and backcast); it is
-/// rebuilt with <see cref="ArchModel.FixedParameters"/>, so its own <see cref="ArchFitResult.Convergence"/> says the parameters
-/// were fixed: the original optimiser report and standard errors are the properties of this class.
+/// restored without re-estimation (one filter pass over the stored returns) and carries the original optimiser report,
+/// log-likelihood and standard errors, which are also the properties of this class.
 /// </summary>
 public sealed class StoredArchFit
 {
@@ -78,10 +85,13 @@ public sealed class StoredArchFit
 
 /// <summary>
 /// Saves and loads every fitted model of the library in the one versioned, checksummed <see cref="ModelFile"/> format
-/// (layout of each kind in src/MlNetLstm/Persistence/FORMAT.md). Saving is atomic. Loading checks the kind, the kind's layout
-/// version, every entry's element type and shape (parameter shapes are stored explicitly and compared with the shapes the
-/// stored spec implies), value ranges and consistency, and throws an <see cref="InvalidDataException"/> that names the entry
-/// and the problem; it never executes code and never allocates much more than the file's size.
+/// (layout of each kind in src/MlNetLstm/Persistence/FORMAT.md). This class is the single entry point; each kind's reader and
+/// writer live beside the type they serve (<c>*.Persistence.cs</c>), and the container (magic, version, checksum, atomic save)
+/// is <see cref="ModelFile"/>. Saving is atomic and writes layout version 4 (<see cref="ModelKinds.CurrentVersion"/>). Loading
+/// checks the kind, the kind's layout version, every entry's element type and shape (every size is checked against the
+/// entries' sizes before anything is copied or computed), value ranges, the model's own constraints and cross-entry
+/// consistency, and throws an <see cref="InvalidDataException"/> that names the entry and the problem; it never executes code,
+/// never refits (legacy refit-based layouts are bounded) and costs time and memory linear in the file's size.
 /// </summary>
 public static class ModelSerializer
 {
@@ -156,86 +166,7 @@ public static class ModelSerializer
     public static RecurrentNetwork ReadRecurrentNetwork(ModelArchive archive, Func<string, int, IForgetGateModifier>? modifierFactory = null)
     {
         ArgumentNullException.ThrowIfNull(archive);
-        archive.EnsureKind(ModelKinds.RecurrentNetwork, RecurrentNetwork.ArchiveVersion);
-        return ReadNetwork(new ArchiveReader(archive), modifierFactory);
-    }
-
-    /// <summary>Reads the entries written by RecurrentNetwork.WriteTo under the reader's prefix.</summary>
-    internal static RecurrentNetwork ReadNetwork(ArchiveReader r, Func<string, int, IForgetGateModifier>? modifierFactory)
-    {
-        ArchiveReader s = r.Sub("spec/");
-        CellType cell = s.Enum<CellType>("cell");
-        int input = s.Int("input", 1), hidden = s.Int("hidden", 1), layers = s.Int("layers", 1), output = s.Int("output", 0);
-        bool bidirectional = s.Bool("bidirectional"), peepholes = s.Bool("peepholes"), coupled = s.Bool("coupled");
-        HeadMode head = s.Enum<HeadMode>("head_mode");
-        string modName = s.Text("modifier", ModelFile.MaxNameBytes);
-        int extra = s.Int("modifier_extra", 0);
-        double beta = s.Real("modifier_initial_beta");
-
-        // Bound every size by the number of values the file actually holds before anything is sized from them.
-        long budget = r.TotalElements;
-        // Computed in double: the stored sizes can be anything up to int.MaxValue, and their products overflow a long.
-        double g = cell switch { CellType.Lstm => 4, CellType.Gru => 3, _ => 1 }, d = bidirectional ? 2 : 1, h = hidden;
-        double need = layers * d * (g * h * h + 2 * g * h) + d * g * h * input + (layers - 1.0) * d * g * h * d * h
-            + (double)output * d * h + output + (peepholes ? layers * d * 3 * h : 0) + (modName.Length > 0 ? layers * d * h * extra : 0);
-        // (The slack keeps the specific per-entry shape errors for small inconsistencies; the layout itself allocates nothing big.)
-        if (need > 2 * budget + 65536)
-            throw r.Error($"the stored spec (cell {cell}, input {input}, hidden {hidden}, layers {layers}, output {output}) needs {need:0} parameters but the file holds only {budget} values.");
-
-        IForgetGateModifier? modifier = null;
-        if (modName.Length > 0)
-        {
-            try
-            {
-                if (modifierFactory != null) modifier = modifierFactory(modName, extra);
-                else if (modName == "regime") modifier = new RegimeForgetModifier(extra, (float)beta);
-                else throw r.Error($"the network uses forget-gate modifier '{modName}': pass a modifierFactory that creates it.");
-            }
-            catch (ArgumentException e)
-            {
-                throw r.Error($"forget-gate modifier '{modName}' with {extra} extra inputs and initial beta {beta} cannot be created: {e.Message}");
-            }
-            if (modifier is null || modifier.Name != modName || modifier.ExtraInputSize != extra)
-                throw r.Error($"the modifier factory did not create modifier '{modName}' with {extra} extra inputs.");
-        }
-        else if (extra != 0) throw r.Error($"modifier_extra is {extra} but the network has no forget-gate modifier.");
-
-        RecurrentNetworkSpec spec;
-        ParameterLayout layout;
-        try
-        {
-            spec = new RecurrentNetworkSpec
-            {
-                Cell = cell, InputSize = input, HiddenSize = hidden, Layers = layers, Bidirectional = bidirectional,
-                Peepholes = peepholes, CoupledGates = coupled, OutputSize = output, HeadMode = head, ForgetGateModifier = modifier,
-            };
-            spec.Validate();
-            layout = RecurrentNetwork.CreateLayout(spec);
-        }
-        catch (ArgumentException e)
-        {
-            throw r.Error("the stored network spec is invalid: " + e.Message);
-        }
-
-        ArchiveReader p = r.Sub("param/");
-        var dict = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        foreach (ParameterView v in layout.Views) dict[v.Name] = p.Singles(v.Name, v.Shape);
-        string prefix = r.FullName("param/");
-        int stored = r.Archive.Entries.Count(e => e.Name.StartsWith(prefix, StringComparison.Ordinal));
-        if (stored != layout.Views.Count)
-        {
-            string unexpected = r.Archive.Entries.Select(e => e.Name).Where(n => n.StartsWith(prefix, StringComparison.Ordinal))
-                .Select(n => n[prefix.Length..]).First(n => !layout.Contains(n));
-            throw r.Error($"holds parameter '{unexpected}', which a network with the stored spec does not have.");
-        }
-        try
-        {
-            return RecurrentNetwork.FromStateDict(spec, dict);
-        }
-        catch (ArgumentException e)
-        {
-            throw r.Error("the stored parameters are invalid: " + e.Message);
-        }
+        return RecurrentNetwork.FromArchive(archive, modifierFactory);
     }
 
     // ----------------------------------------------------------------------------------------------------------------
@@ -261,51 +192,9 @@ public static class ModelSerializer
 
     /// <summary>Reads a forecaster from an archive of kind <see cref="ModelKinds.LstmForecastModel"/>.</summary>
     /// <param name="archive">The archive.</param>
-    public static LstmForecastModel ReadForecastModel(ModelArchive archive)
-    {
-        ArgumentNullException.ThrowIfNull(archive);
-        archive.EnsureKind(ModelKinds.LstmForecastModel, LstmForecastModel.ArchiveVersion);
-        var r = new ArchiveReader(archive);
-        int[] n = r.Ints("options/int", 17);
-        double[] x = r.Doubles("options/real", 5);
-        CheckEnum<CellType>(r, "options/int", n[9]);
-        CheckEnum<LossKind>(r, "options/int", n[13]);
-        CheckEnum<OptimizerKind>(r, "options/int", n[14]);
-        CheckEnum<LearningRateSchedule>(r, "options/int", n[15]);
-        for (int i = 10; i <= 12; i++)
-            if (n[i] is not (0 or 1)) throw r.Error("options/int", $"flag at index {i} is {n[i]}, expected 0 or 1.");
-        var o = new LstmForecasterOptions
-        {
-            HiddenSize = n[0], Layers = n[1], WindowSize = n[2], Horizon = n[3], Epochs = n[4], BatchSize = n[5], Seed = n[6], Threads = n[7],
-            Patience = n[8], CellType = (CellType)n[9], Bidirectional = n[10] != 0, Peepholes = n[11] != 0, CoupledGates = n[12] != 0,
-            Loss = (LossKind)n[13], Optimizer = (OptimizerKind)n[14], Schedule = (LearningRateSchedule)n[15], WarmupEpochs = n[16],
-            LearningRate = (float)x[0], ValidationFraction = x[1], GradientClipNorm = (float)x[2], WeightDecay = (float)x[3], ForgetGateBias = (float)x[4],
-        };
-        try { o.Validate(); }
-        catch (ArgumentException e) { throw r.Error("the stored forecaster options are invalid: " + e.Message); }
-        int features = r.Int("features", 1), target = r.Int("target", 0, features - 1);
-        double[] mean = r.Doubles("mean", features), std = r.Doubles("std", features);
-        for (int i = 0; i < features; i++)
-            if (!(std[i] > 0)) throw r.Error("std", $"holds {std[i]} at index {i}; standard deviations must be positive.");
-        RecurrentNetwork net = ReadNetwork(r.Sub("network/"), null);
-        if (net.Spec != o.Spec(features))
-            throw r.Error($"the stored network ({Describe(net.Spec)}) does not match the stored options ({Describe(o.Spec(features))}).");
-        int[] ri = r.Ints("report/int", 2);
-        CheckEnum<StopReason>(r, "report/int", ri[1]);
-        double steps = r.Real("report/steps");
-        if (steps < 0 || steps != Math.Floor(steps) || steps > long.MaxValue) throw r.Error("report/steps", $"= {steps} is not a step count.");
-        var report = new TrainingReport(r.Doubles("report/train_loss", finite: false), r.Doubles("report/validation_loss", finite: false),
-            r.SingleVector("report/learning_rates", finite: false), ri[0], r.Real("report/best_loss", finite: false), (StopReason)ri[1],
-            r.Text("report/message"), (long)steps);
-        return new LstmForecastModel(o, net, report, features, target, mean, std);
-    }
+    public static LstmForecastModel ReadForecastModel(ModelArchive archive) => LstmForecastModel.FromArchive(archive);
 
-    private static void CheckEnum<T>(ArchiveReader r, string name, int value) where T : struct, Enum
-    {
-        if (!Enum.IsDefined((T)(object)value)) throw r.Error(name, $"holds {value}, which is not a known {typeof(T).Name}.");
-    }
-
-    private static string Describe(RecurrentNetworkSpec s) =>
+    internal static string Describe(RecurrentNetworkSpec s) =>
         $"{s.Cell} I={s.InputSize} H={s.HiddenSize} L={s.Layers} D={s.Directions} O={s.OutputSize} head={s.HeadMode} peepholes={s.Peepholes} coupled={s.CoupledGates} modifier={s.ForgetGateModifier?.Name ?? "none"}";
 
     // ----------------------------------------------------------------------------------------------------------------
@@ -325,16 +214,7 @@ public static class ModelSerializer
     public static ModelArchive ToArchive(CombinedVarianceForecaster model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var b = new ModelArchiveBuilder(ModelKinds.CombinedVarianceForecaster, ModelKinds.CurrentVersion);
-        b.AddText("name", model.Name);
-        b.AddScalar("member_count", model.Members.Count);
-        for (int i = 0; i < model.Members.Count; i++)
-        {
-            if (model.Members[i] is not LstmVolatilityForecaster lstm)
-                throw new NotSupportedException($"Member {i} of '{model.Name}' is a {model.Members[i].GetType().Name}; only combinations of LstmVolatilityForecaster members (seed ensembles) can be saved.");
-            b.AddText($"member/{i}/model", Convert.ToBase64String(ModelFile.ToBytes(ToArchive(lstm))));
-        }
-        return b.Build();
+        return model.ToArchive();
     }
 
     /// <summary>Saves a fitted seed ensemble (every member network, its options, scale and training summary) atomically.</summary>
@@ -348,26 +228,7 @@ public static class ModelSerializer
 
     /// <summary>Reads a combination from an archive of kind <see cref="ModelKinds.CombinedVarianceForecaster"/>.</summary>
     /// <param name="archive">The archive.</param>
-    public static CombinedVarianceForecaster ReadCombinedForecaster(ModelArchive archive)
-    {
-        ArgumentNullException.ThrowIfNull(archive);
-        archive.EnsureKind(ModelKinds.CombinedVarianceForecaster, ModelKinds.CurrentVersion);
-        var r = new ArchiveReader(archive);
-        string name = r.Text("name", ModelFile.MaxNameBytes);
-        if (string.IsNullOrWhiteSpace(name)) throw r.Error("name", "is empty.");
-        int count = r.Int("member_count", 1, MaxCombinationMembers);
-        var members = new LstmVolatilityForecaster[count];
-        for (int i = 0; i < count; i++)
-        {
-            string entry = $"member/{i}/model";
-            byte[] bytes;
-            try { bytes = Convert.FromBase64String(r.Text(entry, 1 << 30)); }
-            catch (FormatException) { throw r.Error(entry, "is not base64."); }
-            try { members[i] = ReadVolatilityForecaster(ModelFile.FromBytes(bytes)); }
-            catch (InvalidDataException ex) { throw r.Error(entry, $"does not hold a valid LSTM volatility forecaster: {ex.Message}"); }
-        }
-        return new CombinedVarianceForecaster(name, members.Select(m => m.Name).ToArray(), members);
-    }
+    public static CombinedVarianceForecaster ReadCombinedForecaster(ModelArchive archive) => CombinedVarianceForecaster.FromArchive(archive);
 
     // ----------------------------------------------------------------------------------------------------------------
     // LstmVolatilityForecaster
@@ -378,47 +239,7 @@ public static class ModelSerializer
     public static ModelArchive ToArchive(LstmVolatilityForecaster model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        LstmVolatilityOptions o = model.Options;
-        var b = new ModelArchiveBuilder(ModelKinds.LstmVolatilityForecaster, ModelKinds.LstmVolatilityForecasterVersion);
-        b.AddText("name", model.Name);
-        b.AddScalar("options/garch_feature", o.GarchFeature ? 1 : 0);
-        b.AddScalar("options/anchor", (int)o.Anchor);
-        b.AddScalar("options/horizons", o.Horizons);
-        b.AddScalar("options/loss", (int)o.Loss);
-        LstmVolatilityInputs inputs = model.Inputs;
-        b.AddScalar("inputs/exogenous_count", inputs.ExogenousNames.Count);
-        if (inputs.ExogenousNames.Count > 0)
-        {
-            b.AddText("inputs/exogenous_names", string.Join("\n", inputs.ExogenousNames));
-            b.Add("inputs/exogenous_means", inputs.ExogenousMeans.ToArray());
-            b.Add("inputs/exogenous_scales", inputs.ExogenousScales.ToArray());
-        }
-        if (inputs.Garch is { } g) b.Add("inputs/garch", new[] { g.Mu, g.Omega, g.Alpha, g.Beta, g.Backcast });
-        b.AddScalar("options/regime_adaptive", o.RegimeAdaptive ? 1 : 0);
-        b.AddScalar("options/hidden_size", o.HiddenSize);
-        b.AddScalar("options/sequence_length", o.SequenceLength);
-        b.AddScalar("options/burn_in", o.BurnIn);
-        b.AddScalar("options/context_length", o.ContextLength);
-        b.AddScalar("options/epochs", o.Epochs);
-        b.AddScalar("options/batch_size", o.BatchSize);
-        b.AddScalar("options/patience", o.Patience);
-        b.AddScalar("options/seed", o.Seed);
-        b.AddScalar("options/threads", o.Threads);
-        b.AddScalar("options/learning_rate", o.LearningRate);
-        b.AddScalar("options/weight_decay", o.WeightDecay);
-        b.AddScalar("options/gradient_clip", o.GradientClip);
-        b.AddScalar("options/validation_fraction", o.ValidationFraction);
-        b.AddScalar("options/ewma_lambda", o.EwmaLambda);
-        b.AddScalar("options/initial_beta", o.InitialBeta);
-        b.AddScalar("options/correction_bound", o.CorrectionBound);
-        b.AddScalar("scale", model.Scale);
-        b.Add("training/train_loss", model.Training.TrainLoss.ToArray());
-        b.Add("training/validation_loss", model.Training.ValidationLoss.ToArray());
-        b.AddScalar("training/best_epoch", model.Training.BestEpoch);
-        b.AddText("training/stop_reason", model.Training.StopReason);
-        b.AddScalar("training/seconds", model.Training.Seconds);
-        model.Network.WriteTo(b, "network/");
-        return b.Build();
+        return model.ToArchive();
     }
 
     /// <summary>Saves a fitted LSTM volatility forecaster (network, scale, options, training summary) atomically.</summary>
@@ -433,68 +254,7 @@ public static class ModelSerializer
 
     /// <summary>Reads a forecaster from an archive of kind <see cref="ModelKinds.LstmVolatilityForecaster"/>.</summary>
     /// <param name="archive">The archive.</param>
-    public static LstmVolatilityForecaster ReadVolatilityForecaster(ModelArchive archive)
-    {
-        ArgumentNullException.ThrowIfNull(archive);
-        archive.EnsureKind(ModelKinds.LstmVolatilityForecaster, ModelKinds.LstmVolatilityForecasterVersion);
-        bool v2 = archive.KindVersion >= 2, v3 = archive.KindVersion >= 3;
-        var r = new ArchiveReader(archive);
-        string name = r.Text("name", ModelFile.MaxNameBytes);
-        if (string.IsNullOrWhiteSpace(name)) throw r.Error("name", "is empty.");
-        ArchiveReader s = r.Sub("options/");
-        var o = new LstmVolatilityOptions
-        {
-            RegimeAdaptive = s.Bool("regime_adaptive"), HiddenSize = s.Int("hidden_size"), SequenceLength = s.Int("sequence_length"),
-            BurnIn = s.Int("burn_in"), ContextLength = s.Int("context_length"), Epochs = s.Int("epochs"), BatchSize = s.Int("batch_size"),
-            Patience = s.Int("patience"), Seed = s.Int("seed"), Threads = s.Int("threads"),
-            LearningRate = (float)s.Real("learning_rate"), WeightDecay = (float)s.Real("weight_decay"), GradientClip = (float)s.Real("gradient_clip"),
-            ValidationFraction = s.Real("validation_fraction"), EwmaLambda = s.Real("ewma_lambda"), InitialBeta = (float)s.Real("initial_beta"),
-            CorrectionBound = (float)s.Real("correction_bound"), GarchFeature = v2 && s.Bool("garch_feature"),
-            Anchor = v2 ? s.Enum<VolatilityAnchor>("anchor") : VolatilityAnchor.Ewma,
-            // Versions 1 and 2 had one head trained with QLIKE (literal values: what those files meant, whatever the defaults become).
-            Horizons = v3 ? s.Int("horizons") : 1,
-            Loss = v3 ? s.Enum<VolatilityLoss>("loss") : VolatilityLoss.Qlike,
-        };
-        try { o.Validate(); }
-        catch (ArgumentException e) { throw r.Error("the stored volatility options are invalid: " + e.Message); }
-        double scale = r.Real("scale");
-        if (!(scale > 0)) throw r.Error("scale", $"= {scale} must be positive.");
-        string[] exogNames = [];
-        double[] exogMeans = [], exogScales = [];
-        GarchFeatureParameters? garch = null;
-        if (v2)
-        {
-            int k = r.Int("inputs/exogenous_count", 0, 1 << 16);
-            if (k > 0)
-            {
-                exogNames = r.Text("inputs/exogenous_names").Split('\n');
-                if (exogNames.Length != k) throw r.Error("inputs/exogenous_names", $"holds {exogNames.Length} names; inputs/exogenous_count is {k}.");
-                exogMeans = r.Doubles("inputs/exogenous_means", k);
-                exogScales = r.Doubles("inputs/exogenous_scales", k);
-            }
-            if (o.GarchFeature || o.Anchor != VolatilityAnchor.Ewma)
-            {
-                double[] g = r.Doubles("inputs/garch", 5);
-                garch = new GarchFeatureParameters(g[0], g[1], g[2], g[3], g[4]);
-            }
-            else if (r.Contains("inputs/garch")) throw r.Error("inputs/garch", "is present but neither options/garch_feature nor the GARCH anchor asks for it.");
-        }
-        LstmVolatilityInputs inputs;
-        try { inputs = new LstmVolatilityInputs(scale, o.EwmaLambda, o.Anchor, garch, exogNames, exogMeans, exogScales); }
-        catch (ArgumentException e) { throw r.Error("the stored input transform is invalid: " + e.Message); }
-        RecurrentNetwork net = ReadNetwork(r.Sub("network/"), null);
-        RecurrentNetworkSpec want = LstmVolatilityModel.CreateSpec(o, inputs.InputSize), got = net.Spec;
-        bool modifierOk = want.ForgetGateModifier is null
-            ? got.ForgetGateModifier is null
-            : got.ForgetGateModifier is RegimeForgetModifier m && m.ExtraInputSize == want.ExtraInputSize;
-        if (got with { ForgetGateModifier = null } != want with { ForgetGateModifier = null } || !modifierOk)
-            throw r.Error($"the stored network ({Describe(got)}) does not match the stored options ({Describe(want)}).");
-        int bestEpoch = r.Int("training/best_epoch", 0);
-        double seconds = r.Real("training/seconds");
-        var summary = new LstmTrainingSummary(r.Doubles("training/train_loss", finite: false), r.Doubles("training/validation_loss", finite: false),
-            bestEpoch, r.Text("training/stop_reason"), seconds);
-        return new LstmVolatilityForecaster(name, o, net, inputs, summary);
-    }
+    public static LstmVolatilityForecaster ReadVolatilityForecaster(ModelArchive archive) => LstmVolatilityForecaster.FromArchive(archive);
 
     // ----------------------------------------------------------------------------------------------------------------
     // ArchFitResult (GARCH family)
@@ -509,34 +269,7 @@ public static class ModelSerializer
     public static ModelArchive ToArchive(ArchFitResult fit)
     {
         ArgumentNullException.ThrowIfNull(fit);
-        ArchModel m = fit.Model;
-        var b = new ModelArchiveBuilder(ModelKinds.ArchFit, ModelKinds.CurrentVersion);
-        b.AddText("mean/name", m.Mean.Name);
-        b.AddScalar("mean/order", m.Mean is ArMean ar ? ar.Order : 0);
-        b.AddText("process/name", m.Volatility.Name);
-        (int p, int o, int q) = m.Volatility switch
-        {
-            Garch g => (g.P, 0, g.Q),
-            GjrGarch g => (g.P, g.O, g.Q),
-            _ => (0, 0, 0),
-        };
-        b.Add("process/orders", new[] { p, o, q });
-        b.AddScalar("process/lambda", m.Volatility is Ewma e ? e.Lambda : 0.0);
-        b.AddText("distribution/name", m.Distribution.Name);
-        b.AddText("parameters/names", string.Join("\n", fit.ParameterNames));
-        b.Add("parameters/values", fit.Values.ToArray());
-        b.Add("returns", m.Returns.ToArray());
-        b.AddScalar("backcast", fit.Backcast);
-        b.AddScalar("fit/log_likelihood", fit.LogLikelihood);
-        b.AddScalar("fit/converged", fit.Convergence.Converged ? 1 : 0);
-        b.AddScalar("fit/iterations", fit.Convergence.Iterations);
-        b.AddScalar("fit/gradient_evaluations", fit.Convergence.GradientEvaluations);
-        b.AddScalar("fit/gradient_norm", fit.Convergence.GradientNorm);
-        b.AddText("fit/message", fit.Convergence.Message);
-        b.AddScalar("fit/standard_errors_available", fit.StandardErrorsAvailable ? 1 : 0);
-        b.Add("fit/standard_errors", fit.ParameterNames.Select(n => fit.StandardErrors[n]).ToArray());
-        b.Add("fit/robust_standard_errors", fit.ParameterNames.Select(n => fit.RobustStandardErrors[n]).ToArray());
-        return b.Build();
+        return fit.ToArchive();
     }
 
     /// <summary>Saves a GARCH-family fit atomically (see <see cref="ToArchive(ArchFitResult)"/>).</summary>
@@ -550,89 +283,27 @@ public static class ModelSerializer
 
     /// <summary>Reads a fit from an archive of kind <see cref="ModelKinds.ArchFit"/>.</summary>
     /// <param name="archive">The archive.</param>
-    public static StoredArchFit ReadArchFit(ModelArchive archive)
-    {
-        ArgumentNullException.ThrowIfNull(archive);
-        archive.EnsureKind(ModelKinds.ArchFit, ModelKinds.CurrentVersion);
-        var r = new ArchiveReader(archive);
-        string meanName = r.Text("mean/name", 16), processName = r.Text("process/name", 16), distName = r.Text("distribution/name", 16);
-        int order = r.Int("mean/order", 0, 50);
-        int[] orders = r.Ints("process/orders", 3);
-        double lambda = r.Real("process/lambda");
-        MeanModel mean;
-        VolatilityProcess process;
-        ErrorDistribution dist;
-        try
-        {
-            mean = meanName switch
-            {
-                "zero" => new ZeroMean(),
-                "constant" => new ConstantMean(),
-                _ when meanName == $"ar{order}" && order >= 1 => new ArMean(order),
-                _ => throw r.Error("mean/name", $"= '{meanName}' (order {order}) is not a known mean model."),
-            };
-            process = processName switch
-            {
-                "garch" => new Garch(orders[0], orders[2]),
-                "gjr" => new GjrGarch(orders[0], orders[1], orders[2]),
-                "egarch" => new Egarch(),
-                "ewma" => new Ewma(lambda),
-                "constant" => new ConstantVariance(),
-                _ => throw r.Error("process/name", $"= '{processName}' is not a known volatility process."),
-            };
-            dist = Arch.ParseDistribution(distName);
-        }
-        catch (ArgumentException e)
-        {
-            throw r.Error($"the stored model specification is invalid: {e.Message}");
-        }
-        string[] names = r.Text("parameters/names").Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        string[] expected = mean.Parameters.Concat(process.Parameters).Concat(dist.Parameters).Select(p => p.Name).ToArray();
-        if (!names.SequenceEqual(expected))
-            throw r.Error("parameters/names", $"are [{string.Join(", ", names)}] but a {meanName}/{processName}/{distName} model has [{string.Join(", ", expected)}].");
-        double[] theta = r.Doubles("parameters/values", expected.Length);
-        double[] returns = r.Doubles("returns");
-        double backcast = r.Real("backcast");
-        ArchFitResult result;
-        try
-        {
-            result = ArchModel.Create(returns, mean, process, dist).FixedParameters(theta);
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException or MathNet.Numerics.NonConvergenceException)
-        {
-            throw r.Error($"the stored parameters and returns do not form a valid model: {e.Message}");
-        }
-        if (!Close(result.Backcast, backcast, 1e-9))
-            throw r.Error("backcast", $"= {backcast} but the stored returns and parameters give {result.Backcast}: the file is inconsistent.");
-        int converged = r.Int("fit/converged", 0, 1);
-        var report = new ConvergenceReport(converged == 1, r.Int("fit/iterations", 0), r.Int("fit/gradient_evaluations", 0),
-            r.Real("fit/gradient_norm", finite: false), r.Text("fit/message"));
-        double[] se = r.Doubles("fit/standard_errors", expected.Length, finite: false);
-        double[] robust = r.Doubles("fit/robust_standard_errors", expected.Length, finite: false);
-        return new StoredArchFit(result, report, r.Real("fit/log_likelihood", finite: false), r.Bool("fit/standard_errors_available"),
-            ToDictionary(expected, se), ToDictionary(expected, robust));
-    }
-
-    private static IReadOnlyDictionary<string, double> ToDictionary(string[] names, double[] values)
-    {
-        var d = new Dictionary<string, double>(StringComparer.Ordinal);
-        for (int i = 0; i < names.Length; i++) d[names[i]] = values[i];
-        return d.AsReadOnly();
-    }
-
-    private static bool Close(double a, double b, double relative) =>
-        a == b || Math.Abs(a - b) <= relative * Math.Max(1e-300, Math.Max(Math.Abs(a), Math.Abs(b)));
+    public static StoredArchFit ReadArchFit(ModelArchive archive) => ArchFitResult.FromArchive(archive);
 
     // ----------------------------------------------------------------------------------------------------------------
     // SsaForecaster
     // ----------------------------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// The SSA forecaster as an archive (kind <see cref="ModelKinds.SsaForecaster"/>). <see cref="SsaForecaster"/> exposes
-    /// neither its observation buffer nor a way to rebuild its subspace, so the archive stores the options and every observation
-    /// the forecaster has seen, <paramref name="series"/> (the series given to <see cref="SsaForecaster.Fit"/>, which replays
-    /// online updates after <see cref="SsaOptions.TrainSize"/>); loading refits, which is deterministic, and checks the result
-    /// against the stored singular values, recurrence and forecast.
+    /// The SSA forecaster as an archive (kind <see cref="ModelKinds.SsaForecaster"/>, layout version 4): the options, the
+    /// observation buffer the forecaster forecasts from (the last max(N, 2L-2) observations) with its counters, and the estimated
+    /// subspace (eigenvalues, the L x r basis, the recurrence, ν², the residual spread), so loading needs no refit.
+    /// </summary>
+    /// <param name="model">The forecaster.</param>
+    public static ModelArchive ToArchive(SsaForecaster model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.ToArchive();
+    }
+
+    /// <summary>
+    /// As <see cref="ToArchive(SsaForecaster)"/>, after checking that <paramref name="series"/> is the series the forecaster was
+    /// fitted on (kept from layout version 1, which stored the series; the series is no longer stored).
     /// </summary>
     /// <param name="model">The forecaster.</param>
     /// <param name="series">The series the forecaster was fitted on (checked: refitting must reproduce the forecaster exactly).</param>
@@ -648,105 +319,62 @@ public static class ModelSerializer
             || !refit.RecurrenceCoefficients.SequenceEqual(model.RecurrenceCoefficients) || !f.Values.SequenceEqual(g.Values)
             || !f.UpperBounds.SequenceEqual(g.UpperBounds))
             throw new ArgumentException("series is not the series this forecaster was fitted on (refitting it gives a different forecaster).", nameof(series));
-        SsaOptions o = model.Options;
-        var b = new ModelArchiveBuilder(ModelKinds.SsaForecaster, ModelKinds.CurrentVersion);
-        b.AddScalar("options/window_size", o.WindowSize);
-        b.Add("options/series_length", Optional(o.SeriesLength));
-        b.Add("options/train_size", Optional(o.TrainSize));
-        b.AddScalar("options/horizon", o.Horizon);
-        b.AddScalar("options/confidence_level", o.ConfidenceLevel);
-        b.Add("options/rank", Optional(o.Rank));
-        b.Add("options/max_rank", Optional(o.MaxRank));
-        b.Add("options/energy_threshold", o.EnergyThreshold is double e ? new[] { e } : Array.Empty<double>());
-        b.AddScalar("options/discount_factor", o.DiscountFactor);
-        b.AddScalar("options/adaptive", o.IsAdaptive ? 1 : 0);
-        b.Add("series", series);
-        b.AddScalar("rank", model.Rank);
-        b.Add("singular_values", model.SingularValues.ToArray());
-        b.Add("recurrence", model.RecurrenceCoefficients.ToArray());
-        b.Add("forecast", f.Values.ToArray());
-        return b.Build();
+        return model.ToArchive();
     }
 
-    private static int[] Optional(int? v) => v is int x ? [x] : [];
+    /// <summary>Saves an SSA forecaster atomically (see <see cref="ToArchive(SsaForecaster)"/>).</summary>
+    /// <param name="path">Target file.</param>
+    /// <param name="model">The forecaster.</param>
+    public static void Save(string path, SsaForecaster model) => ModelFile.Save(path, ToArchive(model));
 
-    /// <summary>Saves an SSA forecaster atomically (see <see cref="ToArchive(SsaForecaster, ReadOnlySpan{double})"/>).</summary>
+    /// <summary>Saves an SSA forecaster atomically after checking the series (see <see cref="ToArchive(SsaForecaster, ReadOnlySpan{double})"/>).</summary>
     /// <param name="path">Target file.</param>
     /// <param name="model">The forecaster.</param>
     /// <param name="series">The series it was fitted on.</param>
     public static void Save(string path, SsaForecaster model, ReadOnlySpan<double> series) => ModelFile.Save(path, ToArchive(model, series));
 
-    /// <summary>Loads a forecaster saved by <see cref="Save(string, SsaForecaster, ReadOnlySpan{double})"/>.</summary>
+    /// <summary>Loads a forecaster saved by <see cref="Save(string, SsaForecaster)"/> (or by an older version of the library).</summary>
     /// <param name="path">Model file.</param>
     public static SsaForecaster LoadSsaForecaster(string path) => WithPath(path, () => ReadSsaForecaster(ModelFile.Load(path)));
 
-    /// <summary>Reads a forecaster from an archive of kind <see cref="ModelKinds.SsaForecaster"/>.</summary>
+    /// <summary>
+    /// Reads a forecaster from an archive of kind <see cref="ModelKinds.SsaForecaster"/>. Layout version 4 holds the subspace:
+    /// every entry's size is checked against the window, rank and estimation length before anything is computed, the values
+    /// against the model's constraints (non-negative descending eigenvalues, a power-of-two scale, a basis whose recurrence and
+    /// ν² &lt; 1 match the stored ones, a non-negative residual spread), and loading costs time and memory linear in the file's
+    /// size. Version 1 files (series + options) are refitted and compared with their check values, after checking that the refit
+    /// costs at most a fixed multiple of the file's size (see the overload with <c>allowUnboundedLegacyRefit</c>).
+    /// </summary>
     /// <param name="archive">The archive.</param>
-    public static SsaForecaster ReadSsaForecaster(ModelArchive archive)
-    {
-        ArgumentNullException.ThrowIfNull(archive);
-        archive.EnsureKind(ModelKinds.SsaForecaster, ModelKinds.CurrentVersion);
-        var r = new ArchiveReader(archive);
-        ArchiveReader s = r.Sub("options/");
-        double[] series = r.Doubles("series");
-        int window = s.Int("window_size", 2, Math.Max(2, series.Length));
-        double[] energy = s.Doubles("energy_threshold");
-        if (energy.Length > 1) throw s.Error("energy_threshold", "must hold at most one value.");
-        var o = new SsaOptions
-        {
-            WindowSize = window, SeriesLength = OptionalInt(s, "series_length"), TrainSize = OptionalInt(s, "train_size"),
-            Horizon = s.Int("horizon", 1, 1 << 20), ConfidenceLevel = s.Real("confidence_level"), Rank = OptionalInt(s, "rank"),
-            MaxRank = OptionalInt(s, "max_rank"), EnergyThreshold = energy.Length == 1 ? energy[0] : null,
-            DiscountFactor = s.Real("discount_factor"), IsAdaptive = s.Bool("adaptive"),
-        };
-        SsaForecaster model;
-        SsaForecast refitForecast;
-        try
-        {
-            model = SsaForecaster.Fit(series, o);
-            refitForecast = model.Forecast();
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException or MathNet.Numerics.NonConvergenceException)
-        {
-            throw r.Error("the stored options and series do not give an SSA forecaster: " + e.Message);
-        }
-        int rank = r.Int("rank", 1);
-        double[] sv = r.Doubles("singular_values"), rec = r.Doubles("recurrence");
-        // Singular values are compared squared (as eigenvalues, relative to the largest): the trailing ones sit at the
-        // rounding-noise level, where their square roots differ between equally valid computations.
-        if (model.Rank != rank || !AllClose(model.SingularValues.Select(x => x * x).ToArray(), sv.Select(x => x * x).ToArray())
-            || !AllClose(model.RecurrenceCoefficients, rec))
-            throw r.Error("refitting the stored series does not reproduce the stored rank, singular values and recurrence: the file is inconsistent.");
-        double[] forecast = r.Doubles("forecast", o.Horizon);
-        if (!AllClose(refitForecast.Values, forecast))
-            throw r.Error("forecast", "differs from the forecast of the refitted model: the file is inconsistent.");
-        return model;
-    }
+    public static SsaForecaster ReadSsaForecaster(ModelArchive archive) => SsaForecaster.FromArchive(archive);
 
-    private static int? OptionalInt(ArchiveReader r, string name)
-    {
-        int[] v = r.Ints(name);
-        return v.Length switch { 0 => null, 1 => v[0], _ => throw r.Error(name, "must hold at most one value.") };
-    }
-
-    private static bool AllClose(IReadOnlyList<double> a, IReadOnlyList<double> b)
-    {
-        if (a.Count != b.Count) return false;
-        double scale = 0;
-        foreach (double v in a) scale = Math.Max(scale, Math.Abs(v));
-        for (int i = 0; i < a.Count; i++)
-            if (!(Math.Abs(a[i] - b[i]) <= 1e-9 * Math.Max(scale, 1e-300)) && a[i] != b[i]) return false;
-        return true;
-    }
+    /// <summary>
+    /// As <see cref="ReadSsaForecaster(ModelArchive)"/>; with <paramref name="allowUnboundedLegacyRefit"/> a layout-1 file is refitted
+    /// whatever the refit costs (for a file you trust that exceeds the work bound; save it again to store its fitted state).
+    /// </summary>
+    /// <param name="archive">The archive.</param>
+    /// <param name="allowUnboundedLegacyRefit">Refit a layout-1 file even when the refit exceeds the work bound of FORMAT.md, section 2.</param>
+    public static SsaForecaster ReadSsaForecaster(ModelArchive archive, bool allowUnboundedLegacyRefit) => SsaForecaster.FromArchive(archive, allowUnboundedLegacyRefit);
 
     // ----------------------------------------------------------------------------------------------------------------
     // HarModel
     // ----------------------------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// The HAR fit as an archive (kind <see cref="ModelKinds.HarModel"/>). <see cref="HarModel"/> has no constructor from its
-    /// coefficients, so the archive stores the options and the variance proxy it was fitted on; loading refits (OLS is
-    /// deterministic) and checks the coefficients, floor and smearing against the stored ones.
+    /// The HAR fit as an archive (kind <see cref="ModelKinds.HarModel"/>, layout version 4): the options, the sample length, the
+    /// log floor and every regression's results (coefficients, standard errors, HAC covariance, R², residuals), so loading needs
+    /// neither the proxy nor a refit.
+    /// </summary>
+    /// <param name="model">The fit.</param>
+    public static ModelArchive ToArchive(HarModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.ToArchive();
+    }
+
+    /// <summary>
+    /// As <see cref="ToArchive(HarModel)"/>, after checking that <paramref name="proxy"/> is the proxy the model was fitted on
+    /// (kept from layout version 1, which stored the proxy; the proxy is no longer stored).
     /// </summary>
     /// <param name="model">The fit.</param>
     /// <param name="proxy">The variance proxy given to <see cref="HarModel.Fit"/> (checked: refitting must reproduce the coefficients exactly).</param>
@@ -757,62 +385,43 @@ public static class ModelSerializer
         HarModel refit;
         try { refit = HarModel.Fit(proxy, model.Options); }
         catch (ArgumentException e) { throw new ArgumentException("proxy cannot be the proxy this model was fitted on: " + e.Message, nameof(proxy), e); }
-        double[] coefficients = Coefficients(model);
-        if (!Coefficients(refit).SequenceEqual(coefficients) || refit.Floor != model.Floor)
+        if (!Coefficients(refit).SequenceEqual(Coefficients(model)) || refit.Floor != model.Floor)
             throw new ArgumentException("proxy is not the proxy this model was fitted on (refitting it gives different coefficients).", nameof(proxy));
-        HarOptions o = model.Options;
-        var b = new ModelArchiveBuilder(ModelKinds.HarModel, ModelKinds.CurrentVersion);
-        b.AddScalar("options/weekly_window", o.WeeklyWindow);
-        b.AddScalar("options/monthly_window", o.MonthlyWindow);
-        b.AddScalar("options/log", o.Log ? 1 : 0);
-        b.AddScalar("options/log_floor_fraction", o.LogFloorFraction);
-        b.AddScalar("options/forecast_method", (int)o.ForecastMethod);
-        b.AddScalar("options/max_horizon", o.MaxHorizon);
-        b.Add("options/newey_west_lags", Optional(o.NeweyWestLags));
-        b.Add("proxy", proxy);
-        b.Add("coefficients", coefficients, model.Regressions.Count, 4);
-        b.AddScalar("floor", model.Floor);
-        return b.Build();
+        return model.ToArchive();
     }
 
     private static double[] Coefficients(HarModel m) => m.Regressions.SelectMany(x => x.Coefficients).ToArray();
 
-    /// <summary>Saves a HAR fit atomically (see <see cref="ToArchive(HarModel, ReadOnlySpan{double})"/>).</summary>
+    /// <summary>Saves a HAR fit atomically (see <see cref="ToArchive(HarModel)"/>).</summary>
+    /// <param name="path">Target file.</param>
+    /// <param name="model">The fit.</param>
+    public static void Save(string path, HarModel model) => ModelFile.Save(path, ToArchive(model));
+
+    /// <summary>Saves a HAR fit atomically after checking the proxy (see <see cref="ToArchive(HarModel, ReadOnlySpan{double})"/>).</summary>
     /// <param name="path">Target file.</param>
     /// <param name="model">The fit.</param>
     /// <param name="proxy">The variance proxy it was fitted on.</param>
     public static void Save(string path, HarModel model, ReadOnlySpan<double> proxy) => ModelFile.Save(path, ToArchive(model, proxy));
 
-    /// <summary>Loads a HAR fit saved by <see cref="Save(string, HarModel, ReadOnlySpan{double})"/>.</summary>
+    /// <summary>Loads a HAR fit saved by <see cref="Save(string, HarModel)"/> (or by an older version of the library).</summary>
     /// <param name="path">Model file.</param>
     public static HarModel LoadHarModel(string path) => WithPath(path, () => ReadHarModel(ModelFile.Load(path)));
 
-    /// <summary>Reads a HAR fit from an archive of kind <see cref="ModelKinds.HarModel"/>.</summary>
+    /// <summary>
+    /// Reads a HAR fit from an archive of kind <see cref="ModelKinds.HarModel"/>. Layout version 4 holds the fitted regressions:
+    /// their shapes are checked against the options before anything is computed, their values against the model's constraints
+    /// (finite coefficients and residuals, non-negative standard errors and variances, a finite log-HAR smearing factor), and
+    /// loading costs time and memory linear in the file's size. Version 1 files (proxy + options) are refitted and compared with
+    /// their stored coefficients, after checking that the refit costs at most a fixed multiple of the file's size.
+    /// </summary>
     /// <param name="archive">The archive.</param>
-    public static HarModel ReadHarModel(ModelArchive archive)
-    {
-        ArgumentNullException.ThrowIfNull(archive);
-        archive.EnsureKind(ModelKinds.HarModel, ModelKinds.CurrentVersion);
-        var r = new ArchiveReader(archive);
-        ArchiveReader s = r.Sub("options/");
-        double[] proxy = r.Doubles("proxy");
-        var o = new HarOptions
-        {
-            WeeklyWindow = s.Int("weekly_window", 1, proxy.Length + 1), MonthlyWindow = s.Int("monthly_window", 1, proxy.Length + 1),
-            Log = s.Bool("log"), LogFloorFraction = s.Real("log_floor_fraction"), ForecastMethod = s.Enum<HarForecastMethod>("forecast_method"),
-            MaxHorizon = s.Int("max_horizon", 1, proxy.Length + 1), NeweyWestLags = OptionalInt(s, "newey_west_lags"),
-        };
-        HarModel model;
-        try { model = HarModel.Fit(proxy, o); }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException)
-        {
-            throw r.Error("the stored options and proxy do not give a HAR fit: " + e.Message);
-        }
-        ArchiveEntry c = r.Entry("coefficients", ArchiveElementType.Float64);
-        if (!c.Shape.SequenceEqual([model.Regressions.Count, 4]))
-            throw r.Error("coefficients", $"has shape [{string.Join(", ", c.Shape)}], expected [{model.Regressions.Count}, 4].");
-        if (!AllClose(Coefficients(model), c.AsDoubles()) || !Close(model.Floor, r.Real("floor"), 1e-9))
-            throw r.Error("refitting the stored proxy does not reproduce the stored coefficients: the file is inconsistent.");
-        return model;
-    }
+    public static HarModel ReadHarModel(ModelArchive archive) => HarModel.FromArchive(archive);
+
+    /// <summary>
+    /// As <see cref="ReadHarModel(ModelArchive)"/>; with <paramref name="allowUnboundedLegacyRefit"/> a layout-1 file is refitted
+    /// whatever the refit costs (for a file you trust that exceeds the work bound; save it again to store its fitted state).
+    /// </summary>
+    /// <param name="archive">The archive.</param>
+    /// <param name="allowUnboundedLegacyRefit">Refit a layout-1 file even when the refit exceeds the work bound of FORMAT.md, section 2.</param>
+    public static HarModel ReadHarModel(ModelArchive archive, bool allowUnboundedLegacyRefit) => HarModel.FromArchive(archive, allowUnboundedLegacyRefit);
 }

@@ -28,22 +28,32 @@ public sealed class TorchTensor
         if (n != data.Length) throw new ArgumentException($"Shape [{string.Join(", ", shape)}] holds {n} elements but data has {data.Length}.", nameof(data));
         _shape = shape.ToArray();
         _data = data.ToArray();
+        _count = _data.Length;
     }
 
-    internal TorchTensor(int[] shape, float[] data, bool trusted)
+    internal TorchTensor(int[] shape, float[] data, bool trusted) : this(shape, data, 0, data.Length, trusted) { }
+
+    /// <summary>A view of <paramref name="count"/> contiguous values of a shared storage, starting at <paramref name="offset"/> (as torch.load shares storages).</summary>
+    internal TorchTensor(int[] shape, float[] storage, int offset, int count, bool trusted)
     {
         _ = trusted;
         _shape = shape;
-        _data = data;
+        _data = storage;
+        _offset = offset;
+        _count = count;
     }
+
+    private readonly int _offset;
+    private readonly int _count;
 
     /// <summary>Dimensions.</summary>
     public IReadOnlyList<int> Shape => _shape;
 
-    /// <summary>Row-major values.</summary>
-    public ReadOnlySpan<float> Data => _data;
+    /// <summary>Row-major values (tensors read from one file may share one storage, as with torch.load; the span is read-only).</summary>
+    public ReadOnlySpan<float> Data => _data.AsSpan(_offset, _count);
 
-    internal float[] DataArray => _data;
+    /// <summary>The values as an array of exactly their length (the storage itself when the view covers all of it, else a copy).</summary>
+    internal float[] DataArray => _offset == 0 && _count == _data.Length ? _data : _data.AsSpan(_offset, _count).ToArray();
 }
 
 /// <summary>
@@ -54,8 +64,10 @@ public sealed class TorchTensor
 /// Safety: data.pkl is read by a restricted pickle interpreter that understands only the opcodes a state_dict uses and only
 /// the globals <c>collections.OrderedDict</c>, <c>torch._utils._rebuild_tensor_v2</c> and <c>torch.FloatStorage</c>; any other
 /// global (for example <c>os.system</c>), a REDUCE on anything but those callables, an unknown opcode, a malformed zip, an
-/// out-of-bounds tensor view or an implausible size is rejected with an <see cref="InvalidDataException"/>. Loading never
-/// executes code, and allocations are bounded by the bytes actually present in the file.
+/// out-of-bounds tensor view, a zip record failing its CRC-32 or an implausible size is rejected with an <see cref="InvalidDataException"/>.
+/// Loading never executes code. Each storage is read once and shared by the tensors that view it (as torch.load does), so
+/// allocations are bounded by the bytes actually present in the file: views that are not contiguous are copied, and those
+/// copies together may not exceed the file's size.
 /// </para>
 /// </summary>
 public static class TorchStateDict
@@ -116,7 +128,7 @@ public static class TorchStateDict
                 budget -= data.Length;
                 return data;
             }
-            return new PickleReader(pkl, Storage).ReadStateDict();
+            return new PickleReader(pkl, Storage, bytes.Length).ReadStateDict();
         }
         catch (InvalidDataException) { throw; }
         catch (Exception e) when (e is IOException or ArgumentException or NotSupportedException or InvalidOperationException)
@@ -134,46 +146,54 @@ public static class TorchStateDict
         if (declared > 64L * e.CompressedLength + (1 << 20))
             throw new InvalidDataException($"Zip record '{e.FullName}' claims an implausible compression ratio ({declared} from {e.CompressedLength} bytes); refusing to inflate it.");
         using Stream s = e.Open();
-        var ms = new MemoryStream((int)Math.Min(declared, 1 << 20));
-        var buf = new byte[81920];
-        long total = 0;
-        while (true)
+        byte[] data;
+        if (declared <= e.CompressedLength)
         {
-            int n = s.Read(buf, 0, (int)Math.Min(buf.Length, declared + 1 - total));
-            if (n == 0) break;
-            total += n;
-            if (total > declared) throw new InvalidDataException($"Zip record '{e.FullName}' holds more than the {declared} bytes it announces.");
-            ms.Write(buf, 0, n);
+            // Stored (as torch.save writes): exactly the announced size, which the file's own bytes cover.
+            data = new byte[declared];
+            int total = 0;
+            while (total < declared)
+            {
+                int n = s.Read(data, total, (int)declared - total);
+                if (n == 0) break;
+                total += n;
+            }
+            if (total != declared) throw new InvalidDataException($"Zip record '{e.FullName}' is truncated: {total} of {declared} bytes.");
+            Span<byte> probe = stackalloc byte[1];
+            if (s.Read(probe) != 0) throw new InvalidDataException($"Zip record '{e.FullName}' holds more than the {declared} bytes it announces.");
         }
-        if (total != declared) throw new InvalidDataException($"Zip record '{e.FullName}' is truncated: {total} of {declared} bytes.");
-        return ms.ToArray();
+        else
+        {
+            // Compressed: grow with what actually inflates, so a header that lies about the size allocates nothing for it.
+            var ms = new MemoryStream((int)Math.Min(declared, 1 << 20));
+            var buf = new byte[81920];
+            long total = 0;
+            while (true)
+            {
+                int n = s.Read(buf, 0, (int)Math.Min(buf.Length, declared + 1 - total));
+                if (n == 0) break;
+                total += n;
+                if (total > declared) throw new InvalidDataException($"Zip record '{e.FullName}' holds more than the {declared} bytes it announces.");
+                ms.Write(buf, 0, n);
+            }
+            if (total != declared) throw new InvalidDataException($"Zip record '{e.FullName}' is truncated: {total} of {declared} bytes.");
+            data = ms.ToArray();
+        }
+        // System.IO.Compression does not check the CRC-32 (neither does torch.load); Python's zipfile does, and so does this reader.
+        uint crc = Crc32.Compute(data);
+        if (crc != e.Crc32)
+            throw new InvalidDataException($"Zip record '{e.FullName}' fails its CRC check (stored 0x{e.Crc32:x8}, computed 0x{crc:x8}): the file is corrupted.");
+        return data;
     }
 
-    /// <summary>Writes tensors as a state_dict file that torch.load reads (float32, little-endian; atomic: temporary file then rename).</summary>
+    /// <summary>Writes tensors as a state_dict file that torch.load reads (float32, little-endian; atomic like <see cref="ModelFile.Save"/>: temporary file, rename, folder flush).</summary>
     /// <param name="path">Target file.</param>
     /// <param name="tensors">Tensors by name, in order.</param>
     /// <param name="archiveName">Name of the top folder inside the zip (torch uses the file's stem; any name loads).</param>
     public static void Write(string path, IEnumerable<KeyValuePair<string, TorchTensor>> tensors, string archiveName = "archive")
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] bytes = ToBytes(tensors, archiveName);
-        string full = Path.GetFullPath(path);
-        string dir = Path.GetDirectoryName(full) ?? ".";
-        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                fs.Write(bytes);
-                fs.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw;
-        }
+        AtomicFile.Write(path, ToBytes(tensors, archiveName));
     }
 
     /// <summary>Writes a network's parameters (PyTorch names and shapes) as a state_dict file.</summary>
@@ -281,18 +301,24 @@ public static class TorchStateDict
         public static readonly Mark Value = new();
     }
 
-    private sealed class StorageRef(byte[] data, long numel)
+    private sealed class StorageRef(string key, float[] data)
     {
-        public byte[] Data { get; } = data;
-        public long Numel { get; } = numel;
+        public string Key { get; } = key;
+        public float[] Data { get; } = data;
+        public long Numel => Data.Length;
     }
 
     /// <summary>
     /// Restricted pickle interpreter (protocols 2-5): a stack machine over immutable data; the only callables it can "call" are
     /// the three whitelisted globals, implemented here in C#.
     /// </summary>
-    private sealed class PickleReader(byte[] data, Func<string, byte[]> storage)
+    private sealed class PickleReader(byte[] data, Func<string, byte[]> storage, long fileBytes)
     {
+        // Each storage is read once and shared by every tensor that views it (as torch.load does). Views that are not
+        // contiguous must be copied; their copies together may not exceed the bytes of the file.
+        private readonly Dictionary<string, StorageRef> _storages = new(StringComparer.Ordinal);
+        private readonly long _fileBytes = fileBytes;
+        private long _copyBudget = fileBytes;
         private const int MaxStack = 1 << 20;
         private const int MaxMemo = 1 << 20;
         private readonly byte[] _d = data;
@@ -495,12 +521,19 @@ public static class TorchStateDict
             if (t[2] is not string key) throw Bad("a storage key is not a string.");
             if (t[3] is not string) throw Bad("a storage location is not a string.");
             if (t[4] is not long numel || numel < 0) throw Bad("a storage size is not a non-negative integer.");
+            if (_storages.TryGetValue(key, out StorageRef? known))
+            {
+                if (known.Numel != numel) throw Bad($"storage '{key}' is referenced with {numel} floats and with {known.Numel}.");
+                return known;
+            }
             byte[] bytes = _storage(key);
             if (bytes.Length != numel * 4) throw Bad($"storage '{key}' announces {numel} floats but its record holds {bytes.Length} bytes.");
-            return new StorageRef(bytes, numel);
+            var s = new StorageRef(key, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes.AsSpan()).ToArray());
+            _storages[key] = s;
+            return s;
         }
 
-        private static TorchTensor RebuildTensor(object[] a)
+        private TorchTensor RebuildTensor(object[] a)
         {
             // _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])
             if (a.Length is < 6 or > 7) throw Bad($"_rebuild_tensor_v2 called with {a.Length} arguments.");
@@ -525,8 +558,20 @@ public static class TorchStateDict
                 if (d > 0) maxIndex += (d - 1) * st;
             }
             if (count > 0 && maxIndex >= s.Numel) throw Bad($"a tensor view reaches element {maxIndex} of a storage of {s.Numel}.");
+            // A row-major contiguous view shares the storage; anything else is copied within the budget.
+            bool contiguous = true;
+            long expected = 1;
+            for (int i = shape.Length - 1; i >= 0; i--)
+            {
+                if (shape[i] != 1 && strides[i] != expected) contiguous = false;
+                expected *= shape[i];
+            }
+            if (contiguous || count == 0) return new TorchTensor(shape, s.Data, (int)Math.Min(offset, s.Numel), (int)count, true);
+            _copyBudget -= 4 * count;
+            if (_copyBudget < 0)
+                throw Bad($"its non-contiguous tensor views of storage '{s.Key}' would be copied into more than the {_fileBytes} bytes in the file.");
             var data = new float[count];
-            var src = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(s.Data.AsSpan());
+            var src = s.Data;
             var idx = new int[shape.Length];
             for (long k = 0; k < count; k++)
             {

@@ -186,6 +186,9 @@ public sealed class TrainingCheckpoint
         return true;
     }
 
+    /// <summary>Largest step count stored exactly (2^53, as float64).</summary>
+    private const long MaxExactSteps = 1L << 53;
+
     /// <summary>The checkpoint as an archive of kind <see cref="ModelKinds.TrainingCheckpoint"/>.</summary>
     public ModelArchive ToArchive()
     {
@@ -195,7 +198,8 @@ public sealed class TrainingCheckpoint
         Network.WriteTo(b, "network/");
         b.Add("adam/m", _m, p);
         b.Add("adam/v", _v, p);
-        b.Add("adam/steps", new[] { (int)(OptimizerSteps & 0xFFFFFFFF), (int)(OptimizerSteps >> 32) });
+        if (OptimizerSteps > MaxExactSteps) throw new InvalidOperationException($"OptimizerSteps = {OptimizerSteps} exceeds 2^53, the largest step count a checkpoint stores exactly.");
+        b.AddScalar("adam/steps", (double)OptimizerSteps);
         b.AddScalar("epochs_completed", CompletedEpochs);
         b.AddScalar("seed", Seed);
         b.Add("shuffle_order", _order, _order.Length);
@@ -217,12 +221,23 @@ public sealed class TrainingCheckpoint
     public static TrainingCheckpoint FromArchive(ModelArchive archive)
     {
         ArgumentNullException.ThrowIfNull(archive);
-        archive.EnsureKind(ModelKinds.TrainingCheckpoint, ModelKinds.CurrentVersion);
+        int version = ArchiveReader.Layout(archive, ModelKinds.TrainingCheckpoint, 1, ModelKinds.CurrentVersion);
         var r = new ArchiveReader(archive);
-        RecurrentNetwork net = ModelSerializer.ReadNetwork(r.Sub("network/"), null);
+        RecurrentNetwork net = RecurrentNetwork.ReadFrom(r.Sub("network/"), version, null);
         int p = net.ParameterCount;
-        int[] steps = r.Ints("adam/steps", 2);
-        long stepCount = (uint)steps[0] | ((long)steps[1] << 32);
+        long stepCount;
+        if (version == 1)
+        {
+            // Layout 1: the step count as two int32 halves [low, high].
+            int[] steps = r.Ints("adam/steps", 2);
+            stepCount = (uint)steps[0] | ((long)steps[1] << 32);
+        }
+        else
+        {
+            double steps = r.Real("adam/steps");
+            if (steps < 0 || steps != Math.Floor(steps) || steps > MaxExactSteps) throw r.Error("adam/steps", $"= {steps} is not a step count.");
+            stepCount = (long)steps;
+        }
         int epochs = r.Int("epochs_completed", 0);
         try
         {

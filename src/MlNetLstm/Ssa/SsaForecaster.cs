@@ -18,7 +18,7 @@ namespace MlNetLstm.Ssa;
 /// the impulse responses of the recurrence read as an AR(L-1) model; they widen with the horizon.
 /// Immutable and thread-safe; <see cref="CreateEngine"/> gives a mutable online copy.
 /// </summary>
-public sealed class SsaForecaster
+public sealed partial class SsaForecaster
 {
     private readonly double[] _buffer;
 
@@ -86,8 +86,19 @@ public sealed class SsaForecaster
         if (l < 2) throw new ArgumentOutOfRangeException(nameof(o), l, $"{P("WindowSize")} must be at least 2.");
         if (trainSize < 2 * l || trainSize > length)
             throw new ArgumentException($"{P("TrainSize")} = {trainSize} must be between 2·WindowSize = {2 * l} and the series length {length}.", "options");
-        if (o.SeriesLength is int sl && sl < 2 * l)
-            throw new ArgumentOutOfRangeException(nameof(o), sl, $"{P("SeriesLength")} must be at least 2·WindowSize = {2 * l}.");
+        ValidateOptions(o);
+    }
+
+    /// <summary>Checks every option that does not depend on the series length.</summary>
+    internal static void ValidateOptions(SsaOptions o)
+    {
+        int l = o.WindowSize;
+        string P(string name) => $"SsaOptions.{name}";
+        if (l < 2) throw new ArgumentOutOfRangeException(nameof(o), l, $"{P("WindowSize")} must be at least 2.");
+        if (o.TrainSize is int ts && ts < 2L * l)
+            throw new ArgumentOutOfRangeException(nameof(o), ts, $"{P("TrainSize")} must be at least 2·WindowSize = {2L * l}.");
+        if (o.SeriesLength is int sl && sl < 2L * l)
+            throw new ArgumentOutOfRangeException(nameof(o), sl, $"{P("SeriesLength")} must be at least 2·WindowSize = {2L * l}.");
         if (o.Horizon < 1) throw new ArgumentOutOfRangeException(nameof(o), o.Horizon, $"{P("Horizon")} must be at least 1.");
         if (!(o.ConfidenceLevel > 0 && o.ConfidenceLevel < 1))
             throw new ArgumentOutOfRangeException(nameof(o), o.ConfidenceLevel, $"{P("ConfidenceLevel")} must be in (0, 1).");

@@ -18,6 +18,29 @@ internal sealed class SsaSubspace
         Verticality = verticality;
     }
 
+    /// <summary>A subspace from its stored parts (used by the model-file reader, which validates them).</summary>
+    internal static SsaSubspace Restore(int windowSize, int rank, double[] eigenvalues, double scale, double[] basis, double[] recurrence,
+        double verticality, double residualStdDev) =>
+        new(windowSize, rank, eigenvalues, basis, recurrence, verticality) { Scale = scale, ResidualStdDev = residualStdDev };
+
+    /// <summary>
+    /// ν² and the recurrence R = U^∇ π / (1 - ν²) of an L × r basis, computed exactly as <see cref="Estimate"/> does (so a stored
+    /// subspace can be checked bit for bit).
+    /// </summary>
+    internal static (double Verticality, double[] Recurrence) RecurrenceOf(double[] basis, int l, int rank)
+    {
+        double v2 = 0;
+        for (int i = 0; i < rank; i++) v2 += basis[(l - 1) * rank + i] * basis[(l - 1) * rank + i];
+        var r = new double[l - 1];
+        for (int a = 0; a < l - 1; a++)
+        {
+            double s = 0;
+            for (int i = 0; i < rank; i++) s += basis[(l - 1) * rank + i] * basis[a * rank + i];
+            r[a] = s / (1 - v2);
+        }
+        return (v2, r);
+    }
+
     public int WindowSize { get; }
 
     public int Rank { get; }
@@ -82,17 +105,9 @@ internal sealed class SsaSubspace
         var basis = new double[l * rank];
         for (int a = 0; a < l; a++)
             for (int i = 0; i < rank; i++) basis[a * rank + i] = svd.U[a, i];
-        double v2 = 0;
-        for (int i = 0; i < rank; i++) v2 += basis[(l - 1) * rank + i] * basis[(l - 1) * rank + i];
+        var (v2, r) = RecurrenceOf(basis, l, rank);
         if (!(v2 < 1 - 1e-9))
             throw new InvalidOperationException("The SSA subspace is vertical (ν² ≈ 1); the recurrent forecast is undefined. Use a larger window.");
-        var r = new double[l - 1];
-        for (int a = 0; a < l - 1; a++)
-        {
-            double s = 0;
-            for (int i = 0; i < rank; i++) s += basis[(l - 1) * rank + i] * basis[a * rank + i];
-            r[a] = s / (1 - v2);
-        }
         var sub = new SsaSubspace(l, rank, eig, basis, r, v2) { Scale = scale };
         return sub.WithResiduals(y);
     }

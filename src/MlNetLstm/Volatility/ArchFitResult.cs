@@ -14,7 +14,7 @@ namespace MlNetLstm.Volatility;
 /// gradient. When -H is not positive definite the standard errors are NaN and
 /// <see cref="StandardErrorsAvailable"/> is false.
 /// </summary>
-public sealed class ArchFitResult
+public sealed partial class ArchFitResult
 {
     private readonly double[] _theta;
     private readonly double[] _y;
@@ -164,6 +164,48 @@ public sealed class ArchFitResult
             Convergence = report,
             Persistence = persistence,
             AtStationarityBoundary = atBoundary,
+        };
+    }
+
+    /// <summary>
+    /// A fit from stored estimates and estimation summary (the model-file restore path): residuals, conditional variances and
+    /// the backcast are recomputed by one filter pass (O(n)); the log-likelihood, optimiser report and standard errors are the
+    /// stored ones, so nothing is re-estimated and no Hessian is computed.
+    /// </summary>
+    internal static ArchFitResult Restore(ArchModel model, LikelihoodEngine engine, double[] theta, double logLikelihood, ConvergenceReport report,
+        bool standardErrorsAvailable, double[] standardErrors, double[] robustStandardErrors)
+    {
+        int k = engine.K;
+        int n = engine.N;
+        var e = new double[n];
+        var h = new double[n];
+        double s0 = engine.Filter(theta, e, h);
+        var z = new double[n];
+        for (int t = 0; t < n; t++)
+        {
+            z[t] = e[t] / Math.Sqrt(h[t]);
+        }
+
+        var names = engine.Parameters.Select(p => p.Name).ToArray();
+        double? persistence = model.Volatility.Persistence(theta.AsSpan(model.Mean.ParameterCount, model.Volatility.ParameterCount));
+        return new ArchFitResult(model, (double[])theta.Clone(), engine.Y.ToArray())
+        {
+            Persistence = persistence,
+            AtStationarityBoundary = persistence is double ps && ps >= 1 - BoundaryTolerance,
+            ParameterNames = Array.AsReadOnly(names),
+            Parameters = ToDictionary(names, theta),
+            StandardErrors = ToDictionary(names, standardErrors),
+            RobustStandardErrors = ToDictionary(names, robustStandardErrors),
+            StandardErrorsAvailable = standardErrorsAvailable,
+            LogLikelihood = logLikelihood,
+            Aic = -2 * logLikelihood + 2 * k,
+            Bic = -2 * logLikelihood + k * Math.Log(n),
+            ObservationCount = n,
+            Backcast = s0,
+            Residuals = Array.AsReadOnly(e),
+            ConditionalVariances = Array.AsReadOnly(h),
+            StandardisedResiduals = Array.AsReadOnly(z),
+            Convergence = report,
         };
     }
 

@@ -231,6 +231,17 @@ public sealed class ArchModel
         return ArchFitResult.Build(this, engine, theta, optimizer.Hessian(theta), report);
     }
 
+    /// <summary>
+    /// Rebuilds a fit from stored estimates and their estimation summary without re-estimating (see <see cref="ArchFitResult"/>):
+    /// one filter pass over the returns; the caller (the model-file reader) has checked the values.
+    /// </summary>
+    internal ArchFitResult Restore(ReadOnlySpan<double> parameters, double logLikelihood, ConvergenceReport report, bool standardErrorsAvailable,
+        double[] standardErrors, double[] robustStandardErrors)
+    {
+        CheckLength(parameters);
+        return ArchFitResult.Restore(this, CreateEngine(), parameters.ToArray(), logLikelihood, report, standardErrorsAvailable, standardErrors, robustStandardErrors);
+    }
+
     private void CheckLength(ReadOnlySpan<double> parameters)
     {
         if (parameters.Length != Parameters.Count)

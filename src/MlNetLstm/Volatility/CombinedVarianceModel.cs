@@ -58,7 +58,7 @@ public sealed class CombinedVarianceModel : IVarianceModel
 /// A fitted <see cref="CombinedVarianceModel"/>: immutable and thread-safe when its members are (every fitted model of this
 /// library is).
 /// </summary>
-public sealed class CombinedVarianceForecaster : IFittedVarianceModel
+public sealed partial class CombinedVarianceForecaster : IFittedVarianceModel
 {
     private readonly string[] _names;
     private readonly IFittedVarianceModel[] _members;

@@ -9,7 +9,7 @@ namespace MlNetLstm.Tests.Persistence;
 /// <summary>
 /// MlNetLstm.CombinedVarianceForecaster files (seed ensembles of LSTM volatility forecasters): tests/data/persistence/combined/
 /// holds a two-seed ensemble written by layout version 1 and the forecasts it made (written once with
-/// MLNETLSTM_WRITE_PERSISTENCE_FIXTURES=1, never regenerated to "fix" this test); round trips are bit-exact; members that
+/// the code of layout 3, frozen: never regenerated to "fix" this test); round trips are bit-exact; members that
 /// cannot be saved and damaged members are named.
 /// </summary>
 public class CombinedFormatTests
@@ -22,22 +22,6 @@ public class CombinedFormatTests
 
     private static CombinedVarianceModel Ensemble() => LstmVolatilityModel.SeedEnsemble(
         new LstmVolatilityOptions { Epochs = 2, HiddenSize = 4, SequenceLength = 64, BurnIn = 16, ContextLength = 64, Seed = 3 }, 2);
-
-    [Fact]
-    public void Writes_the_fixture_when_asked()
-    {
-        if (Environment.GetEnvironmentVariable("MLNETLSTM_WRITE_PERSISTENCE_FIXTURES") != "1") return;
-        Directory.CreateDirectory(PersistenceTestData.File("combined"));
-        CombinedVarianceForecaster f = Ensemble().Fit(Returns);
-        ModelSerializer.Save(FileOf(FixtureName), f);
-        var expected = new JsonObject
-        {
-            ["kind_version"] = ModelKinds.CurrentVersion,
-            ["members"] = f.Members.Count,
-            ["forecast_variance5"] = new JsonArray(f.ForecastVariance(Returns, 5).Select(x => (JsonNode)JsonValue.Create(x)!).ToArray()),
-        };
-        File.WriteAllText(FileOf("expected.json"), expected.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-    }
 
     [Fact]
     public void The_committed_ensemble_file_loads_and_forecasts_what_it_forecast_when_written()

@@ -13,8 +13,8 @@ namespace MlNetLstm.Tests.Persistence;
 
 /// <summary>
 /// Files written by every released format version must stay loadable. tests/data/persistence/v1/ holds one file per model
-/// kind written by format version 1, with the predictions they made when written (expected.json). Regenerate (only when adding
-/// a new version folder, never to "fix" this test) with MLNETLSTM_WRITE_PERSISTENCE_FIXTURES=1.
+/// kind written by format version 1, with the predictions they made when written (expected.json). They are frozen: the code
+/// that wrote them is in the git history, and a new layout gets its own folder (tests/data/persistence/write_fixtures.cs).
 /// </summary>
 public class FormatCompatibilityTests
 {
@@ -28,59 +28,6 @@ public class FormatCompatibilityTests
 
     private static readonly float[] NetworkInput = PersistenceFixtures.Random(2 * 5 * 3, 77);
     private static readonly float[] NetworkExtra = PersistenceFixtures.Random(2 * 5, 78);
-
-    [Fact]
-    public void Writes_the_fixtures_when_asked()
-    {
-        if (Environment.GetEnvironmentVariable("MLNETLSTM_WRITE_PERSISTENCE_FIXTURES") != "1") return;
-        Directory.CreateDirectory(PersistenceTestData.File(Version));
-        var expected = new JsonObject { ["format_version"] = ModelFile.FormatVersion };
-
-        RecurrentNetwork net = Network(0);
-        ModelSerializer.Save(FileOf("recurrent_network.mlnl"), net);
-        expected["recurrent_network"] = new JsonObject { ["output"] = Json(net.Forward(NetworkInput, 2, 5, NetworkExtra).Values.ToArray()) };
-
-        LstmForecastModel f = ForecastModel;
-        ModelSerializer.Save(FileOf("lstm_forecast_model.mlnl"), f);
-        expected["lstm_forecast_model"] = new JsonObject
-        {
-            ["predict"] = Json(f.Predict(ForecastSeries.AsSpan(^8..))),
-            ["forecast5"] = Json(f.Forecast(ForecastSeries, 5)),
-        };
-
-        LstmVolatilityForecaster v = VolatilityModel;
-        ModelSerializer.Save(FileOf("lstm_volatility_forecaster.mlnl"), v);
-        expected["lstm_volatility_forecaster"] = new JsonObject { ["forecast_variance4"] = Json(v.ForecastVariance(VolatilityReturns, 4)) };
-
-        ArchFitResult g = ArchFit;
-        ModelSerializer.Save(FileOf("garch.mlnl"), g);
-        expected["garch"] = new JsonObject
-        {
-            ["values"] = Json(g.Values),
-            ["variance10"] = Json(g.Forecast(10).ResidualVariance),
-            ["mean10"] = Json(g.Forecast(10).Mean),
-            ["history_variance3"] = Json(g.Forecast(ArchReturns.AsSpan(0, 500), 3).ResidualVariance),
-        };
-
-        SsaForecaster s = SsaModel;
-        ModelSerializer.Save(FileOf("ssa.mlnl"), s, SsaSeries);
-        expected["ssa"] = new JsonObject { ["forecast"] = Json(s.Forecast().Values), ["upper"] = Json(s.Forecast().UpperBounds) };
-
-        HarModel h = Har;
-        ModelSerializer.Save(FileOf("har.mlnl"), h, HarProxy);
-        expected["har"] = new JsonObject { ["forecast5"] = Json(h.Forecast(HarProxy, 5)) };
-
-        TrainingCheckpoint c = Checkpoint();
-        c.Save(FileOf("training_checkpoint.mlnl"));
-        expected["training_checkpoint"] = new JsonObject
-        {
-            ["optimizer_steps"] = c.OptimizerSteps,
-            ["adam_m"] = Json(c.AdamFirstMoment.ToArray()),
-            ["parameters"] = Json(c.Network.Parameters.ToArray()),
-        };
-
-        File.WriteAllText(FileOf("expected.json"), expected.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-    }
 
     private static readonly Lazy<JsonElement> Expected = new(() => JsonDocument.Parse(File.ReadAllText(FileOf("expected.json"))).RootElement);
 

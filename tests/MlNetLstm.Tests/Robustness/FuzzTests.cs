@@ -129,8 +129,25 @@ public class FuzzTests(ITestOutputHelper output)
         return copy;
     }
 
-    private static byte[][] ModelFiles() =>
-        Directory.GetFiles(PersistenceTestData.File("v1"), "*.mlnl").OrderBy(f => f, StringComparer.Ordinal).Select(File.ReadAllBytes).ToArray();
+    /// <summary>
+    /// Seed files: every committed fixture (layouts of every released version: v1, v2, v3, combined) plus a file of every kind in
+    /// the layout this version writes (HAR and SSA layout 2 store fitted state; GARCH, networks, forecasters, checkpoints).
+    /// </summary>
+    private static byte[][] ModelFiles() => ModelFilesLazy.Value;
+
+    private static readonly Lazy<byte[][]> ModelFilesLazy = new(() =>
+    {
+        var committed = new[] { "v1", "v2", "v3", "v4", "combined" }
+            .SelectMany(v => Directory.GetFiles(PersistenceTestData.File(v), "*.mlnl")).OrderBy(f => f, StringComparer.Ordinal).Select(File.ReadAllBytes);
+        var current = new[]
+        {
+            ModelSerializer.ToArchive(PersistenceFixtures.Har), ModelSerializer.ToArchive(PersistenceFixtures.SsaModel),
+            ModelSerializer.ToArchive(PersistenceFixtures.ArchFit), ModelSerializer.ToArchive(PersistenceFixtures.Network(1)),
+            ModelSerializer.ToArchive(PersistenceFixtures.ForecastModel), ModelSerializer.ToArchive(PersistenceFixtures.VolatilityModel),
+            PersistenceFixtures.Checkpoint().ToArchive(),
+        }.Select(ModelFile.ToBytes);
+        return committed.Concat(current).ToArray();
+    });
 
     [Fact]
     [Trait("Category", "Robustness")]
@@ -231,7 +248,7 @@ public class FuzzTests(ITestOutputHelper output)
                     break;
                 case 6: replaced[name] = b => PersistenceFixtures.Copy(b, e, name + "_renamed"); break;
                 default:
-                    if (rng.Next(2) == 0) version = rng.Next(2) == 0 ? 2 : 1;
+                    if (rng.Next(2) == 0) version = 1 + rng.Next(ModelKinds.CurrentVersion + 1); // every layout (and one newer): old readers on new entries and back
                     else kind = rng.Next(2) == 0 ? kind : ModelKinds.HarModel;
                     break;
             }

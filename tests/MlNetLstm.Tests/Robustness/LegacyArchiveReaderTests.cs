@@ -31,8 +31,10 @@ public class LegacyArchiveReaderTests
     public void Forecaster_archive_reader_rejects_an_invalid_report()
     {
         ModelArchive a = ForecastModel.ToArchive();
-        FluentActions.Invoking(() => LstmForecastModel.FromArchive(Edit(a, "report/int", b => b.Add("report/int", new[] { 1, 5 })))).Should().Throw<InvalidDataException>();
-        FluentActions.Invoking(() => LstmForecastModel.FromArchive(Edit(a, "report/int", b => b.Add("report/int", new[] { 1 })))).Should().Throw<InvalidDataException>();
+        FluentActions.Invoking(() => LstmForecastModel.FromArchive(Edit(a, "report/stop_reason", b => b.AddText("report/stop_reason", "5"))))
+            .Should().Throw<InvalidDataException>().WithMessage("*'report/stop_reason' = '5' is not a known StopReason*");
+        FluentActions.Invoking(() => LstmForecastModel.FromArchive(Edit(a, "report/best_epoch", b => b.Add("report/best_epoch", new[] { 1, 2 }))))
+            .Should().Throw<InvalidDataException>().WithMessage("*'report/best_epoch' must be a scalar*");
     }
 
     [Fact]

@@ -58,7 +58,7 @@ public sealed class HarOptions
 /// Newey-West standard errors. Rows start at t = MonthlyWindow - 1 so every regressor uses a full window.
 /// Immutable and thread-safe.
 /// </summary>
-public sealed class HarModel
+public sealed partial class HarModel
 {
     private readonly LinearRegressionResult[] _regressions;
     private readonly double[] _smearing;
@@ -76,6 +76,12 @@ public sealed class HarModel
             _smearing[i] = s / regressions[i].Residuals.Count;
         }
     }
+
+    /// <summary>A fitted model from its stored parts (used by the model-file reader; the parts are validated there).</summary>
+    internal static HarModel Restore(HarOptions options, LinearRegressionResult[] regressions, double floor) => new(options, regressions, floor);
+
+    /// <summary>Duan smearing factor mean(exp(u)) of regression <paramref name="i"/>.</summary>
+    internal double Smearing(int i) => _smearing[i];
 
     /// <summary>The options used to fit.</summary>
     public HarOptions Options { get; }

@@ -7,7 +7,7 @@ namespace MlNetLstm.Volatility.Neural;
 /// <summary>
 /// A fitted <see cref="LstmVolatilityModel"/>: immutable and thread-safe (every call uses its own streaming engine).
 /// </summary>
-public sealed class LstmVolatilityForecaster : IFittedVarianceModel
+public sealed partial class LstmVolatilityForecaster : IFittedVarianceModel
 {
     internal LstmVolatilityForecaster(string name, LstmVolatilityOptions options, RecurrentNetwork network, LstmVolatilityInputs inputs, LstmTrainingSummary training)
     {

@@ -42,12 +42,18 @@ public sealed class LstmVolatilityInputs
     /// <summary>Every network input is clipped to ±Clip.</summary>
     public const double Clip = 10;
 
+    /// <summary>Smallest return scale s: the transform uses s² and 1/s², which must be finite normal numbers.</summary>
+    public const double MinScale = 1e-150;
+
+    /// <summary>Largest return scale s (see <see cref="MinScale"/>).</summary>
+    public const double MaxScale = 1e150;
+
     private const double BaselineFloor = 1e-6;
     private readonly string[] _names;
     private readonly double[] _means, _scales;
 
     /// <summary>Creates the transform (use <see cref="LstmVolatilityModel.Fit(ReadOnlySpan{double}, ExogenousSeries?)"/> to fit one).</summary>
-    /// <param name="scale">Return scale s &gt; 0.</param>
+    /// <param name="scale">Return scale s in [<see cref="MinScale"/>, <see cref="MaxScale"/>].</param>
     /// <param name="ewmaLambda">EWMA decay λ in (0, 1).</param>
     /// <param name="anchor">The baseline the network corrects.</param>
     /// <param name="garch">GARCH input parameters, or null for none (required with the GARCH anchor).</param>
@@ -58,7 +64,7 @@ public sealed class LstmVolatilityInputs
     public LstmVolatilityInputs(double scale, double ewmaLambda, VolatilityAnchor anchor, GarchFeatureParameters? garch,
         IReadOnlyList<string> exogenousNames, IReadOnlyList<double> exogenousMeans, IReadOnlyList<double> exogenousScales)
     {
-        if (!(scale > 0) || !double.IsFinite(scale)) throw new ArgumentOutOfRangeException(nameof(scale), scale, "scale must be positive and finite.");
+        if (!(scale >= MinScale && scale <= MaxScale)) throw new ArgumentOutOfRangeException(nameof(scale), scale, $"scale must be within [{MinScale}, {MaxScale}] (s² and 1/s² must be finite).");
         if (!(ewmaLambda > 0 && ewmaLambda < 1)) throw new ArgumentOutOfRangeException(nameof(ewmaLambda), ewmaLambda, "ewmaLambda must be in (0, 1).");
         garch?.Validate();
         if (!Enum.IsDefined(anchor)) throw new ArgumentOutOfRangeException(nameof(anchor), anchor, "Unknown anchor.");

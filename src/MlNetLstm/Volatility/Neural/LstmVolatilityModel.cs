@@ -110,6 +110,8 @@ public sealed class LstmVolatilityModel : IVarianceModel
         meanSquare /= n;
         if (!(meanSquare > 0)) throw new ArgumentException("returns are all zero: there is no variance to model.", nameof(returns));
         double scale = Math.Sqrt(meanSquare);
+        if (!(scale >= LstmVolatilityInputs.MinScale && scale <= LstmVolatilityInputs.MaxScale))
+            throw new ArgumentException($"returns have root mean square {scale}; it must be within [{LstmVolatilityInputs.MinScale}, {LstmVolatilityInputs.MaxScale}] (rescale the returns).", nameof(returns));
 
         var sw = Stopwatch.StartNew();
         LstmVolatilityInputs inputs = LstmVolatilityInputs.Fit(returns, exogenous, o, scale);

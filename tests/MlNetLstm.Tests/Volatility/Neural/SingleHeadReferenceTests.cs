@@ -9,8 +9,8 @@ namespace MlNetLstm.Tests.Volatility.Neural;
 
 /// <summary>
 /// Regression reference of the single-output LSTM volatility model: single_head_reference.json holds, bit for bit, the fitted
-/// weights, loss curves, forecast paths and Explain forecasts of a few small fits, written by
-/// <see cref="Writes_the_reference_when_asked"/> (MLNETLSTM_WRITE_SINGLE_HEAD_REFERENCE=1) with the code as it was before the
+/// weights, loss curves, forecast paths and Explain forecasts of a few small fits, written once
+/// (by a generator since removed; see the git history) with the code as it was before the
 /// multi-horizon heads and the loss option were added. Every later version must reproduce them exactly with the default
 /// Horizons = 1 and Loss = Qlike. The kernels are bitwise reproducible per instruction-set path only, so the comparison is
 /// exact when the active path is the one recorded in the file, and within 1e-4 (relative) otherwise. Never regenerate the file
@@ -45,15 +45,6 @@ public class SingleHeadReferenceTests
     };
 
     private static JsonArray Bits(IEnumerable<double> v) => new(v.Select(d => (JsonNode)JsonValue.Create(BitConverter.DoubleToInt64Bits(d))).ToArray());
-
-    [Fact]
-    public void Writes_the_reference_when_asked()
-    {
-        if (Environment.GetEnvironmentVariable("MLNETLSTM_WRITE_SINGLE_HEAD_REFERENCE") != "1") return;
-        var root = new JsonObject { ["isa"] = KernelInfo.ActiveIsa.ToString() };
-        foreach (var (name, o, r, x) in Cases()) root[name] = Record(new LstmVolatilityModel(o).Fit(r, x), r, x);
-        File.WriteAllText(ReferencePath(), root.ToJsonString(new JsonSerializerOptions { WriteIndented = false }) + "\n");
-    }
 
     [Fact]
     public void Single_head_qlike_fits_reproduce_the_recorded_reference()

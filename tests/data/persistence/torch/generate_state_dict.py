@@ -9,7 +9,7 @@ Run from this folder with Debian's python3-torch (1.13):
 
     LD_LIBRARY_PATH=... /usr/bin/python3 generate_state_dict.py --verify
         loads csharp_lstm_state_dict.pt / csharp_gru_state_dict.pt (written by the C# TorchStateDict writer:
-        MLNETLSTM_WRITE_TORCH_FIXTURES=1 dotnet test --filter TorchStateDictTests) with torch.load (also with
+        dotnet run tests/data/persistence/torch/write_csharp_state_dict.cs from the repository root) with torch.load (also with
         weights_only=True), checks every tensor equals the original bit for bit and that the loaded modules reproduce
         the expected outputs, and records the outcome in csharp_verified.json.
 
