@@ -339,7 +339,7 @@ internal static class BacktestHtmlReport
         line.ExcludeFromLegend = true;
     }
 
-    private static string ForecastLabel(BacktestSection s, string name) => name == s.Benchmark ? $"{name} (best baseline)" : name;
+    private static string ForecastLabel(BacktestSection s, string name) => name == s.Benchmark ? $"{name} ({(s.BenchmarkLabel.StartsWith("the ", StringComparison.Ordinal) ? s.BenchmarkLabel[4..] : s.BenchmarkLabel)})" : name;
 
     /// <summary>The shock's date (≈ when reconstructed), or its forecast number without dates.</summary>
     internal static string ShockLabel(BacktestSection s, int k)
