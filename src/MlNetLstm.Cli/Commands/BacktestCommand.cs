@@ -453,7 +453,8 @@ internal static class BacktestCommand
             return [new DataSet($"{Path.GetFileName(s.Data)} [{s.Column}, intraday]",
                 $"{raw.Count:N0} intraday prices from {s.Data} grouped into {days.Returns.Count + 1:N0} trading days; {days.Returns.Count:N0} daily close-to-close log returns. {proxy} " +
                 $"{days.Rejected.Count} day(s) with too few intraday returns left out{(days.Rejected.Count > 0 ? ": " + string.Join(", ", days.Rejected.Select(r => $"{r.Day:yyyy-MM-dd} ({r.IntradayReturns})")) : "")}; " +
-                $"{days.OutsideSession:N0} prices outside the session. HAR-RV, log-HAR and EWMA-RV run on RV, GARCH and GJR on the daily returns, the LSTMs on RV (inputs and target).",
+                $"{days.OutsideSession:N0} prices outside the session. HAR-RV, log-HAR and EWMA-RV run on RV, GARCH and GJR on the daily returns, the LSTMs on RV (inputs and target); " +
+                "no gate charts (they are drawn for the daily model).",
                 days.Returns.ToArray(), Dates: days.Days.Select(d => d.ToDateTime(TimeOnly.MinValue)).ToArray(), Intraday: days)];
         }
         string? dateColumn = s.DateColumn ?? DetectDateColumn(s.Data);

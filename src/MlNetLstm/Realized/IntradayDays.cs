@@ -43,7 +43,11 @@ public sealed record IntradaySessionOptions
     /// <summary>The day's estimator (default <see cref="RealizedEstimator.RealizedVariance"/>).</summary>
     public RealizedEstimator Estimator { get; init; } = RealizedEstimator.RealizedVariance;
 
-    /// <summary>K of <see cref="RealizedEstimator.Subsampled"/> or H of <see cref="RealizedEstimator.RealizedKernel"/>; null: the per-day defaults of <see cref="RealizedMeasures"/>.</summary>
+    /// <summary>
+    /// K of <see cref="RealizedEstimator.Subsampled"/> or H of <see cref="RealizedEstimator.RealizedKernel"/>; null: the per-day defaults of
+    /// <see cref="RealizedMeasures"/>. On a day with m intraday returns K is capped at m and H at m - 1 (a day shorter than the sparse grid
+    /// is measured on the widest grid it has).
+    /// </summary>
     public int? EstimatorParameter { get; init; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the option that is invalid.</summary>
