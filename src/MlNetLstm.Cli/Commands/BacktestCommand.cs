@@ -7,6 +7,7 @@ using MlNetLstm.Cli.Reports;
 using MlNetLstm.Cli.Text;
 using MlNetLstm.Data;
 using MlNetLstm.Evaluation;
+using MlNetLstm.Realized;
 using MlNetLstm.Volatility.Neural;
 using Spectre.Console;
 
@@ -39,7 +40,26 @@ internal static class BacktestCommand
         public string[]? Exogenous { get; init; }
         public bool GarchFeature { get; init; } = LstmVolatilityOptions.DefaultGarchFeature;
         public VolatilityAnchor Anchor { get; init; } = LstmVolatilityOptions.DefaultAnchor;
+        public bool Intraday { get; init; }
+        public string TimeZone { get; init; } = IntradaySessionOptions.DefaultTimeZone;
+        public string Session { get; init; } = DefaultSession;
+        public int MinReturns { get; init; } = IntradaySessionOptions.DefaultMinimumReturns;
+        public bool Overnight { get; init; }
+        public string Estimator { get; init; } = "rv";
+        public int? EstimatorParameter { get; init; }
     }
+
+    /// <summary>Default --session: the whole day.</summary>
+    public const string DefaultSession = "00:00-24:00";
+
+    /// <summary>
+    /// The models of <c>--intraday</c>, in table order: the LSTMs on realized variance, HAR-RV and log-HAR on daily RV (the benchmark),
+    /// GARCH and GJR on the daily close-to-close returns, EWMA on RV, and (opt-in) the return-only EWMA, HAR and SSA.
+    /// </summary>
+    public static readonly string[] IntradayModelNames = ["lstm-regime", "lstm", "har-rv", "log-har", "garch", "gjr", "ewma-rv", "ewma", "har", "ssa"];
+
+    /// <summary>The default line-up of <c>--intraday</c>.</summary>
+    public static readonly string[] IntradayDefaultModels = ["lstm-regime", "lstm", "har-rv", "log-har", "garch", "gjr", "ewma-rv"];
 
     /// <summary>Default refit interval (trading days).</summary>
     public const int DefaultRefit = 250;
@@ -106,8 +126,33 @@ internal static class BacktestCommand
             DefaultValueFactory = _ => LstmVolatilityOptions.DefaultAnchor.ToString().ToLowerInvariant(),
         };
         anchor.AcceptOnlyFromAmong("ewma", "garch", "blend");
+        var intraday = new Option<bool>("--intraday")
+        {
+            Description = "The --data file holds intraday prices (with --input price and a time column): group them into trading days by --session, " +
+                          "--time-zone and --min-returns, forecast the daily variance of close-to-close returns and evaluate against the daily realized " +
+                          "variance RV (QLIKE and MSE, Patton-robust) instead of r². Models: HAR-RV and log-HAR on RV (the DM benchmark: har-rv), GARCH and GJR " +
+                          "on daily returns, EWMA on RV, and the LSTMs with RV and its HAR components as inputs and RV as target.",
+        };
+        var timeZone = new Option<string>("--time-zone") { Description = "With --intraday: IANA time zone of --session (timestamps in the file are UTC, or carry their offset).", DefaultValueFactory = _ => IntradaySessionOptions.DefaultTimeZone };
+        var session = new Option<string>("--session")
+        {
+            Description = "With --intraday: local session HH:MM-HH:MM; prices outside it are left out (counted). Open >= close wraps midnight " +
+                          "(e.g. 17:00-17:00 for FX days cut at 17:00 New York: the day is the one on which the session closes).",
+            DefaultValueFactory = _ => DefaultSession,
+        };
+        var minReturns = new Option<int>("--min-returns") { Description = "With --intraday: intraday returns a day needs to count; days with fewer are listed in the report and JSON.", DefaultValueFactory = _ => IntradaySessionOptions.DefaultMinimumReturns };
+        var overnight = new Option<bool>("--overnight") { Description = "With --intraday: add the squared overnight return (previous close to the first price) to each day's RV, so that RV measures close-to-close variance." };
+        var estimator = new Option<string>("--rv-estimator")
+        {
+            Description = "With --intraday: the daily measure: rv (sum of squared intraday returns), subsampled (average of the K offset sparse-grid RVs, " +
+                          "K = --rv-parameter or round(m/13)) or kernel (Parzen realized kernel, bandwidth H = --rv-parameter or the BNHLS automatic rule).",
+            DefaultValueFactory = _ => "rv",
+        };
+        estimator.AcceptOnlyFromAmong("rv", "subsampled", "kernel");
+        var estimatorParameter = new Option<int?>("--rv-parameter") { Description = "With --rv-estimator subsampled: the step K; with kernel: the bandwidth H." };
         var command = new Command("backtest", "Walk-forward volatility backtest: lstm-regime and lstm against GARCH, GJR, EWMA, HAR and SSA, with an HTML report.");
-        foreach (Option o in new Option[] { data, column, dateColumn, input, horizon, directHeads, seedsOption, train, test, refit, seed, threads, outDir, format, models, exog, garchFeature, anchor }) command.Options.Add(o);
+        foreach (Option o in new Option[] { data, column, dateColumn, input, horizon, directHeads, seedsOption, train, test, refit, seed, threads, outDir, format, models, exog, garchFeature, anchor,
+            intraday, timeZone, session, minReturns, overnight, estimator, estimatorParameter }) command.Options.Add(o);
         command.SetAction(pr => Run(new Settings
         {
             Data = pr.GetValue(data),
@@ -128,13 +173,20 @@ internal static class BacktestCommand
             Exogenous = pr.GetValue(exog),
             GarchFeature = pr.GetValue(garchFeature),
             Anchor = Enum.Parse<VolatilityAnchor>(pr.GetValue(anchor)!, ignoreCase: true),
+            Intraday = pr.GetValue(intraday),
+            TimeZone = pr.GetValue(timeZone)!,
+            Session = pr.GetValue(session)!,
+            MinReturns = pr.GetValue(minReturns),
+            Overnight = pr.GetValue(overnight),
+            Estimator = pr.GetValue(estimator)!,
+            EstimatorParameter = pr.GetValue(estimatorParameter),
         }, Console.Out, Console.Error));
         return command;
     }
 
     /// <summary>One series to backtest. <paramref name="Dates"/>: one per return, or null; <paramref name="ExactDate"/>: whether return i's date is exact.</summary>
     internal sealed record DataSet(string Name, string Description, double[] Returns, ExogenousSeries? Exogenous = null,
-        IReadOnlyList<DateTime>? Dates = null, Func<int, bool>? ExactDate = null, string? DateNote = null);
+        IReadOnlyList<DateTime>? Dates = null, Func<int, bool>? ExactDate = null, string? DateNote = null, IntradayDays? Intraday = null);
 
     /// <summary>Runs the backtest; returns the process exit code (0 ok, 2 bad input).</summary>
     internal static int Run(Settings s, TextWriter stdout, TextWriter stderr)
@@ -144,11 +196,24 @@ internal static class BacktestCommand
         try
         {
             Validate(s);
-            modelNames = s.Models is { Length: > 0 } ? s.Models : ModelNames;
+            string[] known = s.Intraday ? IntradayModelNames : ModelNames;
+            modelNames = s.Models is { Length: > 0 } ? s.Models : s.Intraday ? IntradayDefaultModels : ModelNames;
             foreach (string m in modelNames)
-                if (!ModelNames.Contains(m)) throw new ArgumentException($"--models: unknown model '{m}'; known: {string.Join(", ", ModelNames)}.");
+                if (!known.Contains(m))
+                    throw new ArgumentException($"--models: unknown model '{m}'{(s.Intraday ? " with --intraday" : "")}; known: {string.Join(", ", known)}" +
+                                                (!s.Intraday && IntradayModelNames.Contains(m) ? " (it needs --intraday)." : "."));
             sets = LoadData(s);
             foreach (DataSet set in sets) CheckSizes(s, set);
+            foreach (DataSet set in sets)
+            {
+                if (set.Intraday is not { } days) continue;
+                stderr.WriteLine($"{set.Name}: {days.Returns.Count + 1:N0} trading days ({days.Options.Describe()}); {days.OutsideSession:N0} prices outside the session left out.");
+                if (days.Rejected.Count > 0)
+                    stderr.WriteLine($"{set.Name}: {days.Rejected.Count} day(s) left out, fewer than {days.Options.MinimumReturns} intraday returns: " +
+                                     string.Join(", ", days.Rejected.Take(10).Select(r => $"{r.Day:yyyy-MM-dd} ({r.IntradayReturns})")) +
+                                     (days.Rejected.Count > 10 ? $" and {days.Rejected.Count - 10} more" : "") +
+                                     "; the next day's return runs from the previous kept close. All are listed in results.json and the report.");
+            }
             PrepareOutput(s.Out);
             BacktestHtmlReport.EnsureGraphics();
         }
@@ -176,9 +241,12 @@ internal static class BacktestCommand
                     Threads = s.Threads,
                     Window = WalkForwardWindow.Rolling,
                     RankBy = LossFunction.Qlike,
-                    Exogenous = set.Exogenous,
+                    Exogenous = set.Intraday is { } days ? RealizedInputs.Create(days.Realized.ToArray()) : set.Exogenous,
+                    Proxy = set.Intraday?.Realized,
                 };
-                IReadOnlyList<IVarianceModel> models = BacktestModels.Create(modelNames, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads, s.Seeds);
+                IReadOnlyList<IVarianceModel> models = set.Intraday is null
+                    ? BacktestModels.Create(modelNames, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads, s.Seeds)
+                    : BacktestModels.CreateRealized(modelNames, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads, s.Seeds);
                 WalkForwardReport report = null!;
                 string label = $"{set.Name}: walk-forward ({n:N0} returns, train {trainSize:N0}, refit every {s.Refit})";
                 // Blocks differ in cost by model: weight each by a rough relative fit time so that the bar and its ETA move evenly.
@@ -190,10 +258,12 @@ internal static class BacktestCommand
                     var progress = new SynchronousProgress<WalkForwardProgress>(p => bar.Advance(Weight(p.Model)));
                     report = WalkForward.Run(set.Returns, models, wf, progress);
                 }
-                string bestBaseline = report.Models.Where(m => !NeuralNames.Contains(m.Name)).OrderBy(m => m.Qlike).Select(m => m.Name).FirstOrDefault()
+                string bestBaseline = set.Intraday is not null && modelNames.Contains(RealizedHarVarianceModel.LevelName) ? RealizedHarVarianceModel.LevelName
+                    : report.Models.Where(m => !NeuralNames.Contains(m.Name)).OrderBy(m => m.Qlike).Select(m => m.Name).FirstOrDefault()
                     ?? report.BestModel;
                 VolatilityTelemetry? telemetry = null;
-                if (modelNames.Contains(LstmVolatilityModel.RegimeName))
+                // (Not with --intraday: its lstm-regime runs on realized pseudo-returns; the gate charts are those of the daily model.)
+                if (set.Intraday is null && modelNames.Contains(LstmVolatilityModel.RegimeName))
                 {
                     // Telemetry for the charts: the model fitted on the first training window, run over the whole test period
                     // (the same options as the backtested lstm-regime, heads included; Explain reports its one-step head).
@@ -258,6 +328,21 @@ internal static class BacktestCommand
         if (string.IsNullOrWhiteSpace(s.Out)) throw new ArgumentException("--out must name a folder.");
         if (s.Refit < 1) throw new ArgumentException($"--refit must be at least 1 (got {s.Refit}).");
         if (s.Threads < 1) throw new ArgumentException($"--threads must be at least 1 (got {s.Threads}).");
+        if (s.Intraday)
+        {
+            if (s.Data is null) throw new ArgumentException("--intraday needs --data FILE with a time column and intraday prices (the bundled data sets are daily).");
+            if (s.Input != "price") throw new ArgumentException("--intraday needs --input price: the column must hold intraday prices.");
+            if (s.Exogenous is { Length: > 0 }) throw new ArgumentException("--exog cannot be combined with --intraday (the LSTMs' extra inputs are then the RV's HAR components).");
+            if (s.MinReturns < 1) throw new ArgumentException($"--min-returns must be at least 1 (got {s.MinReturns}).");
+            if (s.EstimatorParameter is int ep && (ep < (s.Estimator == "subsampled" ? 1 : 0) || s.Estimator == "rv"))
+                throw new ArgumentException(s.Estimator == "rv" ? "--rv-parameter needs --rv-estimator subsampled or kernel." : $"--rv-parameter {ep} is out of range for --rv-estimator {s.Estimator}.");
+            SessionOptions(s).Validate();
+        }
+        else if (s.Session != DefaultSession || s.TimeZone != IntradaySessionOptions.DefaultTimeZone || s.Overnight || s.Estimator != "rv" || s.EstimatorParameter is not null
+                 || s.MinReturns != IntradaySessionOptions.DefaultMinimumReturns)
+        {
+            throw new ArgumentException("--session, --time-zone, --min-returns, --overnight, --rv-estimator and --rv-parameter need --intraday.");
+        }
         if (s.Exogenous is { Length: > 0 } && s.Data is null)
             throw new ArgumentException("--exog needs --data: the bundled data sets have no exogenous columns.");
         if (s.Exogenous is { Length: > 0 } ex)
@@ -268,6 +353,29 @@ internal static class BacktestCommand
             string? clash = ex.FirstOrDefault(c => string.Equals(c, s.Column, StringComparison.OrdinalIgnoreCase));
             if (clash is not null) throw new ArgumentException($"--exog: column '{clash}' is the value column (--column); exogenous columns must be other columns.");
         }
+    }
+
+    /// <summary>The session rule and estimator of --intraday; errors name the option.</summary>
+    internal static IntradaySessionOptions SessionOptions(Settings s)
+    {
+        string[] parts = s.Session.Split('-');
+        TimeSpan Parse(string text)
+        {
+            if (text.Trim() == "24:00") return TimeSpan.FromHours(24);
+            if (!TimeSpan.TryParseExact(text.Trim(), ["h\\:mm", "hh\\:mm"], CultureInfo.InvariantCulture, out TimeSpan t) || t >= TimeSpan.FromHours(24))
+                throw new ArgumentException($"--session '{s.Session}': '{text}' is not a time of day HH:MM.");
+            return t;
+        }
+        if (parts.Length != 2) throw new ArgumentException($"--session '{s.Session}' must be HH:MM-HH:MM (open-close, local time in --time-zone).");
+        var o = new IntradaySessionOptions
+        {
+            TimeZone = s.TimeZone, SessionOpen = Parse(parts[0]), SessionClose = Parse(parts[1]), MinimumReturns = s.MinReturns, IncludeOvernight = s.Overnight,
+            Estimator = s.Estimator switch { "subsampled" => RealizedEstimator.Subsampled, "kernel" => RealizedEstimator.RealizedKernel, _ => RealizedEstimator.RealizedVariance },
+            EstimatorParameter = s.EstimatorParameter,
+        };
+        try { o.ResolveTimeZone(); }
+        catch (ArgumentException) { throw new ArgumentException($"--time-zone '{s.TimeZone}' is not a known time zone (use an IANA id such as America/New_York, or UTC)."); }
+        return o;
     }
 
     /// <summary>Checks, before any fitting, that --train, --test and --horizon leave enough forecast origins in the data set.</summary>
@@ -333,6 +441,22 @@ internal static class BacktestCommand
                     DateNote: string.Format(CultureInfo.InvariantCulture, note, Anchors(BundledDates.DemGbpAnchors))),
             ];
         }
+        if (s.Intraday)
+        {
+            string timeColumn = s.DateColumn ?? DetectDateColumn(s.Data, "time", "timestamp", "datetime", "date")
+                ?? throw new ArgumentException($"--intraday: '{s.Data}' has no time column (named time, timestamp, datetime or date); name it with --date-column.");
+            SeriesData raw = CsvSeriesReader.ReadFile(s.Data, s.Column!, new CsvSeriesOptions { DateColumn = timeColumn, MinimumRows = 60, RequirePositive = true });
+            IntradayDays days;
+            try { days = IntradayDays.Build(raw.Dates!, raw.Values, SessionOptions(s)); }
+            catch (ArgumentException ex) { throw new ArgumentException($"--intraday, {s.Data}: {ex.Message}"); }
+            string proxy = $"Proxy: the daily {days.Options.Describe()} (RV), not r².";
+            return [new DataSet($"{Path.GetFileName(s.Data)} [{s.Column}, intraday]",
+                $"{raw.Count:N0} intraday prices from {s.Data} grouped into {days.Returns.Count + 1:N0} trading days; {days.Returns.Count:N0} daily close-to-close log returns. {proxy} " +
+                $"{days.Rejected.Count} day(s) with too few intraday returns left out{(days.Rejected.Count > 0 ? ": " + string.Join(", ", days.Rejected.Select(r => $"{r.Day:yyyy-MM-dd} ({r.IntradayReturns})")) : "")}; " +
+                $"{days.OutsideSession:N0} prices outside the session. HAR-RV, log-HAR and EWMA-RV run on RV, GARCH and GJR on the daily returns, the LSTMs on RV (inputs and target); " +
+                "no gate charts (they are drawn for the daily model).",
+                days.Returns.ToArray(), Dates: days.Days.Select(d => d.ToDateTime(TimeOnly.MinValue)).ToArray(), Intraday: days)];
+        }
         string? dateColumn = s.DateColumn ?? DetectDateColumn(s.Data);
         SeriesData series = CsvSeriesReader.ReadFile(s.Data, s.Column!, new CsvSeriesOptions { DateColumn = dateColumn, MinimumRows = 60, RequirePositive = s.Input == "price" });
         double[] values = series.ToArray();
@@ -359,13 +483,17 @@ internal static class BacktestCommand
     }
 
     /// <summary>The first header cell named "date" (any case), or null; checks that the path is an existing file.</summary>
-    internal static string? DetectDateColumn(string path)
+    internal static string? DetectDateColumn(string path) => DetectDateColumn(path, "date");
+
+    /// <summary>The first header cell with one of <paramref name="names"/> (any case, in the order given), or null; checks that the path is an existing file.</summary>
+    internal static string? DetectDateColumn(string path, params string[] names)
     {
         if (Directory.Exists(path)) throw new ArgumentException($"--data '{path}' is a folder, not a CSV file.");
         if (!File.Exists(path)) throw new FileNotFoundException($"--data: file '{path}' does not exist.", path);
         string? header = File.ReadLines(path).FirstOrDefault();
         if (header is null) return null;
-        return header.Split(',').Select(h => h.Trim().Trim('"')).FirstOrDefault(h => h.Equals("date", StringComparison.OrdinalIgnoreCase));
+        string[] cells = header.Split(',').Select(h => h.Trim().Trim('"')).ToArray();
+        return names.Select(n => cells.FirstOrDefault(h => h.Equals(n, StringComparison.OrdinalIgnoreCase))).FirstOrDefault(h => h is not null);
     }
 
     internal static string BundledPath(string file)
@@ -386,6 +514,7 @@ internal static class BacktestCommand
             {
                 DieboldMarianoResult? dm = m.Name == best ? null : DieboldMariano.Test(LossFunction.Qlike,
                     m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), report.Proxy.ToArray(), new DieboldMarianoOptions { Horizon = report.Horizon });
+                DieboldMarianoResult? dmMse = DmMse(m, baseline, report);
                 models.Add(new JsonObject
                 {
                     ["name"] = m.Name,
@@ -395,6 +524,14 @@ internal static class BacktestCommand
                     ["mzR2"] = m.MincerZarnowitzRSquared,
                     ["dmStatistic"] = dm is null ? null : JsonValue.Create(dm.Statistic),
                     ["dmPValue"] = dm is null ? null : JsonValue.Create(dm.PValue),
+                    ["dmMseStatistic"] = dmMse is null ? null : JsonValue.Create(dmMse.Statistic),
+                    ["dmMsePValue"] = dmMse is null ? null : JsonValue.Create(dmMse.PValue),
+                    // With --intraday: the same forecasts scored against the noisy proxy r², for comparison.
+                    ["qlikeAgainstR2"] = set.Intraday is null ? null : JsonValue.Create(Losses.Qlike(m.Forecasts.ToArray(), Squares(report))),
+                    ["dmAgainstR2Statistic"] = set.Intraday is null || m.Name == best ? null
+                        : JsonValue.Create(DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), Squares(report), new DieboldMarianoOptions { Horizon = report.Horizon }).Statistic),
+                    ["dmAgainstR2PValue"] = set.Intraday is null || m.Name == best ? null
+                        : JsonValue.Create(DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), Squares(report), new DieboldMarianoOptions { Horizon = report.Horizon }).PValue),
                     ["fitSeconds"] = m.FitTime.TotalSeconds,
                     ["fits"] = m.FitCount,
                 });
@@ -411,6 +548,23 @@ internal static class BacktestCommand
                 ["bestModel"] = report.BestModel,
                 ["bestBaseline"] = best,
                 ["dmAgainst"] = best,
+                ["proxy"] = set.Intraday is null ? "r2" : "rv",
+                ["proxyDescription"] = set.Intraday is null ? "squared daily return r²" : $"daily {set.Intraday.Options.Describe()}",
+                ["intraday"] = set.Intraday is not { } days ? null : new JsonObject
+                {
+                    ["rule"] = days.Options.Describe(),
+                    ["timeZone"] = days.Options.TimeZone,
+                    ["minimumReturns"] = days.Options.MinimumReturns,
+                    ["overnight"] = days.Options.IncludeOvernight,
+                    ["estimator"] = days.Options.Estimator.ToString(),
+                    ["tradingDays"] = days.Returns.Count + 1,
+                    ["firstDay"] = days.FirstDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    ["outsideSession"] = days.OutsideSession,
+                    ["rejectedDays"] = new JsonArray(days.Rejected.Select(r => (JsonNode?)new JsonObject
+                    {
+                        ["day"] = r.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ["intradayReturns"] = r.IntradayReturns, ["reason"] = r.Reason,
+                    }).ToArray()),
+                },
                 ["models"] = models,
             });
         }
@@ -427,7 +581,9 @@ internal static class BacktestCommand
         {
             DieboldMarianoResult? dm = m.Name == best ? null : DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(),
                 report.Proxy.ToArray(), new DieboldMarianoOptions { Horizon = report.Horizon });
-            return new BacktestRow(m.Name, m.Qlike, m.Mse, m.Mae, m.MincerZarnowitzRSquared, dm?.Statistic ?? double.NaN, dm?.PValue ?? double.NaN, m.FitTime.TotalSeconds);
+            DieboldMarianoResult? dmMse = set.Intraday is null ? null : DmMse(m, baseline, report);
+            return new BacktestRow(m.Name, m.Qlike, m.Mse, m.Mae, m.MincerZarnowitzRSquared, dm?.Statistic ?? double.NaN, dm?.PValue ?? double.NaN, m.FitTime.TotalSeconds,
+                dmMse?.Statistic ?? double.NaN, dmMse?.PValue ?? double.NaN);
         }).ToList();
         var forecasts = report.Models.Where(m => NeuralNames.Contains(m.Name) || m.Name == best)
             .Select(m => (m.Name, (IReadOnlyList<double>)m.Forecasts)).ToList();
@@ -443,16 +599,19 @@ internal static class BacktestCommand
             term = telemetry.RegimeTerm.Skip(skip).ToArray();
             abs = set.Returns.Skip(report.Origins[0] - 1).Take(report.Origins.Count).Select(Math.Abs).ToArray();
         }
-        string lstms = seeds > 1 ? $" Each LSTM is a {seeds}-seed ensemble (geometric mean of the forecasts); the gate charts show its first network." : string.Empty;
+        string lstms = seeds > 1 ? $" Each LSTM is a {seeds}-seed ensemble (geometric mean of the forecasts){(telemetry is null ? "" : "; the gate charts show its first network")}." : string.Empty;
         return new BacktestSection(set.Name, set.Description + $" Forecasts from origin {report.Origins[0]} on ({report.Origins.Count} of them), horizon {report.Horizon}.{lstms}",
-            best, rows, dates, exact, set.DateNote, report.Proxy, forecasts, forget, abs, term, gateDates);
+            best, rows, dates, exact, set.DateNote, report.Proxy, forecasts, forget, abs, term, gateDates,
+            set.Intraday is null ? "r²" : "RV", set.Intraday is null ? "the best baseline" : "the benchmark");
     }
 
     private static void WriteTable(IAnsiConsole console, DataSet set, WalkForwardReport report, string best)
     {
         var table = new Table().Title($"[bold]{Markup.Escape(set.Name)}[/]: {report.Origins.Count} out-of-sample forecasts, horizon {report.Horizon}");
         table.AddColumn("model");
-        foreach (string c in new[] { "QLIKE", "MSE", "MAE", "MZ R²", $"DM vs {best}", "p-value", "fit s" }) table.AddColumn(new TableColumn(Markup.Escape(c)).RightAligned());
+        bool realized = set.Intraday is not null;
+        string[] heads = realized ? ["QLIKE", "MSE", "MAE", "MZ R²", $"DM vs {best}", "p-value", "DM (MSE)", "p-value", "fit s"] : ["QLIKE", "MSE", "MAE", "MZ R²", $"DM vs {best}", "p-value", "fit s"];
+        foreach (string c in heads) table.AddColumn(new TableColumn(Markup.Escape(c)).RightAligned());
         WalkForwardModelResult baseline = report[best];
         var dms = report.Models.ToDictionary(m => m.Name, m => m.Name == best ? null : DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(),
             baseline.Forecasts.ToArray(), report.Proxy.ToArray(), new DieboldMarianoOptions { Horizon = report.Horizon }));
@@ -465,14 +624,33 @@ internal static class BacktestCommand
         {
             DieboldMarianoResult? dm = dms[m.Name];
             string name = m.Name == report.BestModel ? $"[bold]{m.Name}[/]" : m.Name;
-            table.AddRow(name, fq(m.Qlike), fmse(m.Mse), fmae(m.Mae), fr2(m.MincerZarnowitzRSquared),
-                dm is null ? "–" : dm.Statistic.ToString("F2", CultureInfo.InvariantCulture), dm is null ? "–" : NumberFormat.PValue(dm.PValue),
-                m.FitTime.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture));
+            var cells = new List<string> { name, fq(m.Qlike), fmse(m.Mse), fmae(m.Mae), fr2(m.MincerZarnowitzRSquared),
+                dm is null ? "–" : dm.Statistic.ToString("F2", CultureInfo.InvariantCulture), dm is null ? "–" : NumberFormat.PValue(dm.PValue) };
+            if (realized)
+            {
+                DieboldMarianoResult? dmMse = DmMse(m, baseline, report);
+                cells.Add(dmMse is null ? "–" : dmMse.Statistic.ToString("F2", CultureInfo.InvariantCulture));
+                cells.Add(dmMse is null ? "–" : NumberFormat.PValue(dmMse.PValue));
+            }
+            cells.Add(m.FitTime.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture));
+            table.AddRow(cells.ToArray());
         }
         console.Write(table);
-        console.MarkupLine($"Best by QLIKE: [bold]{Markup.Escape(report.BestModel)}[/]; best baseline: {Markup.Escape(best)}. DM < 0: the row's model has the lower QLIKE than {Markup.Escape(best)}.");
+        if (realized)
+            console.MarkupLine($"Proxy: daily realized variance RV, not r² ({Markup.Escape(set.Intraday!.Options.Describe())}). Best by QLIKE: [bold]{Markup.Escape(report.BestModel)}[/]; " +
+                               $"benchmark: {Markup.Escape(best)}. DM < 0: the row's model has the lower QLIKE (or MSE) than {Markup.Escape(best)}.");
+        else
+            console.MarkupLine($"Best by QLIKE: [bold]{Markup.Escape(report.BestModel)}[/]; best baseline: {Markup.Escape(best)}. DM < 0: the row's model has the lower QLIKE than {Markup.Escape(best)}.");
         console.WriteLine();
     }
+
+    /// <summary>The squared returns at the forecasts' targets (the r² proxy).</summary>
+    private static double[] Squares(WalkForwardReport report) => report.TargetReturns.Select(r => r * r).ToArray();
+
+    /// <summary>Diebold-Mariano test of equal MSE against the benchmark (null for the benchmark itself).</summary>
+    private static DieboldMarianoResult? DmMse(WalkForwardModelResult m, WalkForwardModelResult baseline, WalkForwardReport report) =>
+        m.Name == baseline.Name ? null : DieboldMariano.Test(LossFunction.Mse, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), report.Proxy.ToArray(),
+            new DieboldMarianoOptions { Horizon = report.Horizon });
 
     /// <summary>A Spectre console on <paramref name="writer"/>: colours and live progress only on a real terminal, 140 columns otherwise.</summary>
     internal static IAnsiConsole CreateConsole(TextWriter writer, bool interactive)

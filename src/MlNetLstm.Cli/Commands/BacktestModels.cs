@@ -46,4 +46,29 @@ internal static class BacktestModels
         }
         return list;
     }
+
+    /// <summary>
+    /// The models of <c>backtest --intraday</c>: lstm-regime and lstm on realized variance (<see cref="MlNetLstm.Realized.RealizedLstmVarianceModel"/>,
+    /// same options and seed ensembles as the daily backtest), har-rv and log-har on RV, ewma-rv, and the return-only models by their daily names.
+    /// </summary>
+    public static IReadOnlyList<IVarianceModel> CreateRealized(IEnumerable<string> names, int seed, bool garchFeature = LstmVolatilityOptions.DefaultGarchFeature,
+        VolatilityAnchor anchor = LstmVolatilityOptions.DefaultAnchor, int horizon = 1, bool directHeads = false, int seeds = 1)
+    {
+        var list = new List<IVarianceModel>();
+        foreach (string name in names)
+        {
+            list.Add(name switch
+            {
+                "lstm-regime" or "lstm" => RealizedLstm(LstmOptions(name == "lstm-regime", seed, garchFeature, anchor, horizon, directHeads), seeds),
+                "har-rv" => new MlNetLstm.Realized.RealizedHarVarianceModel(log: false),
+                "log-har" => new MlNetLstm.Realized.RealizedHarVarianceModel(log: true),
+                "ewma-rv" => new MlNetLstm.Realized.RealizedEwmaVarianceModel(),
+                _ => Create([name], seed, garchFeature, anchor, horizon, directHeads, seeds)[0],
+            });
+        }
+        return list;
+    }
+
+    private static IVarianceModel RealizedLstm(LstmVolatilityOptions o, int seeds) =>
+        seeds == 1 ? new MlNetLstm.Realized.RealizedLstmVarianceModel(o) : MlNetLstm.Realized.RealizedLstmVarianceModel.SeedEnsemble(o, seeds);
 }

@@ -7,7 +7,8 @@ using ScottPlot;
 namespace MlNetLstm.Cli.Reports;
 
 /// <summary>One row of the backtest loss table.</summary>
-internal sealed record BacktestRow(string Name, double Qlike, double Mse, double Mae, double MzR2, double DmStatistic, double DmPValue, double FitSeconds);
+internal sealed record BacktestRow(string Name, double Qlike, double Mse, double Mae, double MzR2, double DmStatistic, double DmPValue, double FitSeconds,
+    double DmMseStatistic = double.NaN, double DmMsePValue = double.NaN);
 
 /// <summary>Everything the HTML report shows for one data set.</summary>
 /// <param name="DataSet">Name of the data set.</param>
@@ -23,6 +24,8 @@ internal sealed record BacktestRow(string Name, double Qlike, double Mse, double
 /// <param name="AbsoluteReturns">|r| of the last return before each origin (or null).</param>
 /// <param name="RegimeTerm">Mean regime term of lstm-regime at each origin (or null).</param>
 /// <param name="GateDates">Date of the last return before each origin (or null).</param>
+/// <param name="ProxyLabel">What the proxy is: "r²" (squared daily return) or "RV" (daily realized variance from intraday data).</param>
+/// <param name="BenchmarkLabel">How the DM benchmark is named in the summary ("the best baseline", or "the benchmark" for HAR-RV).</param>
 internal sealed record BacktestSection(
     string DataSet,
     string Description,
@@ -36,7 +39,9 @@ internal sealed record BacktestSection(
     IReadOnlyList<double>? ForgetGate,
     IReadOnlyList<double>? AbsoluteReturns,
     IReadOnlyList<double>? RegimeTerm,
-    IReadOnlyList<DateTime>? GateDates);
+    IReadOnlyList<DateTime>? GateDates,
+    string ProxyLabel = "r²",
+    string BenchmarkLabel = "the best baseline");
 
 /// <summary>
 /// Writes the walk-forward backtest as one self-contained HTML file: a summary of who won and how significant it is, the
@@ -92,7 +97,7 @@ internal static class BacktestHtmlReport
         sb.Append("<h1>").Append(Enc(title)).Append("</h1>");
         sb.Append("<section class=\"summary\" id=\"summary\"><h2>Summary</h2><ul>");
         foreach (BacktestSection s in sections) sb.Append("<li>").Append(SummaryHtml(s)).Append("</li>");
-        sb.Append("</ul><p class=\"note\">Lower QLIKE is better. DM: Diebold-Mariano test of equal QLIKE against the best baseline " +
+        sb.Append("</ul><p class=\"note\">Lower QLIKE is better. DM: Diebold-Mariano test of equal QLIKE against the best baseline (on intraday data: against the benchmark HAR-RV, also on MSE) " +
                   "(two-sided, Newey-West variance); a p-value below 0.05 means the difference is significant at the 5 % level.</p></section>");
         sb.Append("<p class=\"note\">").Append(Enc(hardware)).Append("</p>");
         int chart = 0;
@@ -108,9 +113,9 @@ internal static class BacktestHtmlReport
                   .Append("\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(png)).Append("\"><figcaption>").Append(Enc(caption)).Append("</figcaption></figure>");
             }
         }
-        sb.Append("<p class=\"note\">QLIKE = log h + r²/h (lower is better). DM: Diebold-Mariano statistic on the QLIKE differential " +
+        sb.Append("<p class=\"note\">QLIKE = log h + r²/h with r² the proxy; a section on intraday data uses the daily realized variance RV as the proxy and says so (lower is better). DM: Diebold-Mariano statistic on the QLIKE differential " +
                   "against the named benchmark with a Newey-West variance; negative means the row's model has the lower loss. " +
-                  "MZ R²: Mincer-Zarnowitz regression of r² on the forecast. Charts drawn with ScottPlot.</p>");
+                  "MZ R²: Mincer-Zarnowitz regression of the proxy on the forecast. Charts drawn with ScottPlot.</p>");
         sb.Append("</body></html>");
         return sb.ToString();
     }
@@ -123,7 +128,7 @@ internal static class BacktestHtmlReport
         var text = new StringBuilder($"<b>{Enc(s.DataSet)}</b>: ");
         if (winner.Name != s.Benchmark)
         {
-            text.Append($"<b>{Enc(winner.Name)}</b> has the lowest QLIKE ({Q(winner.Qlike)}), {Q(baseline.Qlike - winner.Qlike)} below the best baseline " +
+            text.Append($"<b>{Enc(winner.Name)}</b> has the lowest QLIKE ({Q(winner.Qlike)}), {Q(baseline.Qlike - winner.Qlike)} below {s.BenchmarkLabel} " +
                         $"{Enc(baseline.Name)} ({Q(baseline.Qlike)}); DM = {winner.DmStatistic.ToString("F2", CultureInfo.InvariantCulture)}, " +
                         $"{P(winner.DmPValue)}: {Verdict(winner.DmPValue)}.");
         }
@@ -148,7 +153,10 @@ internal static class BacktestHtmlReport
     private static string Table(BacktestSection s)
     {
         var sb = new StringBuilder("<table><thead><tr><th>model</th><th>QLIKE</th><th>MSE</th><th>MAE</th><th>MZ R²</th>");
-        sb.Append("<th>DM vs ").Append(Enc(s.Benchmark)).Append("</th><th>p-value</th><th>fit s</th></tr></thead><tbody>");
+        bool dmMse = s.Rows.Any(r => !double.IsNaN(r.DmMseStatistic));
+        sb.Append("<th>DM vs ").Append(Enc(s.Benchmark)).Append("</th><th>p-value</th>");
+        if (dmMse) sb.Append("<th>DM (MSE) vs ").Append(Enc(s.Benchmark)).Append("</th><th>p-value</th>");
+        sb.Append("<th>fit s</th></tr></thead><tbody>");
         double best = s.Rows.Count == 0 ? double.NaN : s.Rows.Min(r => r.Qlike);
         var f = new[]
         {
@@ -162,6 +170,11 @@ internal static class BacktestHtmlReport
             sb.Append("<td>").Append(f[0](r.Qlike)).Append("</td><td>").Append(f[1](r.Mse)).Append("</td><td>").Append(f[2](r.Mae)).Append("</td><td>").Append(f[3](r.MzR2)).Append("</td>");
             sb.Append("<td>").Append(double.IsNaN(r.DmStatistic) ? "–" : r.DmStatistic.ToString("F2", CultureInfo.InvariantCulture)).Append("</td>");
             sb.Append("<td>").Append(NumberFormat.PValue(r.DmPValue)).Append("</td>");
+            if (dmMse)
+            {
+                sb.Append("<td>").Append(double.IsNaN(r.DmMseStatistic) ? "–" : r.DmMseStatistic.ToString("F2", CultureInfo.InvariantCulture)).Append("</td>");
+                sb.Append("<td>").Append(NumberFormat.PValue(r.DmMsePValue)).Append("</td>");
+            }
             sb.Append("<td>").Append(r.FitSeconds.ToString("F2", CultureInfo.InvariantCulture)).Append("</td></tr>");
         }
         return sb.Append("</tbody></table>").ToString();
@@ -187,7 +200,7 @@ internal static class BacktestHtmlReport
         // 1. The whole test period.
         {
             Plot plot = NewPlot(s, "variance forecasts and the realized variance, whole test period");
-            Line(plot, x, rolling.Select(Log10).ToArray(), $"realized: {window}-day mean of r²", Color.FromHex("#9e9e9e"), 3f);
+            Line(plot, x, rolling.Select(Log10).ToArray(), $"realized: {window}-day mean of {s.ProxyLabel}", Color.FromHex("#9e9e9e"), 3f);
             int c = 0;
             foreach (var (name, f) in s.Forecasts)
             {
@@ -196,8 +209,8 @@ internal static class BacktestHtmlReport
             }
             LogY(plot, "variance (log scale)");
             foreach (int k in shocks) Shock(plot, x[k], ShockLabel(s, k));
-            charts.Add(($"{s.DataSet}: variance forecasts of every LSTM and the best baseline ({s.Benchmark}) against a {window}-day trailing " +
-                        "mean of the realized r² (the daily r² itself would drown the forecasts)" +
+            charts.Add(($"{s.DataSet}: variance forecasts of every LSTM and {s.BenchmarkLabel} ({s.Benchmark}) against a {window}-day trailing " +
+                        $"mean of the realized {s.ProxyLabel} (the daily {s.ProxyLabel} itself would drown the forecasts)" +
                         (smooth ? $"; over this long period the forecasts are shown as {window}-day means too" : "") +
                         "; dashed lines mark the largest shocks of the test period.",
                         plot.GetImage(Width, Height).GetImageBytes(ImageFormat.Png)));
@@ -209,10 +222,10 @@ internal static class BacktestHtmlReport
         {
             Plot plot = NewPlot(s, $"zoom on the largest shock, {ShockLabel(s, main)}");
             double[] zx = x[from..to];
-            // log scale: days with r² = 0 cannot be drawn and are left out.
+            // log scale: days with a zero proxy cannot be drawn and are left out.
             int[] keep = Enumerable.Range(from, to - from).Where(i => s.Proxy[i] > 0).ToArray();
             var pts = plot.Add.ScatterPoints(keep.Select(i => x[i]).ToArray(), keep.Select(i => Log10(s.Proxy[i])).ToArray());
-            pts.LegendText = "daily realized r²";
+            pts.LegendText = $"daily realized {s.ProxyLabel}";
             pts.Color = Color.FromHex("#7f7f7f");
             pts.MarkerSize = 4;
             int c = 0;
@@ -220,7 +233,7 @@ internal static class BacktestHtmlReport
                 Line(plot, zx, f.Skip(from).Take(to - from).Select(Log10).ToArray(), ForecastLabel(s, name), Color.FromHex(Palette[c++ % Palette.Length]), 2f);
             LogY(plot, "variance (log scale)");
             Shock(plot, x[main], ShockLabel(s, main));
-            charts.Add(($"{s.DataSet}: the forecasts around the largest shock of the test period ({ShockLabel(s, main)}), 40 days before to 120 days after; points are the daily r².",
+            charts.Add(($"{s.DataSet}: the forecasts around the largest shock of the test period ({ShockLabel(s, main)}), 40 days before to 120 days after; points are the daily {s.ProxyLabel}.",
                         plot.GetImage(Width, Height).GetImageBytes(ImageFormat.Png)));
         }
 
@@ -326,7 +339,7 @@ internal static class BacktestHtmlReport
         line.ExcludeFromLegend = true;
     }
 
-    private static string ForecastLabel(BacktestSection s, string name) => name == s.Benchmark ? $"{name} (best baseline)" : name;
+    private static string ForecastLabel(BacktestSection s, string name) => name == s.Benchmark ? $"{name} ({(s.BenchmarkLabel.StartsWith("the ", StringComparison.Ordinal) ? s.BenchmarkLabel[4..] : s.BenchmarkLabel)})" : name;
 
     /// <summary>The shock's date (≈ when reconstructed), or its forecast number without dates.</summary>
     internal static string ShockLabel(BacktestSection s, int k)
