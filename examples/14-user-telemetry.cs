@@ -2,7 +2,7 @@
 // User telemetry (HCI). Synthetic action logs of 40 actions: confident users run task scripts (search, click, scroll,
 // type, submit...) with few slips; confused users start the same scripts but often wander off (back, undo, help, idle,
 // a random action) and restart. An LSTM is trained only to predict the next action; it never sees who is confused.
-// The HCI literature's rule of thumb reads confusion off the gates: a session whose mean forget gate is below 0.4 or
+// A proposed rule of thumb (issue #21) reads confusion off the gates: a session whose mean forget gate is below 0.4 or
 // whose mean input gate is above 0.7 is flagged. The script applies that rule to held-out sessions and reports how well
 // the gate telemetry alone separates the groups (rule accuracy, the area under the ROC curve of each gate statistic, the
 // best threshold chosen on training sessions), for three network seeds, next to a classifier trained on the labels
