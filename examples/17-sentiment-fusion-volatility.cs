@@ -6,7 +6,8 @@
 // Walk-forward (train 2000 days, test 1000) through the library's exogenous inputs (WalkForwardOptions.Exogenous):
 // the regime-adaptive LSTM with the sentiment column, the same LSTM on returns only, GARCH(1,1), and the true variance
 // for scale; QLIKE against r^2 and Diebold-Mariano tests. Then what the gates did with the sentiment (Explain).
-// A public sentiment series is not used: this environment has no internet access to obtain one with provenance.
+// No public sentiment series is used: the project commits no data fetched from the internet, and a script that
+// downloads one would not run offline in CI. Any such series can be passed the same way (ExogenousSeries.FromColumn).
 using MlNetLstm.Data;
 using MlNetLstm.Evaluation;
 using MlNetLstm.Volatility;
