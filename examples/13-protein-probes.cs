@@ -4,9 +4,9 @@
 // LSTM is trained to predict the next residue, (a) alone (the same network and data with auxiliary weight 0), and
 // (b) with an auxiliary multi-task loss (TrainingOptions.AuxiliaryOutputs) that also asks it for two physical
 // properties of the prefix at every step: the net charge (K, R +1; D, E -1) / 10 and the hydrophobic fraction.
-// Linear probes (LinearProbe: ridge from h_t, fitted on
-// half the test chains, R² on the other half) then read four properties from h_t: the two trained ones, and two that
-// no loss asked for (the net charge of the last 8 residues, and whether the current segment is hydrophobic).
+// Linear probes (LinearProbe: ridge from h_t, fitted on half the test chains, R² on the other half) then read four
+// properties from h_t: the two trained ones, and two that no loss asked for (the net charge of the last 8 residues,
+// and whether the current segment is hydrophobic).
 // And the gates: the unit that carries the net charge should integrate, f ≈ 1, writing +/- at charged residues.
 using MlNetLstm.Models;
 using MlNetLstm.Training;
