@@ -87,12 +87,14 @@ foreach (float lambda in new[] { 0f, 0.1f })
 }
 if (accuracy.Values.Min() < 0.97 || gate[(0.1f, 2)].F < 0.95 || gate[(0.1f, 2)].I > 0.05 || gate[(0.1f, 4)].F > 0.1 || gate[(0.1f, 0)].I < 0.2 || gate[(0f, 2)].I < 0.2)
     throw new Exception("expected >= 97% correct signs for both; with the penalty f >= 0.95 and i <= 0.05 while keeping, f <= 0.1 at \".\" after negation, i >= 0.2 at a setting \"not\"; without it i >= 0.2 while keeping");
-// Expected output (about 11 s on 2 cores after the build). Reading: both networks get every sign right, up to 10 words
-// after the "not". Without the penalty the bit is re-computed every step (input gate 0.5-1.0 and forget gate 0.35-0.76
-// on ordinary words: the loop runs through h_(t-1) and the candidate). With λ = 0.1 the unit is the soft state machine:
-// KEEP f = 0.988, i = 0.000 (the cell loses ~1 % per word: 0.46 -> 0.42 over 9 words); FLIP 0 -> 1: f = 0.003, i = 0.45
-// writes c ≈ 0.45; FLIP 1 -> 0: f = 0.014, i = 0.03 clears it; RESET at ".": f = 0.022. The flip is a clear-and-write
-// conditioned on h_(t-1), not a sign change of c: a gate cannot multiply c by -1.
+// Expected output (about 11 s on 2 cores after the build; AVX2+FMA kernels; identical without AVX2/FMA
+// (DOTNET_EnableAVX2=0)).
+// Reading: both networks get every sign right, up to 10 words after the "not". Without the penalty the bit is
+// re-computed every step (input gate 0.5-1.0 and forget gate 0.35-0.76 on ordinary words: the loop runs through h_(t-1)
+// and the candidate). With λ = 0.1 the unit is the soft state machine: KEEP f = 0.988, i = 0.000 (the cell loses ~1 %
+// per word: 0.46 -> 0.42 over 9 words); FLIP 0 -> 1: f = 0.003, i = 0.45 writes c ≈ 0.45; FLIP 1 -> 0: f = 0.014, i =
+// 0.03 clears it; RESET at ".": f = 0.022. The flip is a clear-and-write conditioned on h_(t-1), not a sign change of
+// c: a gate cannot multiply c by -1.
 // λ = 0: sign of the polarity at sentiment words 100.0 % correct (4313 words; not negated 100.0 %, negated 100.0 %)
 //   negated words by distance from the last "not": 1-1: 100.0 % (n = 417), 2-3: 100.0 % (n = 446), 4-6: 100.0 % (n = 250), 7-10: 100.0 % (n = 40)
 //   r(cell state, negation bit) per unit: -0.76 -0.89 0.92 -0.18 0.70 0.24 -0.02 0.78; unit 2 holds the bit

@@ -106,14 +106,16 @@ foreach (var (name, o) in new[] { ("LSTM + step signal", outS), ("LSTM + pulse s
 if (rmse[("LSTM + step signal", 0)] > 0.6 * rmse[("LSTM, no signal", 0)] || rmse[("LSTM + step signal", 0)] > 0.6 * rmse[($"fixed memory ({Window} d)", 0)]
     || drop["LSTM, no signal"].Unit < 0.3 || drop["LSTM + pulse signal"].Mean < 0.02)
     throw new Exception("expected the step signal to cut the error of days 0..2 by 40 % against both, a data-driven reset unit without a signal, and a forget-gate dip at the pulse");
-// Expected output (about 10 s on 2 cores after the build; longer on a busy machine). Reading: the signal is worth
-// most in the days the counts cannot show the change yet: days 0-2 RMSE 0.126 with it, 0.303 without, 0.382 for the
-// 7-day window (oracle 0.088); the window is worst when the decline arrives (0.932 in days 3-6). Later all LSTMs meet.
-// The mechanism is weaker than the literature's story of the signal making the forget gate discard the stale R: with
-// the step indicator the network reads the flag directly and its mean forget gate does not drop at all (0.734 -> 0.743);
-// with a one-day pulse it dips for that day only (0.746 -> 0.699). The clearest forgetting is data-driven, in every
-// network: a unit whose forget gate falls over days 3-10 as the decline shows in the reported counts (0.64 -> 0.12
-// without a signal). So here the signal helps by being an input, not by timing the reset.
+// Expected output (about 10 s on 2 cores after the build; longer on a busy machine; AVX2+FMA kernels; without AVX2/FMA
+// (DOTNET_EnableAVX2=0) the gate figures move in the third digit).
+// Reading: the signal is worth most in the days the counts cannot show the change yet: days 0-2 RMSE 0.126 with it,
+// 0.303 without, 0.382 for the 7-day window (oracle 0.088); the window is worst when the decline arrives (0.932 in days
+// 3-6). Later all LSTMs meet. The mechanism is weaker than the literature's story of the signal making the forget gate
+// discard the stale R: with the step indicator the network reads the flag directly and its mean forget gate does not
+// drop at all (0.734 -> 0.743); with a one-day pulse it dips for that day only (0.746 -> 0.699). The clearest
+// forgetting is data-driven, in every network: a unit whose forget gate falls over days 3-10 as the decline shows in
+// the reported counts (0.64 -> 0.12 without a signal). So here the signal helps by being an input, not by timing the
+// reset.
 // RMSE of tomorrow's log growth (x5) by day k relative to the intervention (forecast made on day k):
 //                         k = -20..-1     k = 0..2     k = 3..6    k = 7..13   k = 14..29
 // LSTM + step signal            0.248        0.126        0.188        0.175        0.338

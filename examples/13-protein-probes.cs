@@ -109,13 +109,15 @@ foreach (var (name, options) in new[]
 Console.WriteLine("probe R² gained with the auxiliary loss: " + string.Join(", ", Enumerable.Range(0, properties.Length).Select(p => $"{r2[("with the auxiliary loss", p)] - r2[("next residue only", p)]:+0.000;-0.000}")));
 if (r2[("with the auxiliary loss", 0)] < 0.9 || r2[("with the auxiliary loss", 0)] < r2[("next residue only", 0)] + 0.1)
     throw new Exception("expected the auxiliary loss to make the net charge readable (R² >= 0.9, +0.1)");
-// Expected output (about 5 s on 2 cores after the build). Reading: trained on the next residue alone, the network keeps
-// what predicts the next residue (the segment type, probe R² 0.63) and not the net charge of the prefix (R² 0.04; in
-// this generator the charge predicts nothing, so the literature's "probes read net charge" does not happen by itself
-// here). The auxiliary loss makes both trained properties readable (0.95, 0.92), helps a related property no loss
-// asked for (net charge of the last 8: 0.12 -> 0.44), leaves the segment type as it was, and costs the main task
-// nothing (2.878 -> 2.876 nats). The charge unit it grows is a leaky integrator, not a perfect one: f = 0.92 on average,
-// writing +0.13 at K/R and -0.15 at D/E (about 0 elsewhere); the probe's 0.95 comes from several units together.
+// Expected output (about 5 s on 2 cores after the build; AVX2+FMA kernels; identical without AVX2/FMA
+// (DOTNET_EnableAVX2=0)).
+// Reading: trained on the next residue alone, the network keeps what predicts the next residue (the segment type, probe
+// R² 0.63) and not the net charge of the prefix (R² 0.04; in this generator the charge predicts nothing, so the
+// literature's "probes read net charge" does not happen by itself here). The auxiliary loss makes both trained
+// properties readable (0.95, 0.92), helps a related property no loss asked for (net charge of the last 8: 0.12 ->
+// 0.44), leaves the segment type as it was, and costs the main task nothing (2.878 -> 2.876 nats). The charge unit it
+// grows is a leaky integrator, not a perfect one: f = 0.92 on average, writing +0.13 at K/R and -0.15 at D/E (about 0
+// elsewhere); the probe's 0.95 comes from several units together.
 // next residue only: next-residue cross-entropy 2.878 nats (uniform 2.996)
 //   probe R² net charge of the prefix (aux-trained)     0.038
 //   probe R² hydrophobic fraction (aux-trained)         0.392

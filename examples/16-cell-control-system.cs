@@ -120,12 +120,14 @@ Console.WriteLine($"the output's deviation decays by {outRatio:F3} per step (the
 Console.WriteLine($"(by {rows.Min(r => r.Decay - r.F):F3}..{rows.Max(r => r.Decay - r.F):F3} per step): in a trained cell the loop also runs through h_(t-1) into the gates and the candidate");
 if (worstLstm > 1e-4 || Math.Abs(rnnEnd[(2f, -16f)]) < 0.5 || Math.Abs(rnnEnd[(0.9f, -16f)]) > 1e-4 || Math.Abs(outRatio - 0.9) > 0.03)
     throw new Exception("expected Δc_k = f^k Δc_0 for the hand-set LSTM, the RNN with w = 2 stuck after the -16 kick, and the trained LSTM's output deviation decaying at ≈ 0.9 per step");
-// Expected output (about 5 s on 2 cores after the build). Reading: the hand-set LSTM's disturbance follows f^k to 1e-6
-// for a small (+4) and a saturating (-16) kick alike, and the half-life is ln 0.5 / ln f for every f (measured as a
-// whole step). The RNN's per-step ratio depends on the kick (0.34 vs 0.74 at w = 0.9; the linearisation says 0.39),
-// and with w = 2 the -16 kick moves it to its other fixed point (h = -0.91): the disturbance never decays. The trained
-// LSTM reproduces the target filter's pole (0.91 vs 0.90), but no single unit's forget gate equals it: each unit's decay
-// is f plus the feedback through h_(t-1), so "the forget gate sets the rate" holds exactly only when that loop is off.
+// Expected output (about 5 s on 2 cores after the build; AVX2+FMA kernels; without AVX2/FMA (DOTNET_EnableAVX2=0) only
+// the 5th digit of Part 1 moves).
+// Reading: the hand-set LSTM's disturbance follows f^k to 1e-6 for a small (+4) and a saturating (-16) kick alike, and
+// the half-life is ln 0.5 / ln f for every f (measured as a whole step). The RNN's per-step ratio depends on the kick
+// (0.34 vs 0.74 at w = 0.9; the linearisation says 0.39), and with w = 2 the -16 kick moves it to its other fixed point
+// (h = -0.91): the disturbance never decays. The trained LSTM reproduces the target filter's pole (0.91 vs 0.90), but
+// no single unit's forget gate equals it: each unit's decay is f plus the feedback through h_(t-1), so "the forget gate
+// sets the rate" holds exactly only when that loop is off.
 // Part 1: hand-set one-unit cells, constant input 1, a kick added to the input at t = 20
 // LSTM, f = 0.9000: set point c = 4.6096 (gain i·tanh(0.5)/(1 - f) = 4.6096)
 //    k   Δc after kick +4   Δc_k / Δc_0    f^k   |  Δc after kick -16   Δc_k / Δc_0

@@ -75,12 +75,14 @@ sealed class TrueVariance(double[] l) : IVarianceModel, IFittedVarianceModel
         return [.. Enumerable.Range(0, horizon).Select(k => Math.Exp(2 * l[n + k]) / 1e4)];
     }
 }
-// Expected output (about 3 s on 2 cores after the build). Reading: the sentiment column is worth 0.20 QLIKE over the
-// same LSTM on returns only (DM -4.65) and 0.10 over GARCH (DM -2.86); the oracle shows 0.26 left on the table. Without
-// the column this LSTM (15 epochs, one fit) is worse than GARCH here (DM +5.35). The forecast follows the sentiment about
-// as strongly as the truth does (correlation -0.25 vs -0.22), but not through a visible gate switch: the mean gates
-// hardly move with s_t (r = 0.08 forget, -0.12 input, 0.28 output); the column acts through the cell's write (candidate)
-// and the head. The forecasts run ~1.3-1.4x above the true variance (QLIKE punishes under-prediction harder).
+// Expected output (about 3 s on 2 cores after the build; AVX2+FMA kernels; identical without AVX2/FMA
+// (DOTNET_EnableAVX2=0)).
+// Reading: the sentiment column is worth 0.20 QLIKE over the same LSTM on returns only (DM -4.65) and 0.10 over GARCH
+// (DM -2.86); the oracle shows 0.26 left on the table. Without the column this LSTM (15 epochs, one fit) is worse than
+// GARCH here (DM +5.35). The forecast follows the sentiment about as strongly as the truth does (correlation -0.25 vs
+// -0.22), but not through a visible gate switch: the mean gates hardly move with s_t (r = 0.08 forget, -0.12 input,
+// 0.28 output); the column acts through the cell's write (candidate) and the head. The forecasts run ~1.3-1.4x above
+// the true variance (QLIKE punishes under-prediction harder).
 // walk-forward, days 2000..2999 (1000 one-day forecasts), QLIKE against r^2 (lower is better):
 //   lstm-regime              QLIKE  -7.9947   Mincer-Zarnowitz R^2 0.256
 //   lstm-regime, returns only QLIKE  -7.7975   Mincer-Zarnowitz R^2 0.185
