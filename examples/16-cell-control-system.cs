@@ -127,7 +127,7 @@ if (worstLstm > 1e-4 || Math.Abs(rnnEnd[(2f, -16f)]) < 0.5 || Math.Abs(rnnEnd[(0
     || rows.Max(r => Math.Abs(r.Forget + r.Feedback - r.R)) > 1e-3)
     throw new Exception("expected Δc_k = f^k Δc_0 for the hand-set LSTM, the RNN with w = 2 stuck after the -16 kick, and the trained LSTM's output deviation decaying at ≈ 0.9 per step");
 // Expected output (about 5 s on 2 cores after the build; AVX2+FMA kernels; without AVX2/FMA (DOTNET_EnableAVX2=0) only
-// the 5th digit of Part 1 moves).
+// the 5th digit of Part 1 and the size of the 3e-7 residual move).
 // Reading: the hand-set LSTM's disturbance follows f^k to 1e-6 for a small (+4) and a saturating (-16) kick alike, and
 // the half-life is ln 0.5 / ln f for every f (measured as a whole step). The RNN's per-step ratio depends on the kick
 // (0.34 vs 0.74 at w = 0.9; the linearisation says 0.39), and with w = 2 the -16 kick moves it to its other fixed point
