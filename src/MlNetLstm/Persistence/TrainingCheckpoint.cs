@@ -79,8 +79,20 @@ public sealed class TrainingCheckpoint
     {
         ArgumentNullException.ThrowIfNull(options);
         string text = (options with { Threads = 0 }).ToString();
-        // An option added later is left out at its default, so checkpoints written before it existed still resume.
-        return options.InputGatePenalty == 0 ? text.Replace($", {nameof(TrainingOptions.InputGatePenalty)} = 0 }}", " }", StringComparison.Ordinal) : text;
+        // Options added later are left out (from the end) while at their defaults, so checkpoints written before they existed
+        // still resume.
+        foreach (var (name, atDefault) in new[]
+        {
+            (nameof(TrainingOptions.AuxiliaryWeight), options.AuxiliaryWeight == TrainingOptions.DefaultAuxiliaryWeight),
+            (nameof(TrainingOptions.AuxiliaryOutputs), options.AuxiliaryOutputs == TrainingOptions.DefaultAuxiliaryOutputs),
+            (nameof(TrainingOptions.InputGatePenalty), options.InputGatePenalty == 0),
+        })
+        {
+            int cut = text.LastIndexOf($", {name} = ", StringComparison.Ordinal);
+            if (!atDefault || cut < 0 || text.IndexOf(", ", cut + 2, StringComparison.Ordinal) >= 0) break;
+            text = text[..cut] + " }";
+        }
+        return text;
     }
 
     /// <summary>CRC-32 over the shapes and values of the training and (optional) validation data.</summary>

@@ -21,29 +21,47 @@ public static class Losses
     /// <param name="targetSize">K.</param>
     /// <param name="scale">Multiplier of the gradient, usually 1/N.</param>
     /// <param name="outputGradient">[rows, outputs per row] or empty.</param>
-    public static double Sum(LossKind kind, ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int rows, int targetSize, float scale, Span<float> outputGradient)
+    /// <param name="auxiliaryOutputs">
+    /// Cross-entropy only: the last A of the K values per row are auxiliary regression outputs (multi-task loss, see
+    /// <see cref="TrainingOptions.AuxiliaryOutputs"/>): the row's loss is the cross-entropy over the first K - A logits plus
+    /// <paramref name="auxiliaryWeight"/> · (1/A) Σ_a (y_a - t_a)². 0 (default) for none.
+    /// </param>
+    /// <param name="auxiliaryWeight">Weight w &gt;= 0 of the auxiliary squared error.</param>
+    public static double Sum(LossKind kind, ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int rows, int targetSize, float scale, Span<float> outputGradient,
+        int auxiliaryOutputs = 0, float auxiliaryWeight = 1f)
     {
         int K = targetSize, W = OutputSizeFor(kind, K);
         bool grad = !outputGradient.IsEmpty;
         double sum = 0;
+        if (auxiliaryOutputs != 0 && (kind != LossKind.SoftmaxCrossEntropy || auxiliaryOutputs < 0 || auxiliaryOutputs > K - 2))
+            throw new ArgumentOutOfRangeException(nameof(auxiliaryOutputs), auxiliaryOutputs,
+                $"auxiliaryOutputs needs the SoftmaxCrossEntropy loss and must leave at least 2 of the {K} values per row as class logits.");
         if (kind == LossKind.SoftmaxCrossEntropy)
         {
+            int A = auxiliaryOutputs, C = K - A;
+            double auxScale = A > 0 ? auxiliaryWeight / (double)A : 0;
             for (int r = 0; r < rows; r++)
             {
-                ReadOnlySpan<float> y = outputs.Slice(r * K, K), t = targets.Slice(r * K, K);
+                ReadOnlySpan<float> y = outputs.Slice(r * K, C), t = targets.Slice(r * K, C);
                 float max = float.NegativeInfinity;
-                for (int k = 0; k < K; k++) max = MathF.Max(max, y[k]);
+                for (int k = 0; k < C; k++) max = MathF.Max(max, y[k]);
                 double z = 0;
-                for (int k = 0; k < K; k++) z += Math.Exp(y[k] - max);
+                for (int k = 0; k < C; k++) z += Math.Exp(y[k] - max);
                 double logZ = Math.Log(z) + max;
                 double tSum = 0;
-                for (int k = 0; k < K; k++) tSum += t[k];
-                for (int k = 0; k < K; k++)
+                for (int k = 0; k < C; k++) tSum += t[k];
+                for (int k = 0; k < C; k++)
                 {
                     double logP = y[k] - logZ;
                     sum -= t[k] * logP;
                     // d/dy_k of -Σ_q t_q log p_q = p_k Σ_q t_q - t_k (= p_k - t_k for probability targets).
                     if (grad) outputGradient[r * K + k] = scale * (float)(Math.Exp(logP) * tSum - t[k]);
+                }
+                for (int a = C; a < K; a++)
+                {
+                    double e = outputs[r * K + a] - targets[r * K + a];
+                    sum += auxScale * e * e;
+                    if (grad) outputGradient[r * K + a] = scale * (float)(2 * auxScale * e);
                 }
             }
             return sum;

@@ -85,6 +85,12 @@ public sealed record TrainingOptions
     /// <summary>Default input-gate activation penalty λ (0: no penalty).</summary>
     public const float DefaultInputGatePenalty = 0f;
 
+    /// <summary>Default number of auxiliary regression outputs (0: no auxiliary loss).</summary>
+    public const int DefaultAuxiliaryOutputs = 0;
+
+    /// <summary>Default weight of the auxiliary loss.</summary>
+    public const float DefaultAuxiliaryWeight = 1f;
+
     /// <summary>Passes over the training data, &gt; 0.</summary>
     public int Epochs { get; init; } = DefaultEpochs;
     /// <summary>Sequences per optimizer step, &gt; 0.</summary>
@@ -145,6 +151,21 @@ public sealed record TrainingOptions
     /// </summary>
     public float InputGatePenalty { get; init; } = DefaultInputGatePenalty;
 
+    /// <summary>
+    /// Auxiliary regression outputs A &gt;= 0 of a multi-task loss (0 disables; needs <see cref="LossKind.SoftmaxCrossEntropy"/>).
+    /// The last A of the K targets (and head outputs) of every row are real-valued auxiliary targets, the first K - A are the
+    /// class targets, and each row's loss is L_row = -Σ_{k &lt; K-A} t_k log softmax(y_{0..K-A-1})_k + w · (1/A) Σ_{a ≥ K-A} (y_a - t_a)²
+    /// with w = <see cref="AuxiliaryWeight"/>, averaged over rows like the plain cross-entropy. At least 2 class values must remain.
+    /// Use it to make a sequence model also predict properties of its input (a multi-task loss): the shared recurrent state has
+    /// to carry them. <see cref="TrainingReport.TrainingLoss"/> and <see cref="TrainingReport.ValidationLoss"/> include the auxiliary term;
+    /// <see cref="RecurrentTrainer.Evaluate"/> takes only a <see cref="LossKind"/> and knows no auxiliary outputs. The local-window
+    /// attention trainer does not support it.
+    /// </summary>
+    public int AuxiliaryOutputs { get; init; } = DefaultAuxiliaryOutputs;
+
+    /// <summary>Weight w &gt;= 0 of the auxiliary squared error (see <see cref="AuxiliaryOutputs"/>).</summary>
+    public float AuxiliaryWeight { get; init; } = DefaultAuxiliaryWeight;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid option.</summary>
     public void Validate()
     {
@@ -173,6 +194,9 @@ public sealed record TrainingOptions
         Check(Enum.IsDefined(Optimizer), nameof(Optimizer), Optimizer, "is unknown");
         Check(Enum.IsDefined(Schedule), nameof(Schedule), Schedule, "is unknown");
         Check(InputGatePenalty >= 0 && float.IsFinite(InputGatePenalty), nameof(InputGatePenalty), InputGatePenalty, "must be non-negative and finite (0 disables)");
+        Check(AuxiliaryOutputs >= 0, nameof(AuxiliaryOutputs), AuxiliaryOutputs, "must be non-negative (0 disables)");
+        Check(AuxiliaryOutputs == 0 || Loss == LossKind.SoftmaxCrossEntropy, nameof(AuxiliaryOutputs), AuxiliaryOutputs, "needs Loss = SoftmaxCrossEntropy");
+        Check(AuxiliaryWeight >= 0 && float.IsFinite(AuxiliaryWeight), nameof(AuxiliaryWeight), AuxiliaryWeight, "must be non-negative and finite");
     }
 }
 

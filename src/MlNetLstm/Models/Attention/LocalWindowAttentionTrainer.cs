@@ -28,6 +28,8 @@ public static class LocalWindowAttentionTrainer
         options.Validate();
         if (options.TruncatedBpttSteps != 0)
             throw new ArgumentException("TruncatedBpttSteps must be 0 for a local-window attention model (it has no recurrence).", nameof(options));
+        if (options.AuxiliaryOutputs != 0)
+            throw new ArgumentException("AuxiliaryOutputs must be 0 for a local-window attention model (the auxiliary loss is implemented by RecurrentTrainer only).", nameof(options));
         CheckCompatible(model, data, options.Loss, nameof(data));
         if (validation != null) CheckCompatible(model, validation, options.Loss, nameof(validation));
         (SequenceDataset train, validation) = data.WithValidation(validation, options.ValidationFraction, nameof(options));
