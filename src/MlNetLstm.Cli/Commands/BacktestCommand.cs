@@ -243,6 +243,9 @@ internal static class BacktestCommand
                     RankBy = LossFunction.Qlike,
                     Exogenous = set.Intraday is { } days ? RealizedInputs.Create(days.Realized.ToArray()) : set.Exogenous,
                     Proxy = set.Intraday?.Realized,
+                    // No model may emit a non-finite or non-positive variance: such a forecast is replaced by the EWMA of the
+                    // history (no look-ahead) and counted per model (table column "fallbacks", JSON "fallbacks", report).
+                    InvalidForecasts = InvalidForecastPolicy.Fallback,
                 };
                 IReadOnlyList<IVarianceModel> models = set.Intraday is null
                     ? BacktestModels.Create(modelNames, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads, s.Seeds)
@@ -534,6 +537,8 @@ internal static class BacktestCommand
                         : JsonValue.Create(DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), Squares(report), new DieboldMarianoOptions { Horizon = report.Horizon }).PValue),
                     ["fitSeconds"] = m.FitTime.TotalSeconds,
                     ["fits"] = m.FitCount,
+                    ["fallbacks"] = m.FallbackCount,
+                    ["fallbackOrigins"] = new JsonArray(m.FallbackOrigins.Select(o => (JsonNode?)JsonValue.Create(o)).ToArray()),
                 });
             }
             sets.Add(new JsonObject
@@ -583,7 +588,7 @@ internal static class BacktestCommand
                 report.Proxy.ToArray(), new DieboldMarianoOptions { Horizon = report.Horizon });
             DieboldMarianoResult? dmMse = set.Intraday is null ? null : DmMse(m, baseline, report);
             return new BacktestRow(m.Name, m.Qlike, m.Mse, m.Mae, m.MincerZarnowitzRSquared, dm?.Statistic ?? double.NaN, dm?.PValue ?? double.NaN, m.FitTime.TotalSeconds,
-                dmMse?.Statistic ?? double.NaN, dmMse?.PValue ?? double.NaN);
+                dmMse?.Statistic ?? double.NaN, dmMse?.PValue ?? double.NaN, m.FallbackCount);
         }).ToList();
         var forecasts = report.Models.Where(m => NeuralNames.Contains(m.Name) || m.Name == best)
             .Select(m => (m.Name, (IReadOnlyList<double>)m.Forecasts)).ToList();
@@ -610,7 +615,7 @@ internal static class BacktestCommand
         var table = new Table().Title($"[bold]{Markup.Escape(set.Name)}[/]: {report.Origins.Count} out-of-sample forecasts, horizon {report.Horizon}");
         table.AddColumn("model");
         bool realized = set.Intraday is not null;
-        string[] heads = realized ? ["QLIKE", "MSE", "MAE", "MZ R²", $"DM vs {best}", "p-value", "DM (MSE)", "p-value", "fit s"] : ["QLIKE", "MSE", "MAE", "MZ R²", $"DM vs {best}", "p-value", "fit s"];
+        string[] heads = realized ? ["QLIKE", "MSE", "MAE", "MZ R²", $"DM vs {best}", "p-value", "DM (MSE)", "p-value", "fit s", "fallbacks"] : ["QLIKE", "MSE", "MAE", "MZ R²", $"DM vs {best}", "p-value", "fit s", "fallbacks"];
         foreach (string c in heads) table.AddColumn(new TableColumn(Markup.Escape(c)).RightAligned());
         WalkForwardModelResult baseline = report[best];
         var dms = report.Models.ToDictionary(m => m.Name, m => m.Name == best ? null : DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(),
@@ -633,9 +638,11 @@ internal static class BacktestCommand
                 cells.Add(dmMse is null ? "–" : NumberFormat.PValue(dmMse.PValue));
             }
             cells.Add(m.FitTime.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture));
+            cells.Add(m.FallbackCount.ToString(CultureInfo.InvariantCulture));
             table.AddRow(cells.ToArray());
         }
         console.Write(table);
+        console.MarkupLine("fallbacks: forecasts that were non-finite or non-positive and were replaced by the EWMA (λ 0.94) of the history before the origin.");
         if (realized)
             console.MarkupLine($"Proxy: daily realized variance RV, not r² ({Markup.Escape(set.Intraday!.Options.Describe())}). Best by QLIKE: [bold]{Markup.Escape(report.BestModel)}[/]; " +
                                $"benchmark: {Markup.Escape(best)}. DM < 0: the row's model has the lower QLIKE (or MSE) than {Markup.Escape(best)}.");

@@ -8,7 +8,7 @@ namespace MlNetLstm.Cli.Reports;
 
 /// <summary>One row of the backtest loss table.</summary>
 internal sealed record BacktestRow(string Name, double Qlike, double Mse, double Mae, double MzR2, double DmStatistic, double DmPValue, double FitSeconds,
-    double DmMseStatistic = double.NaN, double DmMsePValue = double.NaN);
+    double DmMseStatistic = double.NaN, double DmMsePValue = double.NaN, int Fallbacks = 0);
 
 /// <summary>Everything the HTML report shows for one data set.</summary>
 /// <param name="DataSet">Name of the data set.</param>
@@ -156,7 +156,7 @@ internal static class BacktestHtmlReport
         bool dmMse = s.Rows.Any(r => !double.IsNaN(r.DmMseStatistic));
         sb.Append("<th>DM vs ").Append(Enc(s.Benchmark)).Append("</th><th>p-value</th>");
         if (dmMse) sb.Append("<th>DM (MSE) vs ").Append(Enc(s.Benchmark)).Append("</th><th>p-value</th>");
-        sb.Append("<th>fit s</th></tr></thead><tbody>");
+        sb.Append("<th>fit s</th><th title=\"forecasts that were non-finite or non-positive, replaced by the EWMA of the history\">fallbacks</th></tr></thead><tbody>");
         double best = s.Rows.Count == 0 ? double.NaN : s.Rows.Min(r => r.Qlike);
         var f = new[]
         {
@@ -175,7 +175,8 @@ internal static class BacktestHtmlReport
                 sb.Append("<td>").Append(double.IsNaN(r.DmMseStatistic) ? "–" : r.DmMseStatistic.ToString("F2", CultureInfo.InvariantCulture)).Append("</td>");
                 sb.Append("<td>").Append(NumberFormat.PValue(r.DmMsePValue)).Append("</td>");
             }
-            sb.Append("<td>").Append(r.FitSeconds.ToString("F2", CultureInfo.InvariantCulture)).Append("</td></tr>");
+            sb.Append("<td>").Append(r.FitSeconds.ToString("F2", CultureInfo.InvariantCulture)).Append("</td>");
+            sb.Append("<td>").Append(r.Fallbacks.ToString(CultureInfo.InvariantCulture)).Append("</td></tr>");
         }
         return sb.Append("</tbody></table>").ToString();
     }

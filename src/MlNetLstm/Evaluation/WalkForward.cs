@@ -14,6 +14,19 @@ public enum WalkForwardWindow
     Expanding,
 }
 
+/// <summary>What <see cref="WalkForward"/> does when a model forecasts a non-finite or non-positive variance.</summary>
+public enum InvalidForecastPolicy
+{
+    /// <summary>Throw <see cref="InvalidOperationException"/> naming the model, the origin and the value (the default).</summary>
+    Throw = 0,
+
+    /// <summary>
+    /// Replace the forecast by the fallback variance of <see cref="WalkForward.FallbackVariance(ReadOnlySpan{double})"/> (an EWMA of the
+    /// history the model was given, so no look-ahead) and count it in <see cref="WalkForwardModelResult.FallbackCount"/>.
+    /// </summary>
+    Fallback = 1,
+}
+
 /// <summary>Options of <see cref="WalkForward.Run(ReadOnlySpan{double}, IReadOnlyList{IVarianceModel}, WalkForwardOptions?, IProgress{WalkForwardProgress}?)"/>.</summary>
 public sealed class WalkForwardOptions
 {
@@ -48,6 +61,13 @@ public sealed class WalkForwardOptions
     /// </summary>
     public ExogenousSeries? Exogenous { get; init; }
 
+    /// <summary>
+    /// What to do when a model forecasts a non-finite or non-positive variance: throw (default) or substitute
+    /// <see cref="WalkForward.FallbackVariance(ReadOnlySpan{double})"/> and count it per model
+    /// (<see cref="WalkForwardModelResult.FallbackCount"/>, <see cref="WalkForwardModelResult.FallbackOrigins"/>).
+    /// </summary>
+    public InvalidForecastPolicy InvalidForecasts { get; init; } = InvalidForecastPolicy.Throw;
+
     /// <summary>Loss used to pick the best model and to run the DM tests. Default QLIKE.</summary>
     public LossFunction RankBy { get; init; } = LossFunction.Qlike;
 
@@ -71,8 +91,9 @@ public sealed record WalkForwardProgress(string Model, int CompletedBlocks, int 
 public sealed class WalkForwardModelResult
 {
     internal WalkForwardModelResult(string name, double[] forecasts, double mse, double mae, double qlike,
-        MincerZarnowitzResult? mz, TimeSpan fitTime, int fitCount, DieboldMarianoResult? versusBest)
+        MincerZarnowitzResult? mz, TimeSpan fitTime, int fitCount, DieboldMarianoResult? versusBest, int[]? fallbackOrigins = null)
     {
+        FallbackOrigins = Array.AsReadOnly(fallbackOrigins ?? []);
         VersusBest = versusBest;
         Name = name;
         Forecasts = Array.AsReadOnly(forecasts);
@@ -113,6 +134,15 @@ public sealed class WalkForwardModelResult
 
     /// <summary>Diebold-Mariano test of this model (1) versus the best model (2); null for the best model.</summary>
     public DieboldMarianoResult? VersusBest { get; }
+
+    /// <summary>
+    /// Forecast origins at which the model's own forecast was non-finite or non-positive and was replaced by the fallback
+    /// variance (only with <see cref="InvalidForecastPolicy.Fallback"/>; otherwise always empty), in increasing order.
+    /// </summary>
+    public IReadOnlyList<int> FallbackOrigins { get; }
+
+    /// <summary>Number of forecasts replaced by the fallback variance (<see cref="FallbackOrigins"/>.Count).</summary>
+    public int FallbackCount => FallbackOrigins.Count;
 }
 
 /// <summary>Immutable report of a walk-forward run.</summary>
@@ -193,7 +223,7 @@ public static class WalkForward
     /// <returns>The immutable report.</returns>
     /// <exception cref="ArgumentException">Invalid options, sample too short, duplicate names, non-finite returns.</exception>
     /// <exception cref="InvalidOperationException">A model failed to fit or forecast (the message names the model and origin; the
-    /// model's exception is the inner exception), or returned a forecast path of the wrong length or a non-positive/non-finite variance.</exception>
+    /// model's exception is the inner exception), or returned a forecast path of the wrong length or (with <see cref="InvalidForecastPolicy.Throw"/>) a non-positive/non-finite variance.</exception>
     public static WalkForwardReport Run(ReadOnlySpan<double> returns, IReadOnlyList<IVarianceModel> models,
         WalkForwardOptions? options = null, IProgress<WalkForwardProgress>? progress = null)
         => Run(returns.ToArray(), models, options, progress);
@@ -259,6 +289,8 @@ public static class WalkForward
         int m = models.Count;
         var forecasts = new double[m][];
         for (int j = 0; j < m; j++) forecasts[j] = new double[count];
+        var fallback = new bool[m][];
+        for (int j = 0; j < m; j++) fallback[j] = new bool[count];
         var fitTicks = new long[m * blocksPerModel];
         int completed = 0, total = m * blocksPerModel;
 
@@ -301,7 +333,12 @@ public static class WalkForward
                     throw new InvalidOperationException($"Model '{model.Name}' returned {path?.Length.ToString() ?? "null"} forecasts at origin {t}; expected {h}.");
                 double v = path[h - 1];
                 if (!double.IsFinite(v) || v <= 0)
-                    throw new InvalidOperationException($"Model '{model.Name}' forecast a variance of {v} at origin {t} (horizon {h}); forecasts must be finite and positive.");
+                {
+                    if (options.InvalidForecasts != InvalidForecastPolicy.Fallback)
+                        throw new InvalidOperationException($"Model '{model.Name}' forecast a variance of {v} at origin {t} (horizon {h}); forecasts must be finite and positive.");
+                    v = FallbackVariance(new ReadOnlySpan<double>(returns, start, t - start));
+                    fallback[j][k] = true;
+                }
                 forecasts[j][k] = v;
             }
             int done = Interlocked.Increment(ref completed);
@@ -340,8 +377,34 @@ public static class WalkForward
             for (int b = 0; b < blocksPerModel; b++) ticks += fitTicks[j * blocksPerModel + b];
             var row = ranking.Rows.First(x => x.Name == models[j].Name);
             results[j] = new WalkForwardModelResult(models[j].Name, f, row.Mse, row.Mae, row.Qlike,
-                mz, Stopwatch.GetElapsedTime(0, ticks), blocksPerModel, row.VersusBest);
+                mz, Stopwatch.GetElapsedTime(0, ticks), blocksPerModel, row.VersusBest,
+                Enumerable.Range(0, count).Where(k => fallback[j][k]).Select(k => origins[k]).ToArray());
         }
         return new WalkForwardReport(origins, targets, proxy, targetReturns, results, ranking, h);
+    }
+
+    /// <summary>Decay of the fallback EWMA (RiskMetrics daily).</summary>
+    public const double FallbackLambda = 0.94;
+
+    /// <summary>Fallback variance when the history has no non-zero return.</summary>
+    public const double FallbackFloor = 1e-12;
+
+    /// <summary>
+    /// The variance substituted for an invalid forecast under <see cref="InvalidForecastPolicy.Fallback"/>: the EWMA
+    /// <c>v = λ v + (1 - λ) r_i²</c> over the history the model was given (oldest first, λ = <see cref="FallbackLambda"/>), started
+    /// at the history's mean square <c>mean(r_i²)</c>; when that is zero (or the history is empty) <see cref="FallbackFloor"/>.
+    /// Always finite and positive for finite returns; uses no return at or after the origin.
+    /// </summary>
+    /// <param name="history">Returns before the origin, oldest first.</param>
+    /// <returns>A finite positive variance.</returns>
+    public static double FallbackVariance(ReadOnlySpan<double> history)
+    {
+        if (history.IsEmpty) return FallbackFloor;
+        double ms = 0;
+        foreach (double r in history) ms += r * r;
+        ms /= history.Length;
+        double v = ms;
+        foreach (double r in history) v = FallbackLambda * v + (1 - FallbackLambda) * r * r;
+        return double.IsFinite(v) && v > 0 ? v : double.IsFinite(ms) && ms > 0 ? ms : FallbackFloor;
     }
 }

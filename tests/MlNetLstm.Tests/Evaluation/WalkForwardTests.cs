@@ -179,6 +179,70 @@ public class WalkForwardTests
             .WithInnerException<ArgumentException>();
     }
 
+    [Fact]
+    public void FallbackPolicy_ReplacesInvalidForecastsByTheHistoryEwma_AndCountsThemPerModel()
+    {
+        double[] r = Returns(300, 21);
+        var options = new WalkForwardOptions { TrainSize = 100, RefitEvery = 7, InvalidForecasts = InvalidForecastPolicy.Fallback, Threads = 2 };
+        // "flaky" is invalid (NaN, +inf, 0, negative) at every origin divisible by 5, valid (1.5) elsewhere.
+        var report = WalkForward.Run(r, [new FlakyModel("flaky", r), new ConstantModel("const", 1.5)], options);
+        WalkForwardModelResult flaky = report["flaky"], constant = report["const"];
+        int[] expected = report.Origins.Where(t => t % 5 == 0).ToArray();
+        expected.Should().HaveCount(40);
+        flaky.FallbackOrigins.Should().Equal(expected);
+        flaky.FallbackCount.Should().Be(40);
+        constant.FallbackCount.Should().Be(0);
+        for (int k = 0; k < report.Origins.Count; k++)
+        {
+            int t = report.Origins[k];
+            double f = flaky.Forecasts[k];
+            double.IsFinite(f).Should().BeTrue();
+            f.Should().BePositive();
+            if (t % 5 != 0) { f.Should().Be(1.5); continue; }
+            // Independent EWMA of the history the model was given, r[s - 100, t) with s the block's refit origin, started at its mean square.
+            int block = (k / 7) * 7, start = report.Origins[block] - 100;
+            double[] hist = r[start..t];
+            double v = hist.Average(x => x * x);
+            foreach (double x in hist) v = 0.94 * v + 0.06 * x * x;
+            f.Should().BeApproximately(v, 1e-13 * v); // summation order differs from the library's loop
+        }
+        report.Ranking.Rows.Should().OnlyContain(row => double.IsFinite(row.Qlike));
+        // The default policy still throws on the same model.
+        FluentActions.Invoking(() => WalkForward.Run(r, [new FlakyModel("flaky", r)], new WalkForwardOptions { TrainSize = 100, RefitEvery = 7 }))
+            .Should().Throw<InvalidOperationException>().WithMessage("Model 'flaky'*origin 100*");
+    }
+
+    [Fact]
+    public void FallbackVariance_IsFinitePositive_AndUsesOnlyTheHistory()
+    {
+        WalkForward.FallbackVariance([]).Should().Be(WalkForward.FallbackFloor);
+        WalkForward.FallbackVariance([0.0, 0.0, 0.0]).Should().Be(WalkForward.FallbackFloor);
+        // Two returns: v0 = (1 + 4) / 2 = 2.5; v1 = 0.94 * 2.5 + 0.06 * 1 = 2.41; v2 = 0.94 * 2.41 + 0.06 * 4 = 2.5054.
+        WalkForward.FallbackVariance([1.0, -2.0]).Should().BeApproximately(2.5054, 1e-12);
+    }
+
+    /// <summary>
+    /// Invalid (NaN, +inf, 0, -1 in turn) at origins divisible by 5, 1.5 elsewhere. The origin t is found from the history's last
+    /// return r[t - 1] in the full series (the simulated returns are distinct).
+    /// </summary>
+    private sealed class FlakyModel(string name, double[] all) : IVarianceModel
+    {
+        private static readonly double[] Bad = [double.NaN, double.PositiveInfinity, 0.0, -1.0];
+
+        public string Name { get; } = name;
+
+        public IFittedVarianceModel Fit(ReadOnlySpan<double> returns) => new Fitted(all);
+
+        private sealed class Fitted(double[] all) : IFittedVarianceModel
+        {
+            public double[] ForecastVariance(ReadOnlySpan<double> history, int horizon)
+            {
+                int t = Array.IndexOf(all, history[^1]) + 1;
+                return Enumerable.Repeat(t % 5 == 0 ? Bad[t / 5 % 4] : 1.5, horizon).ToArray();
+            }
+        }
+    }
+
     private sealed class SyncProgress(List<WalkForwardProgress> sink) : IProgress<WalkForwardProgress>
     {
         public void Report(WalkForwardProgress value)
