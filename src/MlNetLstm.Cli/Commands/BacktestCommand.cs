@@ -40,6 +40,8 @@ internal static class BacktestCommand
         public string[]? Exogenous { get; init; }
         public bool GarchFeature { get; init; } = LstmVolatilityOptions.DefaultGarchFeature;
         public VolatilityAnchor Anchor { get; init; } = LstmVolatilityOptions.DefaultAnchor;
+        public RegimeTermForm RegimeForm { get; init; } = LstmVolatilityOptions.DefaultRegimeForm;
+        public bool AsymmetricInput { get; init; } = LstmVolatilityOptions.DefaultAsymmetricInput;
         public bool Intraday { get; init; }
         public string TimeZone { get; init; } = IntradaySessionOptions.DefaultTimeZone;
         public string Session { get; init; } = DefaultSession;
@@ -126,6 +128,13 @@ internal static class BacktestCommand
             DefaultValueFactory = _ => LstmVolatilityOptions.DefaultAnchor.ToString().ToLowerInvariant(),
         };
         anchor.AcceptOnlyFromAmong("ewma", "garch", "blend");
+        var regimeForm = new Option<string>("--regime-form")
+        {
+            Description = "Regime term of lstm-regime's forget gate: absolute (beta |u_t|), relative (beta |u_t| / anchor volatility) or leverage (beta |u_t| - gamma u_t).",
+            DefaultValueFactory = _ => FormName(LstmVolatilityOptions.DefaultRegimeForm),
+        };
+        regimeForm.AcceptOnlyFromAmong("absolute", "relative", "leverage");
+        var asymmetric = new Option<bool>("--asymmetric-input") { Description = "Give lstm-regime and lstm the negative part of the return, max(-u_t, 0), as an extra input (leverage effect)." };
         var intraday = new Option<bool>("--intraday")
         {
             Description = "The --data file holds intraday prices (with --input price and a time column): group them into trading days by --session, " +
@@ -151,7 +160,7 @@ internal static class BacktestCommand
         estimator.AcceptOnlyFromAmong("rv", "subsampled", "kernel");
         var estimatorParameter = new Option<int?>("--rv-parameter") { Description = "With --rv-estimator subsampled: the step K; with kernel: the bandwidth H." };
         var command = new Command("backtest", "Walk-forward volatility backtest: lstm-regime and lstm against GARCH, GJR, EWMA, HAR and SSA, with an HTML report.");
-        foreach (Option o in new Option[] { data, column, dateColumn, input, horizon, directHeads, seedsOption, train, test, refit, seed, threads, outDir, format, models, exog, garchFeature, anchor,
+        foreach (Option o in new Option[] { data, column, dateColumn, input, horizon, directHeads, seedsOption, train, test, refit, seed, threads, outDir, format, models, exog, garchFeature, anchor, regimeForm, asymmetric,
             intraday, timeZone, session, minReturns, overnight, estimator, estimatorParameter }) command.Options.Add(o);
         command.SetAction(pr => Run(new Settings
         {
@@ -173,6 +182,8 @@ internal static class BacktestCommand
             Exogenous = pr.GetValue(exog),
             GarchFeature = pr.GetValue(garchFeature),
             Anchor = Enum.Parse<VolatilityAnchor>(pr.GetValue(anchor)!, ignoreCase: true),
+            RegimeForm = ParseForm(pr.GetValue(regimeForm)!),
+            AsymmetricInput = pr.GetValue(asymmetric),
             Intraday = pr.GetValue(intraday),
             TimeZone = pr.GetValue(timeZone)!,
             Session = pr.GetValue(session)!,
@@ -248,8 +259,8 @@ internal static class BacktestCommand
                     InvalidForecasts = InvalidForecastPolicy.Fallback,
                 };
                 IReadOnlyList<IVarianceModel> models = set.Intraday is null
-                    ? BacktestModels.Create(modelNames, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads, s.Seeds)
-                    : BacktestModels.CreateRealized(modelNames, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads, s.Seeds);
+                    ? BacktestModels.Create(modelNames, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads, s.Seeds, s.RegimeForm, s.AsymmetricInput)
+                    : BacktestModels.CreateRealized(modelNames, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads, s.Seeds, s.RegimeForm, s.AsymmetricInput);
                 WalkForwardReport report = null!;
                 string label = $"{set.Name}: walk-forward ({n:N0} returns, train {trainSize:N0}, refit every {s.Refit})";
                 // Blocks differ in cost by model: weight each by a rough relative fit time so that the bar and its ETA move evenly.
@@ -272,7 +283,7 @@ internal static class BacktestCommand
                     // (the same options as the backtested lstm-regime, heads included; Explain reports its one-step head).
                     int first = report.Origins[0];
                     stderr.WriteLine($"{set.Name}: fitting lstm-regime once more for the gate charts...");
-                    var fitted = new LstmVolatilityModel(BacktestModels.LstmOptions(true, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads) with { Threads = s.Threads })
+                    var fitted = new LstmVolatilityModel(BacktestModels.LstmOptions(true, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads, s.RegimeForm, s.AsymmetricInput) with { Threads = s.Threads })
                         .Fit(set.Returns.AsSpan(first - trainSize, trainSize), set.Exogenous?.Slice(first - trainSize, trainSize));
                     telemetry = fitted.Explain(set.Returns.AsSpan(first - trainSize), set.Exogenous?.Slice(first - trainSize, n - (first - trainSize)));
                 }
@@ -287,7 +298,7 @@ internal static class BacktestCommand
 
         string hardware = $"{CpuModel()}, {Environment.ProcessorCount} cores, .NET {Environment.Version}, kernels {Kernels.KernelInfo.ActiveIsa}; " +
                           $"{s.Threads} thread(s); total {total.Elapsed.TotalSeconds:F1} s";
-        JsonObject json = ToJson(results.Select(r => (r.Set, r.Report, r.BestBaseline)).ToList(), hardware, s.Seeds);
+        JsonObject json = ToJson(results.Select(r => (r.Set, r.Report, r.BestBaseline)).ToList(), hardware, s.Seeds, s);
         string outDir = Path.GetFullPath(s.Out);
         try
         {
@@ -485,6 +496,23 @@ internal static class BacktestCommand
             $"{returns.Length} {(s.Input == "price" ? "log returns from prices" : "returns")} from {s.Data}.{exogText}{garchText}", returns, exogenous, dates)];
     }
 
+    /// <summary>The --regime-form name of a form.</summary>
+    internal static string FormName(RegimeTermForm form) => form switch
+    {
+        RegimeTermForm.RelativeShock => "relative",
+        RegimeTermForm.Leverage => "leverage",
+        _ => "absolute",
+    };
+
+    /// <summary>The form of a --regime-form name.</summary>
+    internal static RegimeTermForm ParseForm(string name) => name switch
+    {
+        "relative" => RegimeTermForm.RelativeShock,
+        "leverage" => RegimeTermForm.Leverage,
+        "absolute" => RegimeTermForm.AbsoluteShock,
+        _ => throw new ArgumentException($"--regime-form '{name}' is not one of absolute, relative, leverage."),
+    };
+
     /// <summary>The first header cell named "date" (any case), or null; checks that the path is an existing file.</summary>
     internal static string? DetectDateColumn(string path) => DetectDateColumn(path, "date");
 
@@ -506,7 +534,7 @@ internal static class BacktestCommand
         return path;
     }
 
-    private static JsonObject ToJson(List<(DataSet Set, WalkForwardReport Report, string BestBaseline)> results, string hardware, int seeds)
+    private static JsonObject ToJson(List<(DataSet Set, WalkForwardReport Report, string BestBaseline)> results, string hardware, int seeds, Settings settings)
     {
         var sets = new JsonArray();
         foreach (var (set, report, best) in results)
@@ -549,6 +577,9 @@ internal static class BacktestCommand
                 ["forecasts"] = report.Origins.Count,
                 ["horizon"] = report.Horizon,
                 ["lstmSeeds"] = seeds,
+                ["anchor"] = settings.Anchor.ToString().ToLowerInvariant(),
+                ["regimeForm"] = FormName(settings.RegimeForm),
+                ["asymmetricInput"] = settings.AsymmetricInput,
                 ["exogenous"] = new JsonArray((set.Exogenous?.Names ?? []).Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
                 ["bestModel"] = report.BestModel,
                 ["bestBaseline"] = best,

@@ -13,9 +13,13 @@ internal static class BacktestModels
     /// on u²_{t+k}), capped at SequenceLength - BurnIn (beyond it the last head's correction fades). The single head is the
     /// default because it did better on the bundled real series at k = 5 (README, "Multi-step heads").
     /// </summary>
-    public static LstmVolatilityOptions LstmOptions(bool regimeAdaptive, int seed, bool garchFeature, VolatilityAnchor anchor, int horizon, bool directHeads = false)
+    public static LstmVolatilityOptions LstmOptions(bool regimeAdaptive, int seed, bool garchFeature, VolatilityAnchor anchor, int horizon, bool directHeads = false,
+        RegimeTermForm regimeForm = LstmVolatilityOptions.DefaultRegimeForm, bool asymmetricInput = LstmVolatilityOptions.DefaultAsymmetricInput)
     {
-        var o = new LstmVolatilityOptions { RegimeAdaptive = regimeAdaptive, Seed = seed, GarchFeature = garchFeature, Anchor = anchor };
+        var o = new LstmVolatilityOptions
+        {
+            RegimeAdaptive = regimeAdaptive, Seed = seed, GarchFeature = garchFeature, Anchor = anchor, RegimeForm = regimeForm, AsymmetricInput = asymmetricInput,
+        };
         return directHeads ? o with { Horizons = Math.Clamp(horizon, 1, MaxHorizons(o)) } : o;
     }
 
@@ -27,15 +31,16 @@ internal static class BacktestModels
     public static int MaxHorizons(LstmVolatilityOptions o) => o.SequenceLength - o.BurnIn;
 
     public static IReadOnlyList<IVarianceModel> Create(IEnumerable<string> names, int seed, bool garchFeature = LstmVolatilityOptions.DefaultGarchFeature,
-        VolatilityAnchor anchor = LstmVolatilityOptions.DefaultAnchor, int horizon = 1, bool directHeads = false, int seeds = 1)
+        VolatilityAnchor anchor = LstmVolatilityOptions.DefaultAnchor, int horizon = 1, bool directHeads = false, int seeds = 1,
+        RegimeTermForm regimeForm = LstmVolatilityOptions.DefaultRegimeForm, bool asymmetricInput = LstmVolatilityOptions.DefaultAsymmetricInput)
     {
         var list = new List<IVarianceModel>();
         foreach (string name in names)
         {
             list.Add(name switch
             {
-                "lstm-regime" => Lstm(LstmOptions(true, seed, garchFeature, anchor, horizon, directHeads), seeds),
-                "lstm" => Lstm(LstmOptions(false, seed, garchFeature, anchor, horizon, directHeads), seeds),
+                "lstm-regime" => Lstm(LstmOptions(true, seed, garchFeature, anchor, horizon, directHeads, regimeForm, asymmetricInput), seeds),
+                "lstm" => Lstm(LstmOptions(false, seed, garchFeature, anchor, horizon, directHeads, regimeForm, asymmetricInput), seeds),
                 "garch" => MlNetLstm.Volatility.ArchVarianceModel.Garch(),
                 "gjr" => MlNetLstm.Volatility.ArchVarianceModel.Gjr(),
                 "ewma" => new MlNetLstm.Volatility.EwmaVarianceModel(),
@@ -52,18 +57,19 @@ internal static class BacktestModels
     /// same options and seed ensembles as the daily backtest), har-rv and log-har on RV, ewma-rv, and the return-only models by their daily names.
     /// </summary>
     public static IReadOnlyList<IVarianceModel> CreateRealized(IEnumerable<string> names, int seed, bool garchFeature = LstmVolatilityOptions.DefaultGarchFeature,
-        VolatilityAnchor anchor = LstmVolatilityOptions.DefaultAnchor, int horizon = 1, bool directHeads = false, int seeds = 1)
+        VolatilityAnchor anchor = LstmVolatilityOptions.DefaultAnchor, int horizon = 1, bool directHeads = false, int seeds = 1,
+        RegimeTermForm regimeForm = LstmVolatilityOptions.DefaultRegimeForm, bool asymmetricInput = LstmVolatilityOptions.DefaultAsymmetricInput)
     {
         var list = new List<IVarianceModel>();
         foreach (string name in names)
         {
             list.Add(name switch
             {
-                "lstm-regime" or "lstm" => RealizedLstm(LstmOptions(name == "lstm-regime", seed, garchFeature, anchor, horizon, directHeads), seeds),
+                "lstm-regime" or "lstm" => RealizedLstm(LstmOptions(name == "lstm-regime", seed, garchFeature, anchor, horizon, directHeads, regimeForm, asymmetricInput), seeds),
                 "har-rv" => new MlNetLstm.Realized.RealizedHarVarianceModel(log: false),
                 "log-har" => new MlNetLstm.Realized.RealizedHarVarianceModel(log: true),
                 "ewma-rv" => new MlNetLstm.Realized.RealizedEwmaVarianceModel(),
-                _ => Create([name], seed, garchFeature, anchor, horizon, directHeads, seeds)[0],
+                _ => Create([name], seed, garchFeature, anchor, horizon, directHeads, seeds, regimeForm, asymmetricInput)[0],
             });
         }
         return list;

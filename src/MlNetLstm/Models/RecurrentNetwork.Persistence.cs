@@ -24,7 +24,7 @@ public sealed partial class RecurrentNetwork
     /// <summary>Reads a network written by <see cref="ToArchive"/>.</summary>
     /// <param name="archive">The archive.</param>
     /// <param name="modifierFactory">Creates custom forget-gate modifiers from (name, extra input size); the built-in
-    /// <see cref="RegimeForgetModifier"/> ("regime") needs none.</param>
+    /// <see cref="RegimeForgetModifier"/> ("regime") and <see cref="LeverageForgetModifier"/> ("regime-leverage") need none.</param>
     /// <exception cref="InvalidDataException">Wrong kind, missing entries or inconsistent shapes.</exception>
     public static RecurrentNetwork FromArchive(ModelArchive archive, Func<string, int, IForgetGateModifier>? modifierFactory = null)
     {
@@ -48,7 +48,12 @@ public sealed partial class RecurrentNetwork
         b.AddText(prefix + "spec/head_mode", s.HeadMode.ToString());
         b.AddText(prefix + "spec/modifier", s.ForgetGateModifier?.Name ?? "");
         b.AddScalar(prefix + "spec/modifier_extra", s.ExtraInputSize);
-        b.AddScalar(prefix + "spec/modifier_initial_beta", s.ForgetGateModifier is RegimeForgetModifier r ? r.InitialBeta : 0.0);
+        b.AddScalar(prefix + "spec/modifier_initial_beta", s.ForgetGateModifier switch
+        {
+            RegimeForgetModifier r => r.InitialBeta,
+            LeverageForgetModifier l => l.InitialBeta,
+            _ => 0.0,
+        });
         foreach (var v in Layout.Views) b.Add(prefix + "param/" + v.Name, _p.AsSpan(v.Offset, v.Length), v.Shape.ToArray());
     }
 
@@ -84,6 +89,7 @@ public sealed partial class RecurrentNetwork
             {
                 if (modifierFactory != null) modifier = modifierFactory(modName, extra);
                 else if (modName == "regime") modifier = new RegimeForgetModifier(extra, (float)beta);
+                else if (modName == LeverageForgetModifier.ModifierName) modifier = new LeverageForgetModifier(extra, (float)beta);
                 else throw r.Error($"the network uses forget-gate modifier '{modName}': pass a modifierFactory that creates it.");
             }
             catch (ArgumentException e)

@@ -65,12 +65,16 @@ public class CliTests
                 foreach (string key in new[] { "qlike", "mse", "mae", "fitSeconds" }) double.IsFinite((double)m![key]!).Should().BeTrue(key);
                 m!.AsObject().ContainsKey("dmStatistic").Should().BeTrue();
                 m!.AsObject().ContainsKey("dmPValue").Should().BeTrue();
+                // Every model reports how many forecasts needed the fallback (none here: all four are well-behaved on DEM/GBP).
+                ((int)m!["fallbacks"]!).Should().Be(0);
+                m!["fallbackOrigins"]!.AsArray().Should().BeEmpty();
             }
             string best = (string)json["bestBaseline"]!;
             models.Single(m => (string)m!["name"]! == best)!["dmStatistic"].Should().BeNull("a model is not tested against itself");
             string html = File.ReadAllText(Path.Combine(outDir, "report.html"));
             html.Contains("data:image/png;base64,").Should().BeTrue("charts are embedded PNGs");
             html.Contains("DM vs").Should().BeTrue();
+            html.Contains(">fallbacks</th>").Should().BeTrue("the report's loss table has a fallbacks column");
         }
         finally
         {

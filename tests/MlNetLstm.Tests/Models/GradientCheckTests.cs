@@ -16,6 +16,7 @@ public class GradientCheckTests
         new object[] { "lstm-1layer" }, new object[] { "lstm-2layer" }, new object[] { "lstm-bidirectional" },
         new object[] { "lstm-2layer-bidirectional-head-every" }, new object[] { "lstm-peephole" }, new object[] { "lstm-coupled" },
         new object[] { "lstm-peephole-coupled" }, new object[] { "lstm-regime" }, new object[] { "lstm-regime-peephole-2layer" },
+        new object[] { "lstm-leverage" }, new object[] { "lstm-leverage-peephole-2layer-bidirectional" },
         new object[] { "gru-1layer" }, new object[] { "gru-2layer-bidirectional" }, new object[] { "rnn-1layer" },
         new object[] { "rnn-2layer-head-every" }, new object[] { "lstm-head-last" },
     };
@@ -30,6 +31,7 @@ public class GradientCheckTests
         if (variant.Contains("peephole")) spec = spec with { Peepholes = true };
         if (variant.Contains("coupled")) spec = spec with { CoupledGates = true };
         if (variant.Contains("regime")) spec = spec with { ForgetGateModifier = new RegimeForgetModifier(2) };
+        if (variant.Contains("leverage")) spec = spec with { ForgetGateModifier = new LeverageForgetModifier(2) };
         if (variant.Contains("head-every")) spec = spec with { OutputSize = 2, HeadMode = HeadMode.EveryStep };
         if (variant.Contains("head-last")) spec = spec with { OutputSize = 3, HeadMode = HeadMode.LastStep };
         return spec;

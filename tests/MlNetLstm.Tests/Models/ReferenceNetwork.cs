@@ -59,7 +59,12 @@ internal static class ReferenceNetwork
                                     double zi = zx[j] + zh[j], zf = zx[H + j] + zh[H + j], zg = zx[2 * H + j] + zh[2 * H + j], zo = zx[3 * H + j] + zh[3 * H + j];
                                     if (spec.ForgetGateModifier != null)
                                         for (int e = 0; e < E; e++)
-                                            zf -= Softplus(P("forget_modifier_rho" + sfx, j * E + e)) * Math.Abs(extra![(b * T + t) * E + e]);
+                                        {
+                                            double ev = extra![(b * T + t) * E + e];
+                                            zf -= Softplus(P("forget_modifier_rho" + sfx, j * E + e)) * Math.Abs(ev);
+                                            // The leverage modifier adds the signed term gamma · e (gamma unconstrained).
+                                            if (spec.ForgetGateModifier is LeverageForgetModifier) zf += P("forget_modifier_gamma" + sfx, j * E + e) * ev;
+                                        }
                                     if (spec.Peepholes) { zi += P("weight_peephole_i" + sfx, j) * c[j]; zf += P("weight_peephole_f" + sfx, j) * c[j]; }
                                     double f = Sig(zf), ig = spec.CoupledGates ? 1 - f : Sig(zi), g = Math.Tanh(zg);
                                     double cn = f * c[j] + ig * g;

@@ -27,6 +27,9 @@ public sealed partial class LstmVolatilityForecaster
         b.AddText("options/anchor", o.Anchor.ToString());
         b.AddScalar("options/horizons", o.Horizons);
         b.AddText("options/loss", o.Loss.ToString());
+        // Added after layout 4 shipped, as optional keys: files without them mean AbsoluteShock and no asymmetric input.
+        b.AddText("options/regime_form", o.RegimeForm.ToString());
+        b.AddScalar("options/asymmetric_input", o.AsymmetricInput ? 1 : 0);
         LstmVolatilityInputs inputs = model.Inputs;
         b.AddScalar("inputs/exogenous_count", inputs.ExogenousNames.Count);
         if (inputs.ExogenousNames.Count > 0)
@@ -85,6 +88,9 @@ public sealed partial class LstmVolatilityForecaster
             // Versions 1 and 2 had one head trained with QLIKE (literal values: what those files meant, whatever the defaults become).
             Horizons = v3 ? s.Int("horizons") : 1,
             Loss = v3 ? s.Enum<VolatilityLoss>("loss", version) : VolatilityLoss.Qlike,
+            // Optional keys (absent from files written before they existed: the original |u_t| term, no asymmetric input).
+            RegimeForm = s.Contains("regime_form") ? s.EnumName<RegimeTermForm>("regime_form") : RegimeTermForm.AbsoluteShock,
+            AsymmetricInput = s.Contains("asymmetric_input") && s.Bool("asymmetric_input"),
         };
         try { o.Validate(); }
         catch (ArgumentException e) { throw r.Error("the stored volatility options are invalid: " + e.Message); }
@@ -118,13 +124,13 @@ public sealed partial class LstmVolatilityForecaster
             else if (r.Contains("inputs/garch")) throw r.Error("inputs/garch", "is present but neither options/garch_feature nor the GARCH anchor asks for it.");
         }
         LstmVolatilityInputs inputs;
-        try { inputs = new LstmVolatilityInputs(scale, o.EwmaLambda, o.Anchor, garch, exogNames, exogMeans, exogScales); }
+        try { inputs = new LstmVolatilityInputs(scale, o.EwmaLambda, o.Anchor, garch, exogNames, exogMeans, exogScales, o.RegimeForm, o.AsymmetricInput); }
         catch (ArgumentException e) { throw r.Error("the stored input transform is invalid: " + e.Message); }
         RecurrentNetwork net = RecurrentNetwork.ReadFrom(r.Sub("network/"), version, null);
         RecurrentNetworkSpec want = LstmVolatilityModel.CreateSpec(o, inputs.InputSize), got = net.Spec;
         bool modifierOk = want.ForgetGateModifier is null
             ? got.ForgetGateModifier is null
-            : got.ForgetGateModifier is RegimeForgetModifier m && m.ExtraInputSize == want.ExtraInputSize;
+            : got.ForgetGateModifier?.GetType() == want.ForgetGateModifier.GetType() && got.ExtraInputSize == want.ExtraInputSize;
         if (got with { ForgetGateModifier = null } != want with { ForgetGateModifier = null } || !modifierOk)
             throw r.Error($"the stored network ({ModelSerializer.Describe(got)}) does not match the stored options ({ModelSerializer.Describe(want)}).");
         int bestEpoch = r.Int("training/best_epoch", 0);

@@ -49,6 +49,13 @@ public sealed partial class LstmVolatilityForecaster : IFittedVarianceModel
             : [];
 
     /// <summary>
+    /// The learned signed (leverage) coefficients gamma per unit of the <see cref="RegimeTermForm.Leverage"/> form
+    /// (<c>z_f += -beta ⊙ |u_t| + gamma ⊙ u_t</c>); empty for the other forms and the plain LSTM.
+    /// </summary>
+    public float[] RegimeGamma =>
+        Network.Layout.Contains("forget_modifier_gamma_l0") ? Network.GetParameter("forget_modifier_gamma_l0").ToArray() : [];
+
+    /// <summary>
     /// Variance forecasts for the next <paramref name="horizon"/> returns given all returns so far, for a model fitted
     /// without exogenous inputs (see the overload with <see cref="ExogenousSeries"/> otherwise).
     /// </summary>
@@ -90,7 +97,7 @@ public sealed partial class LstmVolatilityForecaster : IFittedVarianceModel
         {
             Inputs.Advance(ref state, history[t]);
             Inputs.Features(history[t], state, exogenousHistory is null ? default : exogenousHistory.Row(t), x);
-            e[0] = x[1];
+            e[0] = Inputs.RegimeInput(history[t], state);
             engine.Step(x, regime ? e : default).CopyTo(y);
         }
         var result = new double[horizon];
@@ -133,7 +140,7 @@ public sealed partial class LstmVolatilityForecaster : IFittedVarianceModel
         {
             Inputs.Advance(ref state, returns[t]);
             Inputs.Features(returns[t], state, exogenous is null ? default : exogenous.Row(t), x);
-            e[0] = x[1];
+            e[0] = Inputs.RegimeInput(returns[t], state);
             float y = engine.Step(x, regime ? e : default)[0]; // head 1: the one-step forecast (whatever the number of heads)
             forecast[t] = Scale * Scale * Inputs.AnchorVariance(state) * Math.Exp(Options.CorrectionBound * Math.Tanh(y / Options.CorrectionBound));
             forget[t] = Mean(engine.GetSignal(GateSignal.ForgetGate));
@@ -157,5 +164,5 @@ public sealed partial class LstmVolatilityForecaster : IFittedVarianceModel
 /// <param name="ForgetGate">Mean forget-gate activation over units (1 keeps the cell, 0 forgets it).</param>
 /// <param name="InputGate">Mean input-gate activation (how much is written).</param>
 /// <param name="OutputGate">Mean output-gate activation (how much is read out).</param>
-/// <param name="RegimeTerm">Mean regime term -beta ⊙ |u_t| added to z_f (0 for the plain LSTM).</param>
+/// <param name="RegimeTerm">Mean regime term added to z_f (-beta ⊙ e_t with e_t = |u_t| or |u_t| / sqrt(a_t), or -beta ⊙ |u_t| + gamma ⊙ u_t; 0 for the plain LSTM).</param>
 public sealed record VolatilityTelemetry(double[] Forecast, double[] ForgetGate, double[] InputGate, double[] OutputGate, double[] RegimeTerm);

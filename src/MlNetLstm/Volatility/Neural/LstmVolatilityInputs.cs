@@ -60,10 +60,15 @@ public sealed class LstmVolatilityInputs
     /// <param name="exogenousNames">Exogenous column names (empty for none).</param>
     /// <param name="exogenousMeans">Training means, one per column.</param>
     /// <param name="exogenousScales">Training standard deviations (positive), one per column.</param>
+    /// <param name="regimeForm">What the regime term reads (<see cref="RegimeInput"/>).</param>
+    /// <param name="asymmetricInput">Whether the inputs include u_t^- = max(-u_t, 0).</param>
     /// <exception cref="ArgumentException">An invalid value (the message names it).</exception>
     public LstmVolatilityInputs(double scale, double ewmaLambda, VolatilityAnchor anchor, GarchFeatureParameters? garch,
-        IReadOnlyList<string> exogenousNames, IReadOnlyList<double> exogenousMeans, IReadOnlyList<double> exogenousScales)
+        IReadOnlyList<string> exogenousNames, IReadOnlyList<double> exogenousMeans, IReadOnlyList<double> exogenousScales,
+        RegimeTermForm regimeForm = RegimeTermForm.AbsoluteShock, bool asymmetricInput = false)
     {
+        if (!Enum.IsDefined(regimeForm)) throw new ArgumentOutOfRangeException(nameof(regimeForm), regimeForm, "Unknown regime form.");
+        RegimeForm = regimeForm; AsymmetricInput = asymmetricInput;
         if (!(scale >= MinScale && scale <= MaxScale)) throw new ArgumentOutOfRangeException(nameof(scale), scale, $"scale must be within [{MinScale}, {MaxScale}] (s² and 1/s² must be finite).");
         if (!(ewmaLambda > 0 && ewmaLambda < 1)) throw new ArgumentOutOfRangeException(nameof(ewmaLambda), ewmaLambda, "ewmaLambda must be in (0, 1).");
         garch?.Validate();
@@ -90,6 +95,12 @@ public sealed class LstmVolatilityInputs
     /// <summary>Return scale s = sqrt(mean(r²)) of the training window.</summary>
     public double Scale { get; }
 
+    /// <summary>What the regime term of the forget gate reads (see <see cref="RegimeInput"/>).</summary>
+    public RegimeTermForm RegimeForm { get; }
+
+    /// <summary>Whether the inputs include the negative part u_t^- = max(-u_t, 0) (input "u-").</summary>
+    public bool AsymmetricInput { get; }
+
     /// <summary>EWMA decay λ of the baseline.</summary>
     public double EwmaLambda { get; }
 
@@ -108,12 +119,12 @@ public sealed class LstmVolatilityInputs
     /// <summary>Training-window standard deviation of each exogenous column (1 for a column that was constant there).</summary>
     public IReadOnlyList<double> ExogenousScales => _scales;
 
-    /// <summary>Number of network inputs I = 3 + (1 with the GARCH input) + k.</summary>
-    public int InputSize => ReturnInputCount + (Garch is null ? 0 : 1) + _names.Length;
+    /// <summary>Number of network inputs I = 3 + (1 with the GARCH input) + (1 with the asymmetric input) + k.</summary>
+    public int InputSize => ReturnInputCount + (Garch is null ? 0 : 1) + (AsymmetricInput ? 1 : 0) + _names.Length;
 
-    /// <summary>Names of the network inputs in order: "u", "|u|", "log ewma", optionally "log garch", then the exogenous names.</summary>
+    /// <summary>Names of the network inputs in order: "u", "|u|", "log ewma", optionally "log garch", optionally "u-", then the exogenous names.</summary>
     public IReadOnlyList<string> InputNames =>
-        new[] { "u", "|u|", "log ewma" }.Concat(Garch is null ? [] : ["log garch"]).Concat(_names).ToArray();
+        new[] { "u", "|u|", "log ewma" }.Concat(Garch is null ? [] : ["log garch"]).Concat(AsymmetricInput ? ["u-"] : []).Concat(_names).ToArray();
 
     /// <summary>Fits the transform on a training window.</summary>
     internal static LstmVolatilityInputs Fit(ReadOnlySpan<double> returns, ExogenousSeries? exogenous, LstmVolatilityOptions options, double scale)
@@ -141,7 +152,8 @@ public sealed class LstmVolatilityInputs
             means[j] = mean;
             scales[j] = sd > 1e-12 * Math.Max(1, Math.Abs(mean)) ? sd : 1; // a constant column becomes 0 (a bias), not a division by zero
         }
-        return new LstmVolatilityInputs(scale, options.EwmaLambda, options.Anchor, garch, exogenous?.Names ?? [], means, scales);
+        return new LstmVolatilityInputs(scale, options.EwmaLambda, options.Anchor, garch, exogenous?.Names ?? [], means, scales,
+            options.RegimeForm, options.AsymmetricInput);
     }
 
     /// <summary>
@@ -168,6 +180,7 @@ public sealed class LstmVolatilityInputs
     {
         public double Ewma;       // b_t
         public double GarchVar;   // h^G_t (variance of u_t given the past)
+        public double ShockAnchor; // after Advance(r_t): the anchor's forecast a_t of the variance of u_t (made before r_t)
     }
 
     internal State Start() => new()
@@ -180,6 +193,7 @@ public sealed class LstmVolatilityInputs
     internal void Advance(ref State s, double r)
     {
         double u = r / Scale;
+        s.ShockAnchor = AnchorOf(s.Ewma, s.GarchVar);
         s.Ewma = Math.Max(BaselineFloor, EwmaLambda * s.Ewma + (1 - EwmaLambda) * u * u);
         if (Garch is { } g)
         {
@@ -225,6 +239,22 @@ public sealed class LstmVolatilityInputs
         _ => EwmaLambda,
     };
 
+    /// <summary>
+    /// The regime term's extra input e_t from r_t and the state already advanced past r_t: <c>|u_t|</c>
+    /// (<see cref="RegimeTermForm.AbsoluteShock"/>, equal to input 1), <c>|u_t| / sqrt(a_t)</c> (<see cref="RegimeTermForm.RelativeShock"/>)
+    /// or the signed <c>u_t</c> (<see cref="RegimeTermForm.Leverage"/>), clipped to ±10 like the inputs.
+    /// </summary>
+    internal float RegimeInput(double r, in State s)
+    {
+        double u = r / Scale;
+        return RegimeForm switch
+        {
+            RegimeTermForm.RelativeShock => (float)Math.Min(Math.Abs(u) / Math.Sqrt(s.ShockAnchor), Clip),
+            RegimeTermForm.Leverage => (float)Math.Clamp(u, -Clip, Clip),
+            _ => (float)Math.Min(Math.Abs(u), Clip),
+        };
+    }
+
     /// <summary>Writes x_t from r_t, the state already advanced past r_t, and the exogenous row t.</summary>
     internal void Features(double r, in State s, ReadOnlySpan<double> exogenousRow, Span<float> x)
     {
@@ -234,6 +264,7 @@ public sealed class LstmVolatilityInputs
         x[2] = (float)Math.Clamp(Math.Log(s.Ewma), -Clip, Clip);
         int i = ReturnInputCount;
         if (Garch is not null) x[i++] = (float)Math.Clamp(Math.Log(s.GarchVar), -Clip, Clip);
+        if (AsymmetricInput) x[i++] = (float)Math.Min(Math.Max(-u, 0), Clip);
         for (int j = 0; j < _names.Length; j++) x[i + j] = (float)Math.Clamp((exogenousRow[j] - _means[j]) / _scales[j], -Clip, Clip);
     }
 }
@@ -247,7 +278,7 @@ internal sealed class VolatilityFeatures
     public required int Horizons { get; init; }        // K
     public required double Scale { get; init; }        // s (the NLL's 2 log s)
     public required float[] Inputs { get; init; }      // [n, I]
-    public required float[] Extra { get; init; }       // [n]: |u_t| clipped, the regime term's input
+    public required float[] Extra { get; init; }       // [n]: the regime term's input (LstmVolatilityInputs.RegimeInput)
     public required double[] LogBaseline { get; init; } // [n, K]: log a_{t+k|t}, the anchor's k-step forecast made at t
     public required double[] Target { get; init; }     // [n, K]: u_{t+k}^2 (NaN where t + k is beyond the series)
 
@@ -271,7 +302,7 @@ internal sealed class VolatilityFeatures
         {
             map.Advance(ref s, returns[t]);
             map.Features(returns[t], s, exogenous is null ? default : exogenous.Row(t), x.AsSpan(t * I, I));
-            e[t] = x[t * I + 1];
+            e[t] = map.RegimeInput(returns[t], s);
             map.AnchorPath(s, path);
             for (int k = 1; k <= K; k++)
             {

@@ -201,7 +201,9 @@ public sealed class LstmVolatilityModel : IVarianceModel
         HiddenSize = o.HiddenSize,
         OutputSize = o.Horizons,
         HeadMode = HeadMode.EveryStep,
-        ForgetGateModifier = o.RegimeAdaptive ? new RegimeForgetModifier(1, o.InitialBeta) : null,
+        ForgetGateModifier = !o.RegimeAdaptive ? null
+            : o.RegimeForm == RegimeTermForm.Leverage ? new LeverageForgetModifier(1, o.InitialBeta)
+            : new RegimeForgetModifier(1, o.InitialBeta),
     };
 
     /// <summary>

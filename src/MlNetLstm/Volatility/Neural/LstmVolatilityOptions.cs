@@ -18,6 +18,29 @@ public enum VolatilityAnchor
 }
 
 /// <summary>
+/// The form of the regime term the forget gate of the "lstm-regime" model adds (<see cref="LstmVolatilityOptions.RegimeForm"/>),
+/// with u_t = r_t / s the scaled return and <c>beta = softplus(rho) &gt;= 0</c> learned per unit.
+/// </summary>
+public enum RegimeTermForm
+{
+    /// <summary><c>z_f -= beta ⊙ |u_t|</c> (the original form; <see cref="Models.RegimeForgetModifier"/> fed |u_t|).</summary>
+    AbsoluteShock = 0,
+
+    /// <summary>
+    /// The shock relative to the current regime: <c>z_f -= beta ⊙ |u_t| / sqrt(a_t)</c>, where a_t is the anchor's forecast of the
+    /// variance of u_t made the step before (so a return the size the regime expects gives the same term in calm and turbulent
+    /// times); <see cref="Models.RegimeForgetModifier"/> fed that ratio, clipped to 10.
+    /// </summary>
+    RelativeShock = 1,
+
+    /// <summary>
+    /// Signed (leverage) term: <c>z_f += -beta ⊙ |u_t| + gamma ⊙ u_t</c> with an unconstrained gamma per unit, initialised to 0
+    /// (<see cref="Models.LeverageForgetModifier"/> fed u_t): falls and rises of the same size can close the gate differently.
+    /// </summary>
+    Leverage = 2,
+}
+
+/// <summary>
 /// The training loss of <see cref="LstmVolatilityModel"/>, per scored step and horizon, with the model's variance forecast h
 /// (scaled units h̃ = h / s²) of a return whose proxy target is u² = r² / s².
 /// <para>
@@ -87,6 +110,10 @@ public sealed record LstmVolatilityOptions
     public const int DefaultHorizons = 1;
     /// <summary>Default <see cref="Loss"/>: QLIKE.</summary>
     public const VolatilityLoss DefaultLoss = VolatilityLoss.Qlike;
+    /// <summary>Default <see cref="RegimeForm"/>: the original beta ⊙ |u_t| term.</summary>
+    public const RegimeTermForm DefaultRegimeForm = RegimeTermForm.AbsoluteShock;
+    /// <summary>Default <see cref="AsymmetricInput"/>: off.</summary>
+    public const bool DefaultAsymmetricInput = false;
 
     /// <summary>
     /// When true (the "lstm-regime" model) every forget gate gets the extra pre-activation term
@@ -94,6 +121,20 @@ public sealed record LstmVolatilityOptions
     /// LSTM ablation ("lstm") with the same inputs, head and training.
     /// </summary>
     public bool RegimeAdaptive { get; init; } = true;
+
+    /// <summary>
+    /// Form of the regime term when <see cref="RegimeAdaptive"/> is true (ignored otherwise): <see cref="RegimeTermForm.AbsoluteShock"/>
+    /// (default, <c>beta ⊙ |u_t|</c>), <see cref="RegimeTermForm.RelativeShock"/> (<c>beta ⊙ |u_t| / sqrt(a_t)</c>) or
+    /// <see cref="RegimeTermForm.Leverage"/> (<c>beta ⊙ |u_t| - gamma ⊙ u_t</c> subtracted from z_f).
+    /// </summary>
+    public RegimeTermForm RegimeForm { get; init; } = DefaultRegimeForm;
+
+    /// <summary>
+    /// When true, the network also reads the negative part of the scaled return, <c>u_t^- = max(-u_t, 0)</c> (clipped to 10), as a
+    /// direct asymmetric input (input name "u-", after the baseline inputs and before the exogenous ones), so that it can represent
+    /// the leverage effect (falls raising the variance more than rises) without going through |u_t| alone. Default false.
+    /// </summary>
+    public bool AsymmetricInput { get; init; } = DefaultAsymmetricInput;
 
     /// <summary>
     /// When true, the hybrid LSTM-GARCH input of Kim and Won (2018): a GARCH(1,1) with constant mean and normal innovations is
@@ -205,5 +246,6 @@ public sealed record LstmVolatilityOptions
         Check(Enum.IsDefined(Anchor), nameof(Anchor), Anchor, "must be Ewma, Garch or Blend");
         Check(Horizons >= 1 && Horizons <= SequenceLength - BurnIn, nameof(Horizons), Horizons, "must be in [1, SequenceLength - BurnIn]");
         Check(Enum.IsDefined(Loss), nameof(Loss), Loss, "must be Qlike or GaussianNll");
+        Check(Enum.IsDefined(RegimeForm), nameof(RegimeForm), RegimeForm, "must be AbsoluteShock, RelativeShock or Leverage");
     }
 }

@@ -65,7 +65,7 @@ public sealed class LstmVolatilityStream
                 throw new ArgumentException($"Exogenous '{_f.ExogenousNames[j]}' = {exogenous[j]} at observation {Count} is not finite.", nameof(exogenous));
         _f.Inputs.Advance(ref _state, value);
         _f.Inputs.Features(value, _state, exogenous, _x);
-        _e[0] = _x[1];
+        _e[0] = _f.Inputs.RegimeInput(value, _state);
         _engine.Step(_x, _regime ? _e : default).CopyTo(_y);
         Count++;
     }
