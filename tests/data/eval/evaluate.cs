@@ -4,7 +4,9 @@
 // `mlnetlstm backtest` (rolling window min(2500, n/2), refit every 250, one-step QLIKE against r², the Blend anchor),
 // per series and pooled. The decision rule it reports was fixed in README ("Accuracy across series") before any run.
 //
-//   dotnet run tests/data/eval/evaluate.cs -- [--seeds 5] [--threads 2] [--series DAX,SMI,...] [--out results.json]
+//   dotnet run tests/data/eval/evaluate.cs -- [--seeds 5] [--threads 2] [--series DAX,SMI,...] [--lstms regime-abs,auto,...] [--out results.json]
+// "auto" (not a default; added after the first run, see README) chooses per training window among the default LSTM
+// ensemble, GJR, GARCH and EWMA by validation QLIKE on the window's last 20 % (ValidationSelectedVarianceModel).
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -18,7 +20,7 @@ using MlNetLstm.Volatility.Neural;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 int seeds = 5, threads = 2;
-string? only = null, outPath = null;
+string? only = null, outPath = null, lstmFilter = null;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -27,6 +29,7 @@ for (int i = 0; i < args.Length; i++)
         case "--threads": threads = int.Parse(args[++i]); break;
         case "--series": only = args[++i]; break;
         case "--out": outPath = args[++i]; break;
+        case "--lstms": lstmFilter = args[++i]; break;
         default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
     }
 }
@@ -60,7 +63,14 @@ var lstms = new (string Name, LstmVolatilityOptions Options)[]
     ("regime-lev+asym", o with { RegimeForm = RegimeTermForm.Leverage, AsymmetricInput = true }),
     ("plain", o with { RegimeAdaptive = false }),
     ("plain+asym", o with { RegimeAdaptive = false, AsymmetricInput = true }),
+    ("auto", o),
 };
+if (lstmFilter is not null)
+{
+    var keep = lstmFilter.Split(',');
+    if (!keep.Contains(Reference)) throw new ArgumentException($"--lstms must include the reference {Reference}.");
+    lstms = lstms.Where(l => keep.Contains(l.Name)).ToArray();
+}
 string[] baselines = ["garch", "gjr", "ewma", "har", "ssa"];
 var all = new JsonArray();
 var wall = Stopwatch.StartNew();
@@ -69,8 +79,12 @@ var dmVsBest = lstms.Select(l => l.Name).ToDictionary(n => n, _ => new List<(str
 foreach (var (name, returns) in series)
 {
     var models = new List<IVarianceModel>();
+    IVarianceModel Ensemble(string n, LstmVolatilityOptions opt) =>
+        new CombinedVarianceModel(n, Enumerable.Range(0, seeds).Select(k => new LstmVolatilityModel(opt with { Seed = opt.Seed + k })));
     foreach (var (n, opt) in lstms)
-        models.Add(new CombinedVarianceModel(n, Enumerable.Range(0, seeds).Select(k => new LstmVolatilityModel(opt with { Seed = opt.Seed + k }))));
+        models.Add(n == "auto"
+            ? new ValidationSelectedVarianceModel(n, [Ensemble("lstm-regime", opt), ArchVarianceModel.Gjr(), ArchVarianceModel.Garch(), new EwmaVarianceModel()])
+            : Ensemble(n, opt));
     models.AddRange([ArchVarianceModel.Garch(), ArchVarianceModel.Gjr(), new EwmaVarianceModel(), new HarVarianceModel(), new SsaVarianceModel()]);
     int train = Math.Min(2500, returns.Length / 2);
     var sw = Stopwatch.StartNew();
