@@ -2,7 +2,7 @@
 // Accuracy evaluation of issue 19: every regime-term form, the asymmetric input, the plain LSTM and the baselines on the
 // nine daily series (tests/data/eval/*.csv and the two bundled series in tests/data/real), walk-forward like
 // `mlnetlstm backtest` (rolling window min(2500, n/2), refit every 250, one-step QLIKE against r², the Blend anchor),
-// per series and pooled. The decision rule it reports was fixed in README ("Accuracy across series") before any run.
+// per series and pooled. The decision rule it reports was fixed in README ("Accuracy across series") before the full run.
 //
 //   dotnet run tests/data/eval/evaluate.cs -- [--seeds 5] [--threads 2] [--series DAX,SMI,...] [--lstms regime-abs,auto,...] [--out results.json]
 // "auto" (not a default; added after the first run, see README) chooses per training window among the default LSTM
