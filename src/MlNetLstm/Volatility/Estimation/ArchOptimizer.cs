@@ -194,7 +194,7 @@ internal sealed class ArchOptimizer
     private double GradHess(ReadOnlySpan<double> theta, Span<double> g, Span<double> h)
     {
         _gradEvals++;
-        return _engine.GradientHessian(theta, g, h, _scores);
+        return _engine.GradientHessian(theta, g, h, Span<double>.Empty); // scores only when a scoring step needs them
     }
 
     /// <summary>Newton iterations from each start before the best is chosen (each is worth several BFGS iterations; capped by <see cref="ArchFitOptions.ScreeningIterations"/>).</summary>
@@ -279,7 +279,7 @@ internal sealed class ArchOptimizer
                 return new NewtonState(theta, ll, g, h, hessianOk ? decrement : double.PositiveInfinity, hessianOk, stalled);
             }
 
-            step ??= ScoringStep(g, free);
+            step ??= ScoringStep(theta, g, free);
             if (step is null)
             {
                 return new NewtonState(theta, ll, g, h, double.PositiveInfinity, false, true);
@@ -331,9 +331,10 @@ internal sealed class ArchOptimizer
         }
     }
 
-    /// <summary>Fisher-scoring (BHHH) ascent step on the free coordinates from the scores of the last evaluation; null if singular.</summary>
-    private double[]? ScoringStep(double[] g, bool[] free)
+    /// <summary>Fisher-scoring (BHHH) ascent step on the free coordinates from the scores at theta; null if singular.</summary>
+    private double[]? ScoringStep(double[] theta, double[] g, bool[] free)
     {
+        Grad(theta, new double[_k]); // fills _scores at theta
         var b = SmallDense.CrossProduct(_scores, _engine.N, _k);
         var negH = new double[_k * _k];
         for (int i = 0; i < negH.Length; i++)
