@@ -17,6 +17,7 @@ public sealed class GemmPackedB
     internal bool TransposeB;
     internal int N, K;
     internal bool Valid;
+    internal bool Tile4x24; // AVX2: packed for the 4x24 tile (else 6x16)
 
     /// <summary>Columns n of op(B) last packed.</summary>
     public int Columns => N;
@@ -55,14 +56,17 @@ public static partial class Gemm
     /// <param name="b">Matrix B.</param>
     /// <param name="ldb">Row stride of B as stored.</param>
     /// <param name="packed">A previous operand to reuse (its buffer grows when needed), or null.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A dimension is negative or <paramref name="ldb"/> too small.</exception>
+    /// <param name="rows">Rows m of the products it will be used for (the AVX2 path's tile depends on it; a product with another
+    /// tile choice simply packs B itself).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is negative, <paramref name="rows"/> is below 1 or <paramref name="ldb"/> too small.</exception>
     /// <exception cref="ArgumentException"><paramref name="b"/> is too short.</exception>
-    public static unsafe GemmPackedB Pack(bool transposeB, int n, int k, ReadOnlySpan<float> b, int ldb, GemmPackedB? packed = null)
+    public static unsafe GemmPackedB Pack(bool transposeB, int n, int k, ReadOnlySpan<float> b, int ldb, GemmPackedB? packed = null, int rows = 8)
     {
+        if (rows < 1) throw new ArgumentOutOfRangeException(nameof(rows), rows, "rows must be at least 1.");
         Validate(false, transposeB, 0, n, k, default, Math.Max(1, k), b, ldb, default, Math.Max(1, n));
         if (n > 0 && k > 0) KernelGuard.Length(b.Length, (long)((transposeB ? n : k) - 1) * ldb + (transposeB ? k : n), nameof(b));
         packed ??= new GemmPackedB();
-        packed.TransposeB = transposeB; packed.N = n; packed.K = k; packed.Valid = false;
+        packed.TransposeB = transposeB; packed.N = n; packed.K = k; packed.Valid = false; packed.Tile4x24 = false;
         if (n == 0 || k == 0) return packed;
         fixed (float* pb = b)
         {
@@ -72,6 +76,12 @@ public static partial class Gemm
                     packed.Ensure(GemmDriver.PackedLength<GemmAvx512Kernel>(n, k));
                     GemmDriver.PackAll<GemmAvx512Kernel>(transposeB, pb, ldb, n, k, packed.Pointer);
                     packed.Valid = true;
+                    break;
+                case IsaLevel.Avx2Fma when UseAvx2Tile4x24(rows, n):
+                    packed.Ensure(GemmDriver.PackedLength<GemmAvx2Kernel4x24>(n, k));
+                    GemmDriver.PackAll<GemmAvx2Kernel4x24>(transposeB, pb, ldb, n, k, packed.Pointer);
+                    packed.Valid = true;
+                    packed.Tile4x24 = true;
                     break;
                 case IsaLevel.Avx2Fma:
                     packed.Ensure(GemmDriver.PackedLength<GemmAvx2Kernel>(n, k));
@@ -113,8 +123,9 @@ public static partial class Gemm
             case IsaLevel.Avx512 when usable && !UseDirect(m, n, k, 16) && !UseDirect(m, n, k, 8):
                 GemmDriver.RunPrepacked<GemmAvx512Kernel>(transposeA, m, n, k, alpha, a, lda, packedB!.Pointer, beta, c, ldc);
                 break;
-            case IsaLevel.Avx2Fma when usable && !UseDirect(m, n, k, 8):
-                GemmDriver.RunPrepacked<GemmAvx2Kernel>(transposeA, m, n, k, alpha, a, lda, packedB!.Pointer, beta, c, ldc);
+            case IsaLevel.Avx2Fma when usable && !UseDirect(m, n, k, 8) && packedB!.Tile4x24 == UseAvx2Tile4x24(m, n):
+                if (packedB.Tile4x24) GemmDriver.RunPrepacked<GemmAvx2Kernel4x24>(transposeA, m, n, k, alpha, a, lda, packedB.Pointer, beta, c, ldc);
+                else GemmDriver.RunPrepacked<GemmAvx2Kernel>(transposeA, m, n, k, alpha, a, lda, packedB.Pointer, beta, c, ldc);
                 break;
             default:
                 Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);

@@ -65,3 +65,30 @@ public class GemmPackedTests
         act.Should().Throw<ArgumentException>().WithParameterName("b");
     }
 }
+
+/// <summary>The AVX2 4x24 tile (chosen for few rows) against the 6x16 tile and the scalar oracle.</summary>
+public class GemmAvx2TileTests
+{
+    [Theory]
+    [InlineData(8, 256, 64)]
+    [InlineData(8, 64, 256)]
+    [InlineData(8, 1024, 300)]
+    [InlineData(4, 24, 5)]
+    [InlineData(9, 50, 31)]
+    public void Tile_4x24_gives_bitwise_the_6x16_products_for_alpha_one(int m, int n, int k)
+    {
+        if (!KernelInfo.AvailableLevels.Contains(IsaLevel.Avx2Fma)) return; // nothing to compare on this machine
+        Gemm.UseAvx2Tile4x24(8, 256).Should().BeTrue("8 rows fill two 4-row panels but pad to 12 with 6-row panels");
+        Gemm.UseAvx2Tile4x24(96, 96).Should().BeFalse("96 rows fill 6-row panels exactly");
+        foreach (float beta in new[] { 0f, 1f })
+        {
+            float[] a = TestData.Uniform(1, m * k), b = TestData.Uniform(2, k * n), c0 = TestData.Uniform(3, m * n);
+            float[] x = (float[])c0.Clone(), y = (float[])c0.Clone(), z = (float[])c0.Clone();
+            GemmDriver.Run<GemmAvx2Kernel4x24>(false, false, m, n, k, 1f, a, k, b, n, beta, x, n);
+            GemmDriver.Run<GemmAvx2Kernel>(false, false, m, n, k, 1f, a, k, b, n, beta, y, n);
+            x.Should().Equal(y, $"beta {beta}");
+            Gemm.MultiplyScalar(false, false, m, n, k, 1f, a, k, b, n, beta, z, n);
+            for (int i = 0; i < z.Length; i++) x[i].Should().BeApproximately(z[i], 1e-4f * (k + 4));
+        }
+    }
+}

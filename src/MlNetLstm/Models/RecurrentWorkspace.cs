@@ -150,7 +150,7 @@ internal sealed class RecurrentWorkspace
                         for (int c = 0; c < H; c++) _whhT[c * GH + r] = whh[r * H + c];
                     whh = _whhT; ldw = GH;
                 }
-                GemmPackedB? packed = preT ? null : (_whhPackedForward = Gemm.Pack(true, GH, H, whh, ldw, _whhPackedForward));
+                GemmPackedB? packed = preT ? null : (_whhPackedForward = Gemm.Pack(true, GH, H, whh, ldw, _whhPackedForward, B));
                 for (int s = 0; s < T; s++)
                 {
                     int t = d == 0 ? s : T - 1 - s;
@@ -298,7 +298,7 @@ internal sealed class RecurrentWorkspace
                 float[] hs = Hs[k];
                 ReadOnlySpan<float> whh = p.Slice(co.Whh, GH * H);
                 // dh_prev = dz W_hh at every step: pack W_hh once when those products take the packed path.
-                GemmPackedB? packedBack = (long)H * GH > 8192 && B > 4 ? (_whhPackedBackward = Gemm.Pack(false, H, GH, whh, H, _whhPackedBackward)) : null;
+                GemmPackedB? packedBack = (long)H * GH > 8192 && B > 4 ? (_whhPackedBackward = Gemm.Pack(false, H, GH, whh, H, _whhPackedBackward, B)) : null;
                 Span<float> dhNext = _dhNext.AsSpan(0, BH), dcNext = _dcNext.AsSpan(0, BH), dh = _dh.AsSpan(0, BH);
                 dhNext.Clear(); dcNext.Clear();
                 bool peep = co.Pi >= 0;
