@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One GARCH(1,1) fit on dem2gbp: MlNetLstm (`mlnetlstm garch --repeat M`, median of M = max(4N, 200) in-process fits, so the
-# JIT has tiered up) against R fGarch::garchFit (constant mean, Normal) and tseries::garch (no mean term), each timed as the
-# mean of N back-to-back fits (R's timer has a 1 ms resolution), in the same run.
+# JIT has tiered up) against R fGarch::garchFit (constant mean, Normal) and tseries::garch (no mean term), each the median of
+# N fits timed one by one with Sys.time() (the same estimator as ours), in the same run.
 # The three are interleaved in R rounds (ours, fGarch, tseries, ours, ...) so that a busy or shared machine slows all of them
 # alike; the table gives the median over rounds of each round's median, and the best round.
 # Needs: apt-get install r-base-core r-cran-fgarch r-cran-tseries   (never needed by the test suite)
@@ -9,16 +9,19 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"; root="$(cd "$here/../../.." && pwd)"
 n="${1:-50}"; rounds="${2:-5}"
+# One thread everywhere: R would otherwise let a multi-threaded BLAS spin on a busy machine.
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 data="$root/tests/data/real/dem2gbp.csv"
 dotnet build -c Release "$root/src/MlNetLstm.Cli" -o /tmp/mlnetlstm-garch-bench >/dev/null
-echo "Hardware: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) (family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | xargs) model $(grep -m1 '^model\s' /proc/cpuinfo | cut -d: -f2 | xargs)), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), .NET $(dotnet --version), $(R --version | head -1)"
+echo "Hardware: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) (family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | xargs) model $(grep -m1 '^model\s' /proc/cpuinfo | cut -d: -f2 | xargs)), $(nproc --all) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), .NET $(dotnet --version), $(R --version | head -1)"
 rscript="
 suppressMessages({library(fGarch); library(tseries)})
 y <- read.csv('$data')\$dem2gbp
 fit <- garchFit(~garch(1,1), data = y, trace = FALSE)
 invisible(garch(y, order = c(1,1), trace = FALSE))
-t1 <- system.time(for (i in 1:$n) garchFit(~garch(1,1), data = y, trace = FALSE))[['elapsed']] / $n
-t2 <- system.time(for (i in 1:$n) garch(y, order = c(1,1), trace = FALSE))[['elapsed']] / $n
+each <- function(f) sapply(1:$n, function(i) { s <- Sys.time(); f(); as.numeric(Sys.time() - s, units = 'secs') })
+t1 <- median(each(function() garchFit(~garch(1,1), data = y, trace = FALSE)))
+t2 <- median(each(function() garch(y, order = c(1,1), trace = FALSE)))
 cat(t1 * 1000, t2 * 1000, format(fit@fit\$llh, digits = 15), '\n')"
 results=()
 for r in $(seq 1 "$rounds"); do
