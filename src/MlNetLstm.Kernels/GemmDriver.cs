@@ -139,6 +139,85 @@ internal static unsafe class GemmDriver
         }
     }
 
+    /// <summary>Floats of a whole op(B) [k, n] packed for kernel TK: every KC block of k holds ceil(n/NR) panels of [kc][NR].</summary>
+    internal static long PackedLength<TK>(int n, int k) where TK : struct, IGemmKernel => (long)RoundUp(n, TK.NR) * k;
+
+    /// <summary>Packs all of op(B) [k, n] for kernel TK into <paramref name="dst"/> (64-byte aligned): block pc at dst + pc * RoundUp(n, NR).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void PackAll<TK>(bool transposeB, float* b, int ldb, int n, int k, float* dst) where TK : struct, IGemmKernel
+    {
+        int npad = RoundUp(n, TK.NR);
+        for (int pcol = 0; pcol < k; pcol += TK.KC)
+        {
+            int kc = Math.Min(TK.KC, k - pcol);
+            PackB(transposeB, b, ldb, pcol, kc, 0, n, TK.NR, dst + (long)pcol * npad);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Run{TK}"/> with op(B) already packed by <see cref="PackAll{TK}"/>: the same blocking, the same micro-kernel calls in the
+    /// same order, so the result is bitwise that of <see cref="Run{TK}"/>; only the per-call packing of B is skipped.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void RunPrepacked<TK>(bool transposeA, int m, int n, int k, float alpha, ReadOnlySpan<float> a, int lda, float* packedB, float beta, Span<float> c, int ldc)
+        where TK : struct, IGemmKernel
+    {
+        if (m == 0 || n == 0) return;
+        fixed (float* pc = c)
+        {
+            if (k == 0)
+            {
+                ScaleC(m, n, beta, pc, ldc);
+                return;
+            }
+            fixed (float* pa = a)
+            {
+                int mr = TK.MR, nr = TK.NR;
+                int npad = RoundUp(n, nr);
+                int kcMax = Math.Min(k, TK.KC);
+                int mcMax = Math.Min(RoundUp(m, mr), TK.MC);
+                float* packA = Scratch(ref t_packA, kcMax * mcMax);
+                float* tile = stackalloc float[mr * nr + 16];
+                float* tileAligned = (float*)(((nuint)tile + 63) & ~(nuint)63);
+                for (int jc = 0; jc < n; jc += TK.NC)
+                {
+                    int nc = Math.Min(TK.NC, n - jc);
+                    for (int pcol = 0; pcol < k; pcol += TK.KC)
+                    {
+                        int kc = Math.Min(TK.KC, k - pcol);
+                        float betaEff = pcol == 0 ? beta : 1f;
+                        float* block = packedB + (long)pcol * npad;
+                        for (int ic = 0; ic < m; ic += TK.MC)
+                        {
+                            int mc = Math.Min(TK.MC, m - ic);
+                            PackA(transposeA, pa, lda, ic, mc, pcol, kc, mr, packA);
+                            for (int jr = 0; jr < nc; jr += nr)
+                            {
+                                int nrEff = Math.Min(nr, nc - jr);
+                                float* bPanel = block + (long)((jc + jr) / nr) * nr * kc;
+                                for (int ir = 0; ir < mc; ir += mr)
+                                {
+                                    int mrEff = Math.Min(mr, mc - ir);
+                                    float* aPanel = packA + (long)(ir / mr) * mr * kc;
+                                    float* cTile = pc + (long)(ic + ir) * ldc + jc + jr;
+                                    if (mrEff == mr && nrEff == nr)
+                                    {
+                                        TK.Run(kc, aPanel, bPanel, cTile, ldc, alpha, betaEff);
+                                    }
+                                    else
+                                    {
+                                        TK.Run(kc, aPanel, bPanel, tileAligned, nr, 1f, 0f);
+                                        StoreEdge(tileAligned, nr, cTile, ldc, mrEff, nrEff, alpha, betaEff);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// <summary>
     /// Writes the valid rows x cols of an edge tile: dst = alpha * t (+ beta * dst). Reads the tile back with full
     /// vectors where possible (a scalar reload of a just-stored vector defeats store-to-load forwarding); the vector and

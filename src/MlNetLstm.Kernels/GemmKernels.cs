@@ -74,6 +74,75 @@ internal readonly unsafe struct GemmAvx2Kernel : IGemmKernel
     }
 }
 
+/// <summary>
+/// Explicit AVX2 + FMA3 4x24 micro-kernel (12 ymm accumulators + 3 B registers + 1 broadcast = 16 ymm). For the LSTM's per-step
+/// products with few rows (a chunk of 8 sequences) it fills whole row panels where the 6x16 tile pads 8 rows to 12; each C element
+/// is accumulated over p in the same order with FMAs, so results equal the 6x16 tile's (the edge/full store differs only for alpha != 1).
+/// </summary>
+internal readonly unsafe struct GemmAvx2Kernel4x24 : IGemmKernel
+{
+    public static int MR => 4;
+    public static int NR => 24;
+    public static int KC => 256;
+    public static int MC => 144;
+    public static int NC => 2040; // a multiple of NR, so prepacked panels are indexed by column / NR
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
+    {
+        Vector256<float> c00 = default, c01 = default, c02 = default, c10 = default, c11 = default, c12 = default;
+        Vector256<float> c20 = default, c21 = default, c22 = default, c30 = default, c31 = default, c32 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector256<float> b0 = Avx.LoadAlignedVector256(b);
+            Vector256<float> b1 = Avx.LoadAlignedVector256(b + 8);
+            Vector256<float> b2 = Avx.LoadAlignedVector256(b + 16);
+            Vector256<float> av = Avx.BroadcastScalarToVector256(a);
+            c00 = Fma.MultiplyAdd(av, b0, c00); c01 = Fma.MultiplyAdd(av, b1, c01); c02 = Fma.MultiplyAdd(av, b2, c02);
+            av = Avx.BroadcastScalarToVector256(a + 1);
+            c10 = Fma.MultiplyAdd(av, b0, c10); c11 = Fma.MultiplyAdd(av, b1, c11); c12 = Fma.MultiplyAdd(av, b2, c12);
+            av = Avx.BroadcastScalarToVector256(a + 2);
+            c20 = Fma.MultiplyAdd(av, b0, c20); c21 = Fma.MultiplyAdd(av, b1, c21); c22 = Fma.MultiplyAdd(av, b2, c22);
+            av = Avx.BroadcastScalarToVector256(a + 3);
+            c30 = Fma.MultiplyAdd(av, b0, c30); c31 = Fma.MultiplyAdd(av, b1, c31); c32 = Fma.MultiplyAdd(av, b2, c32);
+            a += 4;
+            b += 24;
+        }
+        Vector256<float> va = Vector256.Create(alpha);
+        if (beta == 0f)
+        {
+            Put(c, c00, c01, c02, va); c += ldc;
+            Put(c, c10, c11, c12, va); c += ldc;
+            Put(c, c20, c21, c22, va); c += ldc;
+            Put(c, c30, c31, c32, va);
+        }
+        else
+        {
+            Vector256<float> vb = Vector256.Create(beta);
+            Update(c, c00, c01, c02, va, vb); c += ldc;
+            Update(c, c10, c11, c12, va, vb); c += ldc;
+            Update(c, c20, c21, c22, va, vb); c += ldc;
+            Update(c, c30, c31, c32, va, vb);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(float* c, Vector256<float> x0, Vector256<float> x1, Vector256<float> x2, Vector256<float> va)
+    {
+        Avx.Store(c, Avx.Multiply(va, x0));
+        Avx.Store(c + 8, Avx.Multiply(va, x1));
+        Avx.Store(c + 16, Avx.Multiply(va, x2));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update(float* c, Vector256<float> x0, Vector256<float> x1, Vector256<float> x2, Vector256<float> va, Vector256<float> vb)
+    {
+        Avx.Store(c, Fma.MultiplyAdd(va, x0, Avx.Multiply(vb, Avx.LoadVector256(c))));
+        Avx.Store(c + 8, Fma.MultiplyAdd(va, x1, Avx.Multiply(vb, Avx.LoadVector256(c + 8))));
+        Avx.Store(c + 16, Fma.MultiplyAdd(va, x2, Avx.Multiply(vb, Avx.LoadVector256(c + 16))));
+    }
+}
+
 /// <summary>Generic 6 x (2 registers) micro-kernel over an <see cref="ISimd{TV}"/> path.</summary>
 internal readonly unsafe struct GemmSimdKernel<TS, TV> : IGemmKernel where TS : struct, ISimd<TV> where TV : struct
 {

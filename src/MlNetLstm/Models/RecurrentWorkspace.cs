@@ -22,6 +22,9 @@ internal sealed class RecurrentWorkspace
     public float[] DX = [];
     private float[][] _dOut = [];
     private float[] _whhT = [];
+    // W_hh packed once per Forward / Backward call and layer-direction for the per-step GEMMs that take the packed path
+    // (bitwise the same products; the per-call packing of the same matrix at every step is skipped).
+    private GemmPackedB? _whhPackedForward, _whhPackedBackward;
     private float[] _dZ = [], _dHZ = [], _dh = [], _dhNext = [], _dcNext = [], _dzf = [], _bias = [];
 
     public RecurrentWorkspace(NetworkTopology topology) => _t = topology;
@@ -147,6 +150,7 @@ internal sealed class RecurrentWorkspace
                         for (int c = 0; c < H; c++) _whhT[c * GH + r] = whh[r * H + c];
                     whh = _whhT; ldw = GH;
                 }
+                GemmPackedB? packed = preT ? null : (_whhPackedForward = Gemm.Pack(true, GH, H, whh, ldw, _whhPackedForward, B));
                 for (int s = 0; s < T; s++)
                 {
                     int t = d == 0 ? s : T - 1 - s;
@@ -157,7 +161,7 @@ internal sealed class RecurrentWorkspace
                     {
                         case CellType.Lstm:
                         {
-                            Gemm.Multiply(false, !preT, B, GH, H, 1f, hPrev, H, whh, ldw, 1f, zt, GH);
+                            Gemm.Multiply(false, !preT, B, GH, H, 1f, hPrev, H, whh, ldw, packed, 1f, zt, GH);
                             if (modifier != null)
                             {
                                 Span<float> term = Mod[k].AsSpan(t * BH, BH);
@@ -181,13 +185,13 @@ internal sealed class RecurrentWorkspace
                         case CellType.Gru:
                         {
                             Span<float> hz = HZ[k].AsSpan(t * B * GH, B * GH);
-                            Gemm.Multiply(false, !preT, B, GH, H, 1f, hPrev, H, whh, ldw, 0f, hz, GH);
+                            Gemm.Multiply(false, !preT, B, GH, H, 1f, hPrev, H, whh, ldw, packed, 0f, hz, GH);
                             VectorOps.AddRowBroadcast(p.Slice(co.Bhh, GH), hz, B);
                             GruPointwise.Forward(B, H, zt, hz, hPrev, Gates[k].AsSpan(t * B * GH, B * GH), hOut);
                             break;
                         }
                         default:
-                            Gemm.Multiply(false, !preT, B, GH, H, 1f, hPrev, H, whh, ldw, 1f, zt, GH);
+                            Gemm.Multiply(false, !preT, B, GH, H, 1f, hPrev, H, whh, ldw, packed, 1f, zt, GH);
                             LstmVariantCell.RnnForward(zt, hOut);
                             break;
                     }
@@ -293,6 +297,8 @@ internal sealed class RecurrentWorkspace
                 var co = _t.Cells[k];
                 float[] hs = Hs[k];
                 ReadOnlySpan<float> whh = p.Slice(co.Whh, GH * H);
+                // dh_prev = dz W_hh at every step: pack W_hh once when those products take the packed path.
+                GemmPackedB? packedBack = (long)H * GH > 8192 && B > 4 ? (_whhPackedBackward = Gemm.Pack(false, H, GH, whh, H, _whhPackedBackward, B)) : null;
                 Span<float> dhNext = _dhNext.AsSpan(0, BH), dcNext = _dcNext.AsSpan(0, BH), dh = _dh.AsSpan(0, BH);
                 dhNext.Clear(); dcNext.Clear();
                 bool peep = co.Pi >= 0;
@@ -335,7 +341,7 @@ internal sealed class RecurrentWorkspace
                                 modifier.Backward(p.Slice(co.Mod, co.ModLength), B, H, Ex.AsSpan(t * B * _t.E, B * _t.E), dzf,
                                     grad.Slice(co.Mod, co.ModLength));
                             }
-                            Gemm.Multiply(false, false, B, H, GH, 1f, dzt, GH, whh, H, 0f, dhNext, H);
+                            Gemm.Multiply(false, false, B, H, GH, 1f, dzt, GH, whh, H, packedBack, 0f, dhNext, H);
                             break;
                         }
                         case CellType.Gru:
@@ -343,12 +349,12 @@ internal sealed class RecurrentWorkspace
                             Span<float> dhzt = _dHZ.AsSpan(t * B * GH, B * GH);
                             GruPointwise.Backward(B, H, Gates[k].AsSpan(t * B * GH, B * GH), HZ[k].AsSpan(t * B * GH, B * GH), hPrev,
                                 dh, dzt, dhzt, dhNext);
-                            Gemm.Multiply(false, false, B, H, GH, 1f, dhzt, GH, whh, H, 1f, dhNext, H);
+                            Gemm.Multiply(false, false, B, H, GH, 1f, dhzt, GH, whh, H, packedBack, 1f, dhNext, H);
                             break;
                         }
                         default:
                             LstmVariantCell.RnnBackward(hs.AsSpan(HOutBlock(d, t) * BH, BH), dh, dzt);
-                            Gemm.Multiply(false, false, B, H, GH, 1f, dzt, GH, whh, H, 0f, dhNext, H);
+                            Gemm.Multiply(false, false, B, H, GH, 1f, dzt, GH, whh, H, packedBack, 0f, dhNext, H);
                             break;
                     }
                 }

@@ -6,16 +6,16 @@ public sealed record ArchFitOptions
     /// <summary>The default options.</summary>
     public static ArchFitOptions Default { get; } = new();
 
-    /// <summary>Number of best grid starting points that get a short BFGS run (default 3).</summary>
+    /// <summary>Number of best grid starting points that get a short BFGS run, or a short Newton run for GARCH/GJR with Normal innovations (default 3).</summary>
     public int Starts { get; init; } = 3;
 
-    /// <summary>BFGS iterations spent on each screened start before the best is continued (default 8).</summary>
+    /// <summary>BFGS iterations spent on each screened start before the best is continued (default 8); for GARCH/GJR with Normal innovations, which use Newton on the exact Hessian, at most 2 Newton iterations.</summary>
     public int ScreeningIterations { get; init; } = 8;
 
-    /// <summary>Maximum BFGS iterations of the main run (default 500).</summary>
+    /// <summary>Maximum BFGS (or, with the exact Hessian, Newton) iterations of the main run (default 500).</summary>
     public int MaxIterations { get; init; } = 500;
 
-    /// <summary>Maximum Newton polishing iterations (default 20).</summary>
+    /// <summary>Maximum Newton polishing iterations after BFGS (default 20; the exact-Hessian Newton path needs no separate polish).</summary>
     public int PolishIterations { get; init; } = 20;
 
     /// <summary>

@@ -13,14 +13,28 @@ import torch
 
 
 def timed(fn, min_seconds):
+    """Best of at least 5 samples of about min_seconds / 5 each (the same estimator as `mlnetlstm bench lstm`)."""
+    fn()
     fn()  # warm-up
-    n, start = 0, time.perf_counter()
+    n = 1
     while True:
-        fn()
-        n += 1
-        elapsed = time.perf_counter() - start
-        if elapsed >= min_seconds and n >= 3:
-            return elapsed / n
+        start = time.perf_counter()
+        for _ in range(n):
+            fn()
+        s = time.perf_counter() - start
+        if s >= min_seconds / 5:
+            break
+        n = max(n * 2, int(n * min_seconds / 5 * 1.1 / max(s, 1e-6)) + 1)
+    best, total, i = float("inf"), 0.0, 0
+    while i < 5 or total < min_seconds:
+        start = time.perf_counter()
+        for _ in range(n):
+            fn()
+        s = time.perf_counter() - start
+        total += s
+        best = min(best, s / n)
+        i += 1
+    return best
 
 
 def main():

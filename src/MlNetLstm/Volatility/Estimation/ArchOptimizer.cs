@@ -9,6 +9,9 @@ internal sealed record OptimizationOutcome(double[] Theta, double LogLikelihood,
 /// best ones (inverse Hessian initialised from the outer product of the scores, BHHH), BFGS to convergence from the
 /// best, then Newton polishing with a finite-difference Hessian of the gradient. Infeasible trial points are
 /// rejected by the backtracking line search; coordinates at a bound with the gradient pointing outwards are held.
+/// When the likelihood has an exact Hessian (<see cref="LikelihoodEngine.HasAnalyticHessian"/>: GARCH/GJR family, Normal
+/// innovations) the BFGS stages are replaced by damped Newton iterations on that Hessian (a BHHH scoring step where it is
+/// not negative definite): a few from each of the best starts, then to convergence from the best; no finite differences.
 /// </summary>
 internal sealed class ArchOptimizer
 {
@@ -50,6 +53,28 @@ internal sealed class ArchOptimizer
             return new OptimizationOutcome(ranked[0].Theta, ranked[0].Ll, 0, 0, 0, true, "No free parameters: log-likelihood evaluated.", Array.Empty<double>());
         }
 
+        if (_engine.HasAnalyticHessian)
+        {
+            // Newton on the exact Hessian; where it does not converge (typically a maximum on the stationarity boundary, which
+            // is not a box bound, so Newton steps keep leaving the feasible set) the BFGS path below takes over from the same
+            // starts and from Newton's point, and the better of the two is kept.
+            var newton = NewtonMaximize(ranked.Select(r => r.Theta).ToList());
+            if (newton.Converged)
+            {
+                return newton;
+            }
+
+            ranked.Insert(0, (newton.Theta, newton.LogLikelihood));
+            var bfgs = BfgsMaximize(ranked);
+            return bfgs.LogLikelihood >= newton.LogLikelihood ? bfgs with { GradientEvaluations = _gradEvals } : newton with { GradientEvaluations = _gradEvals };
+        }
+
+        return BfgsMaximize(ranked);
+    }
+
+    /// <summary>BFGS screening from each start, BFGS to convergence from the best, then Newton polishing (see the class summary).</summary>
+    private OptimizationOutcome BfgsMaximize(List<(double[] Theta, double Ll)> ranked)
+    {
         int iterations = 0;
         State? best = null;
         if (ranked.Count > 1)
@@ -161,6 +186,163 @@ internal sealed class ArchOptimizer
         }
 
         return new OptimizationOutcome(theta0, ll, iterations, _gradEvals, gnorm, converged, msg, hessian);
+    }
+
+    /// <summary>State of a Newton run: point, log-likelihood, gradient, Hessian and decrement at that point.</summary>
+    private sealed record NewtonState(double[] Theta, double Ll, double[] G, double[] H, double Decrement, bool HessianOk, bool Stalled);
+
+    private double GradHess(ReadOnlySpan<double> theta, Span<double> g, Span<double> h)
+    {
+        _gradEvals++;
+        return _engine.GradientHessian(theta, g, h, Span<double>.Empty); // scores only when a scoring step needs them
+    }
+
+    /// <summary>Newton iterations from each start before the best is chosen (each is worth several BFGS iterations; capped by <see cref="ArchFitOptions.ScreeningIterations"/>).</summary>
+    private const int NewtonScreeningIterations = 2;
+
+    /// <summary>Screening Newton runs from each start (at most <see cref="ArchFitOptions.ScreeningIterations"/> iterations), then the best to convergence.</summary>
+    private OptimizationOutcome NewtonMaximize(List<double[]> starts)
+    {
+        int iterations = 0;
+        NewtonState? best = null;
+        if (starts.Count > 1)
+        {
+            foreach (var theta in starts)
+            {
+                var st = Newton(theta, Math.Min(_options.ScreeningIterations, NewtonScreeningIterations), ref iterations);
+                if (best is null || st.Ll > best.Ll)
+                {
+                    best = st;
+                }
+            }
+        }
+
+        best = Newton(best?.Theta ?? starts[0], _options.MaxIterations, ref iterations, best);
+        var free = FreeMask(best.Theta, best.G);
+        double gnorm = 0;
+        for (int i = 0; i < _k; i++)
+        {
+            if (free[i])
+            {
+                gnorm = Math.Max(gnorm, Math.Abs(best.G[i]));
+            }
+        }
+
+        bool converged = best.HessianOk && best.Decrement < _options.Tolerance;
+        int atBound = free.Count(f => !f);
+        string msg = converged
+            ? $"Converged: Newton decrement {best.Decrement:G3} < {_options.Tolerance:G3} (analytic Hessian)" + (atBound > 0 ? $"; {atBound} parameter(s) held at a bound." : ".")
+            : !best.HessianOk
+                ? "Not converged: the Hessian is not negative definite at the final point (flat or boundary likelihood)."
+                : $"Not converged: Newton decrement {best.Decrement:G3} >= {_options.Tolerance:G3} after {iterations} iterations" + (best.Stalled ? " (line search failed)." : ".");
+        return new OptimizationOutcome(best.Theta, best.Ll, iterations, _gradEvals, gnorm, converged, msg, best.H);
+    }
+
+    /// <summary>
+    /// Damped Newton ascent with the exact Hessian from <paramref name="start"/>: solve (-H) d = g on the free coordinates (BHHH
+    /// scoring matrix instead where -H is not positive definite), backtrack until the Armijo condition holds within rounding, stop
+    /// when the Newton decrement is negligible. The returned state's gradient and Hessian are those at its point.
+    /// </summary>
+    private NewtonState Newton(double[] start, int maxIter, ref int iterations, NewtonState? resume = null)
+    {
+        var theta = (double[])start.Clone();
+        var g = new double[_k];
+        var h = new double[_k * _k];
+        double ll;
+        if (resume is not null)
+        {
+            ll = resume.Ll;
+            resume.G.CopyTo(g, 0);
+            resume.H.CopyTo(h, 0);
+        }
+        else
+        {
+            ll = GradHess(theta, g, h);
+        }
+
+        var trial = new double[_k];
+        var gTrial = new double[_k];
+        var hTrial = new double[_k * _k];
+        bool stalled = false;
+        for (int it = 0; ; it++)
+        {
+            var free = FreeMask(theta, g);
+            var step = NewtonStep(h, g, free, out double decrement);
+            bool hessianOk = step is not null;
+            if (hessianOk && (decrement < 1e-14 * Math.Max(1, Math.Abs(ll)) || decrement < 1e-13))
+            {
+                return new NewtonState(theta, ll, g, h, decrement, true, false);
+            }
+
+            if (it >= maxIter || stalled)
+            {
+                return new NewtonState(theta, ll, g, h, hessianOk ? decrement : double.PositiveInfinity, hessianOk, stalled);
+            }
+
+            step ??= ScoringStep(theta, g, free);
+            if (step is null)
+            {
+                return new NewtonState(theta, ll, g, h, double.PositiveInfinity, false, true);
+            }
+
+            // The full step is tried with a gradient-and-Hessian evaluation (it is accepted almost always, and then they are
+            // needed there anyway); shorter steps with the log-likelihood alone.
+            double t = 1;
+            bool accepted = false;
+            bool evaluated = false;
+            for (int ls = 0; ls < 40; ls++, t *= 0.5)
+            {
+                double gs = 0;
+                for (int i = 0; i < _k; i++)
+                {
+                    trial[i] = Math.Clamp(theta[i] + t * step[i], _lo[i], _hi[i]);
+                    gs += g[i] * (trial[i] - theta[i]);
+                }
+
+                double lt = ls == 0 ? GradHess(trial, gTrial, hTrial) : _engine.LogLikelihood(trial);
+                if (double.IsFinite(lt) && lt - ll >= 1e-4 * gs - 1e-12 * Math.Abs(ll))
+                {
+                    accepted = true;
+                    evaluated = ls == 0;
+                    if (evaluated)
+                    {
+                        ll = lt;
+                        Array.Copy(gTrial, g, _k);
+                        Array.Copy(hTrial, h, h.Length);
+                    }
+
+                    break;
+                }
+            }
+
+            if (!accepted)
+            {
+                stalled = true;
+                continue; // report the state at theta (its g and H are current)
+            }
+
+            Array.Copy(trial, theta, _k);
+            if (!evaluated)
+            {
+                ll = GradHess(theta, g, h);
+            }
+
+            iterations++;
+        }
+    }
+
+    /// <summary>Fisher-scoring (BHHH) ascent step on the free coordinates from the scores at theta; null if singular.</summary>
+    private double[]? ScoringStep(double[] theta, double[] g, bool[] free)
+    {
+        Grad(theta, new double[_k]); // fills _scores at theta
+        var b = SmallDense.CrossProduct(_scores, _engine.N, _k);
+        var negH = new double[_k * _k];
+        for (int i = 0; i < negH.Length; i++)
+        {
+            negH[i] = -b[i];
+        }
+
+        return NewtonStep(negH, g, free, out _);
     }
 
     private sealed record State(double[] Theta, double Ll, double[] G, double[] Hinv, string Message);
@@ -369,11 +551,22 @@ internal sealed class ArchOptimizer
         return slope;
     }
 
-    /// <summary>Finite-difference Hessian of the log-likelihood from gradients (central where feasible), symmetrised.</summary>
+    /// <summary>Hessian of the log-likelihood at theta: exact when <see cref="LikelihoodEngine.HasAnalyticHessian"/>, else finite differences of gradients (central where feasible), symmetrised.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double[] Hessian(double[] theta)
     {
         var hess = new double[_k * _k];
+        if (_engine.HasAnalyticHessian)
+        {
+            var grad = new double[_k];
+            if (double.IsFinite(GradHess(theta, grad, hess)))
+            {
+                return hess;
+            }
+
+            hess.AsSpan().Clear();
+        }
+
         var gp = new double[_k];
         var gm = new double[_k];
         var g0 = new double[_k];

@@ -25,6 +25,10 @@ internal sealed class LikelihoodEngine
     private readonly double[] _ds0;
     private readonly double[] _lplus;
     private readonly double[] _lminus;
+    private readonly double[] _products;
+    private double[]? _d2h;
+    private double[]? _scoreScratch;
+    private double[]? _d2s0;
 
     public LikelihoodEngine(ReadOnlySpan<double> y, MeanModel mean, VolatilityProcess process, ErrorDistribution distribution)
     {
@@ -49,6 +53,7 @@ internal sealed class LikelihoodEngine
         _ds0 = new double[Km];
         _lplus = new double[N];
         _lminus = new double[N];
+        _products = new double[N / 8 + 1];
         var names = new List<ParameterInfo>();
         names.AddRange(mean.Parameters);
         names.AddRange(process.Parameters);
@@ -77,6 +82,9 @@ internal sealed class LikelihoodEngine
     public int Kd { get; }
 
     public bool HasAnalyticGradient => Process.HasAnalyticGradient;
+
+    /// <summary>True when <see cref="GradientHessian"/> is exact: a GARCH/GJR-family process with Normal innovations (every mean model is linear in its parameters).</summary>
+    public bool HasAnalyticHessian => Process.HasAnalyticHessian && Distribution is Normal && Kd == 0;
 
     public bool IsFeasible(ReadOnlySpan<double> theta)
     {
@@ -135,7 +143,16 @@ internal sealed class LikelihoodEngine
         return Finish(theta, terms, false, Span<double>.Empty);
     }
 
-    public double LogLikelihood(ReadOnlySpan<double> theta) => Terms(theta, _logf);
+    /// <summary>Log-likelihood at theta, or -inf when infeasible or non-finite (one pass without per-term buffers for GARCH(1,1)/GJR with Normal innovations).</summary>
+    public double LogLikelihood(ReadOnlySpan<double> theta)
+    {
+        if (IsGarchOneOneNormal)
+        {
+            return IsFeasible(theta) ? GarchOneOneNormalLogLikelihood(theta) : double.NegativeInfinity;
+        }
+
+        return Terms(theta, _logf);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every fit: full optimisation from the first call
     private double Finish(ReadOnlySpan<double> theta, Span<double> terms, bool withGradient, Span<double> scores)
@@ -217,6 +234,344 @@ internal sealed class LikelihoodEngine
                 for (int c = 0; c < K; c++)
                 {
                     gradient[c] += scores[t * K + c];
+                }
+            }
+        }
+
+        return ll;
+    }
+
+    /// <summary>
+    /// Log-likelihood, gradient, per-observation scores (as <see cref="Gradient"/>; not written when <paramref name="scores"/> is empty) and the exact Hessian (row-major K x K) for
+    /// Normal innovations, l_t = -0.5 log(2 pi) - 0.5 log h_t - 0.5 e_t^2 / h_t with e linear in the mean parameters:
+    /// d2l_t/dadb = h_ab (e^2/h - 1) / (2h) + h_a h_b (1/(2h^2) - e^2/h^3) - e_a e_b / h + e (e_a h_b + e_b h_a) / h^2.
+    /// Returns -inf (gradient and Hessian cleared) when theta is infeasible. Only valid when <see cref="HasAnalyticHessian"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public double GradientHessian(ReadOnlySpan<double> theta, Span<double> gradient, Span<double> hessian, Span<double> scores)
+    {
+        if (!HasAnalyticHessian)
+        {
+            throw new InvalidOperationException("The analytic Hessian needs a GARCH-family process and Normal innovations.");
+        }
+
+        gradient.Clear();
+        hessian.Clear();
+        if (!IsFeasible(theta))
+        {
+            return double.NegativeInfinity;
+        }
+
+        if (IsGarchOneOneNormal)
+        {
+            return GarchOneOneNormal(theta, gradient, hessian, scores);
+        }
+
+        return GeneralGradientHessian(theta, gradient, hessian, scores.IsEmpty ? (_scoreScratch ??= new double[N * K]) : scores);
+    }
+
+    /// <summary>The general (any GARCH order, any mean) path of <see cref="GradientHessian"/>, through GarchRecursion.Hessian; theta feasible.</summary>
+    internal double GeneralGradientHessian(ReadOnlySpan<double> theta, Span<double> gradient, Span<double> hessian, Span<double> scores)
+    {
+        gradient.Clear();
+        hessian.Clear();
+        int kh = Km + Kv;
+        _d2h ??= new double[N * kh * kh];
+        _d2s0 ??= new double[Km * Km];
+        Mean.Residuals(theta[..Km], _y, _e);
+        double s0 = Backcast(_e);
+        for (int c = 0; c < Km; c++)
+        {
+            double acc = 0;
+            for (int t = 0; t < N; t++)
+            {
+                acc += _e[t] * _jac[t * Km + c];
+            }
+
+            _ds0[c] = 2 * acc / N;
+            for (int d = 0; d < Km; d++)
+            {
+                double a2 = 0;
+                for (int t = 0; t < N; t++)
+                {
+                    a2 += _jac[t * Km + c] * _jac[t * Km + d];
+                }
+
+                _d2s0[c * Km + d] = 2 * a2 / N;
+            }
+        }
+
+        Process.VarianceHessian(theta.Slice(Km, Kv), _e, s0, _jac, Km, _ds0, _d2s0, _h, _dh, _d2h);
+        double ll = Finish(theta, _logf, true, scores);
+        if (!double.IsFinite(ll))
+        {
+            return double.NegativeInfinity;
+        }
+
+        for (int t = 0; t < N; t++)
+        {
+            for (int c = 0; c < K; c++)
+            {
+                gradient[c] += scores[t * K + c];
+            }
+
+            double ht = _h[t], et = _e[t], inv = 1 / ht, e2h = et * et * inv;
+            double c2 = 0.5 * (e2h - 1) * inv;               // coefficient of h_ab
+            double c11 = (0.5 - e2h) * inv * inv;           // of h_a h_b
+            double ceh = et * inv * inv;                     // of e_a h_b + e_b h_a
+            var dhRow = new ReadOnlySpan<double>(_dh, t * kh, kh);
+            var d2Row = new ReadOnlySpan<double>(_d2h, t * kh * kh, kh * kh);
+            for (int a = 0; a < kh; a++)
+            {
+                double ea = a < Km ? _jac[t * Km + a] : 0;
+                for (int b = 0; b <= a; b++)
+                {
+                    double eb = b < Km ? _jac[t * Km + b] : 0;
+                    double v = c2 * d2Row[a * kh + b] + c11 * dhRow[a] * dhRow[b] - ea * eb * inv + ceh * (ea * dhRow[b] + eb * dhRow[a]);
+                    hessian[a * K + b] += v;
+                }
+            }
+        }
+
+        for (int a = 0; a < K; a++)
+        {
+            for (int b = 0; b < a; b++)
+            {
+                hessian[b * K + a] = hessian[a * K + b];
+            }
+        }
+
+        return ll;
+    }
+
+    /// <summary>True for the one-pass special case: GARCH(1,1) or GJR(1,1,1), at most one mean parameter, Normal innovations.</summary>
+    private bool IsGarchOneOneNormal => Km <= 1 && Kd == 0 && Distribution is Normal && Process is Garch { P: 1, Q: 1 } or GjrGarch { P: 1, O: 1, Q: 1 };
+
+    /// <summary>
+    /// The one-pass loops sum log h_t with one logarithm per 8 terms (of the product of 8 variances). That product cannot
+    /// overflow or lose precision while every h_t lies in [1e-36, 1e36]; outside that range the loops report "not in range"
+    /// and the caller falls back to the general per-term path.
+    /// </summary>
+    private const double ProductLow = 1e-36, ProductHigh = 1e36;
+
+    private static double SumOfLogs(ReadOnlySpan<double> x)
+    {
+        double s = 0;
+        foreach (double v in x)
+        {
+            s += Math.Log(v);
+        }
+
+        return s;
+    }
+
+    /// <summary>a * b + c with one rounding (an FMA instruction where the hardware has one).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double F(double a, double b, double c) => Math.FusedMultiplyAdd(a, b, c);
+
+    /// <summary>1 when the sign bit of <paramref name="x"/> is set, else 0, without a branch (-0 gives 1, but it only ever multiplies e^2 = 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double NegativeIndicator(double x) => (double)((ulong)BitConverter.DoubleToInt64Bits(x) >> 63);
+
+    /// <summary>Log-likelihood of the one-pass special case (see <see cref="IsGarchOneOneNormal"/>); theta already checked feasible.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private double GarchOneOneNormalLogLikelihood(ReadOnlySpan<double> theta)
+    {
+        const double HalfLog2Pi = 0.91893853320467274178;
+        int km = Km, o = Kv - 3;
+        double omega = theta[km], alpha = theta[km + 1], gamma = o == 1 ? theta[km + 2] : 0, beta = theta[km + 2 + o];
+        Mean.Residuals(theta[..km], _y, _e);
+        ReadOnlySpan<double> e = _e;
+        int n = N;
+        double s0 = Backcast(e);
+        double h = omega + (alpha + 0.5 * gamma + beta) * s0;
+        double prod = 1, quad = 0;
+        Span<double> products = _products;
+        bool inRange = true;
+        for (int t = 0; ; t++)
+        {
+            inRange &= (h >= ProductLow) & (h <= ProductHigh);
+            double et = e[t];
+            prod *= h;
+            if ((t & 7) == 7)
+            {
+                products[t >> 3] = prod; // no call in the loop: a call would push every loop variable to the stack
+                prod = 1;
+            }
+
+            quad += et * et / h;
+            if (t + 1 == n)
+            {
+                break;
+            }
+
+            h = omega + (alpha + gamma * NegativeIndicator(et)) * (et * et) + beta * h;
+        }
+
+        if (!inRange)
+        {
+            return Terms(theta, _logf);
+        }
+
+        double ll = -n * HalfLog2Pi - 0.5 * (SumOfLogs(products[..(n >> 3)]) + Math.Log(prod)) - 0.5 * quad;
+        return double.IsFinite(ll) ? ll : double.NegativeInfinity;
+    }
+
+    /// <summary>
+    /// <see cref="GradientHessian"/> for the one-pass special case: h_t, its gradient and Hessian in theta' = (mu, omega, alpha,
+    /// gamma, beta) are carried from t-1 to t in locals (GarchRecursion.Hessian with p = q = 1; with no mean parameter the
+    /// residual derivative is 0, without GJR gamma = 0 and its row is dropped), and the log-likelihood, scores and Hessian are
+    /// accumulated on the way.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private double GarchOneOneNormal(ReadOnlySpan<double> theta, Span<double> gradient, Span<double> hessian, Span<double> scores)
+    {
+        const double HalfLog2Pi = 0.91893853320467274178;
+        int km = Km, k = K, o = Kv - 3;
+        double omega = theta[km], alpha = theta[km + 1], gamma = o == 1 ? theta[km + 2] : 0, beta = theta[km + 2 + o];
+        Mean.Residuals(theta[..km], _y, _e);
+        ReadOnlySpan<double> e = _e;
+        ReadOnlySpan<double> jac = _jac;
+        int n = N;
+        double s0 = Backcast(e), ds0 = 0, d2s0 = 0;
+        if (km == 1)
+        {
+            double a1 = 0, a2 = 0;
+            for (int t = 0; t < n; t++)
+            {
+                a1 += e[t] * jac[t];
+                a2 += jac[t] * jac[t];
+            }
+
+            ds0 = 2 * a1 / n;
+            d2s0 = 2 * a2 / n;
+        }
+
+        // t = 0 from the presample values (e^2 -> s0, 1(e<0) e^2 -> s0 / 2, h -> s0).
+        double h = omega + (alpha + 0.5 * gamma + beta) * s0;
+        double dm = (alpha + 0.5 * gamma + beta) * ds0, dw = 1, da = s0, dg = 0.5 * s0, db = s0;
+        // h_t is linear in (omega, alpha, gamma) for fixed (mu, beta), so only these second derivatives are non-zero.
+        double mm = (alpha + 0.5 * gamma + beta) * d2s0, ma = ds0, mg = 0.5 * ds0, mb = ds0;
+        double wb = 0, ab = 0, gb = 0, bb = 0;
+        // Accumulated log-likelihood Hessian (same 15 entries) and score sums.
+        double Hmm = 0, Hmw = 0, Hma = 0, Hmg = 0, Hmb = 0, Hww = 0, Hwa = 0, Hwg = 0, Hwb = 0, Haa = 0, Hag = 0, Hab = 0, Hgg = 0, Hgb = 0, Hbb = 0;
+        double Gm = 0, Gw = 0, Ga = 0, Gg = 0, Gb = 0;
+        double prod = 1, quad = 0;
+        Span<double> products = _products;
+        bool inRange = true, withScores = !scores.IsEmpty;
+        for (int t = 0; ; t++)
+        {
+            inRange &= (h >= ProductLow) & (h <= ProductHigh);
+            double et = e[t], jt = km == 1 ? jac[t] : 0, inv = 1 / h, e2h = et * et * inv;
+            prod *= h;
+            if ((t & 7) == 7)
+            {
+                products[t >> 3] = prod; // no call in the loop: a call would push every loop variable to the stack
+                prod = 1;
+            }
+
+            quad += e2h;
+            double c1 = 0.5 * (e2h - 1) * inv;     // dl/dh, also the coefficient of h_ab
+            double c11 = (0.5 - e2h) * inv * inv;  // coefficient of h_a h_b
+            double ce = -et * inv * jt;            // dl/dmu through e
+            double sm = c1 * dm + ce, sw = c1 * dw, sa = c1 * da, sg = c1 * dg, sb = c1 * db;
+            if (withScores)
+            {
+                var row = scores.Slice(t * k, k);
+                if (km == 1)
+                {
+                    row[0] = sm;
+                }
+
+                row[km] = sw;
+                row[km + 1] = sa;
+                if (o == 1)
+                {
+                    row[km + 2] = sg;
+                }
+
+                row[km + 2 + o] = sb;
+            }
+            Gm += sm; Gw += sw; Ga += sa; Gg += sg; Gb += sb;
+            double ceh = et * inv * inv * jt;      // e e_mu / h^2
+            double qm = c11 * dm, qw = c11 * dw, qa = c11 * da, qg = c11 * dg, qb = c11 * db;
+            Hmm = F(c1, mm, F(qm, dm, Hmm)) + (2 * ceh * dm - jt * jt * inv);
+            Hmw = F(qm, dw, F(ceh, dw, Hmw));
+            Hma = F(c1, ma, F(qm, da, F(ceh, da, Hma)));
+            Hmg = F(c1, mg, F(qm, dg, F(ceh, dg, Hmg)));
+            Hmb = F(c1, mb, F(qm, db, F(ceh, db, Hmb)));
+            Hww = F(qw, dw, Hww);
+            Hwa = F(qw, da, Hwa);
+            Hwg = F(qw, dg, Hwg);
+            Hwb = F(c1, wb, F(qw, db, Hwb));
+            Haa = F(qa, da, Haa);
+            Hag = F(qa, dg, Hag);
+            Hab = F(c1, ab, F(qa, db, Hab));
+            Hgg = F(qg, dg, Hgg);
+            Hgb = F(c1, gb, F(qg, db, Hgb));
+            Hbb = F(c1, bb, F(qb, db, Hbb));
+            if (t + 1 == n)
+            {
+                break;
+            }
+
+            // Step to t + 1: x = e_t^2, xg = 1(e_t < 0) e_t^2 and their mean derivatives; second derivatives first (they read dh_t).
+            double neg = NegativeIndicator(et);
+            double x = et * et, xg = neg * x;
+            double dx = 2 * et * jt, dxg = neg * dx, d2x = 2 * jt * jt, d2xg = neg * d2x;
+            mm = F(beta, mm, F(alpha, d2x, gamma * d2xg));
+            ma = F(beta, ma, dx);
+            mg = F(beta, mg, dxg);
+            mb = F(beta, mb, dm);
+            wb = F(beta, wb, dw);
+            ab = F(beta, ab, da);
+            gb = F(beta, gb, dg);
+            bb = F(beta, bb, 2 * db);
+            dm = F(beta, dm, F(alpha, dx, gamma * dxg));
+            dw = F(beta, dw, 1);
+            da = F(beta, da, x);
+            dg = F(beta, dg, xg);
+            db = F(beta, db, h);
+            h = omega + (alpha + gamma * neg) * x + beta * h;
+        }
+
+        gradient.Clear();
+        hessian.Clear();
+        if (!inRange)
+        {
+            return GeneralGradientHessian(theta, gradient, hessian, scores.IsEmpty ? (_scoreScratch ??= new double[N * K]) : scores);
+        }
+
+        double ll = -n * HalfLog2Pi - 0.5 * (SumOfLogs(products[..(n >> 3)]) + Math.Log(prod)) - 0.5 * quad;
+        if (!double.IsFinite(ll))
+        {
+            return double.NegativeInfinity;
+        }
+
+        // Scatter theta' = (mu, omega, alpha, gamma, beta) into theta (mu absent when km = 0, gamma absent without GJR).
+        Span<int> map = stackalloc int[] { km == 1 ? 0 : -1, km, km + 1, o == 1 ? km + 2 : -1, km + 2 + o };
+        ReadOnlySpan<double> g5 = stackalloc double[] { Gm, Gw, Ga, Gg, Gb };
+        ReadOnlySpan<double> h5 = stackalloc double[]
+        {
+            Hmm, Hmw, Hma, Hmg, Hmb,
+            Hmw, Hww, Hwa, Hwg, Hwb,
+            Hma, Hwa, Haa, Hag, Hab,
+            Hmg, Hwg, Hag, Hgg, Hgb,
+            Hmb, Hwb, Hab, Hgb, Hbb,
+        };
+        for (int a = 0; a < 5; a++)
+        {
+            if (map[a] < 0)
+            {
+                continue;
+            }
+
+            gradient[map[a]] = g5[a];
+            for (int b = 0; b < 5; b++)
+            {
+                if (map[b] >= 0)
+                {
+                    hessian[map[a] * k + map[b]] = h5[a * 5 + b];
                 }
             }
         }

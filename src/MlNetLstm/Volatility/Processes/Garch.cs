@@ -55,6 +55,12 @@ public sealed class Garch : VolatilityProcess
     internal override void VarianceGradient(ReadOnlySpan<double> parameters, ReadOnlySpan<double> e, double backcast, ReadOnlySpan<double> jacobian, int km, ReadOnlySpan<double> backcastGradient, Span<double> h, Span<double> dh)
         => GarchRecursion.Gradient(parameters, P, 0, Q, e, backcast, jacobian, km, backcastGradient, h, dh);
 
+    internal override bool HasAnalyticHessian => true;
+
+    internal override void VarianceHessian(ReadOnlySpan<double> parameters, ReadOnlySpan<double> e, double backcast, ReadOnlySpan<double> jacobian, int km,
+        ReadOnlySpan<double> backcastGradient, ReadOnlySpan<double> backcastHessian, Span<double> h, Span<double> dh, Span<double> d2h)
+        => GarchRecursion.Hessian(parameters, P, 0, Q, e, backcast, jacobian, km, backcastGradient, backcastHessian, h, dh, d2h);
+
     internal override double NextVariance(ReadOnlySpan<double> parameters, ReadOnlySpan<double> ePast, ReadOnlySpan<double> hPast, double backcast, double expectedAbsZ)
         => GarchRecursion.Step(parameters, P, 0, Q, ePast, hPast, backcast);
 
@@ -135,6 +141,12 @@ public sealed class GjrGarch : VolatilityProcess
 
     internal override void VarianceGradient(ReadOnlySpan<double> parameters, ReadOnlySpan<double> e, double backcast, ReadOnlySpan<double> jacobian, int km, ReadOnlySpan<double> backcastGradient, Span<double> h, Span<double> dh)
         => GarchRecursion.Gradient(parameters, P, O, Q, e, backcast, jacobian, km, backcastGradient, h, dh);
+
+    internal override bool HasAnalyticHessian => true;
+
+    internal override void VarianceHessian(ReadOnlySpan<double> parameters, ReadOnlySpan<double> e, double backcast, ReadOnlySpan<double> jacobian, int km,
+        ReadOnlySpan<double> backcastGradient, ReadOnlySpan<double> backcastHessian, Span<double> h, Span<double> dh, Span<double> d2h)
+        => GarchRecursion.Hessian(parameters, P, O, Q, e, backcast, jacobian, km, backcastGradient, backcastHessian, h, dh, d2h);
 
     internal override double NextVariance(ReadOnlySpan<double> parameters, ReadOnlySpan<double> ePast, ReadOnlySpan<double> hPast, double backcast, double expectedAbsZ)
         => GarchRecursion.Step(parameters, P, O, Q, ePast, hPast, backcast);

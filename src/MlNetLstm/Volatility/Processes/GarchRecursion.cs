@@ -275,6 +275,103 @@ internal static class GarchRecursion
         }
     }
 
+    /// <summary>
+    /// Second derivatives of the variance recursion: fills h, dh (n x k, k = km + kv, as <see cref="Gradient"/>) and d2h
+    /// (n x k x k, symmetric) with d2h_t[a, b] = d^2 h_t / d theta_a d theta_b. Residuals are linear in the mean parameters
+    /// (de/dtheta_m = <paramref name="jac"/>, constant), so with A_s = e_s^2 (s &gt;= 0) or s0, G_s = 1(e_s &lt; 0) e_s^2 or s0 / 2,
+    /// H_s = h_s or s0:
+    /// d2h_t[a,b] = sum_i (d(a=alpha_i) A_b + d(b=alpha_i) A_a + alpha_i A_ab) + (same for gamma_i with G) + sum_j (d(a=beta_j) H_b + d(b=beta_j) H_a + beta_j H_ab),
+    /// where A_ab = 2 jac_a jac_b (mean x mean, s &gt;= 0) or <paramref name="d2s0"/> (s &lt; 0), and H_ab = d2h_s[a,b] or d2s0.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Hessian(ReadOnlySpan<double> w, int p, int o, int q, ReadOnlySpan<double> e, double s0, ReadOnlySpan<double> jac, int km,
+        ReadOnlySpan<double> ds0, ReadOnlySpan<double> d2s0, Span<double> h, Span<double> dh, Span<double> d2h)
+    {
+        Gradient(w, p, o, q, e, s0, jac, km, ds0, h, dh);
+        int n = e.Length;
+        int k = km + 1 + p + o + q, kk = k * k;
+        for (int t = 0; t < n; t++)
+        {
+            var m = d2h.Slice(t * kk, kk);
+            m.Clear();
+            // ARCH and asymmetry terms: x = e_s^2 (weight 1) or 1(e_s < 0) e_s^2; presample s0 (or s0 / 2).
+            for (int pass = 0; pass < 2; pass++)
+            {
+                int count = pass == 0 ? p : o, offset = pass == 0 ? 1 : 1 + p;
+                for (int i = 1; i <= count; i++)
+                {
+                    int s = t - i, col = km + offset + i - 1;
+                    double coef = w[offset + i - 1];
+                    if (s >= 0)
+                    {
+                        double es = e[s];
+                        if (pass == 1 && !(es < 0))
+                        {
+                            continue;
+                        }
+
+                        for (int a = 0; a < km; a++)
+                        {
+                            double xa = 2 * es * jac[s * km + a]; // dA_s / dtheta_a
+                            m[a * k + col] += xa;
+                            m[col * k + a] += xa;
+                            for (int b = 0; b < km; b++)
+                            {
+                                m[a * k + b] += coef * 2 * jac[s * km + a] * jac[s * km + b];
+                            }
+                        }
+                    }
+                    else
+                    {
+                        double f = pass == 0 ? 1 : 0.5;
+                        for (int a = 0; a < km; a++)
+                        {
+                            m[a * k + col] += f * ds0[a];
+                            m[col * k + a] += f * ds0[a];
+                            for (int b = 0; b < km; b++)
+                            {
+                                m[a * k + b] += coef * f * d2s0[a * km + b];
+                            }
+                        }
+                    }
+                }
+            }
+
+            for (int j = 1; j <= q; j++)
+            {
+                int s = t - j, col = km + p + o + j;
+                double b = w[p + o + j];
+                if (s >= 0)
+                {
+                    var prev = dh.Slice(s * k, k);
+                    var prev2 = d2h.Slice(s * kk, kk);
+                    for (int a = 0; a < k; a++)
+                    {
+                        m[a * k + col] += prev[a];
+                        m[col * k + a] += prev[a];
+                    }
+
+                    for (int c = 0; c < kk; c++)
+                    {
+                        m[c] += b * prev2[c];
+                    }
+                }
+                else
+                {
+                    for (int a = 0; a < km; a++)
+                    {
+                        m[a * k + col] += ds0[a];
+                        m[col * k + a] += ds0[a];
+                        for (int c = 0; c < km; c++)
+                        {
+                            m[a * k + c] += b * d2s0[a * km + c];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     public static double[] Forecast(ReadOnlySpan<double> w, int p, int o, int q, ReadOnlySpan<double> ePast, ReadOnlySpan<double> hPast, double s0, double lowerPartial, int horizon)
     {
         // Work on a short tail of the past plus the forecast horizon; future E[e^2] = E[h], E[1(e<0) e^2] = m- E[h].

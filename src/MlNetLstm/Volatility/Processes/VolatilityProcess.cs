@@ -45,6 +45,17 @@ public abstract class VolatilityProcess
     internal virtual void VarianceGradient(ReadOnlySpan<double> parameters, ReadOnlySpan<double> e, double backcast, ReadOnlySpan<double> jacobian, int km, ReadOnlySpan<double> backcastGradient, Span<double> h, Span<double> dh)
         => throw new NotSupportedException($"Process '{Name}' has no analytic gradient.");
 
+    /// <summary>True when <see cref="VarianceHessian"/> is implemented (the GARCH / GJR family).</summary>
+    internal virtual bool HasAnalyticHessian => false;
+
+    /// <summary>
+    /// As <see cref="VarianceGradient"/>, and also the second derivatives d2h (row-major n x k x k, k = km + kv) for residuals
+    /// linear in the mean parameters; <paramref name="backcastHessian"/> (km x km) holds the backcast's second derivatives.
+    /// </summary>
+    internal virtual void VarianceHessian(ReadOnlySpan<double> parameters, ReadOnlySpan<double> e, double backcast, ReadOnlySpan<double> jacobian, int km,
+        ReadOnlySpan<double> backcastGradient, ReadOnlySpan<double> backcastHessian, Span<double> h, Span<double> dh, Span<double> d2h)
+        => throw new NotSupportedException($"Process '{Name}' has no analytic Hessian.");
+
     /// <summary>One step: h_t given e_1..e_{t-1} and h_1..h_{t-1} (oldest first; may be empty).</summary>
     internal abstract double NextVariance(ReadOnlySpan<double> parameters, ReadOnlySpan<double> ePast, ReadOnlySpan<double> hPast, double backcast, double expectedAbsZ);
 
