@@ -10,8 +10,8 @@ namespace MlNetLstm.Volatility;
 /// Immutable, thread-safe result of fitting an <see cref="ArchModel"/>. Series properties cover the effective
 /// sample t = Lags+1..n (length <see cref="ObservationCount"/>).
 /// Standard errors: Hessian-based sqrt(diag((-H)^-1)) and robust QMLE (sandwich) sqrt(diag(H^-1 G'G H^-1)) with G
-/// the N x K matrix of per-observation scores; H is a finite-difference Hessian of the (analytic where available)
-/// gradient. When -H is not positive definite the standard errors are NaN and
+/// the N x K matrix of per-observation scores; H is the exact analytic Hessian for the GARCH/GJR family with Normal errors
+/// and a finite-difference Hessian of the (analytic where available) gradient otherwise. When -H is not positive definite the standard errors are NaN and
 /// <see cref="StandardErrorsAvailable"/> is false.
 /// </summary>
 public sealed partial class ArchFitResult

@@ -50,30 +50,35 @@ public class SingleHeadReferenceTests
     public void Single_head_qlike_fits_reproduce_the_recorded_reference()
     {
         JsonElement root = JsonDocument.Parse(File.ReadAllText(ReferencePath())).RootElement;
-        bool exact = root.GetProperty("isa").GetString() == KernelInfo.ActiveIsa.ToString();
+        bool sameIsa = root.GetProperty("isa").GetString() == KernelInfo.ActiveIsa.ToString();
         foreach (var (name, o, r, x) in Cases())
         {
+            // The GARCH optimiser became an analytic-Hessian Newton method on purpose (issue 16): GARCH estimates moved by about
+            // 1e-13 relative, within rounding, so cases that use a GARCH fit (anchor or feature) are compared to 2e-5 relative
+            // (as on another ISA); the GARCH-free case stays bit-exact on the recorded ISA.
+            bool usesGarch = o.Anchor != VolatilityAnchor.Ewma || o.GarchFeature;
+            bool exact = sameIsa && !usesGarch;
             JsonElement want = root.GetProperty(name);
             LstmVolatilityForecaster f = new LstmVolatilityModel(o).Fit(r, x);
             float[] p = f.Network.Parameters.ToArray();
             float[] wantP = want.GetProperty("parameters").EnumerateArray().Select(e => BitConverter.Int32BitsToSingle(e.GetInt32())).ToArray();
             f.Training.BestEpoch.Should().Be(want.GetProperty("best_epoch").GetInt32(), name);
-            Compare(p.Select(v => (double)v).ToArray(), wantP.Select(v => (double)v).ToArray(), $"{name} parameters");
-            Compare(f.Training.TrainLoss.ToArray(), Doubles(want, "train_loss"), $"{name} train loss");
-            Compare(f.Training.ValidationLoss.ToArray(), Doubles(want, "validation_loss"), $"{name} validation loss");
-            Compare(f.ForecastVariance(r, x, 6), Doubles(want, "forecast6"), $"{name} forecast6");
-            Compare(f.ForecastVariance(r.AsSpan(0, 100), x?.Slice(0, 100), 1), Doubles(want, "forecast1_short"), $"{name} forecast1_short");
-            Compare(f.Explain(r, x).Forecast[^10..], Doubles(want, "explain_last10"), $"{name} explain");
+            Compare(p.Select(v => (double)v).ToArray(), wantP.Select(v => (double)v).ToArray(), $"{name} parameters", exact);
+            Compare(f.Training.TrainLoss.ToArray(), Doubles(want, "train_loss"), $"{name} train loss", exact);
+            Compare(f.Training.ValidationLoss.ToArray(), Doubles(want, "validation_loss"), $"{name} validation loss", exact);
+            Compare(f.ForecastVariance(r, x, 6), Doubles(want, "forecast6"), $"{name} forecast6", exact);
+            Compare(f.ForecastVariance(r.AsSpan(0, 100), x?.Slice(0, 100), 1), Doubles(want, "forecast1_short"), $"{name} forecast1_short", exact);
+            Compare(f.Explain(r, x).Forecast[^10..], Doubles(want, "explain_last10"), $"{name} explain", exact);
         }
 
-        void Compare(double[] got, double[] expected, string what)
+        void Compare(double[] got, double[] expected, string what, bool exact)
         {
             got.Length.Should().Be(expected.Length, what);
             for (int i = 0; i < got.Length; i++)
             {
                 if (double.IsNaN(expected[i])) { double.IsNaN(got[i]).Should().BeTrue($"{what}[{i}]"); continue; }
                 if (exact) BitConverter.DoubleToInt64Bits(got[i]).Should().Be(BitConverter.DoubleToInt64Bits(expected[i]), $"{what}[{i}]: {got[i]:R} vs {expected[i]:R}");
-                else got[i].Should().BeApproximately(expected[i], 1e-4 * Math.Max(1, Math.Abs(expected[i])), $"{what}[{i}]");
+                else got[i].Should().BeApproximately(expected[i], 2e-5 * Math.Abs(expected[i]) + 1e-9, $"{what}[{i}]");
             }
         }
     }
