@@ -100,6 +100,9 @@ public sealed record InstrumentStatus
 
     /// <summary>Message of the last failed refit, or null.</summary>
     [Id(7)] public string? LastRefitError { get; init; }
+
+    /// <summary>The silo the grain is active on.</summary>
+    [Id(8)] public string Silo { get; init; } = "";
 }
 
 /// <summary>

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Orleans.Concurrency;
+using Orleans.Runtime;
 
 namespace MlNetLstm.Orleans;
 
@@ -55,13 +55,15 @@ public sealed class InstrumentGrain : Grain, IInstrumentGrain, IRemindable
     private const string ReminderName = "refit";
     private readonly IPersistentState<InstrumentState> _state;
     private readonly ILogger<InstrumentGrain> _log;
+    private readonly ILocalSiloDetails _silo;
     private StreamingModel? _model;
     private Task<StreamingModel>? _refit;
     private long _refitId, _refitAnchor;
 
     /// <summary>Creates the grain (by Orleans).</summary>
-    public InstrumentGrain([PersistentState("instrument", Hosting.StorageName)] IPersistentState<InstrumentState> state, ILogger<InstrumentGrain> log)
+    public InstrumentGrain([PersistentState("instrument", Hosting.StorageName)] IPersistentState<InstrumentState> state, ILogger<InstrumentGrain> log, ILocalSiloDetails silo)
     {
+        _silo = silo;
         _state = state;
         _log = log;
     }
@@ -203,6 +205,7 @@ public sealed class InstrumentGrain : Grain, IInstrumentGrain, IRemindable
         RefitRunning = _refit is not null,
         ModelBytes = S.Model?.Length ?? 0,
         LastRefitError = S.LastRefitError,
+        Silo = _silo.SiloAddress.ToString(),
     });
 
     /// <inheritdoc />

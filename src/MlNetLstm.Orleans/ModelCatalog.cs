@@ -35,6 +35,15 @@ public sealed record ModelSpec
     /// <summary>Direct heads 1..k for the LSTMs instead of fading the one-step correction. Default false.</summary>
     [Id(6)] public bool DirectHeads { get; init; }
 
+    /// <summary>Equal when every option and the model names (in order) are equal.</summary>
+    /// <param name="other">The other spec.</param>
+    public bool Equals(ModelSpec? other) =>
+        other is not null && Seed == other.Seed && Seeds == other.Seeds && Horizon == other.Horizon && GarchFeature == other.GarchFeature
+        && Anchor == other.Anchor && DirectHeads == other.DirectHeads && (Models ?? []).SequenceEqual(other.Models ?? []);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(string.Join(",", Models ?? []), Seed, Seeds, Horizon, GarchFeature, Anchor, DirectHeads);
+
     /// <summary>Checks the names and counts.</summary>
     /// <exception cref="ArgumentException">An unknown or duplicate model, fewer than one seed, a horizon below 1.</exception>
     public void Validate()
