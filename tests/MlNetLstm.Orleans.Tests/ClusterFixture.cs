@@ -22,14 +22,14 @@ public sealed class SiloConfigurator : ISiloConfigurator
             o.NumVotesForDeathDeclaration = 1;
             o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
         });
-        silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(60));
+        silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(20));
     }
 }
 
 public sealed class ClientConfigurator : IClientBuilderConfigurator
 {
     public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder client) =>
-        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(60));
+        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(20));
 }
 
 public static class Clusters
