@@ -39,6 +39,8 @@ internal static class BacktestCommand
         public string[]? Exogenous { get; init; }
         public bool GarchFeature { get; init; } = LstmVolatilityOptions.DefaultGarchFeature;
         public VolatilityAnchor Anchor { get; init; } = LstmVolatilityOptions.DefaultAnchor;
+        public string? Universe { get; init; }
+        public string? Cluster { get; init; }
     }
 
     /// <summary>Default refit interval (trading days).</summary>
@@ -106,8 +108,18 @@ internal static class BacktestCommand
             DefaultValueFactory = _ => LstmVolatilityOptions.DefaultAnchor.ToString().ToLowerInvariant(),
         };
         anchor.AcceptOnlyFromAmong("ewma", "garch", "blend");
+        var universe = new Option<string?>("--universe")
+        {
+            Description = "Folder of CSV files, one series each (the --column of every file, an optional date column): a universe backtest, one table per " +
+                          "series. Runs in this process unless --cluster names a running cluster.",
+        };
+        var cluster = new Option<string?>("--cluster")
+        {
+            Description = "With --universe: fan the series out over a running Orleans cluster (`mlnetlstm serve`): localhost[:GATEWAY_PORT] or the " +
+                          "PostgreSQL connection string of a cluster with PostgreSQL membership. Results are identical to running each series alone.",
+        };
         var command = new Command("backtest", "Walk-forward volatility backtest: lstm-regime and lstm against GARCH, GJR, EWMA, HAR and SSA, with an HTML report.");
-        foreach (Option o in new Option[] { data, column, dateColumn, input, horizon, directHeads, seedsOption, train, test, refit, seed, threads, outDir, format, models, exog, garchFeature, anchor }) command.Options.Add(o);
+        foreach (Option o in new Option[] { data, column, dateColumn, input, horizon, directHeads, seedsOption, train, test, refit, seed, threads, outDir, format, models, exog, garchFeature, anchor, universe, cluster }) command.Options.Add(o);
         command.SetAction(pr => Run(new Settings
         {
             Data = pr.GetValue(data),
@@ -128,6 +140,8 @@ internal static class BacktestCommand
             Exogenous = pr.GetValue(exog),
             GarchFeature = pr.GetValue(garchFeature),
             Anchor = Enum.Parse<VolatilityAnchor>(pr.GetValue(anchor)!, ignoreCase: true),
+            Universe = pr.GetValue(universe),
+            Cluster = pr.GetValue(cluster),
         }, Console.Out, Console.Error));
         return command;
     }
@@ -161,7 +175,26 @@ internal static class BacktestCommand
         var results = new List<(DataSet Set, WalkForwardReport Report, WalkForwardOptions Options, string BestBaseline, VolatilityTelemetry? Telemetry)>();
         IAnsiConsole progressConsole = CreateConsole(stderr, ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected);
         var total = Stopwatch.StartNew();
-        try
+        Dictionary<(string Set, string Model), double>? fitSeconds = null;
+        if (s.Cluster is not null)
+        {
+            try
+            {
+                fitSeconds = new();
+                foreach (var r in UniverseCluster.Run(s, sets, modelNames, progressConsole, stderr))
+                {
+                    foreach (var m in r.Result.Models) fitSeconds[(r.Set.Name, m.Name)] = m.FitSeconds;
+                    string best = r.Report.Models.Where(m => !NeuralNames.Contains(m.Name)).OrderBy(m => m.Qlike).Select(m => m.Name).FirstOrDefault() ?? r.Report.BestModel;
+                    results.Add((r.Set, r.Report, r.Options, best, null));
+                }
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            {
+                stderr.WriteLine($"error: {CliErrors.Text(ex)}");
+                return 2;
+            }
+        }
+        else try
         {
             foreach (DataSet set in sets)
             {
@@ -214,6 +247,8 @@ internal static class BacktestCommand
 
         string hardware = $"{CpuModel()}, {Environment.ProcessorCount} cores, .NET {Environment.Version}, kernels {Kernels.KernelInfo.ActiveIsa}; " +
                           $"{s.Threads} thread(s); total {total.Elapsed.TotalSeconds:F1} s";
+        if (s.Cluster is not null) hardware += $"; series run on the cluster {ClusterLabel(s.Cluster)}, fit times measured on the silos";
+        FitSeconds = fitSeconds;
         JsonObject json = ToJson(results.Select(r => (r.Set, r.Report, r.BestBaseline)).ToList(), hardware, s.Seeds);
         string outDir = Path.GetFullPath(s.Out);
         try
@@ -245,9 +280,32 @@ internal static class BacktestCommand
         return 0;
     }
 
+    /// <summary>Fit times measured on the silos of a cluster run (null: in-process, the report's own).</summary>
+    [ThreadStatic] private static Dictionary<(string Set, string Model), double>? FitSeconds;
+
+    private static double Fit(DataSet set, WalkForwardModelResult m) =>
+        FitSeconds is { } f && f.TryGetValue((set.Name, m.Name), out double v) ? v : m.FitTime.TotalSeconds;
+
+    /// <summary>The cluster as shown in the hardware line: a connection string without its password.</summary>
+    internal static string ClusterLabel(string cluster)
+    {
+        if (cluster.StartsWith("localhost", StringComparison.OrdinalIgnoreCase)) return cluster;
+        try
+        {
+            var b = new Npgsql.NpgsqlConnectionStringBuilder(cluster);
+            return $"PostgreSQL {b.Host}:{b.Port}/{b.Database}";
+        }
+        catch (ArgumentException) { return "(PostgreSQL)"; }
+    }
+
     private static void Validate(Settings s)
     {
-        if (s.Data is null && s.Column is not null) throw new ArgumentException("--column needs --data.");
+        if (s.Universe is not null && s.Data is not null) throw new ArgumentException("--universe and --data exclude each other: --universe reads every CSV file of a folder.");
+        if (s.Universe is not null && string.IsNullOrWhiteSpace(s.Column)) throw new ArgumentException("--universe needs --column NAME (the value column of every file).");
+        if (s.Universe is not null && s.Exogenous is { Length: > 0 }) throw new ArgumentException("--exog is not available with --universe.");
+        if (s.Cluster is not null && s.Universe is null) throw new ArgumentException("--cluster needs --universe FOLDER (the series to fan out).");
+        if (s.Cluster is not null && string.IsNullOrWhiteSpace(s.Cluster)) throw new ArgumentException("--cluster is empty: give localhost[:PORT] or a PostgreSQL connection string.");
+        if (s.Data is null && s.Universe is null && s.Column is not null) throw new ArgumentException("--column needs --data (or --universe).");
         if (s.Data is not null && string.IsNullOrWhiteSpace(s.Column)) throw new ArgumentException("--data needs --column NAME (the value column).");
         if (s.Horizon < 1) throw new ArgumentException($"--horizon must be at least 1 (got {s.Horizon}).");
         if (s.Seeds < 1) throw new ArgumentException($"--seeds must be at least 1 (got {s.Seeds}).");
@@ -316,6 +374,14 @@ internal static class BacktestCommand
 
     private static List<DataSet> LoadData(Settings s)
     {
+        if (s.Universe is { } folder)
+        {
+            if (File.Exists(folder)) throw new ArgumentException($"--universe '{folder}' is a file; give a folder of CSV files.");
+            if (!Directory.Exists(folder)) throw new ArgumentException($"--universe: folder '{folder}' does not exist.");
+            string[] files = Directory.GetFiles(folder, "*.csv").OrderBy(f => f, StringComparer.Ordinal).ToArray();
+            if (files.Length == 0) throw new ArgumentException($"--universe: folder '{folder}' has no .csv file.");
+            return files.SelectMany(f => LoadData(s with { Universe = null, Data = f })).ToList();
+        }
         if (s.Data is null)
         {
             double[] sp = CsvSeriesReader.ReadFile(BundledPath("sp500dge.csv"), "sp500_ret").ToArray();
@@ -395,7 +461,7 @@ internal static class BacktestCommand
                     ["mzR2"] = m.MincerZarnowitzRSquared,
                     ["dmStatistic"] = dm is null ? null : JsonValue.Create(dm.Statistic),
                     ["dmPValue"] = dm is null ? null : JsonValue.Create(dm.PValue),
-                    ["fitSeconds"] = m.FitTime.TotalSeconds,
+                    ["fitSeconds"] = Fit(set, m),
                     ["fits"] = m.FitCount,
                 });
             }
@@ -427,7 +493,7 @@ internal static class BacktestCommand
         {
             DieboldMarianoResult? dm = m.Name == best ? null : DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(),
                 report.Proxy.ToArray(), new DieboldMarianoOptions { Horizon = report.Horizon });
-            return new BacktestRow(m.Name, m.Qlike, m.Mse, m.Mae, m.MincerZarnowitzRSquared, dm?.Statistic ?? double.NaN, dm?.PValue ?? double.NaN, m.FitTime.TotalSeconds);
+            return new BacktestRow(m.Name, m.Qlike, m.Mse, m.Mae, m.MincerZarnowitzRSquared, dm?.Statistic ?? double.NaN, dm?.PValue ?? double.NaN, Fit(set, m));
         }).ToList();
         var forecasts = report.Models.Where(m => NeuralNames.Contains(m.Name) || m.Name == best)
             .Select(m => (m.Name, (IReadOnlyList<double>)m.Forecasts)).ToList();
@@ -467,7 +533,7 @@ internal static class BacktestCommand
             string name = m.Name == report.BestModel ? $"[bold]{m.Name}[/]" : m.Name;
             table.AddRow(name, fq(m.Qlike), fmse(m.Mse), fmae(m.Mae), fr2(m.MincerZarnowitzRSquared),
                 dm is null ? "–" : dm.Statistic.ToString("F2", CultureInfo.InvariantCulture), dm is null ? "–" : NumberFormat.PValue(dm.PValue),
-                m.FitTime.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture));
+                Fit(set, m).ToString("F2", CultureInfo.InvariantCulture));
         }
         console.Write(table);
         console.MarkupLine($"Best by QLIKE: [bold]{Markup.Escape(report.BestModel)}[/]; best baseline: {Markup.Escape(best)}. DM < 0: the row's model has the lower QLIKE than {Markup.Escape(best)}.");
