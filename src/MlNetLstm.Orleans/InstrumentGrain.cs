@@ -50,7 +50,7 @@ public sealed class InstrumentState
 public sealed class InstrumentGrain : Grain, IInstrumentGrain, IRemindable
 {
     /// <summary>Returns kept beyond the training window, so that a refit can catch up with those observed while it ran.</summary>
-    public const int CatchUpSlack = 4096;
+    public const int CatchUpSlack = 512;
 
     private const string ReminderName = "refit";
     private readonly IPersistentState<InstrumentState> _state;

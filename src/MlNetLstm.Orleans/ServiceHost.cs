@@ -110,8 +110,9 @@ public static class ServiceHost
     /// </summary>
     /// <param name="cluster">The cluster.</param>
     /// <param name="clusterId">The cluster id.</param>
+    /// <param name="connectTimeout">How long to wait for a gateway (default 15 s).</param>
     /// <param name="cancellationToken">Cancellation.</param>
-    public static async Task<IHost> ConnectClient(string cluster, string clusterId = "mlnetlstm", CancellationToken cancellationToken = default)
+    public static async Task<IHost> ConnectClient(string cluster, string clusterId = "mlnetlstm", TimeSpan? connectTimeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(cluster);
         bool local = cluster.StartsWith("localhost", StringComparison.OrdinalIgnoreCase);
@@ -141,7 +142,7 @@ public static class ServiceHost
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            timeout.CancelAfter(connectTimeout ?? TimeSpan.FromSeconds(15));
             await host.StartAsync(timeout.Token);
         }
         catch (Exception ex) when (ex is not ArgumentException)
