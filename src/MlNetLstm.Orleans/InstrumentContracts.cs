@@ -33,7 +33,7 @@ public sealed record InstrumentSettings
     public const int DefaultSeeds = 5;
 
     /// <summary>Checks the settings.</summary>
-    /// <exception cref="ArgumentException">An unsupported model, a training window below 30, a negative refit interval, a reminder period below one minute.</exception>
+    /// <exception cref="ArgumentException">An unsupported model, a training window below 30, a negative refit interval, a non-positive reminder period.</exception>
     public void Validate()
     {
         ArgumentNullException.ThrowIfNull(Model, nameof(Model));
@@ -43,7 +43,7 @@ public sealed record InstrumentSettings
             throw new ArgumentException($"Model '{Model.Models[0]}' has no O(1) stream; use one of {string.Join(", ", StreamingModel.StreamableModels)}.", nameof(Model));
         if (TrainSize < 30) throw new ArgumentException($"TrainSize is {TrainSize}; at least 30.", nameof(TrainSize));
         if (RefitEvery < 0) throw new ArgumentException($"RefitEvery is {RefitEvery}; 0 (never) or more.", nameof(RefitEvery));
-        if (RefitPeriod is { } p && p < TimeSpan.FromMinutes(1)) throw new ArgumentException($"RefitPeriod is {p}; Orleans reminders need at least one minute.", nameof(RefitPeriod));
+        if (RefitPeriod is { } p && p <= TimeSpan.Zero) throw new ArgumentException($"RefitPeriod is {p}; it must be positive (Orleans reminders need at least ReminderOptions.MinimumReminderPeriod, one minute by default).", nameof(RefitPeriod));
     }
 }
 

@@ -15,6 +15,7 @@ public sealed class SiloConfigurator : ISiloConfigurator
     {
         silo.AddMlNetLstmPostgresStorage(ConnectionString);
         silo.UseInMemoryReminderService();
+        silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         silo.Configure<ClusterMembershipOptions>(o =>
         {
             o.ProbeTimeout = TimeSpan.FromSeconds(1);
