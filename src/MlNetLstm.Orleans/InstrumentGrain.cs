@@ -83,6 +83,27 @@ public sealed class InstrumentGrain : Grain, IInstrumentGrain, IRemindable
         if (S.Settings?.RefitPeriod is { } period) await this.RegisterOrUpdateReminder(ReminderName, period, period);
     }
 
+    /// <summary>
+    /// Writes the state. When the write fails (database unreachable, or another activation wrote first) the in-memory state is ahead
+    /// of the stored one: the activation is dropped, so the next call reloads what is stored and a retried observation is applied
+    /// again rather than taken for a duplicate.
+    /// </summary>
+    private async Task Persist()
+    {
+        try
+        {
+            await _state.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            _log.LogError(ex, "Instrument {Id}: writing the state failed; the activation is dropped and reloads the stored state on the next call", this.GetPrimaryKeyString());
+            _model = null;
+            _refit = null;
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
     /// <inheritdoc />
     public async Task Configure(InstrumentSettings settings)
     {
@@ -92,7 +113,7 @@ public sealed class InstrumentGrain : Grain, IInstrumentGrain, IRemindable
             throw new ArgumentException($"Instrument '{this.GetPrimaryKeyString()}' already has observations under other settings; settings cannot change.", nameof(settings));
         if (S.Settings == settings) return;
         S.Settings = settings;
-        await _state.WriteStateAsync();
+        await Persist();
         if (settings.RefitPeriod is { } period) await this.RegisterOrUpdateReminder(ReminderName, period, period);
     }
 
@@ -100,7 +121,7 @@ public sealed class InstrumentGrain : Grain, IInstrumentGrain, IRemindable
     public async Task<ObservationResult> Observe(DateOnly date, double value)
     {
         var result = Apply(date, value);
-        if (result.Applied) await _state.WriteStateAsync();
+        if (result.Applied) await Persist();
         return result;
     }
 
@@ -110,7 +131,7 @@ public sealed class InstrumentGrain : Grain, IInstrumentGrain, IRemindable
         ArgumentNullException.ThrowIfNull(observations);
         var results = new ObservationResult[observations.Length];
         for (int i = 0; i < observations.Length; i++) results[i] = Apply(observations[i].Date, observations[i].Value);
-        if (results.Any(r => r.Applied)) await _state.WriteStateAsync();
+        if (results.Any(r => r.Applied)) await Persist();
         return results;
     }
 
@@ -239,7 +260,7 @@ public sealed class InstrumentGrain : Grain, IInstrumentGrain, IRemindable
             var ex = task.Exception?.GetBaseException();
             S.LastRefitError = ex?.Message ?? "cancelled";
             _log.LogError(ex, "Instrument {Id}: refit {Refit} failed", id, refitId);
-            await _state.WriteStateAsync();
+            await Persist();
             return;
         }
 
@@ -258,7 +279,7 @@ public sealed class InstrumentGrain : Grain, IInstrumentGrain, IRemindable
         S.ModelVersion++;
         S.FittedThrough = _refitAnchor;
         S.LastRefitError = null;
-        await _state.WriteStateAsync();
+        await Persist();
         _log.LogInformation("Instrument {Id}: model version {Version} installed ({Bytes} bytes, caught up {Behind} returns)", id, S.ModelVersion, model.Bytes.Length, behind);
         if (_refit is null && Settings.RefitEvery > 0 && S.Returns - S.FittedThrough >= Settings.RefitEvery) StartRefit();
     }

@@ -80,7 +80,9 @@ public static class ServiceHost
         }
         var builder = new HostBuilder()
             .ConfigureLogging(l => l.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(settings.LogLevel)
-                .AddFilter("Orleans", settings.LogLevel < LogLevel.Warning ? LogLevel.Warning : settings.LogLevel))
+                .AddFilter("Orleans", settings.LogLevel < LogLevel.Warning ? LogLevel.Warning : settings.LogLevel)
+                .AddFilter("Polly", settings.LogLevel < LogLevel.Warning ? LogLevel.Warning : settings.LogLevel)
+                .AddFilter("Microsoft", settings.LogLevel < LogLevel.Warning ? LogLevel.Warning : settings.LogLevel))
             .UseOrleans(silo =>
             {
                 if (settings.Membership == Membership.Postgres)

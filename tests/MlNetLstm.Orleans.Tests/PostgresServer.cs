@@ -31,7 +31,7 @@ public sealed class PostgresServer : IAsyncLifetime
         string data = Path.Combine(_dir, "data");
         Run(Path.Combine(_bin, "initdb"), $"-D \"{data}\" -A trust -U postgres -E UTF8 --no-sync", asPostgres: _asPostgresUser);
         Port = FreePort();
-        Run(Path.Combine(_bin, "pg_ctl"), $"-D \"{data}\" -l \"{Path.Combine(_dir, "log")}\" -w -t 60 -o \"-p {Port} -k {_dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=200\" start", asPostgres: _asPostgresUser);
+        Start();
         var admin = new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "postgres", Database = "postgres", Pooling = false };
         await using (var c = new NpgsqlConnection(admin.ConnectionString))
         {
@@ -40,6 +40,17 @@ public sealed class PostgresServer : IAsyncLifetime
             await cmd.ExecuteNonQueryAsync();
         }
         ConnectionString = new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "postgres", Database = "mlnetlstm", MaxPoolSize = 50 }.ConnectionString;
+    }
+
+    /// <summary>Starts the server (again) on the same port.</summary>
+    public void Start() =>
+        Run(Path.Combine(_bin, "pg_ctl"), $"-D \"{Path.Combine(_dir, "data")}\" -l \"{Path.Combine(_dir, "log")}\" -w -t 60 -o \"-p {Port} -k {_dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=200\" start", asPostgres: _asPostgresUser);
+
+    /// <summary>Stops the server (a database outage), dropping the open connections.</summary>
+    public void Stop()
+    {
+        Run(Path.Combine(_bin, "pg_ctl"), $"-D \"{Path.Combine(_dir, "data")}\" -m fast -w stop", asPostgres: _asPostgresUser);
+        NpgsqlConnection.ClearAllPools();
     }
 
     public Task DisposeAsync()

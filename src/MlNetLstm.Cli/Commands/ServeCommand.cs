@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MlNetLstm.Cli.Text;
 using MlNetLstm.Orleans;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -112,10 +113,16 @@ internal static class ServeCommand
             }
             stderr.WriteLine($"mlnetlstm serve: silo up (cluster '{s.ClusterId}', silo port {s.SiloPort}, gateway port {s.GatewayPort}, state in {s.Storage}" +
                              $"{(s.HealthPort is int h ? $", health on http://localhost:{h}/health" : "")}); Ctrl+C stops it.");
-            try { await Task.Delay(Timeout.Infinite, ct); }
+            // Ctrl+C / SIGTERM reach either the command line's token or the host's own lifetime; either stops the silo.
+            var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, stopping);
+            try { await Task.Delay(Timeout.Infinite, either.Token); }
             catch (OperationCanceledException) { }
-            stderr.WriteLine("mlnetlstm serve: stopping (grains deactivate and write their state)...");
-            await host.StopAsync(CancellationToken.None);
+            stderr.WriteLine("mlnetlstm serve: stopping (grains deactivate and write their state; at most 30 s)...");
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try { await host.StopAsync(deadline.Token); }
+            catch (OperationCanceledException) { stderr.WriteLine("mlnetlstm serve: the silo did not stop within 30 s; exiting."); return 1; }
+            stderr.WriteLine("mlnetlstm serve: stopped.");
         }
         return 0;
     }
