@@ -5,7 +5,7 @@ namespace MlNetLstm.Benchmarks;
 
 /// <summary>
 /// Entry point. Quick (non-BenchmarkDotNet) modes: <c>gemm-peak</c>, <c>gemv</c>, <c>kernels-quick</c>
-/// (see Kernels/KernelQuickModes.cs), <c>orleans</c> (Orleans/OrleansBenchmark.cs). Anything else goes to BenchmarkSwitcher, e.g.
+/// (see Kernels/KernelQuickModes.cs). Anything else goes to BenchmarkSwitcher, e.g.
 /// <c>dotnet run -c Release --project tests/MlNetLstm.Benchmarks -- --filter *Activation*</c>.
 /// </summary>
 public static class Program
@@ -13,7 +13,6 @@ public static class Program
     public static int Main(string[] args)
     {
         if (args.Length > 0 && KernelQuickModes.TryRun(args)) return 0;
-        if (args.Length > 0 && args[0] == "orleans") return Orleans.OrleansBenchmark.Run(args[1..]).GetAwaiter().GetResult();
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

@@ -3,11 +3,11 @@ using MlNetLstm.Orleans;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 
-namespace MlNetLstm.Benchmarks.Orleans;
+namespace MlNetLstm.Orleans.Benchmarks;
 
 /// <summary>
 /// The Orleans service's benchmark (a measurement, not a test):
-/// <c>dotnet run -c Release --project tests/MlNetLstm.Benchmarks -- orleans [--pg CONNECTION] [--instruments N] [--observations M]</c>.
+/// <c>dotnet run -c Release --project tests/MlNetLstm.Orleans.Benchmarks -- [--pg CONNECTION] [--instruments N] [--observations M]</c>.
 /// 1. Observations per second on one silo, one model per grain (GARCH(1,1) and a one-network lstm-regime), each observation persisted
 ///    (memory storage, or PostgreSQL with --pg) before it is acknowledged; and the managed memory per active instrument.
 /// 2. The universe backtest (garch, gjr, ewma, har; 12 series) on one silo and on two, and the speed-up.
@@ -49,7 +49,7 @@ public static class OrleansBenchmark
         return r;
     }
 
-    public static async Task<int> Run(string[] args)
+    public static async Task<int> Main(string[] args)
     {
         int instruments = 200, observations = 200;
         for (int i = 0; i + 1 < args.Length; i += 2)
