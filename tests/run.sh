@@ -3,7 +3,8 @@
 #   bash tests/run.sh              # all tests
 #   bash tests/run.sh --filter X   # arguments go to `dotnet test`
 # System parts: Debian's chromium (the report test opens the backtest report in a real headless browser) and
-# libfontconfig1 + a font (SkiaSharp's native library, which ScottPlot draws the report's charts with, links to fontconfig).
+# libfontconfig1 + a font (SkiaSharp's native library, which ScottPlot draws the report's charts with, links to fontconfig),
+# and postgresql (tests/MlNetLstm.Orleans.Tests start a throwaway PostgreSQL server; no server needs to run).
 # Without root or sudo the install is skipped and the browser test fails with a message saying what to install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,8 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 ldconfig -p 2>/dev/null | grep -q 'libfontconfig\.so\.1' || need+=(libfontconfig1)
 fc-list 2>/dev/null | grep -q . || need+=(fonts-dejavu-core)
+# PostgreSQL server binaries: the Orleans tests start (initdb + pg_ctl) and stop a throwaway server of their own.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need+=(postgresql)
 if ((${#need[@]})); then
   if [[ $(id -u) == 0 ]]; then sudo=""; elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo"; else sudo="none"; fi
   if [[ $sudo == none ]]; then

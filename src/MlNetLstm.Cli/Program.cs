@@ -23,6 +23,7 @@ public static class Program
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(BacktestCommand.Create());
         root.Subcommands.Add(GarchCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         // --- end of commands ---
         return root;
     }

@@ -49,6 +49,8 @@ internal static class BacktestCommand
         public bool Overnight { get; init; }
         public string Estimator { get; init; } = "rv";
         public int? EstimatorParameter { get; init; }
+        public string? Universe { get; init; }
+        public string? Cluster { get; init; }
     }
 
     /// <summary>Default --session: the whole day.</summary>
@@ -159,9 +161,19 @@ internal static class BacktestCommand
         };
         estimator.AcceptOnlyFromAmong("rv", "subsampled", "kernel");
         var estimatorParameter = new Option<int?>("--rv-parameter") { Description = "With --rv-estimator subsampled: the step K; with kernel: the bandwidth H." };
+        var universe = new Option<string?>("--universe")
+        {
+            Description = "Folder of CSV files, one series each (the --column of every file, an optional date column): a universe backtest, one table per " +
+                          "series. Runs in this process unless --cluster names a running cluster.",
+        };
+        var cluster = new Option<string?>("--cluster")
+        {
+            Description = "With --universe: fan the series out over a running Orleans cluster (`mlnetlstm serve`): localhost[:GATEWAY_PORT] or the " +
+                          "PostgreSQL connection string of a cluster with PostgreSQL membership. Results are identical to running each series alone.",
+        };
         var command = new Command("backtest", "Walk-forward volatility backtest: lstm-regime and lstm against GARCH, GJR, EWMA, HAR and SSA, with an HTML report.");
         foreach (Option o in new Option[] { data, column, dateColumn, input, horizon, directHeads, seedsOption, train, test, refit, seed, threads, outDir, format, models, exog, garchFeature, anchor, regimeForm, asymmetric,
-            intraday, timeZone, session, minReturns, overnight, estimator, estimatorParameter }) command.Options.Add(o);
+            intraday, timeZone, session, minReturns, overnight, estimator, estimatorParameter, universe, cluster }) command.Options.Add(o);
         command.SetAction(pr => Run(new Settings
         {
             Data = pr.GetValue(data),
@@ -191,6 +203,8 @@ internal static class BacktestCommand
             Overnight = pr.GetValue(overnight),
             Estimator = pr.GetValue(estimator)!,
             EstimatorParameter = pr.GetValue(estimatorParameter),
+            Universe = pr.GetValue(universe),
+            Cluster = pr.GetValue(cluster),
         }, Console.Out, Console.Error));
         return command;
     }
@@ -237,7 +251,26 @@ internal static class BacktestCommand
         var results = new List<(DataSet Set, WalkForwardReport Report, WalkForwardOptions Options, string BestBaseline, VolatilityTelemetry? Telemetry)>();
         IAnsiConsole progressConsole = CreateConsole(stderr, ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected);
         var total = Stopwatch.StartNew();
-        try
+        Dictionary<(string Set, string Model), double>? fitSeconds = null;
+        if (s.Cluster is not null)
+        {
+            try
+            {
+                fitSeconds = new();
+                foreach (var r in UniverseCluster.Run(s, sets, modelNames, progressConsole, stderr))
+                {
+                    foreach (var m in r.Result.Models) fitSeconds[(r.Set.Name, m.Name)] = m.FitSeconds;
+                    string best = r.Report.Models.Where(m => !NeuralNames.Contains(m.Name)).OrderBy(m => m.Qlike).Select(m => m.Name).FirstOrDefault() ?? r.Report.BestModel;
+                    results.Add((r.Set, r.Report, r.Options, best, null));
+                }
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            {
+                stderr.WriteLine($"error: {CliErrors.Text(ex)}");
+                return 2;
+            }
+        }
+        else try
         {
             foreach (DataSet set in sets)
             {
@@ -298,6 +331,8 @@ internal static class BacktestCommand
 
         string hardware = $"{CpuModel()}, {Environment.ProcessorCount} cores, .NET {Environment.Version}, kernels {Kernels.KernelInfo.ActiveIsa}; " +
                           $"{s.Threads} thread(s); total {total.Elapsed.TotalSeconds:F1} s";
+        if (s.Cluster is not null) hardware += $"; series run on the cluster {ClusterLabel(s.Cluster)}, fit times measured on the silos";
+        FitSeconds = fitSeconds;
         JsonObject json = ToJson(results.Select(r => (r.Set, r.Report, r.BestBaseline)).ToList(), hardware, s.Seeds, s);
         string outDir = Path.GetFullPath(s.Out);
         try
@@ -329,9 +364,33 @@ internal static class BacktestCommand
         return 0;
     }
 
+    /// <summary>Fit times measured on the silos of a cluster run (null: in-process, the report's own).</summary>
+    [ThreadStatic] private static Dictionary<(string Set, string Model), double>? FitSeconds;
+
+    private static double Fit(DataSet set, WalkForwardModelResult m) =>
+        FitSeconds is { } f && f.TryGetValue((set.Name, m.Name), out double v) ? v : m.FitTime.TotalSeconds;
+
+    /// <summary>The cluster as shown in the hardware line: a connection string without its password.</summary>
+    internal static string ClusterLabel(string cluster)
+    {
+        if (cluster.StartsWith("localhost", StringComparison.OrdinalIgnoreCase)) return cluster;
+        try
+        {
+            var b = new Npgsql.NpgsqlConnectionStringBuilder(cluster);
+            return $"PostgreSQL {b.Host}:{b.Port}/{b.Database}";
+        }
+        catch (ArgumentException) { return "(PostgreSQL)"; }
+    }
+
     private static void Validate(Settings s)
     {
-        if (s.Data is null && s.Column is not null) throw new ArgumentException("--column needs --data.");
+        if (s.Universe is not null && s.Data is not null) throw new ArgumentException("--universe and --data exclude each other: --universe reads every CSV file of a folder.");
+        if (s.Universe is not null && string.IsNullOrWhiteSpace(s.Column)) throw new ArgumentException("--universe needs --column NAME (the value column of every file).");
+        if (s.Universe is not null && s.Exogenous is { Length: > 0 }) throw new ArgumentException("--exog is not available with --universe.");
+        if (s.Universe is not null && s.Intraday) throw new ArgumentException("--intraday is not available with --universe: run each intraday file with --data.");
+        if (s.Cluster is not null && s.Universe is null) throw new ArgumentException("--cluster needs --universe FOLDER (the series to fan out).");
+        if (s.Cluster is not null && string.IsNullOrWhiteSpace(s.Cluster)) throw new ArgumentException("--cluster is empty: give localhost[:PORT] or a PostgreSQL connection string.");
+        if (s.Data is null && s.Universe is null && s.Column is not null) throw new ArgumentException("--column needs --data (or --universe).");
         if (s.Data is not null && string.IsNullOrWhiteSpace(s.Column)) throw new ArgumentException("--data needs --column NAME (the value column).");
         if (s.Horizon < 1) throw new ArgumentException($"--horizon must be at least 1 (got {s.Horizon}).");
         if (s.Seeds < 1) throw new ArgumentException($"--seeds must be at least 1 (got {s.Seeds}).");
@@ -438,6 +497,14 @@ internal static class BacktestCommand
 
     private static List<DataSet> LoadData(Settings s)
     {
+        if (s.Universe is { } folder)
+        {
+            if (File.Exists(folder)) throw new ArgumentException($"--universe '{folder}' is a file; give a folder of CSV files.");
+            if (!Directory.Exists(folder)) throw new ArgumentException($"--universe: folder '{folder}' does not exist.");
+            string[] files = Directory.GetFiles(folder, "*.csv").OrderBy(f => f, StringComparer.Ordinal).ToArray();
+            if (files.Length == 0) throw new ArgumentException($"--universe: folder '{folder}' has no .csv file.");
+            return files.SelectMany(f => LoadData(s with { Universe = null, Data = f })).ToList();
+        }
         if (s.Data is null)
         {
             double[] sp = CsvSeriesReader.ReadFile(BundledPath("sp500dge.csv"), "sp500_ret").ToArray();
@@ -563,7 +630,7 @@ internal static class BacktestCommand
                         : JsonValue.Create(DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), Squares(report), new DieboldMarianoOptions { Horizon = report.Horizon }).Statistic),
                     ["dmAgainstR2PValue"] = set.Intraday is null || m.Name == best ? null
                         : JsonValue.Create(DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), Squares(report), new DieboldMarianoOptions { Horizon = report.Horizon }).PValue),
-                    ["fitSeconds"] = m.FitTime.TotalSeconds,
+                    ["fitSeconds"] = Fit(set, m),
                     ["fits"] = m.FitCount,
                     ["fallbacks"] = m.FallbackCount,
                     ["fallbackOrigins"] = new JsonArray(m.FallbackOrigins.Select(o => (JsonNode?)JsonValue.Create(o)).ToArray()),
@@ -618,7 +685,7 @@ internal static class BacktestCommand
             DieboldMarianoResult? dm = m.Name == best ? null : DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(),
                 report.Proxy.ToArray(), new DieboldMarianoOptions { Horizon = report.Horizon });
             DieboldMarianoResult? dmMse = set.Intraday is null ? null : DmMse(m, baseline, report);
-            return new BacktestRow(m.Name, m.Qlike, m.Mse, m.Mae, m.MincerZarnowitzRSquared, dm?.Statistic ?? double.NaN, dm?.PValue ?? double.NaN, m.FitTime.TotalSeconds,
+            return new BacktestRow(m.Name, m.Qlike, m.Mse, m.Mae, m.MincerZarnowitzRSquared, dm?.Statistic ?? double.NaN, dm?.PValue ?? double.NaN, Fit(set, m),
                 dmMse?.Statistic ?? double.NaN, dmMse?.PValue ?? double.NaN, m.FallbackCount);
         }).ToList();
         var forecasts = report.Models.Where(m => NeuralNames.Contains(m.Name) || m.Name == best)
@@ -668,7 +735,7 @@ internal static class BacktestCommand
                 cells.Add(dmMse is null ? "–" : dmMse.Statistic.ToString("F2", CultureInfo.InvariantCulture));
                 cells.Add(dmMse is null ? "–" : NumberFormat.PValue(dmMse.PValue));
             }
-            cells.Add(m.FitTime.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture));
+            cells.Add(Fit(set, m).ToString("F2", CultureInfo.InvariantCulture));
             cells.Add(m.FallbackCount.ToString(CultureInfo.InvariantCulture));
             table.AddRow(cells.ToArray());
         }

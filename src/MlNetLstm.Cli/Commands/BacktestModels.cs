@@ -15,17 +15,16 @@ internal static class BacktestModels
     /// </summary>
     public static LstmVolatilityOptions LstmOptions(bool regimeAdaptive, int seed, bool garchFeature, VolatilityAnchor anchor, int horizon, bool directHeads = false,
         RegimeTermForm regimeForm = LstmVolatilityOptions.DefaultRegimeForm, bool asymmetricInput = LstmVolatilityOptions.DefaultAsymmetricInput)
-    {
-        var o = new LstmVolatilityOptions
-        {
-            RegimeAdaptive = regimeAdaptive, Seed = seed, GarchFeature = garchFeature, Anchor = anchor, RegimeForm = regimeForm, AsymmetricInput = asymmetricInput,
-        };
-        return directHeads ? o with { Horizons = Math.Clamp(horizon, 1, MaxHorizons(o)) } : o;
-    }
+        => Spec([], seed, garchFeature, anchor, horizon, directHeads, 1, regimeForm, asymmetricInput).LstmOptions(regimeAdaptive);
 
-    /// <summary>One network, or with <paramref name="seeds"/> &gt; 1 a seed ensemble under the same name.</summary>
-    private static IVarianceModel Lstm(LstmVolatilityOptions o, int seeds) =>
-        seeds == 1 ? new LstmVolatilityModel(o) : LstmVolatilityModel.SeedEnsemble(o, seeds);
+    /// <summary>The line-up as a <see cref="MlNetLstm.Orleans.ModelSpec"/>: the models are built there, so a series gives the same
+    /// forecasts in-process and on an Orleans cluster.</summary>
+    public static MlNetLstm.Orleans.ModelSpec Spec(IEnumerable<string> names, int seed, bool garchFeature, VolatilityAnchor anchor, int horizon, bool directHeads, int seeds,
+        RegimeTermForm regimeForm = LstmVolatilityOptions.DefaultRegimeForm, bool asymmetricInput = LstmVolatilityOptions.DefaultAsymmetricInput) => new()
+    {
+        Models = names.ToArray(), Seed = seed, GarchFeature = garchFeature, Anchor = anchor, Horizon = horizon, DirectHeads = directHeads, Seeds = seeds,
+        RegimeForm = regimeForm, AsymmetricInput = asymmetricInput,
+    };
 
     /// <summary>The most direct heads the default LSTM options allow: SequenceLength - BurnIn.</summary>
     public static int MaxHorizons(LstmVolatilityOptions o) => o.SequenceLength - o.BurnIn;
@@ -34,22 +33,10 @@ internal static class BacktestModels
         VolatilityAnchor anchor = LstmVolatilityOptions.DefaultAnchor, int horizon = 1, bool directHeads = false, int seeds = 1,
         RegimeTermForm regimeForm = LstmVolatilityOptions.DefaultRegimeForm, bool asymmetricInput = LstmVolatilityOptions.DefaultAsymmetricInput)
     {
-        var list = new List<IVarianceModel>();
-        foreach (string name in names)
-        {
-            list.Add(name switch
-            {
-                "lstm-regime" => Lstm(LstmOptions(true, seed, garchFeature, anchor, horizon, directHeads, regimeForm, asymmetricInput), seeds),
-                "lstm" => Lstm(LstmOptions(false, seed, garchFeature, anchor, horizon, directHeads, regimeForm, asymmetricInput), seeds),
-                "garch" => MlNetLstm.Volatility.ArchVarianceModel.Garch(),
-                "gjr" => MlNetLstm.Volatility.ArchVarianceModel.Gjr(),
-                "ewma" => new MlNetLstm.Volatility.EwmaVarianceModel(),
-                "har" => new MlNetLstm.Volatility.Har.HarVarianceModel(),
-                "ssa" => new MlNetLstm.Ssa.SsaVarianceModel(),
-                _ => throw new ArgumentException($"Model '{name}' is not available in this build."),
-            });
-        }
-        return list;
+        var spec = Spec(names, seed, garchFeature, anchor, horizon, directHeads, seeds, regimeForm, asymmetricInput);
+        foreach (string name in spec.Models)
+            if (!MlNetLstm.Orleans.ModelSpec.KnownModels.Contains(name)) throw new ArgumentException($"Model '{name}' is not available in this build.");
+        return spec.Models.Select(spec.Create).ToList();
     }
 
     /// <summary>

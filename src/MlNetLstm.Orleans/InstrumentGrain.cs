@@ -1,0 +1,286 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+
+namespace MlNetLstm.Orleans;
+
+/// <summary>Persistent state of an <see cref="InstrumentGrain"/> (stored through Orleans grain storage).</summary>
+[GenerateSerializer]
+public sealed class InstrumentState
+{
+    /// <summary>The settings, or null while the default applies and nothing was observed.</summary>
+    [Id(0)] public InstrumentSettings? Settings { get; set; }
+
+    /// <summary>Date of the last observation.</summary>
+    [Id(1)] public DateOnly? LastDate { get; set; }
+
+    /// <summary>Value of the last observation (to tell a retry from a conflicting observation of the same date).</summary>
+    [Id(2)] public double LastValue { get; set; }
+
+    /// <summary>Last price (price input), or null.</summary>
+    [Id(3)] public double? LastPrice { get; set; }
+
+    /// <summary>Returns observed so far.</summary>
+    [Id(4)] public long Returns { get; set; }
+
+    /// <summary>The most recent returns (at most TrainSize + <see cref="InstrumentGrain.CatchUpSlack"/>), oldest first; the last one has index Returns - 1.</summary>
+    [Id(5)] public double[] Recent { get; set; } = [];
+
+    /// <summary>The fitted model in the library's model-file format (versioned, checksummed), or null before the first fit.</summary>
+    [Id(6)] public byte[]? Model { get; set; }
+
+    /// <summary>The model's stream state after the last applied return.</summary>
+    [Id(7)] public double[]? Stream { get; set; }
+
+    /// <summary>Fits completed.</summary>
+    [Id(8)] public int ModelVersion { get; set; }
+
+    /// <summary>End (in returns) of the current model's fitting window.</summary>
+    [Id(9)] public long FittedThrough { get; set; }
+
+    /// <summary>Message of the last failed refit.</summary>
+    [Id(10)] public string? LastRefitError { get; set; }
+}
+
+/// <summary>
+/// The grain of one instrument (<see cref="IInstrumentGrain"/>): a streaming volatility model, O(1) per observation, refitted in
+/// the background on the last <see cref="InstrumentSettings.TrainSize"/> returns every <see cref="InstrumentSettings.RefitEvery"/>
+/// returns, on a reminder (<see cref="InstrumentSettings.RefitPeriod"/>) or on request. A finished refit replays the returns
+/// observed while it ran, so the new model's stream is exactly the one a fit at that point would have.
+/// </summary>
+public sealed class InstrumentGrain : Grain, IInstrumentGrain, IRemindable
+{
+    /// <summary>Returns kept beyond the training window, so that a refit can catch up with those observed while it ran.</summary>
+    public const int CatchUpSlack = 512;
+
+    private const string ReminderName = "refit";
+    private readonly IPersistentState<InstrumentState> _state;
+    private readonly ILogger<InstrumentGrain> _log;
+    private readonly ILocalSiloDetails _silo;
+    private StreamingModel? _model;
+    private Task<StreamingModel>? _refit;
+    private long _refitId, _refitAnchor;
+
+    /// <summary>Creates the grain (by Orleans).</summary>
+    public InstrumentGrain([PersistentState("instrument", Hosting.StorageName)] IPersistentState<InstrumentState> state, ILogger<InstrumentGrain> log, ILocalSiloDetails silo)
+    {
+        _silo = silo;
+        _state = state;
+        _log = log;
+    }
+
+    private InstrumentState S => _state.State;
+
+    private InstrumentSettings Settings => S.Settings ?? new InstrumentSettings();
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (S.Model is { } bytes)
+        {
+            _model = StreamingModel.Load(bytes, S.Stream ?? throw new InvalidDataException($"Instrument '{this.GetPrimaryKeyString()}': a model is stored without its stream state."));
+        }
+        _log.LogInformation("Instrument {Id} activated: {Returns} returns, model version {Version}", this.GetPrimaryKeyString(), S.Returns, S.ModelVersion);
+        if (S.Settings?.RefitPeriod is { } period) await this.RegisterOrUpdateReminder(ReminderName, period, period);
+    }
+
+    /// <summary>
+    /// Writes the state. When the write fails (database unreachable, or another activation wrote first) the in-memory state is ahead
+    /// of the stored one: the activation is dropped, so the next call reloads what is stored and a retried observation is applied
+    /// again rather than taken for a duplicate.
+    /// </summary>
+    private async Task Persist()
+    {
+        try
+        {
+            await _state.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            _log.LogError(ex, "Instrument {Id}: writing the state failed; the activation is dropped and reloads the stored state on the next call", this.GetPrimaryKeyString());
+            _model = null;
+            _refit = null;
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task Configure(InstrumentSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        if (S.Settings is { } current && current != settings && (S.Returns > 0 || S.LastPrice is not null))
+            throw new ArgumentException($"Instrument '{this.GetPrimaryKeyString()}' already has observations under other settings; settings cannot change.", nameof(settings));
+        if (S.Settings == settings) return;
+        S.Settings = settings;
+        await Persist();
+        if (settings.RefitPeriod is { } period) await this.RegisterOrUpdateReminder(ReminderName, period, period);
+    }
+
+    /// <inheritdoc />
+    public async Task<ObservationResult> Observe(DateOnly date, double value)
+    {
+        var result = Apply(date, value);
+        if (result.Applied) await Persist();
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task<ObservationResult[]> ObserveMany(Observation[] observations)
+    {
+        ArgumentNullException.ThrowIfNull(observations);
+        var results = new ObservationResult[observations.Length];
+        for (int i = 0; i < observations.Length; i++) results[i] = Apply(observations[i].Date, observations[i].Value);
+        if (results.Any(r => r.Applied)) await Persist();
+        return results;
+    }
+
+    private ObservationResult Apply(DateOnly date, double value)
+    {
+        string id = this.GetPrimaryKeyString();
+        if (!double.IsFinite(value)) throw new ArgumentException($"Instrument '{id}', {date:yyyy-MM-dd}: value {value} is not finite.", nameof(value));
+        if (S.LastDate is { } last && date <= last)
+        {
+            if (date == last && value != S.LastValue)
+                throw new ArgumentException($"Instrument '{id}': {date:yyyy-MM-dd} was already observed with value {S.LastValue}; {value} conflicts with it.", nameof(value));
+            return Result(date, applied: false);
+        }
+
+        var settings = Settings;
+        double r;
+        if (settings.Input == ObservationKind.Price)
+        {
+            if (!(value > 0)) throw new ArgumentException($"Instrument '{id}', {date:yyyy-MM-dd}: price {value} is not positive.", nameof(value));
+            double? previous = S.LastPrice;
+            S.LastPrice = value;
+            S.LastDate = date;
+            S.LastValue = value;
+            S.Settings ??= settings;
+            if (previous is null) return Result(date, applied: true);
+            r = 100 * Math.Log(value / previous.Value);
+        }
+        else
+        {
+            r = value;
+        }
+
+        S.Settings ??= settings;
+        S.LastDate = date;
+        S.LastValue = value;
+        int keep = settings.TrainSize + CatchUpSlack;
+        var recent = S.Recent;
+        if (recent.Length < keep)
+        {
+            Array.Resize(ref recent, recent.Length + 1);
+        }
+        else
+        {
+            Array.Copy(recent, 1, recent, 0, recent.Length - 1);
+        }
+        recent[^1] = r;
+        S.Recent = recent;
+        S.Returns++;
+        _model?.Update(r);
+        if (_model is not null) S.Stream = _model.GetState();
+
+        if (_refit is null && S.Returns >= settings.TrainSize
+            && (_model is null || (settings.RefitEvery > 0 && S.Returns - S.FittedThrough >= settings.RefitEvery)))
+            StartRefit();
+        return Result(date, applied: true);
+    }
+
+    private ObservationResult Result(DateOnly date, bool applied) => new()
+    {
+        Date = date,
+        Applied = applied,
+        Returns = S.Returns,
+        NextVariance = _model?.Forecast(1)[0],
+        ModelVersion = S.ModelVersion,
+    };
+
+    /// <inheritdoc />
+    public Task<double[]> Forecast(int horizon)
+    {
+        if (horizon < 1) throw new ArgumentOutOfRangeException(nameof(horizon), horizon, "horizon must be at least 1.");
+        if (_model is null)
+            throw new InvalidOperationException($"Instrument '{this.GetPrimaryKeyString()}' has no fitted model yet ({S.Returns} of {Settings.TrainSize} returns{(_refit is null ? string.Empty : "; the first fit is running")}).");
+        return Task.FromResult(_model.Forecast(horizon));
+    }
+
+    /// <inheritdoc />
+    public Task<bool> RequestRefit()
+    {
+        if (_refit is not null || S.Returns < Settings.TrainSize) return Task.FromResult(false);
+        StartRefit();
+        return Task.FromResult(true);
+    }
+
+    /// <inheritdoc />
+    public Task<InstrumentStatus> GetStatus() => Task.FromResult(new InstrumentStatus
+    {
+        Settings = Settings,
+        LastDate = S.LastDate,
+        Returns = S.Returns,
+        ModelVersion = S.ModelVersion,
+        FittedThrough = S.FittedThrough,
+        RefitRunning = _refit is not null,
+        ModelBytes = S.Model?.Length ?? 0,
+        LastRefitError = S.LastRefitError,
+        Silo = _silo.SiloAddress.ToString(),
+    });
+
+    /// <inheritdoc />
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == ReminderName) await RequestRefit();
+    }
+
+    private void StartRefit()
+    {
+        var settings = Settings;
+        int n = settings.TrainSize;
+        double[] window = S.Recent[^n..];
+        long id = ++_refitId;
+        _refitAnchor = S.Returns;
+        var self = this.AsReference<IInstrumentGrain>();
+        _log.LogInformation("Instrument {Id}: refit {Refit} of {Model} on returns [{From}, {To}) started", this.GetPrimaryKeyString(), id, settings.Model.Models[0], _refitAnchor - n, _refitAnchor);
+        _refit = Task.Run(() => StreamingModel.Fit(settings.Model, window));
+        // Installed through a grain call, so it runs as a turn of its own between observations.
+        _refit.ContinueWith(_ => self.CompleteRefit(id), TaskScheduler.Default);
+    }
+
+    /// <inheritdoc />
+    public async Task CompleteRefit(long refitId)
+    {
+        if (refitId != _refitId || _refit is not { IsCompleted: true } task) return;
+        _refit = null;
+        string id = this.GetPrimaryKeyString();
+        if (!task.IsCompletedSuccessfully)
+        {
+            var ex = task.Exception?.GetBaseException();
+            S.LastRefitError = ex?.Message ?? "cancelled";
+            _log.LogError(ex, "Instrument {Id}: refit {Refit} failed", id, refitId);
+            await Persist();
+            return;
+        }
+
+        StreamingModel model = task.Result;
+        long behind = S.Returns - _refitAnchor;
+        if (behind > S.Recent.Length)
+        {
+            S.LastRefitError = $"{behind} returns arrived while the refit ran; more than the {S.Recent.Length} kept to catch up.";
+            _log.LogWarning("Instrument {Id}: refit {Refit} discarded: {Why}", id, refitId, S.LastRefitError);
+            return;
+        }
+        for (long k = S.Recent.Length - behind; k < S.Recent.Length; k++) model.Update(S.Recent[k]);
+        _model = model;
+        S.Model = model.Bytes;
+        S.Stream = model.GetState();
+        S.ModelVersion++;
+        S.FittedThrough = _refitAnchor;
+        S.LastRefitError = null;
+        await Persist();
+        _log.LogInformation("Instrument {Id}: model version {Version} installed ({Bytes} bytes, caught up {Behind} returns)", id, S.ModelVersion, model.Bytes.Length, behind);
+        if (_refit is null && Settings.RefitEvery > 0 && S.Returns - S.FittedThrough >= Settings.RefitEvery) StartRefit();
+    }
+}

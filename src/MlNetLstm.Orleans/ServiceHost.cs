@@ -1,0 +1,194 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+
+namespace MlNetLstm.Orleans;
+
+/// <summary>Where a silo keeps the instrument grains' state.</summary>
+public enum StateStorage
+{
+    /// <summary>In memory: lost when the silo stops (trials, one machine).</summary>
+    Memory,
+
+    /// <summary>PostgreSQL (<see cref="PostgresGrainStorage"/>).</summary>
+    Postgres,
+}
+
+/// <summary>How silos and clients find each other.</summary>
+public enum Membership
+{
+    /// <summary>One silo on this machine (Orleans' localhost clustering).</summary>
+    Localhost,
+
+    /// <summary>
+    /// Orleans' ADO.NET clustering in PostgreSQL (any number of silos and machines). The database needs the Orleans
+    /// PostgreSQL-Main.sql and PostgreSQL-Clustering.sql scripts of the Orleans version used (10.4.2), which the NuGet packages do not ship:
+    /// they are in the Orleans repository, src/AdoNet.
+    /// </summary>
+    Postgres,
+}
+
+/// <summary>Settings of a silo started by <see cref="ServiceHost.BuildSilo"/> (<c>mlnetlstm serve</c>).</summary>
+public sealed record SiloSettings
+{
+    /// <summary>State storage. Default <see cref="StateStorage.Memory"/>.</summary>
+    public StateStorage Storage { get; init; } = StateStorage.Memory;
+
+    /// <summary>Membership. Default <see cref="Membership.Localhost"/>.</summary>
+    public Membership Membership { get; init; } = Membership.Localhost;
+
+    /// <summary>PostgreSQL connection string (storage and/or membership in PostgreSQL).</summary>
+    public string? ConnectionString { get; init; }
+
+    /// <summary>Silo-to-silo port. Default 11111.</summary>
+    public int SiloPort { get; init; } = 11111;
+
+    /// <summary>Client gateway port. Default 30000.</summary>
+    public int GatewayPort { get; init; } = 30000;
+
+    /// <summary>Cluster id (silos of one cluster share it). Default "mlnetlstm".</summary>
+    public string ClusterId { get; init; } = "mlnetlstm";
+
+    /// <summary>HTTP port of the health endpoint (GET /health), or null for none. Default null.</summary>
+    public int? HealthPort { get; init; }
+
+    /// <summary>Minimum log level. Default Information.</summary>
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+}
+
+/// <summary>Starts silos and connects clients for the CLI and the benchmark.</summary>
+public static class ServiceHost
+{
+    /// <summary>
+    /// Builds (does not start) a silo host. With PostgreSQL, the database is checked first: an unreachable server throws
+    /// <see cref="InvalidOperationException"/> naming the host, port and database.
+    /// </summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    public static async Task<IHost> BuildSilo(SiloSettings settings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        bool pg = settings.Storage == StateStorage.Postgres || settings.Membership == Membership.Postgres;
+        if (pg)
+        {
+            if (string.IsNullOrWhiteSpace(settings.ConnectionString)) throw new ArgumentException("A PostgreSQL connection string is required.", nameof(settings));
+            await PostgresGrainStorage.EnsureReachableAsync(settings.ConnectionString, cancellationToken);
+        }
+        var builder = new HostBuilder()
+            .ConfigureLogging(l => l.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(settings.LogLevel)
+                .AddFilter("Orleans", settings.LogLevel < LogLevel.Warning ? LogLevel.Warning : settings.LogLevel)
+                .AddFilter("Polly", settings.LogLevel < LogLevel.Warning ? LogLevel.Warning : settings.LogLevel)
+                .AddFilter("Microsoft", settings.LogLevel < LogLevel.Warning ? LogLevel.Warning : settings.LogLevel))
+            .UseOrleans(silo =>
+            {
+                if (settings.Membership == Membership.Postgres)
+                {
+                    silo.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = settings.ConnectionString; });
+                    silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort);
+                }
+                else
+                {
+                    silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
+                }
+                silo.Configure<ClusterOptions>(o => { o.ClusterId = settings.ClusterId; o.ServiceId = "mlnetlstm"; });
+                silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromHours(2));
+                if (settings.Storage == StateStorage.Postgres) silo.AddMlNetLstmPostgresStorage(settings.ConnectionString!);
+                else silo.AddMlNetLstmMemoryStorage();
+                silo.UseInMemoryReminderService();
+            });
+        if (settings.HealthPort is int port)
+            builder.ConfigureServices(s => s.AddHostedService(sp => new HealthEndpoint(port, settings, sp.GetRequiredService<ILogger<HealthEndpoint>>())));
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// Connects a client to a running cluster: <paramref name="cluster"/> is <c>localhost</c> or <c>localhost:PORT</c> (a silo started
+    /// with localhost membership; default gateway port 30000) or a PostgreSQL connection string (ADO.NET membership). Throws
+    /// <see cref="InvalidOperationException"/> with the reason when no silo answers or the database is unreachable.
+    /// </summary>
+    /// <param name="cluster">The cluster.</param>
+    /// <param name="clusterId">The cluster id.</param>
+    /// <param name="connectTimeout">How long to wait for a gateway (default 15 s).</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    public static async Task<IHost> ConnectClient(string cluster, string clusterId = "mlnetlstm", TimeSpan? connectTimeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(cluster);
+        bool local = cluster.StartsWith("localhost", StringComparison.OrdinalIgnoreCase);
+        int gateway = 30000;
+        if (local && cluster.Length > "localhost".Length)
+        {
+            if (cluster["localhost".Length] != ':' || !int.TryParse(cluster["localhost:".Length..], out gateway) || gateway is < 1 or > 65535)
+                throw new ArgumentException($"'{cluster}' is neither localhost[:PORT] nor a PostgreSQL connection string.", nameof(cluster));
+        }
+        else if (!local)
+        {
+            await PostgresGrainStorage.EnsureReachableAsync(cluster, cancellationToken);
+        }
+        var host = new HostBuilder()
+            .ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning))
+            .UseOrleansClient(client =>
+            {
+                if (local) client.UseLocalhostClustering(gateway, serviceId: "mlnetlstm", clusterId: clusterId);
+                else
+                {
+                    client.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = cluster; });
+                    client.Configure<ClusterOptions>(o => { o.ClusterId = clusterId; o.ServiceId = "mlnetlstm"; });
+                }
+                client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromHours(2));
+            })
+            .Build();
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(connectTimeout ?? TimeSpan.FromSeconds(15));
+            await host.StartAsync(timeout.Token);
+        }
+        catch (Exception ex) when (ex is not ArgumentException)
+        {
+            host.Dispose();
+            throw new InvalidOperationException($"No silo of cluster '{clusterId}' answered at {(local ? $"localhost, gateway port {gateway}" : "the gateways listed in PostgreSQL")}: {ex.Message}", ex);
+        }
+        return host;
+    }
+
+    /// <summary>GET /health: 200 with the silo's state (and the database reachable), 503 otherwise.</summary>
+    private sealed class HealthEndpoint(int port, SiloSettings settings, ILogger<HealthEndpoint> log) : BackgroundService
+    {
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            using var listener = new HttpListener();
+            listener.Prefixes.Add($"http://+:{port}/");
+            try { listener.Start(); }
+            catch (HttpListenerException)
+            {
+                listener.Prefixes.Clear();
+                listener.Prefixes.Add($"http://localhost:{port}/");
+                listener.Start();
+            }
+            log.LogInformation("Health endpoint on http://localhost:{Port}/health", port);
+            using var reg = stoppingToken.Register(listener.Stop);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                HttpListenerContext ctx;
+                try { ctx = await listener.GetContextAsync(); }
+                catch (Exception) when (stoppingToken.IsCancellationRequested) { return; }
+                string? dbError = null;
+                if (settings.Storage == StateStorage.Postgres || settings.Membership == Membership.Postgres)
+                {
+                    try { await PostgresGrainStorage.EnsureReachableAsync(settings.ConnectionString!, stoppingToken); }
+                    catch (InvalidOperationException ex) { dbError = ex.Message; }
+                }
+                var body = JsonSerializer.Serialize(new { status = dbError is null ? "ok" : "degraded", storage = settings.Storage.ToString().ToLowerInvariant(), database = dbError ?? "reachable", clusterId = settings.ClusterId });
+                ctx.Response.StatusCode = dbError is null ? 200 : 503;
+                ctx.Response.ContentType = "application/json";
+                byte[] bytes = Encoding.UTF8.GetBytes(body);
+                await ctx.Response.OutputStream.WriteAsync(bytes, stoppingToken);
+                ctx.Response.Close();
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using MlNetLstm.Cli.Commands;
+using Microsoft.Extensions.Hosting;
+
+namespace MlNetLstm.Orleans.Tests;
+
+/// <summary>The CLI's universe backtest (in-process and on a silo started as `serve` starts it) and its errors.</summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("mlnetlstm-universe-").FullName;
+
+    public CliTests()
+    {
+        for (int k = 0; k < 3; k++)
+        {
+            double[] r = Series.Garch(700, seed: 300 + k);
+            File.WriteAllLines(Path.Combine(_dir, $"inst{k}.csv"), new[] { "date,ret" }.Concat(r.Select((x, i) => $"{Series.Day(i):yyyy-MM-dd},{x:R}")));
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static (int Code, string Out, string Err) Backtest(BacktestCommand.Settings s)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = BacktestCommand.Run(s, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private BacktestCommand.Settings Settings(string outName) => new()
+    {
+        Column = "ret",
+        Models = ["garch", "ewma", "har"],
+        Train = 300,
+        Refit = 40,
+        Threads = 1,
+        Format = "json",
+        Out = Path.Combine(_dir, outName),
+    };
+
+    /// <summary>The JSON without what depends on the clock (fit times, the hardware line).</summary>
+    private static JsonNode Comparable(string json)
+    {
+        var node = JsonNode.Parse(json)!;
+        node.AsObject().Remove("hardware");
+        foreach (var set in node["dataSets"]!.AsArray()) foreach (var m in set!["models"]!.AsArray()) m!.AsObject().Remove("fitSeconds");
+        foreach (var m in node["models"]!.AsArray()) m!.AsObject().Remove("fitSeconds");
+        return node;
+    }
+
+    private static int FreePort()
+    {
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        int port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+
+    [Fact]
+    public void Universe_in_process_gives_each_series_the_tables_and_json_of_its_own_backtest()
+    {
+        var universe = Backtest(Settings("u") with { Universe = _dir });
+        universe.Code.Should().Be(0, universe.Err);
+        var sets = JsonNode.Parse(universe.Out)!["dataSets"]!.AsArray();
+        sets.Select(x => (string)x!["dataSet"]!).Should().Equal("inst0.csv [ret]", "inst1.csv [ret]", "inst2.csv [ret]");
+        for (int k = 0; k < 3; k++)
+        {
+            var alone = Backtest(Settings($"a{k}") with { Data = Path.Combine(_dir, $"inst{k}.csv") });
+            alone.Code.Should().Be(0, alone.Err);
+            var one = Comparable(alone.Out)["dataSets"]![0]!;
+            JsonNode.DeepEquals(Comparable(universe.Out)["dataSets"]![k], one).Should().BeTrue($"series {k}: {one.ToJsonString()}");
+        }
+    }
+
+    [Fact]
+    public async Task Universe_on_a_served_silo_gives_the_same_json_as_in_process()
+    {
+        // The command connects with the default cluster id: a silo as `mlnetlstm serve` starts it by default.
+        int silo2 = FreePort(), gateway2 = FreePort();
+        using IHost served = await ServiceHost.BuildSilo(new SiloSettings { SiloPort = silo2, GatewayPort = gateway2, LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning });
+        await served.StartAsync();
+        try
+        {
+            var cluster = Backtest(Settings("cluster") with { Universe = _dir, Cluster = $"localhost:{gateway2}" });
+            cluster.Code.Should().Be(0, cluster.Err);
+            var local = Backtest(Settings("local2") with { Universe = _dir });
+            JsonNode.DeepEquals(Comparable(cluster.Out), Comparable(local.Out)).Should().BeTrue();
+            JsonNode.Parse(cluster.Out)!["hardware"]!.ToString().Should().Contain($"cluster localhost:{gateway2}");
+            File.Exists(Path.Combine(_dir, "cluster", "report.html")).Should().BeTrue();
+        }
+        finally
+        {
+            await served.StopAsync();
+        }
+    }
+
+    [Fact]
+    public void Errors_name_the_option_and_exit_non_zero()
+    {
+        Backtest(Settings("e1") with { Cluster = "localhost" }).Err.Should().Contain("--cluster needs --universe");
+        Backtest(Settings("e2") with { Universe = Path.Combine(_dir, "missing") }).Err.Should().Contain("--universe: folder");
+        Backtest(Settings("e3") with { Universe = _dir, Data = Path.Combine(_dir, "inst0.csv") }).Err.Should().Contain("--universe and --data");
+        var down = Backtest(Settings("e4") with { Universe = _dir, Cluster = "Host=127.0.0.1;Port=1;Database=x;Username=u;Timeout=2" });
+        down.Code.Should().Be(2);
+        down.Err.Should().Contain("--cluster").And.Contain("PostgreSQL is unreachable at host '127.0.0.1', port 1");
+        var noSilo = Backtest(Settings("e5") with { Universe = _dir, Cluster = $"localhost:{FreePort()}" });
+        noSilo.Code.Should().Be(2);
+        noSilo.Err.Should().Contain("--cluster").And.Contain("No silo");
+    }
+
+    [Fact]
+    public async Task Serve_refuses_to_start_when_the_database_is_unreachable()
+    {
+        var err = new StringWriter();
+        int code = await ServeCommand.RunAsync(new ServeCommand.Settings { Storage = "postgres", Connection = "Host=127.0.0.1;Port=1;Database=x;Username=u;Timeout=2" }, err, CancellationToken.None);
+        code.Should().Be(2);
+        err.ToString().Should().Contain("--connection: PostgreSQL is unreachable at host '127.0.0.1', port 1, database 'x'");
+        err = new StringWriter();
+        (await ServeCommand.RunAsync(new ServeCommand.Settings { Storage = "postgres" }, err, CancellationToken.None)).Should().Be(2);
+        err.ToString().Should().Contain("--connection is required");
+    }
+}
