@@ -89,7 +89,7 @@ public sealed class ArchVarianceForecaster : IFittedVarianceModel
 public sealed class EwmaVarianceModel : IVarianceModel, IFittedVarianceModel
 {
     /// <summary>RiskMetrics daily decay.</summary>
-    public const double DefaultLambda = 0.94;
+    public const double DefaultLambda = RiskMetrics.Lambda;
 
     /// <summary>Returns used for the starting variance.</summary>
     public const int SeedLength = 30;
