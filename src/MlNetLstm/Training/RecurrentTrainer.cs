@@ -12,7 +12,7 @@ namespace MlNetLstm.Training;
 public static class RecurrentTrainer
 {
     /// <summary>Trains a copy of <paramref name="network"/> (which is not modified).</summary>
-    /// <param name="network">Initial network; needs a head with <see cref="Losses.OutputSizeFor"/> outputs, every-step head iff per-step targets.</param>
+    /// <param name="network">Initial network; needs a head with <see cref="TrainingLosses.OutputSizeFor"/> outputs, every-step head iff per-step targets.</param>
     /// <param name="data">Training data (the tail is held out when <see cref="TrainingOptions.ValidationFraction"/> &gt; 0 and <paramref name="validation"/> is null).</param>
     /// <param name="options">Options (null = defaults).</param>
     /// <param name="validation">Explicit validation data, or null.</param>
@@ -137,7 +137,7 @@ public static class RecurrentTrainer
                 bool useState = carry && s0 > 0;
                 ws.Forward(p, useState ? _h[c].AsSpan(0, stateLen) : default, useState && _t.Spec.Cell == CellType.Lstm ? _c[c].AsSpan(0, stateLen) : default);
                 if (carry) ws.GetFinalState(_h[c].AsSpan(0, stateLen), _c[c].AsSpan(0, stateLen));
-                _loss[c] = Losses.Sum(_o.Loss, ws.Output, tg, rows, K, scale, train ? ws.DY : default, _o.AuxiliaryOutputs, _o.AuxiliaryWeight);
+                _loss[c] = TrainingLosses.Sum(_o.Loss, ws.Output, tg, rows, K, scale, train ? ws.DY : default, _o.AuxiliaryOutputs, _o.AuxiliaryWeight);
                 if (lambda > 0) _loss[c] += elements * (lambda * ws.InputGateSum() / gates);
                 if (train)
                 {
