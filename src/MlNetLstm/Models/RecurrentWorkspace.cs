@@ -99,8 +99,8 @@ internal sealed class RecurrentWorkspace
         for (int s = 0; s < Steps; s++) sequence.Slice(s * E, E).CopyTo(Ex.AsSpan((s * B + b) * E, E));
     }
 
-    private int HPrevBlock(int d, int t) => d == 0 ? t : t + 1;
-    private int HOutBlock(int d, int t) => d == 0 ? t + 1 : t;
+    private static int HPrevBlock(int d, int t) => d == 0 ? t : t + 1;
+    private static int HOutBlock(int d, int t) => d == 0 ? t + 1 : t;
     private int InitBlock(int d) => d == 0 ? 0 : Steps;
     private int FinalBlock(int d) => d == 0 ? Steps : 0;
 
