@@ -2,7 +2,8 @@ namespace MlNetLstm.Volatility.Processes;
 
 /// <summary>
 /// EWMA / RiskMetrics: h_t = lambda h_{t-1} + (1 - lambda) e_{t-1}^2 with a fixed lambda (0.94 by default,
-/// the RiskMetrics daily value) and h_1 = s0 (the backcast). No estimated parameters; forecasts are flat.
+/// the RiskMetrics daily value, <see cref="RiskMetrics.Lambda"/>) and h_1 = s0 (the backcast). No estimated parameters;
+/// forecasts are flat. <see cref="RiskMetrics"/> compares the start values of the library's EWMA implementations.
 /// </summary>
 public sealed class Ewma : VolatilityProcess
 {
