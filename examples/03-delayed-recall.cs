@@ -64,7 +64,7 @@ foreach (var (name, cell, chrono) in new[] { ("LSTM", CellType.Lstm, true), ("LS
 double CueGradient(RecurrentNetwork net)
 {
     var g = net.ComputeGradients(trainX.AsSpan(0, 100 * T * I), 100, T,
-        (y, dy) => Losses.Sum(LossKind.SoftmaxCrossEntropy, y, trainY.AsSpan(0, 100 * A), 100, A, 0.01f, dy)).Inputs.ToArray();
+        (y, dy) => TrainingLosses.Sum(LossKind.SoftmaxCrossEntropy, y, trainY.AsSpan(0, 100 * A), 100, A, 0.01f, dy)).Inputs.ToArray();
     double Norm(int t) => Math.Sqrt(Enumerable.Range(0, 100 * I).Sum(k => Math.Pow(g[(k / I * T + t) * I + k % I], 2)));
     return Norm(0) / Norm(K - 1);
 }

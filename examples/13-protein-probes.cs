@@ -82,7 +82,7 @@ foreach (var (name, options) in new[]
     var output = net.Forward(testX, NTest, T, captureTelemetry: true);
     var tel = output.Telemetry!;
     // Next-residue cross-entropy (nats) on the test chains, the main task.
-    double ce = Losses.Sum(LossKind.SoftmaxCrossEntropy, output.Values, testY, NTest * T, V + 2, 1, default, 2, 0) / (NTest * T);
+    double ce = TrainingLosses.Sum(LossKind.SoftmaxCrossEntropy, output.Values, testY, NTest * T, V + 2, 1, default, 2, 0) / (NTest * T);
     Console.WriteLine($"{name}: next-residue cross-entropy {ce:F3} nats (uniform {Math.Log(20):F3})");
     float[] h = tel.Get(GateSignal.Hidden).ToArray();
     float[] Rows(int[] rows) => [.. rows.SelectMany(i => h.AsSpan(i * H, H).ToArray())];

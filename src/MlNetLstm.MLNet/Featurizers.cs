@@ -172,7 +172,7 @@ public sealed class EwmaVarianceEstimator : SeriesFeatureEstimator<EwmaVarianceT
     public sealed class Options : SeriesColumnOptions
     {
         /// <summary>Default decay (RiskMetrics daily).</summary>
-        public const double DefaultLambda = 0.94;
+        public const double DefaultLambda = RiskMetrics.Lambda;
 
         /// <summary>Decay λ in (0, 1).</summary>
         public double Lambda { get; set; } = DefaultLambda;

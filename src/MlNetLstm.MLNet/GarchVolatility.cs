@@ -163,12 +163,12 @@ internal static class GarchNames
         GarchDistribution.StudentT => "t", GarchDistribution.SkewedStudentT => "skewt", GarchDistribution.Ged => "ged", _ => "normal",
     };
 
-    public static GarchMean Mean(string s) => Enum.GetValues<GarchMean>().FirstOrDefault(v => Of(v) == s.Trim().ToLowerInvariant(), (GarchMean)(-1)) is var v && Enum.IsDefined(v)
+    public static GarchMean Mean(string s) => Enum.GetValues<GarchMean>().FirstOrDefault(v => string.Equals(Of(v), s.Trim(), StringComparison.OrdinalIgnoreCase), (GarchMean)(-1)) is var v && Enum.IsDefined(v)
         ? v : throw new InvalidDataException($"Unknown GARCH mean model '{s}'.");
 
-    public static GarchProcess Process(string s) => Enum.GetValues<GarchProcess>().FirstOrDefault(v => Of(v) == s.Trim().ToLowerInvariant(), (GarchProcess)(-1)) is var v && Enum.IsDefined(v)
+    public static GarchProcess Process(string s) => Enum.GetValues<GarchProcess>().FirstOrDefault(v => string.Equals(Of(v), s.Trim(), StringComparison.OrdinalIgnoreCase), (GarchProcess)(-1)) is var v && Enum.IsDefined(v)
         ? v : throw new InvalidDataException($"Unknown GARCH volatility process '{s}'.");
 
-    public static GarchDistribution Distribution(string s) => Enum.GetValues<GarchDistribution>().FirstOrDefault(v => Of(v) == s.Trim().ToLowerInvariant(), (GarchDistribution)(-1)) is var v && Enum.IsDefined(v)
+    public static GarchDistribution Distribution(string s) => Enum.GetValues<GarchDistribution>().FirstOrDefault(v => string.Equals(Of(v), s.Trim(), StringComparison.OrdinalIgnoreCase), (GarchDistribution)(-1)) is var v && Enum.IsDefined(v)
         ? v : throw new InvalidDataException($"Unknown GARCH distribution '{s}'.");
 }

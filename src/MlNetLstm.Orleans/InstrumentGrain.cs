@@ -80,7 +80,7 @@ public sealed class InstrumentGrain : Grain, IInstrumentGrain, IRemindable
             _model = StreamingModel.Load(bytes, S.Stream ?? throw new InvalidDataException($"Instrument '{this.GetPrimaryKeyString()}': a model is stored without its stream state."));
         }
         _log.LogInformation("Instrument {Id} activated: {Returns} returns, model version {Version}", this.GetPrimaryKeyString(), S.Returns, S.ModelVersion);
-        if (S.Settings?.RefitPeriod is { } period) await this.RegisterOrUpdateReminder(ReminderName, period, period);
+        if (S.Settings?.RefitPeriod is { } period) await this.RegisterOrUpdateReminder(ReminderName, period, period, cancellationToken);
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ namespace MlNetLstm.Orleans;
 /// <see cref="TableName"/> (created on first use), the state serialised by Orleans, optimistic concurrency on an integer ETag
 /// (a write with a stale ETag fails with <see cref="InconsistentStateException"/>, so two activations never overwrite each other).
 /// </summary>
-public sealed class PostgresGrainStorage : IGrainStorage
+public sealed class PostgresGrainStorage : IGrainStorage, IDisposable
 {
     /// <summary>The table holding grain state.</summary>
     public const string TableName = "mlnetlstm_grain_state";
@@ -20,6 +20,9 @@ public sealed class PostgresGrainStorage : IGrainStorage
     private readonly ILogger _log;
     private readonly SemaphoreSlim _schema = new(1, 1);
     private bool _schemaReady;
+
+    /// <summary>Releases the schema lock.</summary>
+    public void Dispose() => _schema.Dispose();
 
     /// <summary>Creates the storage.</summary>
     /// <param name="connectionString">Npgsql connection string.</param>

@@ -179,6 +179,31 @@ public class PersistenceTests
         for (int t = 0; t < lstm.Length; t++) lstm[t].Should().BeApproximately(saved[t], 1e-6 * saved[t], $"row {t}");
     }
 
+    [Fact]
+    public void A_version_1_file_reads_its_saved_return_kind_ordinal_as_log_returns()
+    {
+        // The adapter persists (int)ReturnKind. The single MlNetLstm.ReturnKind keeps the ordinals the adapter wrote
+        // (Simple = 0, Log = 1); the v1 fixture's "Ret" stage was saved with the default kind, Log, and percent.
+        ((int)ReturnKind.Simple).Should().Be(0);
+        ((int)ReturnKind.Log).Should().Be(1);
+        var ml = new MLContext(1);
+        string dir = Path.Combine(Root, "tests", "data", "mlnet");
+        var lines = File.ReadAllLines(Path.Combine(dir, "v1-pipeline-outputs.csv"));
+        var rows = lines.Skip(1).Select(l => l.Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        var data = ml.Data.LoadFromEnumerable(rows.Select(r => new V1Row { P = r[0], R = r[1] }));
+        var model = MlNetLstmModel.Load(ml, Path.Combine(dir, "v1-pipeline.mlnetlstm"), out _);
+        var ret = Column(model.Transform(data), "Ret");
+        double farthestFromSimple = 0;
+        for (int t = 1; t < ret.Length; t++)
+        {
+            double log = 100 * Math.Log(rows[t][0] / rows[t - 1][0]);
+            double simple = 100 * (rows[t][0] / rows[t - 1][0] - 1);
+            ret[t].Should().BeApproximately(log, 1e-12, $"row {t} is a log return");
+            farthestFromSimple = Math.Max(farthestFromSimple, Math.Abs(ret[t] - simple));
+        }
+        farthestFromSimple.Should().BeGreaterThan(1e-4, "a misread ordinal would give simple returns");
+    }
+
     public sealed class V1Row
     {
         public double P { get; set; }

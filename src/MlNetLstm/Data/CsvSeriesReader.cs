@@ -325,16 +325,6 @@ public static class CsvSeriesReader
     }
 }
 
-/// <summary>How to turn prices into returns.</summary>
-public enum ReturnKind
-{
-    /// <summary>Log returns r_t = log(p_t / p_{t-1}).</summary>
-    Log,
-
-    /// <summary>Simple returns r_t = p_t / p_{t-1} - 1.</summary>
-    Simple,
-}
-
 /// <summary>Price-to-return conversion.</summary>
 public static class PriceReturns
 {

@@ -384,7 +384,7 @@ public static class WalkForward
     }
 
     /// <summary>Decay of the fallback EWMA (RiskMetrics daily).</summary>
-    public const double FallbackLambda = 0.94;
+    public const double FallbackLambda = RiskMetrics.Lambda;
 
     /// <summary>Fallback variance when the history has no non-zero return.</summary>
     public const double FallbackFloor = 1e-12;

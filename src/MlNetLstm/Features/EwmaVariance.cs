@@ -1,11 +1,10 @@
-using MlNetLstm.Evaluation;
-
 namespace MlNetLstm.Features;
 
 /// <summary>
 /// Exponentially weighted moving average (RiskMetrics) variance of zero-mean returns:
 /// <c>s_t = λ s_{t-1} + (1 - λ) x_t²</c>, with <c>s_{-1}</c> = the initial variance (default: <c>x_0²</c>, so
-/// <c>s_0 = x_0²</c>). s_t uses x_0..x_t and is the one-step-ahead variance forecast for t + 1. RiskMetrics uses λ = 0.94 for daily data.
+/// <c>s_0 = x_0²</c>). s_t uses x_0..x_t and is the one-step-ahead variance forecast for t + 1. RiskMetrics uses λ = 0.94 for daily data
+/// (<see cref="RiskMetrics.Lambda"/>; <see cref="RiskMetrics"/> compares the start values of the library's EWMA implementations).
 /// </summary>
 public static class EwmaVariance
 {

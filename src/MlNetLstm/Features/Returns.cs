@@ -1,16 +1,4 @@
-using MlNetLstm.Evaluation;
-
 namespace MlNetLstm.Features;
-
-/// <summary>How a return is computed from two consecutive prices p_{t-1}, p_t.</summary>
-public enum ReturnKind
-{
-    /// <summary>Simple return <c>p_t / p_{t-1} - 1</c>.</summary>
-    Simple,
-
-    /// <summary>Log return <c>ln(p_t / p_{t-1})</c>; requires strictly positive prices.</summary>
-    Log,
-}
 
 /// <summary>Optional element-wise transform applied to a return.</summary>
 public enum ReturnTransform

@@ -1,5 +1,3 @@
-using MlNetLstm.Evaluation;
-
 namespace MlNetLstm.Features;
 
 /// <summary>

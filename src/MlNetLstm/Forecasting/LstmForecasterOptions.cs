@@ -75,7 +75,7 @@ public sealed record LstmForecasterOptions
     internal RecurrentNetworkSpec Spec(int features) => new()
     {
         Cell = CellType, InputSize = features, HiddenSize = HiddenSize, Layers = Layers, Bidirectional = Bidirectional,
-        Peepholes = Peepholes, CoupledGates = CoupledGates, OutputSize = Losses.OutputSizeFor(Loss, Horizon), HeadMode = HeadMode.LastStep,
+        Peepholes = Peepholes, CoupledGates = CoupledGates, OutputSize = TrainingLosses.OutputSizeFor(Loss, Horizon), HeadMode = HeadMode.LastStep,
     };
 
     /// <summary>The equivalent trainer options (validation split is done by the forecaster).</summary>

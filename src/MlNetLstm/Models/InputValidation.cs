@@ -11,8 +11,8 @@ internal static class InputValidation
     /// <summary>Checks that <paramref name="data"/> is a [batch, steps, features] tensor of finite values.</summary>
     public static void Sequence(ReadOnlySpan<float> data, int batch, int steps, int features, string paramName)
     {
-        Positive(batch, "batch");
-        Positive(steps, "steps");
+        Positive(batch, nameof(batch));
+        Positive(steps, nameof(steps));
         long expected = (long)batch * steps * features;
         if (expected > Array.MaxLength)
             throw new ArgumentOutOfRangeException(paramName,

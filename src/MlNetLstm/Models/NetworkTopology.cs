@@ -10,12 +10,12 @@ internal sealed class NetworkTopology
     {
         spec.Validate();
         Spec = spec;
-        H = spec.HiddenSize; D = spec.Directions; L = spec.Layers; G = spec.GateCount;
+        HiddenSize = spec.HiddenSize; Directions = spec.Directions; Layers = spec.Layers; GateCount = spec.GateCount;
         I = spec.InputSize; O = spec.OutputSize; E = spec.ExtraInputSize;
         CheckSize(spec);
-        GH = G * H; DH = D * H;
+        GateUnits = GateCount * HiddenSize; LayerOutputWidth = Directions * HiddenSize;
         var entries = new List<(string, int[])>();
-        Cells = new CellOffsets[L * D];
+        Cells = new CellOffsets[Layers * Directions];
         int offset = 0;
         int Add(string name, params int[] shape)
         {
@@ -25,36 +25,36 @@ internal sealed class NetworkTopology
             offset = checked(offset + n);
             return at;
         }
-        for (int l = 0; l < L; l++)
+        for (int l = 0; l < Layers; l++)
         {
-            int inSize = l == 0 ? I : DH;
-            for (int d = 0; d < D; d++)
+            int inSize = l == 0 ? I : LayerOutputWidth;
+            for (int d = 0; d < Directions; d++)
             {
                 string sfx = Suffix(l, d);
-                int wih = Add("weight_ih" + sfx, GH, inSize);
-                int whh = Add("weight_hh" + sfx, GH, H);
-                int bih = Add("bias_ih" + sfx, GH);
-                int bhh = Add("bias_hh" + sfx, GH);
+                int wih = Add("weight_ih" + sfx, GateUnits, inSize);
+                int whh = Add("weight_hh" + sfx, GateUnits, HiddenSize);
+                int bih = Add("bias_ih" + sfx, GateUnits);
+                int bhh = Add("bias_hh" + sfx, GateUnits);
                 int pi = -1, pf = -1, po = -1, mod = -1, modLen = 0;
                 if (spec.Peepholes)
                 {
-                    pi = Add("weight_peephole_i" + sfx, H);
-                    pf = Add("weight_peephole_f" + sfx, H);
-                    po = Add("weight_peephole_o" + sfx, H);
+                    pi = Add("weight_peephole_i" + sfx, HiddenSize);
+                    pf = Add("weight_peephole_f" + sfx, HiddenSize);
+                    po = Add("weight_peephole_o" + sfx, HiddenSize);
                 }
                 if (spec.ForgetGateModifier is { } m)
                 {
                     mod = offset;
-                    foreach (var (n, shape) in m.GetParameterShapes(H)) Add("forget_modifier_" + n + sfx, shape);
+                    foreach (var (n, shape) in m.GetParameterShapes(HiddenSize)) Add("forget_modifier_" + n + sfx, shape);
                     modLen = offset - mod;
                 }
-                Cells[l * D + d] = new CellOffsets(inSize, wih, whh, bih, bhh, pi, pf, po, mod, modLen);
+                Cells[l * Directions + d] = new CellOffsets(inSize, wih, whh, bih, bhh, pi, pf, po, mod, modLen);
             }
         }
         HeadW = HeadB = -1;
         if (O > 0)
         {
-            HeadW = Add("head.weight", O, DH);
+            HeadW = Add("head.weight", O, LayerOutputWidth);
             HeadB = Add("head.bias", O);
         }
         Layout = new ParameterLayout(entries);
@@ -89,12 +89,18 @@ internal sealed class NetworkTopology
     public RecurrentNetworkSpec Spec { get; }
     public ParameterLayout Layout { get; }
     public CellOffsets[] Cells { get; }
-    public int H { get; }
-    public int D { get; }
-    public int L { get; }
-    public int G { get; }
-    public int GH { get; }
-    public int DH { get; }
+    /// <summary>Hidden units per layer and direction (H).</summary>
+    public int HiddenSize { get; }
+    /// <summary>Directions: 1, or 2 when bidirectional (D).</summary>
+    public int Directions { get; }
+    /// <summary>Stacked layers (L).</summary>
+    public int Layers { get; }
+    /// <summary>Gates per cell (G): 4 for LSTM, 3 for GRU, 1 for the tanh RNN.</summary>
+    public int GateCount { get; }
+    /// <summary>Rows of a layer's weight matrices, G·H: the stacked gate pre-activations of one step.</summary>
+    public int GateUnits { get; }
+    /// <summary>Width of a layer's output per step, D·H (both directions concatenated): the next layer's input width.</summary>
+    public int LayerOutputWidth { get; }
     public int I { get; }
     public int O { get; }
     public int E { get; }
@@ -104,7 +110,7 @@ internal sealed class NetworkTopology
     public bool FusedLstm => Spec.Cell == CellType.Lstm && !Spec.Peepholes && !Spec.CoupledGates;
 
     /// <summary>Width of one step of the network output (O with a head, else D*H).</summary>
-    public int OutputWidth => HasHead ? O : DH;
+    public int OutputWidth => HasHead ? O : LayerOutputWidth;
 
     /// <summary>True when the output has one row per step (every-step head or no head).</summary>
     public bool OutputPerStep => !HasHead || Spec.HeadMode == HeadMode.EveryStep;

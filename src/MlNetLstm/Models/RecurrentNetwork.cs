@@ -34,7 +34,7 @@ public sealed partial class RecurrentNetwork
     {
         Topology = topology;
         _p = parameters;
-        int LD = topology.L * topology.D, GH = topology.GH, H = topology.H;
+        int LD = topology.Layers * topology.Directions, GH = topology.GateUnits, H = topology.HiddenSize;
         WihT = new float[LD][]; WhhT = new float[LD][]; BiasIh = new float[LD][]; BiasHh = new float[LD][];
         for (int k = 0; k < LD; k++)
         {
@@ -49,7 +49,7 @@ public sealed partial class RecurrentNetwork
                 Array.Clear(BiasHh[k]);
             }
         }
-        if (topology.HasHead) HeadT = Transpose(_p.AsSpan(topology.HeadW, topology.O * topology.DH), topology.O, topology.DH);
+        if (topology.HasHead) HeadT = Transpose(_p.AsSpan(topology.HeadW, topology.O * topology.LayerOutputWidth), topology.O, topology.LayerOutputWidth);
     }
 
     private static float[] Transpose(ReadOnlySpan<float> a, int rows, int cols)
@@ -97,21 +97,21 @@ public sealed partial class RecurrentNetwork
         var topo = new NetworkTopology(spec);
         var p = new float[topo.Layout.TotalLength];
         var rng = new Random(seed);
-        float k = 1f / MathF.Sqrt(topo.H);
+        float k = 1f / MathF.Sqrt(topo.HiddenSize);
         for (int i = 0; i < p.Length; i++) p[i] = (2f * rng.NextSingle() - 1f) * k;
         foreach (var co in topo.Cells)
         {
             if (spec.Cell == CellType.Lstm)
             {
-                p.AsSpan(co.Bih + topo.H, topo.H).Fill(forgetGateBias);
-                p.AsSpan(co.Bhh + topo.H, topo.H).Clear();
+                p.AsSpan(co.Bih + topo.HiddenSize, topo.HiddenSize).Fill(forgetGateBias);
+                p.AsSpan(co.Bhh + topo.HiddenSize, topo.HiddenSize).Clear();
             }
-            if (co.Mod >= 0) spec.ForgetGateModifier!.InitializeParameters(p.AsSpan(co.Mod, co.ModLength), topo.H);
+            if (co.Mod >= 0) spec.ForgetGateModifier!.InitializeParameters(p.AsSpan(co.Mod, co.ModLength), topo.HiddenSize);
         }
         if (topo.HasHead)
         {
-            float kh = 1f / MathF.Sqrt(topo.DH);
-            for (int i = 0; i < topo.O * topo.DH + topo.O; i++) p[topo.HeadW + i] = (2f * rng.NextSingle() - 1f) * kh;
+            float kh = 1f / MathF.Sqrt(topo.LayerOutputWidth);
+            for (int i = 0; i < topo.O * topo.LayerOutputWidth + topo.O; i++) p[topo.HeadW + i] = (2f * rng.NextSingle() - 1f) * kh;
         }
         return new RecurrentNetwork(topo, p);
     }
@@ -178,9 +178,9 @@ public sealed partial class RecurrentNetwork
     private (float[] h, float[] c) CheckState(RecurrentState? state, int batch)
     {
         if (state is null) return ([], []);
-        int ld = Topology.L * Topology.D;
-        if (state.LayersTimesDirections != ld || state.Batch != batch || state.HiddenSize != Topology.H)
-            throw new ArgumentException($"initialState is [{state.LayersTimesDirections}, {state.Batch}, {state.HiddenSize}], expected [{ld}, {batch}, {Topology.H}].", "initialState");
+        int ld = Topology.Layers * Topology.Directions;
+        if (state.LayersTimesDirections != ld || state.Batch != batch || state.HiddenSize != Topology.HiddenSize)
+            throw new ArgumentException($"initialState is [{state.LayersTimesDirections}, {state.Batch}, {state.HiddenSize}], expected [{ld}, {batch}, {Topology.HiddenSize}].", "initialState");
         if (Spec.Cell == CellType.Lstm && state.Cell.IsEmpty)
             throw new ArgumentException("initialState needs a cell state for an LSTM.", "initialState");
         return (state.Hidden.ToArray(), state.Cell.ToArray());
@@ -234,11 +234,11 @@ public sealed partial class RecurrentNetwork
         float[] y = new float[ws.OutputRows * w];
         if (t.OutputPerStep) TimeToBatchMajor(ws.Output, batch, steps, w, y);
         else ws.Output.AsSpan(0, batch * w).CopyTo(y);
-        int n = t.L * t.D * batch * t.H;
+        int n = t.Layers * t.Directions * batch * t.HiddenSize;
         var h = new float[n];
         var c = Spec.Cell == CellType.Lstm ? new float[n] : [];
         ws.GetFinalState(h, c);
-        var state = new RecurrentState(t.L * t.D, batch, t.H, h, c);
+        var state = new RecurrentState(t.Layers * t.Directions, batch, t.HiddenSize, h, c);
         GateTelemetry? telemetry = captureTelemetry ? BuildTelemetry(ws) : null;
         Return(ws);
         return new RecurrentOutput(y, batch, t.OutputPerStep ? steps : 1, w, state, telemetry);
@@ -247,7 +247,7 @@ public sealed partial class RecurrentNetwork
     private GateTelemetry BuildTelemetry(RecurrentWorkspace ws)
     {
         var t = Topology;
-        int B = ws.Batch, T = ws.Steps, H = t.H, G = t.G;
+        int B = ws.Batch, T = ws.Steps, H = t.HiddenSize, G = t.GateCount;
         var data = new Dictionary<(GateSignal, int), float[]>();
         GateSignal[] gateSignals = Spec.Cell switch
         {
@@ -255,9 +255,9 @@ public sealed partial class RecurrentNetwork
             CellType.Gru => [GateSignal.ResetGate, GateSignal.UpdateGate, GateSignal.NewGate],
             _ => [],
         };
-        for (int k = 0; k < t.L * t.D; k++)
+        for (int k = 0; k < t.Layers * t.Directions; k++)
         {
-            int d = k % t.D;
+            int d = k % t.Directions;
             for (int gi = 0; gi < gateSignals.Length; gi++)
             {
                 var a = new float[B * T * H];
@@ -275,7 +275,7 @@ public sealed partial class RecurrentNetwork
                 data[(GateSignal.ForgetModifierTerm, k)] = a;
             }
         }
-        return new GateTelemetry(Spec.Cell, t.L, t.D, B, T, H, data);
+        return new GateTelemetry(Spec.Cell, t.Layers, t.Directions, B, T, H, data);
     }
 
     private static float[] StateTrace(float[] blocks, int direction, int B, int T, int H)

@@ -20,8 +20,8 @@ public sealed class RecurrentStreamingEngine
     {
         _net = network;
         _t = network.Topology;
-        if (_t.D != 1) throw new NotSupportedException("Streaming needs a unidirectional network: a reverse direction needs the future.");
-        int L = _t.L, GH = _t.GH, H = _t.H;
+        if (_t.Directions != 1) throw new NotSupportedException("Streaming needs a unidirectional network: a reverse direction needs the future.");
+        int L = _t.Layers, GH = _t.GateUnits, H = _t.HiddenSize;
         _z = Alloc(L, GH); _hz = Alloc(L, _t.Spec.Cell == CellType.Gru ? GH : 0); _gates = Alloc(L, GH);
         _h = Alloc(L, H); _c = Alloc(L, _t.Spec.Cell == CellType.Lstm ? H : 0); _term = Alloc(L, _t.Spec.ForgetGateModifier != null ? H : 0);
         _y = new float[_t.HasHead ? _t.O : 0];
@@ -43,7 +43,7 @@ public sealed class RecurrentStreamingEngine
     /// <summary>Zeroes (h, c) of every layer.</summary>
     public void Reset()
     {
-        for (int l = 0; l < _t.L; l++) { Array.Clear(_h[l]); Array.Clear(_c[l]); }
+        for (int l = 0; l < _t.Layers; l++) { Array.Clear(_h[l]); Array.Clear(_c[l]); }
         StepCount = 0;
     }
 
@@ -52,15 +52,15 @@ public sealed class RecurrentStreamingEngine
     public void SetState(RecurrentState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        if (state.LayersTimesDirections != _t.L || state.Batch != 1 || state.HiddenSize != _t.H)
-            throw new ArgumentException($"state is [{state.LayersTimesDirections}, {state.Batch}, {state.HiddenSize}], expected [{_t.L}, 1, {_t.H}].", nameof(state));
-        for (int l = 0; l < _t.L; l++)
+        if (state.LayersTimesDirections != _t.Layers || state.Batch != 1 || state.HiddenSize != _t.HiddenSize)
+            throw new ArgumentException($"state is [{state.LayersTimesDirections}, {state.Batch}, {state.HiddenSize}], expected [{_t.Layers}, 1, {_t.HiddenSize}].", nameof(state));
+        for (int l = 0; l < _t.Layers; l++)
         {
-            state.Hidden.Slice(l * _t.H, _t.H).CopyTo(_h[l]);
+            state.Hidden.Slice(l * _t.HiddenSize, _t.HiddenSize).CopyTo(_h[l]);
             if (_c[l].Length > 0)
             {
                 if (state.Cell.IsEmpty) throw new ArgumentException("state needs a cell state for an LSTM.", nameof(state));
-                state.Cell.Slice(l * _t.H, _t.H).CopyTo(_c[l]);
+                state.Cell.Slice(l * _t.HiddenSize, _t.HiddenSize).CopyTo(_c[l]);
             }
         }
     }
@@ -68,15 +68,15 @@ public sealed class RecurrentStreamingEngine
     /// <summary>A copy of the current state, [L, 1, H].</summary>
     public RecurrentState GetState()
     {
-        int H = _t.H;
-        var h = new float[_t.L * H];
-        var c = _t.Spec.Cell == CellType.Lstm ? new float[_t.L * H] : [];
-        for (int l = 0; l < _t.L; l++)
+        int H = _t.HiddenSize;
+        var h = new float[_t.Layers * H];
+        var c = _t.Spec.Cell == CellType.Lstm ? new float[_t.Layers * H] : [];
+        for (int l = 0; l < _t.Layers; l++)
         {
             _h[l].CopyTo(h, l * H);
             if (c.Length > 0) _c[l].CopyTo(c, l * H);
         }
-        return new RecurrentState(_t.L, 1, H, h, c);
+        return new RecurrentState(_t.Layers, 1, H, h, c);
     }
 
     /// <summary>
@@ -86,8 +86,8 @@ public sealed class RecurrentStreamingEngine
     /// <param name="layer">Layer in [0, L).</param>
     public ReadOnlySpan<float> GetSignal(GateSignal signal, int layer = 0)
     {
-        if ((uint)layer >= (uint)_t.L) throw new ArgumentOutOfRangeException(nameof(layer), layer, $"Layer must be in [0, {_t.L}).");
-        int H = _t.H;
+        if ((uint)layer >= (uint)_t.Layers) throw new ArgumentOutOfRangeException(nameof(layer), layer, $"Layer must be in [0, {_t.Layers}).");
+        int H = _t.HiddenSize;
         var cell = _t.Spec.Cell;
         return (signal, cell) switch
         {
@@ -118,10 +118,10 @@ public sealed class RecurrentStreamingEngine
         if (!VectorOps.AllFinite(input)) InputValidation.Finite(input, nameof(input));
         if (!VectorOps.AllFinite(extra)) InputValidation.Finite(extra, nameof(extra));
         var p = _net.Parameters;
-        int H = _t.H, GH = _t.GH;
+        int H = _t.HiddenSize, GH = _t.GateUnits;
         var spec = _t.Spec;
         ReadOnlySpan<float> x = input;
-        for (int l = 0; l < _t.L; l++)
+        for (int l = 0; l < _t.Layers; l++)
         {
             var co = _t.Cells[l];
             Span<float> z = _z[l], h = _h[l];
@@ -159,7 +159,7 @@ public sealed class RecurrentStreamingEngine
         StepCount++;
         if (!_t.HasHead) return x;
         _net.Parameters.Slice(_t.HeadB, _t.O).CopyTo(_y);
-        Gemv.MultiplyTransposedAdd(_net.HeadT, _t.DH, _t.O, x, _y);
+        Gemv.MultiplyTransposedAdd(_net.HeadT, _t.LayerOutputWidth, _t.O, x, _y);
         return _y;
     }
 }

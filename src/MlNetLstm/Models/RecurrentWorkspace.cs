@@ -39,7 +39,7 @@ internal sealed class RecurrentWorkspace
         if (batch <= _capB && steps <= _capT) return;
         CheckSize(_t, Math.Max(batch, _capB), Math.Max(steps, _capT));
         _capB = Math.Max(batch, _capB); _capT = Math.Max(steps, _capT);
-        int B = _capB, T = _capT, H = _t.H, GH = _t.GH, DH = _t.DH, LD = _t.L * _t.D;
+        int B = _capB, T = _capT, H = _t.HiddenSize, GH = _t.GateUnits, DH = _t.LayerOutputWidth, LD = _t.Layers * _t.Directions;
         bool lstm = _t.Spec.Cell == CellType.Lstm, gru = _t.Spec.Cell == CellType.Gru;
         X = new float[T * B * _t.I];
         Ex = new float[T * B * Math.Max(_t.E, 0)];
@@ -49,12 +49,12 @@ internal sealed class RecurrentWorkspace
         Hs = New(LD, (T + 1) * B * H);
         Cs = lstm ? New(LD, (T + 1) * B * H) : New(LD, 0);
         Mod = _t.E > 0 || _t.Spec.ForgetGateModifier != null ? New(LD, T * B * H) : New(LD, 0);
-        Out = New(_t.L, T * B * DH);
+        Out = New(_t.Layers, T * B * DH);
         int outRows = _t.OutputPerStep ? T * B : B;
         Y = new float[outRows * _t.OutputWidth];
         DY = new float[outRows * _t.OutputWidth];
         DX = new float[T * B * _t.I];
-        _dOut = New(_t.L, T * B * DH);
+        _dOut = New(_t.Layers, T * B * DH);
         _dZ = new float[T * B * GH];
         _dHZ = gru ? new float[T * B * GH] : [];
         _dh = new float[B * H]; _dhNext = new float[B * H]; _dcNext = new float[B * H]; _dzf = new float[B * H];
@@ -67,12 +67,12 @@ internal sealed class RecurrentWorkspace
     /// </summary>
     internal static void CheckSize(NetworkTopology t, int batch, int steps)
     {
-        long width = Math.Max(Math.Max((long)t.GH, t.DH), Math.Max(t.I, Math.Max(t.E, t.OutputWidth)));
+        long width = Math.Max(Math.Max((long)t.GateUnits, t.LayerOutputWidth), Math.Max(t.I, Math.Max(t.E, t.OutputWidth)));
         long largest = ((long)steps + 1) * batch * width;
         if (largest > Array.MaxLength)
         {
             throw new ArgumentOutOfRangeException(nameof(batch),
-                $"batch {batch} × steps {steps} is too large for this network (hidden {t.H}, input {t.I}): one workspace buffer would need {largest:N0} values, " +
+                $"batch {batch} × steps {steps} is too large for this network (hidden {t.HiddenSize}, input {t.I}): one workspace buffer would need {largest:N0} values, " +
                 $"more than the {Array.MaxLength:N0} an array holds. Use smaller batches or shorter sequences.");
         }
     }
@@ -99,8 +99,8 @@ internal sealed class RecurrentWorkspace
         for (int s = 0; s < Steps; s++) sequence.Slice(s * E, E).CopyTo(Ex.AsSpan((s * B + b) * E, E));
     }
 
-    private int HPrevBlock(int d, int t) => d == 0 ? t : t + 1;
-    private int HOutBlock(int d, int t) => d == 0 ? t + 1 : t;
+    private static int HPrevBlock(int d, int t) => d == 0 ? t : t + 1;
+    private static int HOutBlock(int d, int t) => d == 0 ? t + 1 : t;
     private int InitBlock(int d) => d == 0 ? 0 : Steps;
     private int FinalBlock(int d) => d == 0 ? Steps : 0;
 
@@ -110,10 +110,10 @@ internal sealed class RecurrentWorkspace
     /// </summary>
     public void Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0)
     {
-        int B = Batch, T = Steps, H = _t.H, GH = _t.GH, DH = _t.DH, D = _t.D, BH = B * H;
+        int B = Batch, T = Steps, H = _t.HiddenSize, GH = _t.GateUnits, DH = _t.LayerOutputWidth, D = _t.Directions, BH = B * H;
         var spec = _t.Spec;
         var modifier = spec.ForgetGateModifier;
-        for (int l = 0; l < _t.L; l++)
+        for (int l = 0; l < _t.Layers; l++)
         {
             float[] inp = l == 0 ? X : Out[l - 1];
             float[] outL = Out[l];
@@ -204,8 +204,8 @@ internal sealed class RecurrentWorkspace
 
     private void HeadForward(ReadOnlySpan<float> p)
     {
-        int B = Batch, T = Steps, DH = _t.DH, O = _t.O;
-        float[] top = Out[_t.L - 1];
+        int B = Batch, T = Steps, DH = _t.LayerOutputWidth, O = _t.O;
+        float[] top = Out[_t.Layers - 1];
         int rows = _t.OutputPerStep ? T * B : B;
         ReadOnlySpan<float> src = _t.OutputPerStep ? top.AsSpan(0, T * B * DH) : top.AsSpan((T - 1) * B * DH, B * DH);
         Gemm.Multiply(false, true, rows, O, DH, 1f, src, DH, p.Slice(_t.HeadW, O * DH), DH, 0f, Y, O);
@@ -216,29 +216,29 @@ internal sealed class RecurrentWorkspace
     public int OutputRows => _t.OutputPerStep ? Steps * Batch : Batch;
 
     /// <summary>The network output buffer (time-major rows).</summary>
-    public float[] Output => _t.HasHead ? Y : Out[_t.L - 1];
+    public float[] Output => _t.HasHead ? Y : Out[_t.Layers - 1];
 
     /// <summary>Copies the final states into [L*D, B, H] spans (c ignored for non-LSTM cells or when empty).</summary>
     public void GetFinalState(Span<float> h, Span<float> c)
     {
-        int BH = Batch * _t.H;
-        for (int k = 0; k < _t.L * _t.D; k++)
+        int BH = Batch * _t.HiddenSize;
+        for (int k = 0; k < _t.Layers * _t.Directions; k++)
         {
-            int d = k % _t.D;
+            int d = k % _t.Directions;
             Hs[k].AsSpan(FinalBlock(d) * BH, BH).CopyTo(h.Slice(k * BH, BH));
             if (_t.Spec.Cell == CellType.Lstm && !c.IsEmpty) Cs[k].AsSpan(FinalBlock(d) * BH, BH).CopyTo(c.Slice(k * BH, BH));
         }
     }
 
     /// <summary>Number of input-gate activations of the last <see cref="Forward"/>: L * D * T * B * H (LSTM).</summary>
-    public long InputGateCount => (long)_t.L * _t.D * Steps * Batch * _t.H;
+    public long InputGateCount => (long)_t.Layers * _t.Directions * Steps * Batch * _t.HiddenSize;
 
     /// <summary>Sum of the input-gate activations i (i = 1 - f for coupled gates) over every layer, direction, step, row and unit of the last <see cref="Forward"/> (LSTM).</summary>
     public double InputGateSum()
     {
-        int rows = Steps * Batch, H = _t.H, GH = _t.GH;
+        int rows = Steps * Batch, H = _t.HiddenSize, GH = _t.GateUnits;
         double sum = 0;
-        for (int k = 0; k < _t.L * _t.D; k++)
+        for (int k = 0; k < _t.Layers * _t.Directions; k++)
             for (int r = 0; r < rows; r++)
             {
                 ReadOnlySpan<float> i = Gates[k].AsSpan(r * GH, H);
@@ -255,13 +255,13 @@ internal sealed class RecurrentWorkspace
     /// </summary>
     public void Backward(ReadOnlySpan<float> p, Span<float> grad, bool inputGradient, float inputGatePenalty = 0f)
     {
-        int B = Batch, T = Steps, H = _t.H, GH = _t.GH, DH = _t.DH, D = _t.D, O = _t.O, BH = B * H;
+        int B = Batch, T = Steps, H = _t.HiddenSize, GH = _t.GateUnits, DH = _t.LayerOutputWidth, D = _t.Directions, O = _t.O, BH = B * H;
         var spec = _t.Spec;
         var modifier = spec.ForgetGateModifier;
-        float[] dTop = _dOut[_t.L - 1];
+        float[] dTop = _dOut[_t.Layers - 1];
         if (_t.HasHead)
         {
-            float[] top = Out[_t.L - 1];
+            float[] top = Out[_t.Layers - 1];
             ReadOnlySpan<float> w = p.Slice(_t.HeadW, O * DH);
             if (_t.OutputPerStep)
             {
@@ -283,7 +283,7 @@ internal sealed class RecurrentWorkspace
             DY.AsSpan(0, T * B * DH).CopyTo(dTop);
         }
 
-        for (int l = _t.L - 1; l >= 0; l--)
+        for (int l = _t.Layers - 1; l >= 0; l--)
         {
             float[] inp = l == 0 ? X : Out[l - 1];
             float[] dOutL = _dOut[l];

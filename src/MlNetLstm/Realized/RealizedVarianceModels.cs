@@ -107,8 +107,8 @@ public sealed class RealizedEwmaVarianceModel : IVarianceModel
     /// <summary>Name in reports.</summary>
     public const string ModelName = "ewma-rv";
 
-    /// <summary>Default λ: 0.94.</summary>
-    public const double DefaultLambda = 0.94;
+    /// <summary>Default λ: <see cref="RiskMetrics.Lambda"/> (0.94).</summary>
+    public const double DefaultLambda = RiskMetrics.Lambda;
 
     /// <summary>Creates the model.</summary>
     /// <param name="lambda">Decay λ in (0, 1).</param>

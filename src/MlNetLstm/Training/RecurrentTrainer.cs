@@ -12,7 +12,7 @@ namespace MlNetLstm.Training;
 public static class RecurrentTrainer
 {
     /// <summary>Trains a copy of <paramref name="network"/> (which is not modified).</summary>
-    /// <param name="network">Initial network; needs a head with <see cref="Losses.OutputSizeFor"/> outputs, every-step head iff per-step targets.</param>
+    /// <param name="network">Initial network; needs a head with <see cref="TrainingLosses.OutputSizeFor"/> outputs, every-step head iff per-step targets.</param>
     /// <param name="data">Training data (the tail is held out when <see cref="TrainingOptions.ValidationFraction"/> &gt; 0 and <paramref name="validation"/> is null).</param>
     /// <param name="options">Options (null = defaults).</param>
     /// <param name="validation">Explicit validation data, or null.</param>
@@ -88,7 +88,7 @@ public static class RecurrentTrainer
             _chunkSize = options.ChunkSize;
             _maxChunks = (options.BatchSize + _chunkSize - 1) / _chunkSize;
             _threads = options.Threads == 0 ? Environment.ProcessorCount : options.Threads;
-            _ld = _t.L * _t.D;
+            _ld = _t.Layers * _t.Directions;
             _ws = new RecurrentWorkspace[_maxChunks];
             _grad = new float[_maxChunks][]; _targets = new float[_maxChunks][]; _h = new float[_maxChunks][]; _c = new float[_maxChunks][];
             _loss = new double[_maxChunks];
@@ -97,8 +97,8 @@ public static class RecurrentTrainer
                 _ws[c] = new RecurrentWorkspace(topology);
                 _grad[c] = new float[topology.Layout.TotalLength];
                 _targets[c] = [];
-                _h[c] = new float[_ld * _chunkSize * _t.H];
-                _c[c] = new float[_ld * _chunkSize * _t.H];
+                _h[c] = new float[_ld * _chunkSize * _t.HiddenSize];
+                _c[c] = new float[_ld * _chunkSize * _t.HiddenSize];
             }
         }
 
@@ -113,7 +113,7 @@ public static class RecurrentTrainer
             // Input-gate penalty λ · mean(i) over the N gate activations of the whole mini-batch: c = λ/N per activation; its
             // value enters the loss sum as elements · λ · Σi / N, so Sum / Elements = L_task + λ · mean(i).
             float lambda = _o.InputGatePenalty;
-            long gates = (long)count * len * _t.H * _ld;
+            long gates = (long)count * len * _t.HiddenSize * _ld;
             float gateCoefficient = lambda > 0 ? (float)(lambda / (double)gates) : 0f;
             void Body(int c)
             {
@@ -133,11 +133,11 @@ public static class RecurrentTrainer
                         for (int s = 0; s < len; s++) data.TargetArray.AsSpan((n * T + s0 + s) * K, K).CopyTo(tg.AsSpan((s * nr + b) * K, K));
                     else data.TargetArray.AsSpan(n * K, K).CopyTo(tg.AsSpan(b * K, K));
                 }
-                int stateLen = _ld * nr * _t.H;
+                int stateLen = _ld * nr * _t.HiddenSize;
                 bool useState = carry && s0 > 0;
                 ws.Forward(p, useState ? _h[c].AsSpan(0, stateLen) : default, useState && _t.Spec.Cell == CellType.Lstm ? _c[c].AsSpan(0, stateLen) : default);
                 if (carry) ws.GetFinalState(_h[c].AsSpan(0, stateLen), _c[c].AsSpan(0, stateLen));
-                _loss[c] = Losses.Sum(_o.Loss, ws.Output, tg, rows, K, scale, train ? ws.DY : default, _o.AuxiliaryOutputs, _o.AuxiliaryWeight);
+                _loss[c] = TrainingLosses.Sum(_o.Loss, ws.Output, tg, rows, K, scale, train ? ws.DY : default, _o.AuxiliaryOutputs, _o.AuxiliaryWeight);
                 if (lambda > 0) _loss[c] += elements * (lambda * ws.InputGateSum() / gates);
                 if (train)
                 {

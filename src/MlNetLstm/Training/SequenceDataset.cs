@@ -71,7 +71,7 @@ public sealed class SequenceDataset
             throw new ArgumentException($"{paramName} has {InputSize} input features, the {model} expects {inputSize}.", paramName);
         if (ExtraSize != extraSize)
             throw new ArgumentException($"{paramName} has {ExtraSize} extra inputs, {extraUse} expects {extraSize}.", paramName);
-        int need = Losses.OutputSizeFor(loss, TargetSize);
+        int need = TrainingLosses.OutputSizeFor(loss, TargetSize);
         if (outputSize != need)
             throw new ArgumentException($"The {model} head has {outputSize} outputs but {loss} with {TargetSize} targets needs {need}.", modelParam);
         if (TargetsPerStep != (headMode == HeadMode.EveryStep))

@@ -83,7 +83,7 @@ public sealed class ArchModel
             throw new ArgumentException($"Too few observations: {returns.Length} given, this model needs at least {minimum}.", paramName);
         }
 
-        MlNetLstm.Evaluation.EvalGuard.ReturnScale(returns, paramName);
+        MlNetLstm.EvalGuard.ReturnScale(returns, paramName);
 
         double mean = 0;
         foreach (var r in returns)

@@ -84,12 +84,13 @@ public sealed class ArchVarianceForecaster : IFittedVarianceModel
 /// <summary>
 /// RiskMetrics EWMA variance as an <see cref="IVarianceModel"/> named "ewma": <c>h_{t+1} = λ h_t + (1 - λ) r_t²</c>,
 /// started at the mean of r² over the first min(n, <see cref="SeedLength"/>) returns of the history; flat multi-step forecasts.
-/// Nothing is estimated (λ is fixed), so fitting only records λ.
+/// Nothing is estimated (λ is fixed), so fitting only records λ. <see cref="RiskMetrics"/> compares the start values of the
+/// library's EWMA implementations.
 /// </summary>
 public sealed class EwmaVarianceModel : IVarianceModel, IFittedVarianceModel
 {
     /// <summary>RiskMetrics daily decay.</summary>
-    public const double DefaultLambda = 0.94;
+    public const double DefaultLambda = RiskMetrics.Lambda;
 
     /// <summary>Returns used for the starting variance.</summary>
     public const int SeedLength = 30;

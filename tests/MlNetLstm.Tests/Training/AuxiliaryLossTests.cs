@@ -40,10 +40,10 @@ public class AuxiliaryLossTests
             expected -= y[r * K + r % C] - logZ;
             for (int a = C; a < K; a++) expected += w / A * Math.Pow(y[r * K + a] - t[r * K + a], 2);
         }
-        Losses.Sum(LossKind.SoftmaxCrossEntropy, y, t, Rows, K, 1, default, A, w).Should().BeApproximately(expected, 1e-5);
+        TrainingLosses.Sum(LossKind.SoftmaxCrossEntropy, y, t, Rows, K, 1, default, A, w).Should().BeApproximately(expected, 1e-5);
         // The class part alone equals the plain cross-entropy on the class columns.
         float[] yc = [.. Enumerable.Range(0, Rows * C).Select(i => y[i / C * K + i % C])], tc = [.. Enumerable.Range(0, Rows * C).Select(i => t[i / C * K + i % C])];
-        Losses.Sum(LossKind.SoftmaxCrossEntropy, y, t, Rows, K, 1, default, A, 0).Should().BeApproximately(Losses.Sum(LossKind.SoftmaxCrossEntropy, yc, tc, Rows, C, 1, default), 1e-9);
+        TrainingLosses.Sum(LossKind.SoftmaxCrossEntropy, y, t, Rows, K, 1, default, A, 0).Should().BeApproximately(TrainingLosses.Sum(LossKind.SoftmaxCrossEntropy, yc, tc, Rows, C, 1, default), 1e-9);
     }
 
     [Fact]
@@ -52,13 +52,13 @@ public class AuxiliaryLossTests
         var (y, t) = Sample();
         const float w = 1.3f, scale = 0.25f;
         var g = new float[y.Length];
-        Losses.Sum(LossKind.SoftmaxCrossEntropy, y, t, Rows, K, scale, g, A, w);
+        TrainingLosses.Sum(LossKind.SoftmaxCrossEntropy, y, t, Rows, K, scale, g, A, w);
         for (int i = 0; i < y.Length; i++)
         {
             const float h = 1e-2f;
             float[] up = (float[])y.Clone(), down = (float[])y.Clone();
             up[i] += h; down[i] -= h;
-            double fd = scale * (Losses.Sum(LossKind.SoftmaxCrossEntropy, up, t, Rows, K, 1, default, A, w) - Losses.Sum(LossKind.SoftmaxCrossEntropy, down, t, Rows, K, 1, default, A, w)) / (2 * h);
+            double fd = scale * (TrainingLosses.Sum(LossKind.SoftmaxCrossEntropy, up, t, Rows, K, 1, default, A, w) - TrainingLosses.Sum(LossKind.SoftmaxCrossEntropy, down, t, Rows, K, 1, default, A, w)) / (2 * h);
             g[i].Should().BeApproximately((float)fd, 2e-4f, $"element {i}");
         }
     }
@@ -120,7 +120,7 @@ public class AuxiliaryLossTests
             .Should().Throw<ArgumentException>().WithParameterName("options").WithMessage("*fewer than 2 of the 4 targets*");
         FluentActions.Invoking(() => new TrainingOptions { AuxiliaryOutputs = -1 }.Validate()).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("AuxiliaryOutputs");
         FluentActions.Invoking(() => new TrainingOptions { AuxiliaryWeight = float.NaN }.Validate()).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("AuxiliaryWeight");
-        FluentActions.Invoking(() => Losses.Sum(LossKind.MeanSquaredError, new float[4], new float[4], 1, 4, 1, default, 1)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("auxiliaryOutputs");
+        FluentActions.Invoking(() => TrainingLosses.Sum(LossKind.MeanSquaredError, new float[4], new float[4], 1, 4, 1, default, 1)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("auxiliaryOutputs");
         var attention = LocalWindowAttention.Create(new LocalWindowAttentionSpec { InputSize = 3, ModelSize = 4, WindowSize = 2, OutputSize = 4 }, 1);
         FluentActions.Invoking(() => LocalWindowAttentionTrainer.Train(attention, Counting(10, 1), new TrainingOptions { Loss = LossKind.SoftmaxCrossEntropy, AuxiliaryOutputs = 1 }))
             .Should().Throw<ArgumentException>().WithParameterName("options").WithMessage("*AuxiliaryOutputs*");

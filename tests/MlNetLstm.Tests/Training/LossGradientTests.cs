@@ -6,7 +6,7 @@ namespace MlNetLstm.Tests.Training;
 
 /// <summary>
 /// End-to-end gradient of the training losses (MSE, Gaussian NLL, softmax cross-entropy) through the dense head and the recurrent network:
-/// dL/dy from <see cref="Losses.Sum"/>, backpropagated by the engine, against central finite differences of the
+/// dL/dy from <see cref="TrainingLosses.Sum"/>, backpropagated by the engine, against central finite differences of the
 /// double-precision reference network composed with the double-precision loss formula.
 /// </summary>
 public class LossGradientTests
@@ -16,7 +16,7 @@ public class LossGradientTests
     private static double RefLoss(LossKind kind, double[] y, float[] targets, int rows, int K)
     {
         double s = 0;
-        int W = Losses.OutputSizeFor(kind, K);
+        int W = TrainingLosses.OutputSizeFor(kind, K);
         for (int r = 0; r < rows; r++)
             for (int k = 0; k < K; k++)
             {
@@ -47,7 +47,7 @@ public class LossGradientTests
     public void Loss_gradients_through_head_and_lstm_match_finite_differences(LossKind kind, HeadMode mode)
     {
         const int K = 2;
-        var spec = new RecurrentNetworkSpec { InputSize = I, HiddenSize = H, OutputSize = Losses.OutputSizeFor(kind, K), HeadMode = mode };
+        var spec = new RecurrentNetworkSpec { InputSize = I, HiddenSize = H, OutputSize = TrainingLosses.OutputSizeFor(kind, K), HeadMode = mode };
         var layout = RecurrentNetwork.CreateLayout(spec);
         var p = GradientCheckTests.Random(layout.TotalLength, 21, 0.6f);
         var net = RecurrentNetwork.FromParameters(spec, p);
@@ -58,7 +58,7 @@ public class LossGradientTests
         var y = net.Forward(x, B, T).Values.ToArray();
         var dy = new float[y.Length];
         int n = kind == LossKind.SoftmaxCrossEntropy ? rows : rows * K;
-        double loss = Losses.Sum(kind, y, targets, rows, K, 1f / n, dy) / n;
+        double loss = TrainingLosses.Sum(kind, y, targets, rows, K, 1f / n, dy) / n;
         var pd = p.Select(v => (double)v).ToArray();
         var xd = x.Select(v => (double)v).ToArray();
         RefLoss(kind, ReferenceNetwork.Forward(spec, layout, pd, xd, null, B, T), targets, rows, K).Should().BeApproximately(loss, 1e-5);

@@ -15,7 +15,7 @@ namespace MlNetLstm.Models.Attention;
 public static class LocalWindowAttentionTrainer
 {
     /// <summary>Trains a copy of <paramref name="model"/> (which is not modified).</summary>
-    /// <param name="model">Initial model; its head needs <see cref="Losses.OutputSizeFor"/> outputs, and an every-step head iff per-step targets.</param>
+    /// <param name="model">Initial model; its head needs <see cref="TrainingLosses.OutputSizeFor"/> outputs, and an every-step head iff per-step targets.</param>
     /// <param name="data">Training data without extra inputs (the tail is held out when <see cref="TrainingOptions.ValidationFraction"/> &gt; 0 and <paramref name="validation"/> is null).</param>
     /// <param name="options">Options (null = defaults).</param>
     /// <param name="validation">Explicit validation data, or null.</param>
@@ -101,7 +101,7 @@ public static class LocalWindowAttentionTrainer
                     int n = order[r0 + b];
                     ws.Forward(p, data.InputArray.AsSpan(n * T * I, T * I), T, y);
                     for (int k = 0; k < y.Length; k++) yf[k] = (float)y[k];
-                    loss += Losses.Sum(_o.Loss, yf, data.TargetArray.AsSpan(n * rows * K, rows * K), rows, K, scale, dyf);
+                    loss += TrainingLosses.Sum(_o.Loss, yf, data.TargetArray.AsSpan(n * rows * K, rows * K), rows, K, scale, dyf);
                     if (train)
                     {
                         for (int k = 0; k < dy.Length; k++) dy[k] = dyf[k];

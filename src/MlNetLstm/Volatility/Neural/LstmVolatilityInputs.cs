@@ -122,9 +122,11 @@ public sealed class LstmVolatilityInputs
     /// <summary>Number of network inputs I = 3 + (1 with the GARCH input) + (1 with the asymmetric input) + k.</summary>
     public int InputSize => ReturnInputCount + (Garch is null ? 0 : 1) + (AsymmetricInput ? 1 : 0) + _names.Length;
 
+    private static readonly string[] BaseInputNames = ["u", "|u|", "log ewma"];
+
     /// <summary>Names of the network inputs in order: "u", "|u|", "log ewma", optionally "log garch", optionally "u-", then the exogenous names.</summary>
     public IReadOnlyList<string> InputNames =>
-        new[] { "u", "|u|", "log ewma" }.Concat(Garch is null ? [] : ["log garch"]).Concat(AsymmetricInput ? ["u-"] : []).Concat(_names).ToArray();
+        BaseInputNames.Concat(Garch is null ? [] : ["log garch"]).Concat(AsymmetricInput ? ["u-"] : []).Concat(_names).ToArray();
 
     /// <summary>Fits the transform on a training window.</summary>
     internal static LstmVolatilityInputs Fit(ReadOnlySpan<double> returns, ExogenousSeries? exogenous, LstmVolatilityOptions options, double scale)

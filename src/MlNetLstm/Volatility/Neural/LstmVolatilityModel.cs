@@ -100,7 +100,7 @@ public sealed class LstmVolatilityModel : IVarianceModel
     {
         LstmVolatilityOptions o = Options;
         VolatilityFeatures.Validate(returns, nameof(returns));
-        MlNetLstm.Evaluation.EvalGuard.ReturnScale(returns, nameof(returns));
+        MlNetLstm.EvalGuard.ReturnScale(returns, nameof(returns));
         exogenous?.EnsureAligned(returns.Length, nameof(exogenous));
         int n = returns.Length;
         if (n < o.SequenceLength + 1)

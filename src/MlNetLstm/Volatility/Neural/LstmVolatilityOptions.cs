@@ -95,7 +95,7 @@ public sealed record LstmVolatilityOptions
     /// <summary>Default early-stopping patience (epochs without validation improvement).</summary>
     public const int DefaultPatience = 8;
     /// <summary>Default EWMA decay of the baseline variance (RiskMetrics).</summary>
-    public const double DefaultEwmaLambda = 0.94;
+    public const double DefaultEwmaLambda = RiskMetrics.Lambda;
     /// <summary>Default initial regime coefficient beta (per unit).</summary>
     public const float DefaultInitialBeta = 0.5f;
     /// <summary>Default bound B on the log-correction: log h = log b + B tanh(y / B).</summary>

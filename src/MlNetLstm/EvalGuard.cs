@@ -1,6 +1,6 @@
-namespace MlNetLstm.Evaluation;
+namespace MlNetLstm;
 
-/// <summary>Argument checks shared by the evaluation, feature, HAR and SSA code.</summary>
+/// <summary>Argument checks shared by the evaluation, feature, HAR and SSA code (root namespace, so no layer depends on another for it).</summary>
 internal static class EvalGuard
 {
     /// <summary>Throws when any element is NaN or infinite, naming the argument and index.</summary>

@@ -1,7 +1,10 @@
 namespace MlNetLstm.Training;
 
-/// <summary>Loss values and their output gradients (see <see cref="LossKind"/> for the formulas).</summary>
-public static class Losses
+/// <summary>
+/// Losses for network training: loss values and their output gradients dL/dy (see <see cref="LossKind"/> for the
+/// formulas). The forecast-evaluation losses (MSE/MAE/QLIKE of variance forecasts) are <c>MlNetLstm.Evaluation.Losses</c>.
+/// </summary>
+public static class TrainingLosses
 {
     private const double HalfLog2Pi = 0.91893853320467274;
 
@@ -93,4 +96,17 @@ public static class Losses
         }
         return sum;
     }
+}
+
+/// <summary>Former name of <see cref="TrainingLosses"/>; forwards to it.</summary>
+[Obsolete("Use TrainingLosses (the losses for network training); MlNetLstm.Evaluation.Losses are the forecast-evaluation losses.")]
+public static class Losses
+{
+    /// <inheritdoc cref="TrainingLosses.OutputSizeFor"/>
+    public static int OutputSizeFor(LossKind kind, int targetSize) => TrainingLosses.OutputSizeFor(kind, targetSize);
+
+    /// <inheritdoc cref="TrainingLosses.Sum"/>
+    public static double Sum(LossKind kind, ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int rows, int targetSize, float scale, Span<float> outputGradient,
+        int auxiliaryOutputs = 0, float auxiliaryWeight = 1f)
+        => TrainingLosses.Sum(kind, outputs, targets, rows, targetSize, scale, outputGradient, auxiliaryOutputs, auxiliaryWeight);
 }

@@ -1,0 +1,85 @@
+namespace MlNetLstm.Volatility.Processes;
+
+/// <summary>
+/// EWMA / RiskMetrics: h_t = lambda h_{t-1} + (1 - lambda) e_{t-1}^2 with a fixed lambda (0.94 by default,
+/// the RiskMetrics daily value, <see cref="RiskMetrics.Lambda"/>) and h_1 = s0 (the backcast). No estimated parameters;
+/// forecasts are flat. <see cref="RiskMetrics"/> compares the start values of the library's EWMA implementations.
+/// </summary>
+public sealed class Ewma : VolatilityProcess
+{
+    /// <summary>The RiskMetrics daily smoothing constant.</summary>
+    public const double RiskMetricsLambda = RiskMetrics.Lambda;
+
+    /// <summary>Creates an EWMA process.</summary>
+    /// <param name="lambda">Smoothing constant in (0, 1).</param>
+    public Ewma(double lambda = RiskMetricsLambda)
+    {
+        if (!(lambda > 0 && lambda < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(lambda), lambda, "EWMA lambda must be in (0, 1).");
+        }
+
+        Lambda = lambda;
+    }
+
+    /// <summary>Smoothing constant.</summary>
+    public double Lambda { get; }
+
+    /// <inheritdoc />
+    public override string Name => "ewma";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<ParameterInfo> Parameters { get; } = Array.Empty<ParameterInfo>();
+
+    /// <inheritdoc />
+    public override bool HasAnalyticForecast => true;
+
+    /// <inheritdoc />
+    public override bool IsFeasible(ReadOnlySpan<double> parameters) => parameters.Length == 0;
+
+    internal override double[][] StartingGrid(double variance) => new[] { Array.Empty<double>() };
+
+    internal override void Variance(ReadOnlySpan<double> parameters, ReadOnlySpan<double> e, double backcast, double expectedAbsZ, Span<double> h)
+    {
+        double prev = backcast;
+        h[0] = prev;
+        for (int t = 1; t < e.Length; t++)
+        {
+            prev = Lambda * prev + (1 - Lambda) * e[t - 1] * e[t - 1];
+            h[t] = prev;
+        }
+    }
+
+    internal override bool HasAnalyticGradient => true;
+
+    internal override void VarianceGradient(ReadOnlySpan<double> parameters, ReadOnlySpan<double> e, double backcast, ReadOnlySpan<double> jacobian, int km, ReadOnlySpan<double> backcastGradient, Span<double> h, Span<double> dh)
+    {
+        Variance(parameters, e, backcast, 0, h);
+        for (int c = 0; c < km; c++)
+        {
+            dh[c] = backcastGradient[c];
+        }
+
+        for (int t = 1; t < e.Length; t++)
+        {
+            for (int c = 0; c < km; c++)
+            {
+                dh[t * km + c] = Lambda * dh[(t - 1) * km + c] + (1 - Lambda) * 2 * e[t - 1] * jacobian[(t - 1) * km + c];
+            }
+        }
+    }
+
+    internal override double NextVariance(ReadOnlySpan<double> parameters, ReadOnlySpan<double> ePast, ReadOnlySpan<double> hPast, double backcast, double expectedAbsZ)
+        => ePast.Length == 0 ? backcast : Lambda * hPast[^1] + (1 - Lambda) * ePast[^1] * ePast[^1];
+
+    internal override int MaxLag => 1;
+
+    internal override double[] AnalyticForecast(ReadOnlySpan<double> parameters, ReadOnlySpan<double> ePast, ReadOnlySpan<double> hPast, double backcast, double lowerPartialMoment, int horizon)
+    {
+        var r = new double[horizon];
+        Array.Fill(r, NextVariance(parameters, ePast, hPast, backcast, 0));
+        return r;
+    }
+
+    internal override double UnconditionalVariance(ReadOnlySpan<double> parameters, double expectedAbsZ) => double.NaN;
+}
