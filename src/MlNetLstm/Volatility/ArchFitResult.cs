@@ -86,15 +86,6 @@ public sealed partial class ArchFitResult
     {
         int k = engine.K;
         int n = engine.N;
-        var e = new double[n];
-        var h = new double[n];
-        double s0 = engine.Filter(theta, e, h);
-        var z = new double[n];
-        for (int t = 0; t < n; t++)
-        {
-            z[t] = e[t] / Math.Sqrt(h[t]);
-        }
-
         var g = new double[k];
         var scores = new double[n * k];
         double ll = engine.Gradient(theta, g, scores);
@@ -145,26 +136,7 @@ public sealed partial class ArchFitResult
             };
         }
 
-        var names = engine.Parameters.Select(p => p.Name).ToArray();
-        return new ArchFitResult(model, (double[])theta.Clone(), engine.Y.ToArray())
-        {
-            ParameterNames = Array.AsReadOnly(names),
-            Parameters = ToDictionary(names, theta),
-            StandardErrors = ToDictionary(names, se),
-            RobustStandardErrors = ToDictionary(names, robust),
-            StandardErrorsAvailable = available || k == 0,
-            LogLikelihood = ll,
-            Aic = -2 * ll + 2 * k,
-            Bic = -2 * ll + k * Math.Log(n),
-            ObservationCount = n,
-            Backcast = s0,
-            Residuals = Array.AsReadOnly(e),
-            ConditionalVariances = Array.AsReadOnly(h),
-            StandardisedResiduals = Array.AsReadOnly(z),
-            Convergence = report,
-            Persistence = persistence,
-            AtStationarityBoundary = atBoundary,
-        };
+        return Restore(model, engine, theta, ll, report, available || k == 0, se, robust);
     }
 
     /// <summary>
