@@ -1,4 +1,5 @@
 using MlNetLstm.Persistence;
+using MlNetLstm.Persistence.Format;
 using MlNetLstm.Volatility;
 using MlNetLstm.Volatility.Neural;
 

@@ -1,5 +1,5 @@
 using MlNetLstm.Models;
-using MlNetLstm.Persistence;
+using MlNetLstm.Persistence.Format;
 using MlNetLstm.Training;
 
 namespace MlNetLstm.Forecasting;
@@ -11,7 +11,7 @@ public sealed partial class LstmForecastModel
     public const string ArchiveKind = "MlNetLstm.LstmForecastModel";
 
     /// <summary>Layout version of the archive entries (4: named options, enums by name; version 1 files still load).</summary>
-    public const int ArchiveVersion = ModelKinds.CurrentVersion;
+    public const int ArchiveVersion = ArchiveReader.CurrentLayoutVersion;
 
     /// <summary>Writes options, standardisation, training report and network to a <see cref="ModelArchive"/> (save it with <see cref="ModelFile.Save"/>).</summary>
     public ModelArchive ToArchive()
@@ -75,7 +75,7 @@ public sealed partial class LstmForecastModel
             if (!(std[i] > 1e-12)) throw r.Error("std", $"holds {std[i]} at index {i}; standard deviations must be positive and above 1e-12, as fitting makes them.");
         RecurrentNetwork net = RecurrentNetwork.ReadFrom(r.Sub("network/"), version, null);
         if (net.Spec != o.Spec(features))
-            throw r.Error($"the stored network ({ModelSerializer.Describe(net.Spec)}) does not match the stored options ({ModelSerializer.Describe(o.Spec(features))}).");
+            throw r.Error($"the stored network ({RecurrentNetwork.Describe(net.Spec)}) does not match the stored options ({RecurrentNetwork.Describe(o.Spec(features))}).");
         int bestEpoch;
         StopReason stop;
         if (version == 1)

@@ -1,4 +1,4 @@
-using MlNetLstm.Persistence;
+using MlNetLstm.Persistence.Format;
 
 namespace MlNetLstm.Models;
 
@@ -8,7 +8,11 @@ public sealed partial class RecurrentNetwork
     public const string ArchiveKind = "MlNetLstm.RecurrentNetwork";
 
     /// <summary>Layout version of the archive entries (4: enums by name; version 1 files, with int32 enums, still load).</summary>
-    public const int ArchiveVersion = ModelKinds.CurrentVersion;
+    public const int ArchiveVersion = ArchiveReader.CurrentLayoutVersion;
+
+    /// <summary>One line naming a spec's shape, for load errors that compare a stored network with its stored options.</summary>
+    internal static string Describe(RecurrentNetworkSpec s) =>
+        $"{s.Cell} I={s.InputSize} H={s.HiddenSize} L={s.Layers} D={s.Directions} O={s.OutputSize} head={s.HeadMode} peepholes={s.Peepholes} coupled={s.CoupledGates} modifier={s.ForgetGateModifier?.Name ?? "none"}";
 
     /// <summary>
     /// Writes the spec and every parameter (entries "spec/*" and "param/&lt;state_dict name&gt;" with their shapes) to a

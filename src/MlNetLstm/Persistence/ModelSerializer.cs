@@ -1,6 +1,8 @@
 using MlNetLstm.Forecasting;
 using MlNetLstm.Models;
+using MlNetLstm.Persistence.Format;
 using MlNetLstm.Ssa;
+using MlNetLstm.Training;
 using MlNetLstm.Volatility;
 using MlNetLstm.Volatility.Har;
 using MlNetLstm.Volatility.Neural;
@@ -22,8 +24,8 @@ public static class ModelKinds
     public const string SsaForecaster = Ssa.SsaForecaster.ArchiveKind;
     /// <summary><see cref="HarModel"/>.</summary>
     public const string HarModel = Volatility.Har.HarModel.ArchiveKind;
-    /// <summary><see cref="Persistence.TrainingCheckpoint"/>.</summary>
-    public const string TrainingCheckpoint = "MlNetLstm.TrainingCheckpoint";
+    /// <summary><see cref="Training.TrainingCheckpoint"/>.</summary>
+    public const string TrainingCheckpoint = Training.TrainingCheckpoint.ArchiveKind;
     /// <summary>A <see cref="Volatility.CombinedVarianceForecaster"/> of LSTM volatility forecasters (a seed ensemble).</summary>
     public const string CombinedVarianceForecaster = Volatility.CombinedVarianceForecaster.ArchiveKind;
 
@@ -33,7 +35,7 @@ public static class ModelKinds
     /// earlier versions of the library wrote: 1 for every kind, and 2 and 3 for <see cref="LstmVolatilityForecaster"/>
     /// (FORMAT.md describes each and how it is upgraded on load).
     /// </summary>
-    public const int CurrentVersion = 4;
+    public const int CurrentVersion = ArchiveReader.CurrentLayoutVersion;
 
     /// <summary>Layout version written for <see cref="HarModel"/> (<see cref="CurrentVersion"/>; version 1 stored the proxy and is refitted on load).</summary>
     public const int HarModelVersion = Volatility.Har.HarModel.ArchiveVersion;
@@ -194,15 +196,14 @@ public static class ModelSerializer
     /// <param name="archive">The archive.</param>
     public static LstmForecastModel ReadForecastModel(ModelArchive archive) => LstmForecastModel.FromArchive(archive);
 
-    internal static string Describe(RecurrentNetworkSpec s) =>
-        $"{s.Cell} I={s.InputSize} H={s.HiddenSize} L={s.Layers} D={s.Directions} O={s.OutputSize} head={s.HeadMode} peepholes={s.Peepholes} coupled={s.CoupledGates} modifier={s.ForgetGateModifier?.Name ?? "none"}";
+    internal static string Describe(RecurrentNetworkSpec s) => RecurrentNetwork.Describe(s);
 
     // ----------------------------------------------------------------------------------------------------------------
     // CombinedVarianceForecaster (seed ensembles of LSTM volatility forecasters)
     // ----------------------------------------------------------------------------------------------------------------
 
     /// <summary>Most members a combination file may hold.</summary>
-    public const int MaxCombinationMembers = 1024;
+    public const int MaxCombinationMembers = CombinedVarianceForecaster.MaxStoredMembers;
 
     /// <summary>
     /// The fitted combination as an archive (kind <see cref="ModelKinds.CombinedVarianceForecaster"/>): its name and, per
@@ -283,7 +284,11 @@ public static class ModelSerializer
 
     /// <summary>Reads a fit from an archive of kind <see cref="ModelKinds.ArchFit"/>.</summary>
     /// <param name="archive">The archive.</param>
-    public static StoredArchFit ReadArchFit(ModelArchive archive) => ArchFitResult.FromArchive(archive);
+    public static StoredArchFit ReadArchFit(ModelArchive archive)
+    {
+        var s = ArchFitResult.FromArchive(archive);
+        return new StoredArchFit(s.Result, s.Convergence, s.LogLikelihood, s.StandardErrorsAvailable, s.StandardErrors, s.RobustStandardErrors);
+    }
 
     // ----------------------------------------------------------------------------------------------------------------
     // SsaForecaster

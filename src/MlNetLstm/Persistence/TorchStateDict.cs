@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 using MlNetLstm.Models;
+using MlNetLstm.Persistence.Format;
 
 namespace MlNetLstm.Persistence;
 

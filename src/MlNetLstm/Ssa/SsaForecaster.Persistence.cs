@@ -1,4 +1,4 @@
-using MlNetLstm.Persistence;
+using MlNetLstm.Persistence.Format;
 
 namespace MlNetLstm.Ssa;
 
@@ -9,7 +9,7 @@ public sealed partial class SsaForecaster
     internal const string ArchiveKind = "MlNetLstm.SsaForecaster";
 
     /// <summary>Layout version written: 4, which stores the subspace, recurrence and observation buffer (version 1 stored the series and refitted).</summary>
-    internal const int ArchiveVersion = ModelKinds.CurrentVersion;
+    internal const int ArchiveVersion = ArchiveReader.CurrentLayoutVersion;
 
     /// <summary>The forecaster as an archive: options, the observation buffer and counters, and the estimated subspace.</summary>
     internal ModelArchive ToArchive()
@@ -68,7 +68,7 @@ public sealed partial class SsaForecaster
         return o;
     }
 
-    /// <summary>Reads a forecaster of layout version 1 or 4 (see <see cref="ModelSerializer.ReadSsaForecaster(ModelArchive)"/>).</summary>
+    /// <summary>Reads a forecaster of layout version 1 or 4 (see <see cref="Persistence.ModelSerializer.ReadSsaForecaster(ModelArchive)"/>).</summary>
     internal static SsaForecaster FromArchive(ModelArchive archive, bool allowUnboundedLegacyRefit = false)
     {
         ArgumentNullException.ThrowIfNull(archive);

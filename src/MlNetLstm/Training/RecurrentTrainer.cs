@@ -174,10 +174,10 @@ public static class RecurrentTrainer
             uint dataFingerprint = 0;
             if (checkpoint is not null)
             {
-                dataFingerprint = Persistence.TrainingCheckpoint.DataFingerprint(train, validation);
+                dataFingerprint = TrainingCheckpoint.DataFingerprint(train, validation);
                 if (checkpoint.Resume && File.Exists(checkpoint.Path))
                 {
-                    var c = Persistence.TrainingCheckpoint.Load(checkpoint.Path);
+                    var c = TrainingCheckpoint.Load(checkpoint.Path);
                     if (c.Network.ParameterCount != P || c.Network.Spec with { ForgetGateModifier = null } != _t.Spec with { ForgetGateModifier = null }
                         || c.Network.Spec.ForgetGateModifier?.Name != _t.Spec.ForgetGateModifier?.Name)
                         throw new InvalidOperationException($"The checkpoint '{checkpoint.Path}' belongs to another network architecture.");
@@ -221,13 +221,13 @@ public static class RecurrentTrainer
                 run.EndEpoch(epoch, lr, epochSum / epochN, validation != null ? Evaluate(p, validation) : null, p);
                 if (checkpoint is not null && run.Running)
                 {
-                    new Persistence.TrainingCheckpoint
+                    new TrainingCheckpoint
                     {
                         Network = RecurrentNetwork.FromTrusted(_t, (float[])p.Clone()),
                         AdamFirstMoment = m, AdamSecondMoment = v, OptimizerSteps = run.Steps, CompletedEpochs = epoch + 1, Seed = _o.Seed,
                         ShuffleOrder = order, BestParameters = run.BestParameters, BestLoss = run.Best, BestEpoch = run.BestEpoch, EpochsSinceBest = run.EpochsSinceBest,
                         TrainingLoss = run.TrainingLoss.ToArray(), ValidationLoss = run.ValidationLoss.ToArray(), LearningRates = run.LearningRates.ToArray(),
-                        OptionsFingerprintText = Persistence.TrainingCheckpoint.OptionsFingerprint(_o), DataFingerprintValue = dataFingerprint,
+                        OptionsFingerprintText = TrainingCheckpoint.OptionsFingerprint(_o), DataFingerprintValue = dataFingerprint,
                     }.Save(checkpoint.Path);
                     if (checkpoint.MaxEpochsThisRun is int slice && epoch + 1 - firstEpoch >= slice && epoch + 1 < _o.Epochs)
                     {

@@ -226,7 +226,7 @@ public static class LearningRateSchedules
 /// <summary>
 /// Checkpointing of a <see cref="RecurrentTrainer.Train"/> run: after every completed epoch the full training state
 /// (weights, Adam moments, step, epoch, shuffling state, best weights, loss history) is written atomically to
-/// <see cref="Path"/> (<see cref="Persistence.TrainingCheckpoint"/>: temporary file, flush, rename), so a crash or kill
+/// <see cref="Path"/> (<see cref="TrainingCheckpoint"/>: temporary file, flush, rename), so a crash or kill
 /// leaves the previous checkpoint intact. With <see cref="Resume"/>, an existing checkpoint is continued: the final
 /// weights are bit-identical to an uninterrupted run with the same options, data and seed.
 /// </summary>

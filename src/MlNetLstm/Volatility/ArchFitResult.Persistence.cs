@@ -1,4 +1,4 @@
-using MlNetLstm.Persistence;
+using MlNetLstm.Persistence.Format;
 using MlNetLstm.Volatility.Distributions;
 using MlNetLstm.Volatility.Mean;
 using MlNetLstm.Volatility.Processes;
@@ -12,9 +12,9 @@ public sealed partial class ArchFitResult
     internal const string ArchiveKind = "MlNetLstm.ArchFitResult";
 
     /// <summary>Layout version written (4: named process orders; version 1 files, with process/orders [3], still load).</summary>
-    internal const int ArchiveVersion = ModelKinds.CurrentVersion;
+    internal const int ArchiveVersion = ArchiveReader.CurrentLayoutVersion;
 
-    /// <summary>The fit as an archive (see <see cref="ModelSerializer.ToArchive(ArchFitResult)"/>).</summary>
+    /// <summary>The fit as an archive (see <see cref="Persistence.ModelSerializer.ToArchive(ArchFitResult)"/>).</summary>
     internal ModelArchive ToArchive()
     {
         ArchFitResult fit = this;
@@ -50,8 +50,9 @@ public sealed partial class ArchFitResult
         return b.Build();
     }
 
-    /// <summary>Reads a fit of layout version 1 or 4 (see <see cref="ModelSerializer.ReadArchFit"/>).</summary>
-    internal static StoredArchFit FromArchive(ModelArchive archive)
+    /// <summary>Reads a fit of layout version 1 or 4 (see <see cref="Persistence.ModelSerializer.ReadArchFit"/>).</summary>
+    internal static (ArchFitResult Result, ConvergenceReport Convergence, double LogLikelihood, bool StandardErrorsAvailable,
+        IReadOnlyDictionary<string, double> StandardErrors, IReadOnlyDictionary<string, double> RobustStandardErrors) FromArchive(ModelArchive archive)
     {
         ArgumentNullException.ThrowIfNull(archive);
         int version = ArchiveReader.Layout(archive, ArchiveKind, 1, ArchiveVersion);
@@ -132,7 +133,7 @@ public sealed partial class ArchFitResult
         }
         if (!double.IsFinite(next.ResidualVariance[0]) || !(next.ResidualVariance[0] > 0) || !double.IsFinite(next.Mean[0]))
             throw r.Error("parameters/values", $"{Values()} forecast a variance of {next.ResidualVariance[0]} and a mean of {next.Mean[0]}: forecasts must be finite.");
-        return new StoredArchFit(result, report, storedLogLikelihood, seAvailable, ToDictionary(expected, se), ToDictionary(expected, robust));
+        return (result, report, storedLogLikelihood, seAvailable, ToDictionary(expected, se), ToDictionary(expected, robust));
     }
 
 

@@ -1,4 +1,4 @@
-using MlNetLstm.Persistence;
+using MlNetLstm.Persistence.Format;
 using MlNetLstm.Volatility.Neural;
 
 namespace MlNetLstm.Volatility;
@@ -10,10 +10,13 @@ public sealed partial class CombinedVarianceForecaster
     /// <summary>Model-file kind.</summary>
     internal const string ArchiveKind = "MlNetLstm.CombinedVarianceForecaster";
 
-    /// <summary>Layout version written (4; version 1 files, with the same entries, still load).</summary>
-    internal const int ArchiveVersion = ModelKinds.CurrentVersion;
+    /// <summary>Most members a combination file may hold (<c>ModelSerializer.MaxCombinationMembers</c>).</summary>
+    internal const int MaxStoredMembers = 1024;
 
-    /// <summary>The combination as an archive (see <see cref="ModelSerializer.ToArchive(CombinedVarianceForecaster)"/>).</summary>
+    /// <summary>Layout version written (4; version 1 files, with the same entries, still load).</summary>
+    internal const int ArchiveVersion = ArchiveReader.CurrentLayoutVersion;
+
+    /// <summary>The combination as an archive (see <see cref="Persistence.ModelSerializer.ToArchive(CombinedVarianceForecaster)"/>).</summary>
     internal ModelArchive ToArchive()
     {
         CombinedVarianceForecaster model = this;
@@ -37,7 +40,7 @@ public sealed partial class CombinedVarianceForecaster
         var r = new ArchiveReader(archive);
         string name = r.Text("name", ModelFile.MaxNameBytes);
         if (string.IsNullOrWhiteSpace(name)) throw r.Error("name", "is empty.");
-        int count = r.Int("member_count", 1, ModelSerializer.MaxCombinationMembers);
+        int count = r.Int("member_count", 1, MaxStoredMembers);
         var members = new LstmVolatilityForecaster[count];
         for (int i = 0; i < count; i++)
         {

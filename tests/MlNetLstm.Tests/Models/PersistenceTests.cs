@@ -1,6 +1,7 @@
 using MlNetLstm.Forecasting;
 using MlNetLstm.Models;
 using MlNetLstm.Persistence;
+using MlNetLstm.Persistence.Format;
 
 namespace MlNetLstm.Tests.Models;
 

@@ -4,6 +4,7 @@ using System.Text;
 using MlNetLstm.Forecasting;
 using MlNetLstm.Models;
 using MlNetLstm.Persistence;
+using MlNetLstm.Persistence.Format;
 using MlNetLstm.Ssa;
 using MlNetLstm.Volatility;
 using MlNetLstm.Volatility.Har;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MlNetLstm.Persistence;
+using MlNetLstm.Persistence.Format;
 using MlNetLstm.Volatility;
 using MlNetLstm.Volatility.Neural;
 

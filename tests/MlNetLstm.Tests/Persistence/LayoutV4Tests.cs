@@ -1,7 +1,9 @@
 using MlNetLstm.Forecasting;
 using MlNetLstm.Models;
 using MlNetLstm.Persistence;
+using MlNetLstm.Persistence.Format;
 using MlNetLstm.Ssa;
+using MlNetLstm.Training;
 using MlNetLstm.Volatility;
 using MlNetLstm.Volatility.Har;
 using MlNetLstm.Volatility.Neural;

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using MlNetLstm.Persistence;
+using MlNetLstm.Persistence.Format;
 
 namespace MlNetLstm.Tests.Persistence;
 

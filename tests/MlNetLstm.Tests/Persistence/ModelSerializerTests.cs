@@ -1,6 +1,7 @@
 using MlNetLstm.Forecasting;
 using MlNetLstm.Models;
 using MlNetLstm.Persistence;
+using MlNetLstm.Persistence.Format;
 using MlNetLstm.Ssa;
 using MlNetLstm.Training;
 using MlNetLstm.Volatility;

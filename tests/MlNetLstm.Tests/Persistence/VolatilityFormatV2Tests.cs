@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MlNetLstm.Data;
 using MlNetLstm.Persistence;
+using MlNetLstm.Persistence.Format;
 using MlNetLstm.Tests.Volatility.Neural;
 using MlNetLstm.Volatility.Neural;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MlNetLstm.Persistence;
+using MlNetLstm.Persistence.Format;
 using MlNetLstm.Tests.Volatility.Neural;
 using MlNetLstm.Volatility.Neural;
 using static MlNetLstm.Tests.Persistence.PersistenceFixtures;

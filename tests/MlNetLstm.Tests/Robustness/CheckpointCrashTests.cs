@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MlNetLstm.Models;
 using MlNetLstm.Persistence;
+using MlNetLstm.Training;
 
 namespace MlNetLstm.Tests.Robustness;
 

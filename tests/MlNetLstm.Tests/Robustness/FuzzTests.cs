@@ -4,6 +4,7 @@ using System.IO.Compression;
 using System.Text;
 using MlNetLstm.Data;
 using MlNetLstm.Persistence;
+using MlNetLstm.Persistence.Format;
 using MlNetLstm.Tests.Persistence;
 using Xunit.Abstractions;
 

@@ -1,6 +1,7 @@
 using MlNetLstm.Forecasting;
 using MlNetLstm.Models;
 using MlNetLstm.Persistence;
+using MlNetLstm.Persistence.Format;
 using static MlNetLstm.Tests.Persistence.PersistenceFixtures;
 
 namespace MlNetLstm.Tests.Robustness;

@@ -1,6 +1,6 @@
 using MlNetLstm.Evaluation;
 using MlNetLstm.Features;
-using MlNetLstm.Persistence;
+using MlNetLstm.Persistence.Format;
 
 namespace MlNetLstm.Volatility.Har;
 
@@ -11,7 +11,7 @@ public sealed partial class HarModel
     internal const string ArchiveKind = "MlNetLstm.HarModel";
 
     /// <summary>Layout version written: 4, which stores the fitted regressions (version 1 stored the proxy and refitted on load).</summary>
-    internal const int ArchiveVersion = ModelKinds.CurrentVersion;
+    internal const int ArchiveVersion = ArchiveReader.CurrentLayoutVersion;
 
     /// <summary>The fitted model as an archive: options (enum by name), sample length, floor and every regression's results.</summary>
     internal ModelArchive ToArchive()
@@ -44,7 +44,7 @@ public sealed partial class HarModel
         return b.Build();
     }
 
-    /// <summary>Reads a model of layout version 1 or 4 (see <see cref="ModelSerializer.ReadHarModel(ModelArchive)"/>).</summary>
+    /// <summary>Reads a model of layout version 1 or 4 (see <see cref="Persistence.ModelSerializer.ReadHarModel(ModelArchive)"/>).</summary>
     internal static HarModel FromArchive(ModelArchive archive, bool allowUnboundedLegacyRefit = false)
     {
         ArgumentNullException.ThrowIfNull(archive);

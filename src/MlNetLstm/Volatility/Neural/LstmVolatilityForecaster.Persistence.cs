@@ -1,5 +1,5 @@
 using MlNetLstm.Models;
-using MlNetLstm.Persistence;
+using MlNetLstm.Persistence.Format;
 
 namespace MlNetLstm.Volatility.Neural;
 
@@ -14,7 +14,7 @@ public sealed partial class LstmVolatilityForecaster
     /// Layout version written: 4 (enums by name). 2 added the GARCH input and exogenous standardisation, 3 the number of direct
     /// heads and the training loss; files of versions 1 to 3 still load with what they meant.
     /// </summary>
-    internal const int ArchiveVersion = ModelKinds.CurrentVersion;
+    internal const int ArchiveVersion = ArchiveReader.CurrentLayoutVersion;
 
     /// <summary>The fitted forecaster as an archive (kind "MlNetLstm.LstmVolatilityForecaster", layout version 4).</summary>
     internal ModelArchive ToArchive()
@@ -66,7 +66,7 @@ public sealed partial class LstmVolatilityForecaster
         return b.Build();
     }
 
-    /// <summary>Reads a forecaster of layout version 1 to 4 (see <see cref="ModelSerializer.ReadVolatilityForecaster"/>).</summary>
+    /// <summary>Reads a forecaster of layout version 1 to 4 (see <see cref="Persistence.ModelSerializer.ReadVolatilityForecaster"/>).</summary>
     internal static LstmVolatilityForecaster FromArchive(ModelArchive archive)
     {
         ArgumentNullException.ThrowIfNull(archive);
@@ -132,7 +132,7 @@ public sealed partial class LstmVolatilityForecaster
             ? got.ForgetGateModifier is null
             : got.ForgetGateModifier?.GetType() == want.ForgetGateModifier.GetType() && got.ExtraInputSize == want.ExtraInputSize;
         if (got with { ForgetGateModifier = null } != want with { ForgetGateModifier = null } || !modifierOk)
-            throw r.Error($"the stored network ({ModelSerializer.Describe(got)}) does not match the stored options ({ModelSerializer.Describe(want)}).");
+            throw r.Error($"the stored network ({RecurrentNetwork.Describe(got)}) does not match the stored options ({RecurrentNetwork.Describe(want)}).");
         int bestEpoch = r.Int("training/best_epoch", 0);
         double seconds = r.Real("training/seconds");
         var summary = new LstmTrainingSummary(r.Doubles("training/train_loss", finite: false), r.Doubles("training/validation_loss", finite: false),

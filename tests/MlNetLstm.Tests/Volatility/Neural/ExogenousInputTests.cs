@@ -1,6 +1,7 @@
 using MlNetLstm.Data;
 using MlNetLstm.Evaluation;
 using MlNetLstm.Persistence;
+using MlNetLstm.Persistence.Format;
 using MlNetLstm.Volatility;
 using MlNetLstm.Volatility.Neural;
 

@@ -1,5 +1,6 @@
 using MlNetLstm.Models;
 using MlNetLstm.Persistence;
+using MlNetLstm.Persistence.Format;
 using MlNetLstm.Tests.Models;
 using MlNetLstm.Volatility.Neural;
 

@@ -1,5 +1,6 @@
 using MlNetLstm.Models;
 using MlNetLstm.Persistence;
+using MlNetLstm.Persistence.Format;
 using MlNetLstm.Volatility.Neural;
 
 namespace MlNetLstm.Tests.Volatility.Neural;

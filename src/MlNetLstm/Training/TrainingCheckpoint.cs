@@ -1,7 +1,7 @@
 using MlNetLstm.Models;
-using MlNetLstm.Training;
+using MlNetLstm.Persistence.Format;
 
-namespace MlNetLstm.Persistence;
+namespace MlNetLstm.Training;
 
 /// <summary>
 /// Everything <see cref="RecurrentTrainer"/> needs to continue a run bit-identically after an interruption, taken at an epoch
@@ -10,13 +10,15 @@ namespace MlNetLstm.Persistence;
 /// last shuffle, the best weights and loss so far with the early-stopping counter, the loss and learning-rate history, and
 /// fingerprints of the options and data it belongs to.
 /// <para>
-/// Files are <see cref="ModelFile"/>s of kind <see cref="ModelKinds.TrainingCheckpoint"/> written atomically (temporary file,
+/// Files are <see cref="ModelFile"/>s of kind <see cref="Persistence.ModelKinds.TrainingCheckpoint"/> written atomically (temporary file,
 /// flush to disk, rename), so a crash or kill at any moment leaves either the previous checkpoint or the new one, never a torn
 /// file. Immutable: arrays are copied in and exposed read-only.
 /// </para>
 /// </summary>
 public sealed class TrainingCheckpoint
 {
+    internal const string ArchiveKind = "MlNetLstm.TrainingCheckpoint";
+
     private float[] _m = [], _v = [], _best = [];
     private int[] _order = [];
     private double[] _trainLoss = [], _validationLoss = [];
@@ -201,12 +203,12 @@ public sealed class TrainingCheckpoint
     /// <summary>Largest step count stored exactly (2^53, as float64).</summary>
     private const long MaxExactSteps = 1L << 53;
 
-    /// <summary>The checkpoint as an archive of kind <see cref="ModelKinds.TrainingCheckpoint"/>.</summary>
+    /// <summary>The checkpoint as an archive of kind <see cref="Persistence.ModelKinds.TrainingCheckpoint"/>.</summary>
     public ModelArchive ToArchive()
     {
         Validate();
         int p = Network.ParameterCount;
-        var b = new ModelArchiveBuilder(ModelKinds.TrainingCheckpoint, ModelKinds.CurrentVersion);
+        var b = new ModelArchiveBuilder(ArchiveKind, ArchiveReader.CurrentLayoutVersion);
         Network.WriteTo(b, "network/");
         b.Add("adam/m", _m, p);
         b.Add("adam/v", _v, p);
@@ -227,13 +229,13 @@ public sealed class TrainingCheckpoint
         return b.Build();
     }
 
-    /// <summary>Reads a checkpoint from an archive of kind <see cref="ModelKinds.TrainingCheckpoint"/>.</summary>
+    /// <summary>Reads a checkpoint from an archive of kind <see cref="Persistence.ModelKinds.TrainingCheckpoint"/>.</summary>
     /// <param name="archive">The archive.</param>
     /// <exception cref="InvalidDataException">Wrong kind or inconsistent contents.</exception>
     public static TrainingCheckpoint FromArchive(ModelArchive archive)
     {
         ArgumentNullException.ThrowIfNull(archive);
-        int version = ArchiveReader.Layout(archive, ModelKinds.TrainingCheckpoint, 1, ModelKinds.CurrentVersion);
+        int version = ArchiveReader.Layout(archive, ArchiveKind, 1, ArchiveReader.CurrentLayoutVersion);
         var r = new ArchiveReader(archive);
         RecurrentNetwork net = RecurrentNetwork.ReadFrom(r.Sub("network/"), version, null);
         int p = net.ParameterCount;

@@ -1,6 +1,6 @@
 using System.Collections.ObjectModel;
 
-namespace MlNetLstm.Persistence;
+namespace MlNetLstm.Persistence.Format;
 
 /// <summary>Element type of an <see cref="ArchiveEntry"/>.</summary>
 public enum ArchiveElementType : byte

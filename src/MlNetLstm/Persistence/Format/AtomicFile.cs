@@ -2,11 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 
-namespace MlNetLstm.Persistence;
+namespace MlNetLstm.Persistence.Format;
 
 /// <summary>
-/// Atomic file replacement shared by <see cref="ModelFile.Save"/>, <see cref="TrainingCheckpoint"/> and
-/// <see cref="TorchStateDict.Write(string, IEnumerable{KeyValuePair{string, TorchTensor}}, string)"/>: the bytes go to a temporary
+/// Atomic file replacement shared by <see cref="ModelFile.Save"/>, <see cref="Training.TrainingCheckpoint"/> and
+/// <see cref="Persistence.TorchStateDict.Write(string, IEnumerable{KeyValuePair{string, TorchTensor}}, string)"/>: the bytes go to a temporary
 /// file <c>.&lt;name&gt;.&lt;pid&gt;.&lt;guid&gt;.tmp</c> in the target folder (write-through, flushed to disk), which is renamed over
 /// the target; the folder is then flushed too (on Unix), so the rename itself survives a power loss. Before writing, temporary
 /// files of earlier saves to the same path whose process is no longer running (saves that were killed) are deleted.

@@ -1,4 +1,4 @@
-namespace MlNetLstm.Persistence;
+namespace MlNetLstm.Persistence.Format;
 
 /// <summary>
 /// Work bound for loading the legacy (version 1) HAR and SSA files, which stored the data and options instead of the fitted state
@@ -17,7 +17,7 @@ internal static class LegacyRefit
 
     /// <summary>Throws (naming <paramref name="entry"/> = <paramref name="value"/>) when <paramref name="operations"/> exceed the file's allowance.</summary>
     public static void Check(ArchiveReader r, string entry, object value, double operations, string what)
-        => Check(r, entry, value, operations, what, r.Archive.Kind == ModelKinds.HarModel ? "HarModel" : "SsaForecaster");
+        => Check(r, entry, value, operations, what, r.Archive.Kind[(r.Archive.Kind.LastIndexOf('.') + 1)..]);
 
     private static void Check(ArchiveReader r, string entry, object value, double operations, string what, string kind)
     {

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace MlNetLstm.Persistence;
+namespace MlNetLstm.Persistence.Format;
 
 /// <summary>
 /// The MlNetLstm model file: one documented, versioned, checksummed binary container for every fitted model.
@@ -22,7 +22,7 @@ namespace MlNetLstm.Persistence;
 /// Saving is atomic: a temporary file in the same folder is written, flushed to disk and renamed over the target, and the
 /// folder is flushed, so a crash mid-write leaves the previous file intact; the next save to the same path removes the
 /// temporary files that killed saves left behind. The full specification, with every model kind's entries, is
-/// src/MlNetLstm/Persistence/FORMAT.md; <see cref="ModelSerializer"/> saves and loads the fitted models.
+/// src/MlNetLstm/Persistence/FORMAT.md; <see cref="Persistence.ModelSerializer"/> saves and loads the fitted models.
 /// </summary>
 public static class ModelFile
 {

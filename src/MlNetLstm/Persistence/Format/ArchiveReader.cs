@@ -1,4 +1,4 @@
-namespace MlNetLstm.Persistence;
+namespace MlNetLstm.Persistence.Format;
 
 /// <summary>
 /// Strict, typed access to the entries of a <see cref="ModelArchive"/> for the kind loaders: every accessor checks the
@@ -7,6 +7,9 @@ namespace MlNetLstm.Persistence;
 /// </summary>
 internal sealed class ArchiveReader
 {
+    /// <summary>The layout version written for every model kind (<c>ModelKinds.CurrentVersion</c>; see FORMAT.md).</summary>
+    public const int CurrentLayoutVersion = 4;
+
     private readonly ModelArchive _a;
     private readonly string _prefix;
 
@@ -49,7 +52,7 @@ internal sealed class ArchiveReader
 
     /// <summary>An enum stored as its int32 value (layouts before version 4) or by name (version 4 on).</summary>
     public T Enum<T>(string name, int layoutVersion) where T : struct, Enum =>
-        layoutVersion >= ModelKinds.CurrentVersion ? EnumName<T>(name) : Enum<T>(name);
+        layoutVersion >= CurrentLayoutVersion ? EnumName<T>(name) : Enum<T>(name);
 
     /// <summary>
     /// Checks the kind and that its layout version is one this library wrote (<paramref name="versions"/>, ascending; newer ones

@@ -1,0 +1,120 @@
+using System.Runtime.CompilerServices;
+
+namespace MlNetLstm.Tests.Architecture;
+
+/// <summary>
+/// The layering of src/MlNetLstm (src/ARCHITECTURE.md): no cycle between namespaces. The sub-namespaces of
+/// <c>MlNetLstm.Volatility</c> (Mean, Processes, Distributions, Estimation, Har, Neural) are parts of one arch-style model
+/// family and still see each other (ParameterInfo and ArchFitOptions live in Volatility and are used by its parts; the
+/// LSTM ensemble type in Volatility stores Neural members): a cycle is tolerated only when every namespace in it is in that
+/// family. Any cycle that leaves it, and any other cycle, fails the test with the files that cause it.
+/// </summary>
+public class NamespaceCycleTests
+{
+    private static readonly string[] ToleratedFamilies = ["MlNetLstm.Volatility"];
+
+    private static string Library([CallerFilePath] string source = "")
+    {
+        var dir = new DirectoryInfo(Path.GetDirectoryName(source)!);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MlNetLstm.sln"))) dir = dir.Parent;
+        return Path.Combine(dir!.FullName, "src", "MlNetLstm");
+    }
+
+    private static bool InOneToleratedFamily(IReadOnlyList<string> cycle) =>
+        ToleratedFamilies.Any(f => cycle.All(ns => ns == f || ns.StartsWith(f + ".", StringComparison.Ordinal)));
+
+    [Fact]
+    public void Library_namespaces_form_no_cycle()
+    {
+        NamespaceGraph graph = NamespaceGraph.ScanFolder(Library());
+        graph.Namespaces.Should().Contain(["MlNetLstm.Models", "MlNetLstm.Persistence", "MlNetLstm.Persistence.Format", "MlNetLstm.Training"]);
+
+        var cycles = graph.Cycles().Where(c => !InOneToleratedFamily(c)).ToList();
+
+        cycles.Should().BeEmpty("namespaces of src/MlNetLstm must be layered (src/ARCHITECTURE.md):\n"
+                                + string.Join("\n", cycles.Select(graph.Describe)));
+    }
+
+    [Fact]
+    public void Layers_named_in_the_architecture_notes_point_down()
+    {
+        NamespaceGraph graph = NamespaceGraph.ScanFolder(Library());
+
+        // The container format knows no model; the models know only the format, not the serializer above them.
+        graph.DependenciesOf("MlNetLstm.Persistence.Format").Should().BeEmpty();
+        foreach (string model in new[] { "MlNetLstm.Models", "MlNetLstm.Training", "MlNetLstm.Forecasting", "MlNetLstm.Ssa",
+                                         "MlNetLstm.Volatility", "MlNetLstm.Volatility.Har", "MlNetLstm.Volatility.Neural" })
+            graph.DependenciesOf(model).Should().NotContain("MlNetLstm.Persistence", model);
+        graph.DependenciesOf("MlNetLstm.Persistence").Should().Contain(["MlNetLstm.Persistence.Format", "MlNetLstm.Models", "MlNetLstm.Training"]);
+        graph.DependenciesOf("MlNetLstm.Models").Should().NotContain("MlNetLstm.Training");
+        graph.DependenciesOf("MlNetLstm.Evaluation").Should().BeSubsetOf(["MlNetLstm", "MlNetLstm.Data"]);
+    }
+
+    // The scanner on small sources: each way a file can depend on another namespace makes a cycle it reports.
+
+    private static readonly (string, string) Lower = ("Lower.cs", """
+        namespace MlNetLstm.Lower;
+        public sealed class Archive { }
+        public sealed class Reader { }
+        """);
+
+    [Fact]
+    public void A_cycle_through_a_using_directive_is_found()
+    {
+        var graph = NamespaceGraph.Scan([Lower, ("Upper.cs", "using MlNetLstm.Lower;\nnamespace MlNetLstm.Upper;\npublic class Serializer { Archive? a; }"),
+                                         ("Back.cs", "using MlNetLstm.Upper;\nnamespace MlNetLstm.Lower;\ninternal class Back { }")]);
+
+        graph.Cycles().Should().ContainSingle().Which.Should().Equal("MlNetLstm.Lower", "MlNetLstm.Upper");
+        graph.Evidence("MlNetLstm.Lower", "MlNetLstm.Upper").Should().Equal("Back.cs: using MlNetLstm.Upper");
+    }
+
+    [Fact]
+    public void A_cycle_through_a_qualified_name_absolute_or_relative_is_found()
+    {
+        var absolute = NamespaceGraph.Scan([Lower, ("Upper.cs", "namespace MlNetLstm.Upper;\npublic class Serializer { MlNetLstm.Lower.Archive? a; }"),
+                                            ("Back.cs", "namespace MlNetLstm.Lower;\nclass Back { object o = global::MlNetLstm.Upper.Serializer.Load(); }")]);
+        absolute.Cycles().Should().ContainSingle();
+
+        // Inside MlNetLstm.Lower, "Upper.Serializer" means MlNetLstm.Upper.Serializer.
+        var relative = NamespaceGraph.Scan([Lower, ("Upper.cs", "namespace MlNetLstm.Upper;\npublic class Serializer { Lower.Archive? a; }"),
+                                            ("Back.cs", "namespace MlNetLstm.Lower;\nclass Back { void F() => Upper.Serializer.Load(); }")]);
+        relative.Cycles().Should().ContainSingle().Which.Should().Equal("MlNetLstm.Lower", "MlNetLstm.Upper");
+        relative.Evidence("MlNetLstm.Lower", "MlNetLstm.Upper").Should().Equal("Back.cs: Upper.Serializer.Load");
+    }
+
+    [Fact]
+    public void A_type_of_an_enclosing_namespace_used_without_a_using_is_a_dependency()
+    {
+        var graph = NamespaceGraph.Scan([("Parent.cs", "using MlNetLstm.Parent.Child;\nnamespace MlNetLstm.Parent;\npublic class Serializer { Archive? a; }"),
+                                         ("Child.cs", "namespace MlNetLstm.Parent.Child;\npublic class Archive { string S => nameof(Serializer); }")]);
+
+        graph.Evidence("MlNetLstm.Parent.Child", "MlNetLstm.Parent").Should().Equal("Child.cs: Serializer (declared in the enclosing namespace)");
+        graph.Cycles().Should().ContainSingle();
+    }
+
+    [Fact]
+    public void Comments_string_text_and_member_names_like_a_namespace_are_not_dependencies_but_interpolation_holes_are()
+    {
+        const string back = """"
+            namespace MlNetLstm.Lower;
+            // using MlNetLstm.Upper; MlNetLstm.Upper.Serializer
+            /* Upper.Serializer */
+            class Back
+            {
+                string A => "MlNetLstm.Upper.Serializer and Serializer";
+                string B => @"Upper.Serializer ""quoted""";
+                string C => $"text Upper.Serializer {Models.Count} {{Upper.Serializer}}";
+                string D => $@"{'{'}";
+                System.Collections.Generic.List<int> Models = new();
+            }
+            """";
+        var clean = NamespaceGraph.Scan([Lower, ("Upper.cs", "using MlNetLstm.Lower;\nnamespace MlNetLstm.Upper;\npublic class Serializer { }"),
+                                         ("Models.cs", "namespace MlNetLstm.Models;\npublic class Net { }"), ("Back.cs", back)]);
+        clean.Cycles().Should().BeEmpty();
+        clean.DependenciesOf("MlNetLstm.Lower").Should().BeEmpty();
+
+        var hole = NamespaceGraph.Scan([Lower, ("Upper.cs", "using MlNetLstm.Lower;\nnamespace MlNetLstm.Upper;\npublic class Serializer { }"),
+                                        ("Back.cs", "namespace MlNetLstm.Lower;\nclass Back { string S => $\"kind {Upper.Serializer.Kind(\"x\")}\"; }")]);
+        hole.Cycles().Should().ContainSingle();
+    }
+}
