@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using MlNetLstm.Cli.Backtest;
 using MlNetLstm.Cli.Reports;
 using MlNetLstm.Cli.Text;
 using MlNetLstm.Data;
@@ -80,8 +80,6 @@ internal static class BacktestCommand
 
     /// <summary>The models, in table order.</summary>
     public static readonly string[] ModelNames = ["lstm-regime", "lstm", "garch", "gjr", "ewma", "har", "ssa"];
-
-    private static readonly string[] NeuralNames = ["lstm-regime", "lstm"];
 
     public static Command Create()
     {
@@ -209,14 +207,10 @@ internal static class BacktestCommand
         return command;
     }
 
-    /// <summary>One series to backtest. <paramref name="Dates"/>: one per return, or null; <paramref name="ExactDate"/>: whether return i's date is exact.</summary>
-    internal sealed record DataSet(string Name, string Description, double[] Returns, ExogenousSeries? Exogenous = null,
-        IReadOnlyList<DateTime>? Dates = null, Func<int, bool>? ExactDate = null, string? DateNote = null, IntradayDays? Intraday = null);
-
     /// <summary>Runs the backtest; returns the process exit code (0 ok, 2 bad input).</summary>
     internal static int Run(Settings s, TextWriter stdout, TextWriter stderr)
     {
-        List<DataSet> sets;
+        List<BacktestSeries> sets;
         string[] modelNames;
         try
         {
@@ -227,19 +221,10 @@ internal static class BacktestCommand
                 if (!known.Contains(m))
                     throw new ArgumentException($"--models: unknown model '{m}'{(s.Intraday ? " with --intraday" : "")}; known: {string.Join(", ", known)}" +
                                                 (!s.Intraday && IntradayModelNames.Contains(m) ? " (it needs --intraday)." : "."));
-            sets = LoadData(s);
-            foreach (DataSet set in sets) CheckSizes(s, set);
-            foreach (DataSet set in sets)
-            {
-                if (set.Intraday is not { } days) continue;
-                stderr.WriteLine($"{set.Name}: {days.Returns.Count + 1:N0} trading days ({days.Options.Describe()}); {days.OutsideSession:N0} prices outside the session left out.");
-                if (days.Rejected.Count > 0)
-                    stderr.WriteLine($"{set.Name}: {days.Rejected.Count} day(s) left out, fewer than {days.Options.MinimumReturns} intraday returns: " +
-                                     string.Join(", ", days.Rejected.Take(10).Select(r => $"{r.Day:yyyy-MM-dd} ({r.IntradayReturns})")) +
-                                     (days.Rejected.Count > 10 ? $" and {days.Rejected.Count - 10} more" : "") +
-                                     "; the next day's return runs from the previous kept close. All are listed in results.json and the report.");
-            }
-            PrepareOutput(s.Out);
+            sets = BacktestData.Load(s);
+            foreach (BacktestSeries set in sets) BacktestData.CheckSizes(s, set);
+            BacktestData.DescribeIntradayDays(sets, stderr);
+            BacktestOutput.PrepareOutput(s.Out);
             BacktestHtmlReport.EnsureGraphics();
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or CsvFormatException or FileNotFoundException or IOException or InvalidDataException or UnauthorizedAccessException)
@@ -248,80 +233,12 @@ internal static class BacktestCommand
             return 2;
         }
 
-        var results = new List<(DataSet Set, WalkForwardReport Report, WalkForwardOptions Options, string BestBaseline, VolatilityTelemetry? Telemetry)>();
-        IAnsiConsole progressConsole = CreateConsole(stderr, ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected);
+        IAnsiConsole progressConsole = BacktestConsoleTable.CreateConsole(stderr, ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected);
         var total = Stopwatch.StartNew();
-        Dictionary<(string Set, string Model), double>? fitSeconds = null;
-        if (s.Cluster is not null)
+        BacktestRun run;
+        try
         {
-            try
-            {
-                fitSeconds = new();
-                foreach (var r in UniverseCluster.Run(s, sets, modelNames, progressConsole, stderr))
-                {
-                    foreach (var m in r.Result.Models) fitSeconds[(r.Set.Name, m.Name)] = m.FitSeconds;
-                    string best = r.Report.Models.Where(m => !NeuralNames.Contains(m.Name)).OrderBy(m => m.Qlike).Select(m => m.Name).FirstOrDefault() ?? r.Report.BestModel;
-                    results.Add((r.Set, r.Report, r.Options, best, null));
-                }
-            }
-            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
-            {
-                stderr.WriteLine($"error: {CliErrors.Text(ex)}");
-                return 2;
-            }
-        }
-        else try
-        {
-            foreach (DataSet set in sets)
-            {
-                int n = set.Returns.Length;
-                int trainSize = s.Train ?? Math.Min(DefaultMaxTrain, n / 2);
-                var wf = new WalkForwardOptions
-                {
-                    TrainSize = trainSize,
-                    TestSize = s.Test,
-                    RefitEvery = s.Refit,
-                    Horizon = s.Horizon,
-                    Threads = s.Threads,
-                    Window = WalkForwardWindow.Rolling,
-                    RankBy = LossFunction.Qlike,
-                    Exogenous = set.Intraday is { } days ? RealizedInputs.Create(days.Realized.ToArray()) : set.Exogenous,
-                    Proxy = set.Intraday?.Realized,
-                    // No model may emit a non-finite or non-positive variance: such a forecast is replaced by the EWMA of the
-                    // history (no look-ahead) and counted per model (table column "fallbacks", JSON "fallbacks", report).
-                    InvalidForecasts = InvalidForecastPolicy.Fallback,
-                };
-                IReadOnlyList<IVarianceModel> models = set.Intraday is null
-                    ? BacktestModels.Create(modelNames, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads, s.Seeds, s.RegimeForm, s.AsymmetricInput)
-                    : BacktestModels.CreateRealized(modelNames, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads, s.Seeds, s.RegimeForm, s.AsymmetricInput);
-                WalkForwardReport report = null!;
-                string label = $"{set.Name}: walk-forward ({n:N0} returns, train {trainSize:N0}, refit every {s.Refit})";
-                // Blocks differ in cost by model: weight each by a rough relative fit time so that the bar and its ETA move evenly.
-                double Weight(string model) => NeuralNames.Contains(model) ? 100.0 * s.Seeds : model is "garch" or "gjr" ? 3 : 1;
-                int blocksPerModel = ((s.Test ?? n - trainSize - s.Horizon + 1) + s.Refit - 1) / s.Refit;
-                double totalWork = modelNames.Sum(Weight) * blocksPerModel;
-                using (var bar = new ProgressReporter(progressConsole, stderr, label, totalWork))
-                {
-                    var progress = new SynchronousProgress<WalkForwardProgress>(p => bar.Advance(Weight(p.Model)));
-                    report = WalkForward.Run(set.Returns, models, wf, progress);
-                }
-                string bestBaseline = set.Intraday is not null && modelNames.Contains(RealizedHarVarianceModel.LevelName) ? RealizedHarVarianceModel.LevelName
-                    : report.Models.Where(m => !NeuralNames.Contains(m.Name)).OrderBy(m => m.Qlike).Select(m => m.Name).FirstOrDefault()
-                    ?? report.BestModel;
-                VolatilityTelemetry? telemetry = null;
-                // (Not with --intraday: its lstm-regime runs on realized pseudo-returns; the gate charts are those of the daily model.)
-                if (set.Intraday is null && modelNames.Contains(LstmVolatilityModel.RegimeName))
-                {
-                    // Telemetry for the charts: the model fitted on the first training window, run over the whole test period
-                    // (the same options as the backtested lstm-regime, heads included; Explain reports its one-step head).
-                    int first = report.Origins[0];
-                    stderr.WriteLine($"{set.Name}: fitting lstm-regime once more for the gate charts...");
-                    var fitted = new LstmVolatilityModel(BacktestModels.LstmOptions(true, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads, s.RegimeForm, s.AsymmetricInput) with { Threads = s.Threads })
-                        .Fit(set.Returns.AsSpan(first - trainSize, trainSize), set.Exogenous?.Slice(first - trainSize, trainSize));
-                    telemetry = fitted.Explain(set.Returns.AsSpan(first - trainSize), set.Exogenous?.Slice(first - trainSize, n - (first - trainSize)));
-                }
-                results.Add((set, report, wf, bestBaseline, telemetry));
-            }
+            run = BacktestRunner.Run(s, sets, modelNames, progressConsole, stderr);
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
@@ -329,18 +246,15 @@ internal static class BacktestCommand
             return 2;
         }
 
-        string hardware = $"{CpuModel()}, {Environment.ProcessorCount} cores, .NET {Environment.Version}, kernels {Kernels.KernelInfo.ActiveIsa}; " +
+        string hardware = $"{MachineDescription.CpuModel()}, {Environment.ProcessorCount} cores, .NET {Environment.Version}, kernels {Kernels.KernelInfo.ActiveIsa}; " +
                           $"{s.Threads} thread(s); total {total.Elapsed.TotalSeconds:F1} s";
         if (s.Cluster is not null) hardware += $"; series run on the cluster {ClusterLabel(s.Cluster)}, fit times measured on the silos";
-        FitSeconds = fitSeconds;
-        JsonObject json = ToJson(results.Select(r => (r.Set, r.Report, r.BestBaseline)).ToList(), hardware, s.Seeds, s);
+        JsonObject json = BacktestJson.Build(run, hardware, s);
         string outDir = Path.GetFullPath(s.Out);
         try
         {
-            Directory.CreateDirectory(outDir);
-            File.WriteAllText(Path.Combine(outDir, "results.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            var sections = results.Select(r => ToSection(r.Set, r.Report, r.BestBaseline, r.Telemetry, s.Seeds)).ToList();
-            File.WriteAllText(Path.Combine(outDir, "report.html"), BacktestHtmlReport.Render("MlNetLstm walk-forward volatility backtest", hardware, sections));
+            var sections = run.Results.Select(r => BacktestSections.Build(run, r.Set, r.Report, r.BestBaseline, r.Telemetry, s.Seeds)).ToList();
+            BacktestOutput.Write(outDir, json, () => BacktestHtmlReport.Render("MlNetLstm walk-forward volatility backtest", hardware, sections));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -356,19 +270,13 @@ internal static class BacktestCommand
         }
         else
         {
-            IAnsiConsole console = CreateConsole(stdout, ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected);
-            foreach (var r in results) WriteTable(console, r.Set, r.Report, r.BestBaseline);
+            IAnsiConsole console = BacktestConsoleTable.CreateConsole(stdout, ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected);
+            foreach (var r in run.Results) BacktestConsoleTable.Write(console, run, r.Set, r.Report, r.BestBaseline);
             console.MarkupLine($"[grey]{Markup.Escape(hardware)}[/]");
             console.MarkupLine($"Report: [link]{Markup.Escape(Path.Combine(outDir, "report.html"))}[/]  JSON: {Markup.Escape(Path.Combine(outDir, "results.json"))}");
         }
         return 0;
     }
-
-    /// <summary>Fit times measured on the silos of a cluster run (null: in-process, the report's own).</summary>
-    [ThreadStatic] private static Dictionary<(string Set, string Model), double>? FitSeconds;
-
-    private static double Fit(DataSet set, WalkForwardModelResult m) =>
-        FitSeconds is { } f && f.TryGetValue((set.Name, m.Name), out double v) ? v : m.FitTime.TotalSeconds;
 
     /// <summary>The cluster as shown in the hardware line: a connection string without its password.</summary>
     internal static string ClusterLabel(string cluster)
@@ -451,118 +359,6 @@ internal static class BacktestCommand
         return o;
     }
 
-    /// <summary>Checks, before any fitting, that --train, --test and --horizon leave enough forecast origins in the data set.</summary>
-    private static void CheckSizes(Settings s, DataSet set)
-    {
-        ReturnScale.Check(set.Returns, s.Column is null ? set.Name : $"--column {s.Column}{(s.Input == "price" ? " (returns from prices)" : "")}");
-        int n = set.Returns.Length;
-        int train = s.Train ?? Math.Min(DefaultMaxTrain, n / 2);
-        int minOrigins = Math.Max(3, 2 * s.Horizon + 1);
-        long available = (long)n - train - s.Horizon + 1;
-        if (available < minOrigins)
-            throw new ArgumentException($"{set.Name}: {n:N0} returns with --train {train:N0} and --horizon {s.Horizon} leave {Math.Max(available, 0)} forecast origins " +
-                                        $"(at least {minOrigins} needed); use a smaller --train.");
-    }
-
-    /// <summary>
-    /// Checks --out before any work: it must be a folder that can be created and written (an existing file, a path under a
-    /// file or an unwritable place is refused), so that a long run never ends without its report.
-    /// </summary>
-    internal static void PrepareOutput(string dir)
-    {
-        string full;
-        try
-        {
-            full = Path.GetFullPath(dir);
-        }
-        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
-        {
-            throw new ArgumentException($"--out '{dir}' is not a valid path ({ex.Message}).");
-        }
-        if (File.Exists(full)) throw new ArgumentException($"--out '{dir}' is an existing file; give a folder (report.html and results.json are written into it).");
-        foreach (string name in new[] { "report.html", "results.json" })
-            if (Directory.Exists(Path.Combine(full, name))) throw new ArgumentException($"--out '{dir}' contains a folder named {name}; the report cannot be written there.");
-        try
-        {
-            Directory.CreateDirectory(full);
-            string probe = Path.Combine(full, $".mlnetlstm-write-test-{Environment.ProcessId}");
-            File.WriteAllText(probe, string.Empty);
-            File.Delete(probe);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
-        {
-            throw new ArgumentException($"--out '{dir}': the folder cannot be created or written ({ex.Message}).");
-        }
-    }
-
-    private static List<DataSet> LoadData(Settings s)
-    {
-        if (s.Universe is { } folder)
-        {
-            if (File.Exists(folder)) throw new ArgumentException($"--universe '{folder}' is a file; give a folder of CSV files.");
-            if (!Directory.Exists(folder)) throw new ArgumentException($"--universe: folder '{folder}' does not exist.");
-            string[] files = Directory.GetFiles(folder, "*.csv").OrderBy(f => f, StringComparer.Ordinal).ToArray();
-            if (files.Length == 0) throw new ArgumentException($"--universe: folder '{folder}' has no .csv file.");
-            return files.SelectMany(f => LoadData(s with { Universe = null, Data = f })).ToList();
-        }
-        if (s.Data is null)
-        {
-            double[] sp = CsvSeriesReader.ReadFile(BundledPath("sp500dge.csv"), "sp500_ret").ToArray();
-            double[] dm = CsvSeriesReader.ReadFile(BundledPath("dem2gbp.csv"), "dem2gbp").ToArray();
-            const string note = "The bundled file has no dates (only an observation number); the dates shown are reconstructed on the trading calendar " +
-                                "between documented anchor dates ({0}), so they may be some weeks off between anchors; shocks on an anchor carry their exact date, others \"≈\".";
-            string Anchors((int Index, DateTime Date)[] a) => string.Join(", ", a.Select(x => x.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
-            return
-            [
-                new DataSet("S&P 500 (sp500dge)", "Daily S&P 500 returns, Jan 1928 - Aug 1991 (Ding, Granger and Engle 1993), 17,054 returns.", sp,
-                    Dates: BundledDates.Interpolate(sp.Length, BundledDates.Sp500Anchors), ExactDate: i => BundledDates.IsAnchor(BundledDates.Sp500Anchors, i),
-                    DateNote: string.Format(CultureInfo.InvariantCulture, note, Anchors(BundledDates.Sp500Anchors))),
-                new DataSet("DEM/GBP (dem2gbp)", "Daily percentage returns of the Deutschmark / British pound rate, 1984-1991 (Bollerslev and Ghysels 1996), 1,974 returns.", dm,
-                    Dates: BundledDates.Interpolate(dm.Length, BundledDates.DemGbpAnchors), ExactDate: i => BundledDates.IsAnchor(BundledDates.DemGbpAnchors, i),
-                    DateNote: string.Format(CultureInfo.InvariantCulture, note, Anchors(BundledDates.DemGbpAnchors))),
-            ];
-        }
-        if (s.Intraday)
-        {
-            string timeColumn = s.DateColumn ?? DetectDateColumn(s.Data, "time", "timestamp", "datetime", "date")
-                ?? throw new ArgumentException($"--intraday: '{s.Data}' has no time column (named time, timestamp, datetime or date); name it with --date-column.");
-            SeriesData raw = CsvSeriesReader.ReadFile(s.Data, s.Column!, new CsvSeriesOptions { DateColumn = timeColumn, MinimumRows = 60, RequirePositive = true });
-            IntradayDays days;
-            try { days = IntradayDays.Build(raw.Dates!, raw.Values, SessionOptions(s)); }
-            catch (ArgumentException ex) { throw new ArgumentException($"--intraday, {s.Data}: {ex.Message}"); }
-            string proxy = $"Proxy: the daily {days.Options.Describe()} (RV), not r².";
-            return [new DataSet($"{Path.GetFileName(s.Data)} [{s.Column}, intraday]",
-                $"{raw.Count:N0} intraday prices from {s.Data} grouped into {days.Returns.Count + 1:N0} trading days; {days.Returns.Count:N0} daily close-to-close log returns. {proxy} " +
-                $"{days.Rejected.Count} day(s) with too few intraday returns left out{(days.Rejected.Count > 0 ? ": " + string.Join(", ", days.Rejected.Select(r => $"{r.Day:yyyy-MM-dd} ({r.IntradayReturns})")) : "")}; " +
-                $"{days.OutsideSession:N0} prices outside the session. HAR-RV, log-HAR and EWMA-RV run on RV, GARCH and GJR on the daily returns, the LSTMs on RV (inputs and target); " +
-                "no gate charts (they are drawn for the daily model).",
-                days.Returns.ToArray(), Dates: days.Days.Select(d => d.ToDateTime(TimeOnly.MinValue)).ToArray(), Intraday: days)];
-        }
-        string? dateColumn = s.DateColumn ?? DetectDateColumn(s.Data);
-        SeriesData series = CsvSeriesReader.ReadFile(s.Data, s.Column!, new CsvSeriesOptions { DateColumn = dateColumn, MinimumRows = 60, RequirePositive = s.Input == "price" });
-        double[] values = series.ToArray();
-        double[] returns = s.Input == "price" ? PriceReturns.FromPrices(values) : values;
-        IReadOnlyList<DateTime>? dates = series.Dates is null ? null : s.Input == "price" ? series.Dates.Skip(1).ToArray() : series.Dates;
-        ExogenousSeries? exogenous = null;
-        if (s.Exogenous is { Length: > 0 } names)
-        {
-            // Same file, same rows: each column is read with the reader's checks (missing, non-numeric, non-finite cells name their line).
-            var columns = names.Select(c =>
-            {
-                SeriesData col = CsvSeriesReader.ReadFile(s.Data, c, new CsvSeriesOptions { MinimumRows = 60 });
-                return new KeyValuePair<string, double[]>(col.Name, col.ToArray());
-            }).ToList();
-            exogenous = ExogenousSeries.FromColumns(columns);
-            // Returns from prices start at the second row: return t (p_{t+1} / p_t) is known with row t + 1.
-            if (s.Input == "price") exogenous = exogenous.Slice(1, exogenous.Count - 1);
-        }
-        string exogText = exogenous is null ? string.Empty : $" Exogenous inputs of the LSTMs: {string.Join(", ", exogenous.Names)}.";
-        string garchText = s.Anchor != VolatilityAnchor.Ewma ? $" The LSTMs correct the {s.Anchor.ToString().ToLowerInvariant()} anchor and read a GARCH(1,1) forecast (hybrid LSTM-GARCH)."
-            : s.GarchFeature ? " The LSTMs also read a GARCH(1,1) forecast (hybrid LSTM-GARCH)." : string.Empty;
-        return [new DataSet($"{Path.GetFileName(s.Data)} [{s.Column}]",
-            $"{returns.Length} {(s.Input == "price" ? "log returns from prices" : "returns")} from {s.Data}.{exogText}{garchText}", returns, exogenous, dates)];
-    }
-
     /// <summary>The --regime-form name of a form.</summary>
     internal static string FormName(RegimeTermForm form) => form switch
     {
@@ -579,215 +375,4 @@ internal static class BacktestCommand
         "absolute" => RegimeTermForm.AbsoluteShock,
         _ => throw new ArgumentException($"--regime-form '{name}' is not one of absolute, relative, leverage."),
     };
-
-    /// <summary>The first header cell named "date" (any case), or null; checks that the path is an existing file.</summary>
-    internal static string? DetectDateColumn(string path) => DetectDateColumn(path, "date");
-
-    /// <summary>The first header cell with one of <paramref name="names"/> (any case, in the order given), or null; checks that the path is an existing file.</summary>
-    internal static string? DetectDateColumn(string path, params string[] names)
-    {
-        if (Directory.Exists(path)) throw new ArgumentException($"--data '{path}' is a folder, not a CSV file.");
-        if (!File.Exists(path)) throw new FileNotFoundException($"--data: file '{path}' does not exist.", path);
-        string? header = File.ReadLines(path).FirstOrDefault();
-        if (header is null) return null;
-        string[] cells = header.Split(',').Select(h => h.Trim().Trim('"')).ToArray();
-        return names.Select(n => cells.FirstOrDefault(h => h.Equals(n, StringComparison.OrdinalIgnoreCase))).FirstOrDefault(h => h is not null);
-    }
-
-    internal static string BundledPath(string file)
-    {
-        string path = Path.Combine(AppContext.BaseDirectory, "data", file);
-        if (!File.Exists(path)) throw new FileNotFoundException($"Bundled data file '{path}' is missing; rebuild the CLI.", path);
-        return path;
-    }
-
-    private static JsonObject ToJson(List<(DataSet Set, WalkForwardReport Report, string BestBaseline)> results, string hardware, int seeds, Settings settings)
-    {
-        var sets = new JsonArray();
-        foreach (var (set, report, best) in results)
-        {
-            var models = new JsonArray();
-            WalkForwardModelResult baseline = report[best];
-            foreach (WalkForwardModelResult m in report.Models)
-            {
-                DieboldMarianoResult? dm = m.Name == best ? null : DieboldMariano.Test(LossFunction.Qlike,
-                    m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), report.Proxy.ToArray(), new DieboldMarianoOptions { Horizon = report.Horizon });
-                DieboldMarianoResult? dmMse = DmMse(m, baseline, report);
-                models.Add(new JsonObject
-                {
-                    ["name"] = m.Name,
-                    ["qlike"] = m.Qlike,
-                    ["mse"] = m.Mse,
-                    ["mae"] = m.Mae,
-                    ["mzR2"] = m.MincerZarnowitzRSquared,
-                    ["dmStatistic"] = dm is null ? null : JsonValue.Create(dm.Statistic),
-                    ["dmPValue"] = dm is null ? null : JsonValue.Create(dm.PValue),
-                    ["dmMseStatistic"] = dmMse is null ? null : JsonValue.Create(dmMse.Statistic),
-                    ["dmMsePValue"] = dmMse is null ? null : JsonValue.Create(dmMse.PValue),
-                    // With --intraday: the same forecasts scored against the noisy proxy r², for comparison.
-                    ["qlikeAgainstR2"] = set.Intraday is null ? null : JsonValue.Create(Losses.Qlike(m.Forecasts.ToArray(), Squares(report))),
-                    ["dmAgainstR2Statistic"] = set.Intraday is null || m.Name == best ? null
-                        : JsonValue.Create(DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), Squares(report), new DieboldMarianoOptions { Horizon = report.Horizon }).Statistic),
-                    ["dmAgainstR2PValue"] = set.Intraday is null || m.Name == best ? null
-                        : JsonValue.Create(DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), Squares(report), new DieboldMarianoOptions { Horizon = report.Horizon }).PValue),
-                    ["fitSeconds"] = Fit(set, m),
-                    ["fits"] = m.FitCount,
-                    ["fallbacks"] = m.FallbackCount,
-                    ["fallbackOrigins"] = new JsonArray(m.FallbackOrigins.Select(o => (JsonNode?)JsonValue.Create(o)).ToArray()),
-                });
-            }
-            sets.Add(new JsonObject
-            {
-                ["dataSet"] = set.Name,
-                ["returns"] = set.Returns.Length,
-                ["firstOrigin"] = report.Origins[0],
-                ["forecasts"] = report.Origins.Count,
-                ["horizon"] = report.Horizon,
-                ["lstmSeeds"] = seeds,
-                ["anchor"] = settings.Anchor.ToString().ToLowerInvariant(),
-                ["regimeForm"] = FormName(settings.RegimeForm),
-                ["asymmetricInput"] = settings.AsymmetricInput,
-                ["exogenous"] = new JsonArray((set.Exogenous?.Names ?? []).Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
-                ["bestModel"] = report.BestModel,
-                ["bestBaseline"] = best,
-                ["dmAgainst"] = best,
-                ["proxy"] = set.Intraday is null ? "r2" : "rv",
-                ["proxyDescription"] = set.Intraday is null ? "squared daily return r²" : $"daily {set.Intraday.Options.Describe()}",
-                ["intraday"] = set.Intraday is not { } days ? null : new JsonObject
-                {
-                    ["rule"] = days.Options.Describe(),
-                    ["timeZone"] = days.Options.TimeZone,
-                    ["minimumReturns"] = days.Options.MinimumReturns,
-                    ["overnight"] = days.Options.IncludeOvernight,
-                    ["estimator"] = days.Options.Estimator.ToString(),
-                    ["tradingDays"] = days.Returns.Count + 1,
-                    ["firstDay"] = days.FirstDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                    ["outsideSession"] = days.OutsideSession,
-                    ["rejectedDays"] = new JsonArray(days.Rejected.Select(r => (JsonNode?)new JsonObject
-                    {
-                        ["day"] = r.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ["intradayReturns"] = r.IntradayReturns, ["reason"] = r.Reason,
-                    }).ToArray()),
-                },
-                ["models"] = models,
-            });
-        }
-        JsonObject first = (JsonObject)sets[0]!.DeepClone();
-        first["hardware"] = hardware;
-        first["dataSets"] = sets;
-        return first;
-    }
-
-    private static BacktestSection ToSection(DataSet set, WalkForwardReport report, string best, VolatilityTelemetry? telemetry, int seeds)
-    {
-        WalkForwardModelResult baseline = report[best];
-        var rows = report.Models.Select(m =>
-        {
-            DieboldMarianoResult? dm = m.Name == best ? null : DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(),
-                report.Proxy.ToArray(), new DieboldMarianoOptions { Horizon = report.Horizon });
-            DieboldMarianoResult? dmMse = set.Intraday is null ? null : DmMse(m, baseline, report);
-            return new BacktestRow(m.Name, m.Qlike, m.Mse, m.Mae, m.MincerZarnowitzRSquared, dm?.Statistic ?? double.NaN, dm?.PValue ?? double.NaN, Fit(set, m),
-                dmMse?.Statistic ?? double.NaN, dmMse?.PValue ?? double.NaN, m.FallbackCount);
-        }).ToList();
-        var forecasts = report.Models.Where(m => NeuralNames.Contains(m.Name) || m.Name == best)
-            .Select(m => (m.Name, (IReadOnlyList<double>)m.Forecasts)).ToList();
-        IReadOnlyList<double>? forget = null, abs = null, term = null;
-        IReadOnlyList<DateTime>? dates = set.Dates is null ? null : report.TargetIndices.Select(i => set.Dates[i]).ToArray();
-        IReadOnlyList<DateTime>? gateDates = set.Dates is null ? null : report.Origins.Select(o => set.Dates[o - 1]).ToArray();
-        int[] targets = report.TargetIndices.ToArray();
-        Func<int, bool> exact = set.ExactDate is null ? _ => true : k => set.ExactDate(targets[k]);
-        if (telemetry is not null)
-        {
-            int skip = telemetry.ForgetGate.Length - report.Origins.Count;
-            forget = telemetry.ForgetGate.Skip(skip).ToArray();
-            term = telemetry.RegimeTerm.Skip(skip).ToArray();
-            abs = set.Returns.Skip(report.Origins[0] - 1).Take(report.Origins.Count).Select(Math.Abs).ToArray();
-        }
-        string lstms = seeds > 1 ? $" Each LSTM is a {seeds}-seed ensemble (geometric mean of the forecasts){(telemetry is null ? "" : "; the gate charts show its first network")}." : string.Empty;
-        return new BacktestSection(set.Name, set.Description + $" Forecasts from origin {report.Origins[0]} on ({report.Origins.Count} of them), horizon {report.Horizon}.{lstms}",
-            best, rows, dates, exact, set.DateNote, report.Proxy, forecasts, forget, abs, term, gateDates,
-            set.Intraday is null ? "r²" : "RV", set.Intraday is null ? "the best baseline" : "the benchmark");
-    }
-
-    private static void WriteTable(IAnsiConsole console, DataSet set, WalkForwardReport report, string best)
-    {
-        var table = new Table().Title($"[bold]{Markup.Escape(set.Name)}[/]: {report.Origins.Count} out-of-sample forecasts, horizon {report.Horizon}");
-        table.AddColumn("model");
-        bool realized = set.Intraday is not null;
-        string[] heads = realized ? ["QLIKE", "MSE", "MAE", "MZ R²", $"DM vs {best}", "p-value", "DM (MSE)", "p-value", "fit s", "fallbacks"] : ["QLIKE", "MSE", "MAE", "MZ R²", $"DM vs {best}", "p-value", "fit s", "fallbacks"];
-        foreach (string c in heads) table.AddColumn(new TableColumn(Markup.Escape(c)).RightAligned());
-        WalkForwardModelResult baseline = report[best];
-        var dms = report.Models.ToDictionary(m => m.Name, m => m.Name == best ? null : DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(),
-            baseline.Forecasts.ToArray(), report.Proxy.ToArray(), new DieboldMarianoOptions { Horizon = report.Horizon }));
-        // One style per column: fixed, or scientific with a two-digit exponent when the magnitudes need it.
-        var fq = NumberFormat.ForColumn(report.Models.Select(m => m.Qlike));
-        var fmse = NumberFormat.ForColumn(report.Models.Select(m => m.Mse));
-        var fmae = NumberFormat.ForColumn(report.Models.Select(m => m.Mae));
-        var fr2 = NumberFormat.ForColumn(report.Models.Select(m => m.MincerZarnowitzRSquared), 4);
-        foreach (WalkForwardModelResult m in report.Models)
-        {
-            DieboldMarianoResult? dm = dms[m.Name];
-            string name = m.Name == report.BestModel ? $"[bold]{m.Name}[/]" : m.Name;
-            var cells = new List<string> { name, fq(m.Qlike), fmse(m.Mse), fmae(m.Mae), fr2(m.MincerZarnowitzRSquared),
-                dm is null ? "–" : dm.Statistic.ToString("F2", CultureInfo.InvariantCulture), dm is null ? "–" : NumberFormat.PValue(dm.PValue) };
-            if (realized)
-            {
-                DieboldMarianoResult? dmMse = DmMse(m, baseline, report);
-                cells.Add(dmMse is null ? "–" : dmMse.Statistic.ToString("F2", CultureInfo.InvariantCulture));
-                cells.Add(dmMse is null ? "–" : NumberFormat.PValue(dmMse.PValue));
-            }
-            cells.Add(Fit(set, m).ToString("F2", CultureInfo.InvariantCulture));
-            cells.Add(m.FallbackCount.ToString(CultureInfo.InvariantCulture));
-            table.AddRow(cells.ToArray());
-        }
-        console.Write(table);
-        console.MarkupLine("fallbacks: forecasts that were non-finite or non-positive and were replaced by the EWMA (λ 0.94) of the history before the origin.");
-        if (realized)
-            console.MarkupLine($"Proxy: daily realized variance RV, not r² ({Markup.Escape(set.Intraday!.Options.Describe())}). Best by QLIKE: [bold]{Markup.Escape(report.BestModel)}[/]; " +
-                               $"benchmark: {Markup.Escape(best)}. DM < 0: the row's model has the lower QLIKE (or MSE) than {Markup.Escape(best)}.");
-        else
-            console.MarkupLine($"Best by QLIKE: [bold]{Markup.Escape(report.BestModel)}[/]; best baseline: {Markup.Escape(best)}. DM < 0: the row's model has the lower QLIKE than {Markup.Escape(best)}.");
-        console.WriteLine();
-    }
-
-    /// <summary>The squared returns at the forecasts' targets (the r² proxy).</summary>
-    private static double[] Squares(WalkForwardReport report) => report.TargetReturns.Select(r => r * r).ToArray();
-
-    /// <summary>Diebold-Mariano test of equal MSE against the benchmark (null for the benchmark itself).</summary>
-    private static DieboldMarianoResult? DmMse(WalkForwardModelResult m, WalkForwardModelResult baseline, WalkForwardReport report) =>
-        m.Name == baseline.Name ? null : DieboldMariano.Test(LossFunction.Mse, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), report.Proxy.ToArray(),
-            new DieboldMarianoOptions { Horizon = report.Horizon });
-
-    /// <summary>A Spectre console on <paramref name="writer"/>: colours and live progress only on a real terminal, 140 columns otherwise.</summary>
-    internal static IAnsiConsole CreateConsole(TextWriter writer, bool interactive)
-    {
-        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(writer),
-            Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Interactive = interactive ? InteractionSupport.Yes : InteractionSupport.No,
-        });
-        if (!interactive) console.Profile.Width = 140;
-        return console;
-    }
-
-    private static string CpuModel()
-    {
-        try
-        {
-            string? line = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal)) : null;
-            return line?.Split(':', 2)[1].Trim() ?? System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString();
-        }
-        catch (IOException)
-        {
-            return System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString();
-        }
-    }
-
-    /// <summary>IProgress that calls back on the reporting thread (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        private readonly object _gate = new();
-        public void Report(T value) { lock (_gate) report(value); }
-    }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using MlNetLstm.Cli.Backtest;
 using MlNetLstm.Data;
 using MlNetLstm.Volatility;
 using MlNetLstm.Cli.Text;
@@ -43,7 +44,7 @@ internal static class GarchCommand
         try
         {
             if (s.Repeat < 1) throw new ArgumentException($"--repeat must be at least 1 (got {s.Repeat}).");
-            string? dateColumn = s.DateColumn ?? BacktestCommand.DetectDateColumn(s.Data);
+            string? dateColumn = s.DateColumn ?? BacktestData.DetectDateColumn(s.Data);
             returns = CsvSeriesReader.ReadFile(s.Data, s.Column, new CsvSeriesOptions { DateColumn = dateColumn }).ToArray();
             MlNetLstm.Evaluation.ReturnScale.Check(returns, $"--column {s.Column}");
         }

@@ -1,3 +1,4 @@
+using MlNetLstm.Cli.Backtest;
 using MlNetLstm.Cli.Text;
 using MlNetLstm.Evaluation;
 using MlNetLstm.Orleans;
@@ -10,8 +11,8 @@ namespace MlNetLstm.Cli.Commands;
 /// <summary><c>backtest --universe FOLDER --cluster X</c>: the series fanned out over a running Orleans cluster, one grain each.</summary>
 internal static class UniverseCluster
 {
-    public static List<(BacktestCommand.DataSet Set, WalkForwardReport Report, WalkForwardOptions Options, SeriesBacktestResult Result)> Run(
-        BacktestCommand.Settings s, List<BacktestCommand.DataSet> sets, string[] modelNames, IAnsiConsole progressConsole, TextWriter stderr)
+    public static List<(BacktestSeries Set, WalkForwardReport Report, WalkForwardOptions Options, SeriesBacktestResult Result)> Run(
+        BacktestCommand.Settings s, List<BacktestSeries> sets, string[] modelNames, IAnsiConsole progressConsole, TextWriter stderr)
     {
         var spec = BacktestModels.Spec(modelNames, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads, s.Seeds, s.RegimeForm, s.AsymmetricInput);
         var requests = sets.Select(set => new SeriesBacktestRequest

@@ -311,7 +311,7 @@ public class CliInputTests
         ProgressReporter.Status(0.25, TimeSpan.FromSeconds(10)).Should().Be(" 25 %, 10.0 s elapsed, about 30.0 s left");
         ProgressReporter.Status(0.5, TimeSpan.FromSeconds(150)).Should().Be(" 50 %, 2 min 30 s elapsed, about 2 min 30 s left");
         var log = new StringWriter();
-        using (var bar = new ProgressReporter(BacktestCommand.CreateConsole(new StringWriter(), false), log, "job", 100))
+        using (var bar = new ProgressReporter(MlNetLstm.Cli.Reports.BacktestConsoleTable.CreateConsole(new StringWriter(), false), log, "job", 100))
             for (int i = 0; i < 100; i++) bar.Advance(1);
         string[] lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         lines.Should().HaveCount(11, "0 % and each further tenth");
