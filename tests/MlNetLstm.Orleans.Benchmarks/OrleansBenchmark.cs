@@ -19,10 +19,10 @@ public static class OrleansBenchmark
 
     public sealed class Configurator : ISiloConfigurator
     {
-        public void Configure(ISiloBuilder silo)
+        public void Configure(ISiloBuilder siloBuilder)
         {
-            if (_pg is null) silo.AddMlNetLstmMemoryStorage(); else silo.AddMlNetLstmPostgresStorage(_pg);
-            silo.UseInMemoryReminderService();
+            if (_pg is null) siloBuilder.AddMlNetLstmMemoryStorage(); else siloBuilder.AddMlNetLstmPostgresStorage(_pg);
+            siloBuilder.UseInMemoryReminderService();
         }
     }
 

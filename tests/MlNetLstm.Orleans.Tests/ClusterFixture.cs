@@ -9,28 +9,28 @@ namespace MlNetLstm.Orleans.Tests;
 public sealed class SiloConfigurator : ISiloConfigurator
 {
     /// <summary>Set by <see cref="Clusters.StartAsync"/> before the silos start (they run in this process).</summary>
-    public static string ConnectionString = "";
+    public static string ConnectionString { get; set; } = "";
 
-    public void Configure(ISiloBuilder silo)
+    public void Configure(ISiloBuilder siloBuilder)
     {
-        silo.AddMlNetLstmPostgresStorage(ConnectionString);
-        silo.UseInMemoryReminderService();
-        silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
-        silo.Configure<ClusterMembershipOptions>(o =>
+        siloBuilder.AddMlNetLstmPostgresStorage(ConnectionString);
+        siloBuilder.UseInMemoryReminderService();
+        siloBuilder.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+        siloBuilder.Configure<ClusterMembershipOptions>(o =>
         {
             o.ProbeTimeout = TimeSpan.FromSeconds(1);
             o.NumMissedProbesLimit = 2;
             o.NumVotesForDeathDeclaration = 1;
             o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
         });
-        silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(20));
+        siloBuilder.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(20));
     }
 }
 
 public sealed class ClientConfigurator : IClientBuilderConfigurator
 {
-    public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder client) =>
-        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(20));
+    public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder clientBuilder) =>
+        clientBuilder.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(20));
 }
 
 public static class Clusters

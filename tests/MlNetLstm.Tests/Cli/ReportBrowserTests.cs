@@ -16,6 +16,8 @@ public class ReportBrowserTests
     /// <summary>Where Debian installs chromium (`apt-get install chromium`).</summary>
     public const string ChromiumPath = "/usr/bin/chromium";
 
+    private static readonly JsonSerializerOptions CaseInsensitive = new() { PropertyNameCaseInsensitive = true };
+
     private static string Real(string file, [CallerFilePath] string source = "")
     {
         var dir = new DirectoryInfo(Path.GetDirectoryName(source)!);
@@ -89,7 +91,7 @@ public class ReportBrowserTests
                 return { id: img.id, complete: img.complete, w: img.naturalWidth, h: img.naturalHeight, shown: img.getBoundingClientRect().width,
                          ink: ink / (c.width * c.height), colours: colours.size };
             }))");
-            var charts = JsonSerializer.Deserialize<List<Chart>>(json, new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
+            var charts = JsonSerializer.Deserialize<List<Chart>>(json, CaseInsensitive)!;
             charts.Should().HaveCount(5, "forecasts, shock zoom, forget gate, gate zoom and regime term");
             foreach (Chart c in charts)
             {

@@ -48,7 +48,7 @@ public class GoldenTests
         var v = R.Select(x => x * x).ToArray();
         var s = new double[R.Length];
         EwmaVariance.Compute(R, 0.94, s);
-        var mz = MincerZarnowitz.Fit(s[..^1], v[1..], g.GetProperty("nw_lags").GetInt32());
+        var mz = MincerZarnowitz.Fit(s.AsSpan(..^1), v.AsSpan(1..), g.GetProperty("nw_lags").GetInt32());
         Close(mz.Intercept, g.GetProperty("intercept").GetDouble());
         Close(mz.Slope, g.GetProperty("slope").GetDouble());
         Close(mz.InterceptStandardError, Arr(g.GetProperty("se"))[0]);

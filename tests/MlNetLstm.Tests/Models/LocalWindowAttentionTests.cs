@@ -295,8 +295,8 @@ public class LocalWindowAttentionTests
         FluentActions.Invoking(() => LocalWindowAttention.FromParameters(ok, nan))
             .Should().Throw<ArgumentException>().Where(e => e.ParamName == "parameters").WithMessage("*index 5*");
         FluentActions.Invoking(() => model.Forward(new float[7], 1, 2)).Should().Throw<ArgumentException>().Where(e => e.ParamName == "inputs");
-        FluentActions.Invoking(() => model.Forward(new float[0], 0, 2)).Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "batch");
-        FluentActions.Invoking(() => model.Forward(new float[0], 1, 0)).Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "steps");
+        FluentActions.Invoking(() => model.Forward([], 0, 2)).Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "batch");
+        FluentActions.Invoking(() => model.Forward([], 1, 0)).Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "steps");
         var x = new float[6]; x[4] = float.PositiveInfinity;
         FluentActions.Invoking(() => model.Forward(x, 1, 2)).Should().Throw<ArgumentException>().Where(e => e.ParamName == "inputs").WithMessage("*step 1, feature 1*");
         FluentActions.Invoking(() => model.ComputeGradients(new float[6], 1, 2, new float[3]))

@@ -18,7 +18,7 @@ public class ForecastStreamTests
     public void Arch_stream_equals_the_forecast_from_the_whole_history_and_resumes_from_its_state(string mean, string process, string dist)
     {
         double[] r = GarchTestData.Dem2Gbp[..700];
-        var fit = Arch.Create(r[..500], mean, process, dist).Fit();
+        var fit = Arch.Create(r.AsSpan(..500), mean, process, dist).Fit();
         var stream = new ArchForecastStream(fit);
         var f = new double[3];
         ArchForecastStream? resumed = null;
@@ -51,7 +51,7 @@ public class ForecastStreamTests
     public void Lstm_stream_equals_Explain_bit_for_bit_and_resumes_from_its_state()
     {
         double[] r = GarchTestData.Dem2Gbp[..400];
-        var model = (LstmVolatilityForecaster)new LstmVolatilityModel(new LstmVolatilityOptions { HiddenSize = 4, Epochs = 2, SequenceLength = 32, BurnIn = 8 }).Fit(r[..300]);
+        var model = (LstmVolatilityForecaster)new LstmVolatilityModel(new LstmVolatilityOptions { HiddenSize = 4, Epochs = 2, SequenceLength = 32, BurnIn = 8 }).Fit(r.AsSpan(..300));
         double[] explained = model.Explain(r).Forecast;
         var stream = new LstmVolatilityStream(model);
         stream.Invoking(s => s.ForecastOneStep()).Should().Throw<InvalidOperationException>();
