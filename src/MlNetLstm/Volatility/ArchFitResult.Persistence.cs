@@ -74,11 +74,11 @@ public sealed partial class ArchFitResult
         try
         {
             mean = ArchComponents.IsMean(meanName) ? ArchComponents.CreateMean(meanName, meanSettings)
-                : throw r.Error("mean/name", $"= '{meanName}' is not a registered mean model (registered: {string.Join(", ", ArchComponents.MeanNames)}); a user-defined part must be registered with ArchComponents.RegisterMean before loading.");
+                : throw r.Error("mean/name", $"= '{meanName}' is not a known mean model (registered: {string.Join(", ", ArchComponents.MeanNames)}); a user-defined part must be registered with ArchComponents.RegisterMean before loading.");
             process = ArchComponents.IsProcess(processName) ? ArchComponents.CreateProcess(processName, processSettings)
-                : throw r.Error("process/name", $"= '{processName}' is not a registered volatility process (registered: {string.Join(", ", ArchComponents.ProcessNames)}); a user-defined part must be registered with ArchComponents.RegisterProcess before loading.");
+                : throw r.Error("process/name", $"= '{processName}' is not a known volatility process (registered: {string.Join(", ", ArchComponents.ProcessNames)}); a user-defined part must be registered with ArchComponents.RegisterProcess before loading.");
             dist = ArchComponents.IsDistribution(distName) ? ArchComponents.CreateDistribution(distName, distSettings)
-                : throw r.Error("distribution/name", $"= '{distName}' is not a registered distribution (registered: {string.Join(", ", ArchComponents.DistributionNames)}); a user-defined part must be registered with ArchComponents.RegisterDistribution before loading.");
+                : throw r.Error("distribution/name", $"= '{distName}' is not a known distribution (registered: {string.Join(", ", ArchComponents.DistributionNames)}); a user-defined part must be registered with ArchComponents.RegisterDistribution before loading.");
         }
         catch (ArgumentException e)
         {
