@@ -67,6 +67,29 @@ public class ArchSpecificationTests
     }
 
     [Fact]
+    public void The_engine_reaches_its_garch_fast_paths_through_capabilities_not_types()
+    {
+        double[] r = Returns.AsSpan(0, 600).ToArray();
+        bool Hessian(string text) => ArchSpecification.Parse(text).Create(r).CreateEngine().HasAnalyticHessian;
+        Hessian("garch").Should().BeTrue();
+        Hessian("gjr(2,1,1)").Should().BeTrue();
+        Hessian("ar(1):garch(2,1)").Should().BeTrue();
+        Hessian("garch-t").Should().BeFalse("the exact Hessian is the Normal likelihood's");
+        Hessian("egarch").Should().BeFalse();
+        new Garch(1, 1).IsGarchOneOne.Should().BeTrue();
+        new GjrGarch(1, 1, 1).IsGarchOneOne.Should().BeTrue();
+        new Garch(2, 1).IsGarchOneOne.Should().BeFalse();
+        new Egarch().UsesExpectedAbsoluteInnovation.Should().BeTrue();
+        new Garch().UsesExpectedAbsoluteInnovation.Should().BeFalse();
+        new Normal().IsStandardNormal.Should().BeTrue();
+        new StudentsT().IsStandardNormal.Should().BeFalse();
+        // The one-pass GARCH(1,1) likelihood equals the general per-term path.
+        var engine = ArchSpecification.Parse("garch").Create(r).CreateEngine();
+        double[] theta = [0.01, 0.02, 0.08, 0.9];
+        engine.LogLikelihood(theta).Should().BeApproximately(engine.Terms(theta, new double[engine.N]), 1e-9 * Math.Abs(engine.LogLikelihood(theta)));
+    }
+
+    [Fact]
     public void An_empty_specification_is_refused()
     {
         FluentActions.Invoking(() => ArchSpecification.Parse("  ")).Should().Throw<ArgumentException>().WithMessage("*specification is empty*");
