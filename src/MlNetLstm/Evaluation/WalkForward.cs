@@ -392,7 +392,7 @@ public static class WalkForward
     /// <summary>
     /// The variance substituted for an invalid forecast under <see cref="InvalidForecastPolicy.Fallback"/>: the EWMA
     /// <c>v = λ v + (1 - λ) r_i²</c> over the history the model was given (oldest first, λ = <see cref="FallbackLambda"/>), started
-    /// at the history's mean square <c>mean(r_i²)</c>; when that is zero (or the history is empty) <see cref="FallbackFloor"/>.
+    /// at the history's mean square <c>mean(r_i²)</c> (the library's one EWMA, <see cref="RiskMetrics"/>, with its start rule); when that is zero (or the history is empty) <see cref="FallbackFloor"/>.
     /// Always finite and positive for finite returns; uses no return at or after the origin.
     /// </summary>
     /// <param name="history">Returns before the origin, oldest first.</param>
@@ -400,11 +400,9 @@ public static class WalkForward
     public static double FallbackVariance(ReadOnlySpan<double> history)
     {
         if (history.IsEmpty) return FallbackFloor;
-        double ms = 0;
-        foreach (double r in history) ms += r * r;
-        ms /= history.Length;
+        double ms = RiskMetrics.StartVariance(history);
         double v = ms;
-        foreach (double r in history) v = FallbackLambda * v + (1 - FallbackLambda) * r * r;
+        foreach (double r in history) v = RiskMetrics.Update(v, r, FallbackLambda);
         return double.IsFinite(v) && v > 0 ? v : double.IsFinite(ms) && ms > 0 ? ms : FallbackFloor;
     }
 }
