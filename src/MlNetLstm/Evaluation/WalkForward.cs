@@ -68,8 +68,12 @@ public sealed class WalkForwardOptions
     /// </summary>
     public InvalidForecastPolicy InvalidForecasts { get; init; } = InvalidForecastPolicy.Throw;
 
-    /// <summary>Loss used to pick the best model and to run the DM tests. Default QLIKE.</summary>
-    public LossFunction RankBy { get; init; } = LossFunction.Qlike;
+    /// <summary>Loss used to pick the best model and to run the DM tests (<see cref="ForecastRanking.Build(IReadOnlyList{NamedForecast}, ReadOnlySpan{double}, Loss, string?, DieboldMarianoOptions?)"/>). Default QLIKE.</summary>
+    public Loss RankingLoss { get; init; } = Loss.Qlike;
+
+    /// <summary>Former type of <see cref="RankingLoss"/>; reads and writes it.</summary>
+    [Obsolete("Use RankingLoss (of type MlNetLstm.Loss).")]
+    public LossFunction RankBy { get => RankingLoss.ToLossFunction(); init => RankingLoss = value.ToLoss(); }
 
     /// <summary>Optional benchmark model name for the DM-versus-benchmark column of the ranking.</summary>
     public string? Benchmark { get; init; }
@@ -174,7 +178,7 @@ public sealed class WalkForwardReport
     /// <summary>Per-model results, in the order the models were given.</summary>
     public IReadOnlyList<WalkForwardModelResult> Models { get; }
 
-    /// <summary>Ranking table by <see cref="WalkForwardOptions.RankBy"/>, with DM tests versus the best and the benchmark.</summary>
+    /// <summary>Ranking table by <see cref="WalkForwardOptions.RankingLoss"/>, with DM tests versus the best and the benchmark.</summary>
     public ForecastRanking Ranking { get; }
 
     /// <summary>Name of the model with the lowest ranking loss.</summary>
@@ -365,7 +369,7 @@ public static class WalkForward
         var named = new NamedForecast[m];
         for (int j = 0; j < m; j++) named[j] = new NamedForecast(models[j].Name, Array.AsReadOnly(forecasts[j]));
         var dm = new DieboldMarianoOptions { Horizon = h, Lags = options.DieboldMarianoLags };
-        var ranking = ForecastRanking.Build(named, proxy, options.RankBy, options.Benchmark, dm);
+        var ranking = ForecastRanking.Build(named, proxy, options.RankingLoss, options.Benchmark, dm);
         var results = new WalkForwardModelResult[m];
         for (int j = 0; j < m; j++)
         {

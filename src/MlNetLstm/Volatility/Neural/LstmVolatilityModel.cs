@@ -227,7 +227,7 @@ public sealed class LstmVolatilityModel : IVarianceModel
     /// observation) for <see cref="VolatilityLoss.GaussianNll"/>.
     /// </summary>
     internal static double ReportedLoss(double meanQlike, VolatilityFeatures f, LstmVolatilityOptions o) =>
-        o.Loss == VolatilityLoss.GaussianNll ? 0.5 * (meanQlike + Math.Log(2 * Math.PI) + 2 * Math.Log(f.Scale)) : meanQlike;
+        o.LossFunction == Loss.GaussianNll ? 0.5 * (meanQlike + Math.Log(2 * Math.PI) + 2 * Math.Log(f.Scale)) : meanQlike;
 
     /// <summary>
     /// Loss (<see cref="ReportedLoss"/>) of a mini-batch of chunks and its gradient dL/dθ (flat, in the network's layout).
@@ -239,7 +239,7 @@ public sealed class LstmVolatilityModel : IVarianceModel
         int T = o.SequenceLength, K = f.Horizons;
         int subBatches = (chunks.Length + SubBatch - 1) / SubBatch;
         double scored = ScoredCount(f, chunks, o);
-        double c = o.Loss == VolatilityLoss.GaussianNll ? 0.5 : 1.0;
+        double c = o.LossFunction == Loss.GaussianNll ? 0.5 : 1.0;
         var losses = new double[subBatches];
         var grads = new float[subBatches][];
         Parallel.For(0, subBatches, new ParallelOptions { MaxDegreeOfParallelism = o.Threads }, sb =>
