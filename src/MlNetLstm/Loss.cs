@@ -45,7 +45,10 @@ public enum Loss
 }
 
 #pragma warning disable CS0618 // the conversions from and to the [Obsolete] enums this one replaced
-/// <summary>Conversions between <see cref="Loss"/> and the enums it replaced, by name.</summary>
+/// <summary>
+/// Conversions between <see cref="Loss"/> and the enums it replaced, by name. A loss an old enum cannot express converts to
+/// the undefined value -1 of that enum (the old properties are read by record printing, which must not throw).
+/// </summary>
 internal static class LossConversions
 {
     public static Loss ToLoss(this Training.LossKind kind) => kind switch
@@ -61,7 +64,7 @@ internal static class LossConversions
         Loss.MeanSquaredError => Training.LossKind.MeanSquaredError,
         Loss.GaussianNll => Training.LossKind.GaussianNll,
         Loss.SoftmaxCrossEntropy => Training.LossKind.SoftmaxCrossEntropy,
-        _ => throw new InvalidOperationException($"The loss is {loss}, which the obsolete LossKind cannot express; read the LossFunction property."),
+        _ => (Training.LossKind)(-1), // a loss the obsolete enum cannot express reads as an undefined value (never throws: records print it)
     };
 
     public static Loss ToLoss(this Volatility.Neural.VolatilityLoss loss) => loss switch
@@ -75,7 +78,7 @@ internal static class LossConversions
     {
         Loss.Qlike => Volatility.Neural.VolatilityLoss.Qlike,
         Loss.GaussianNll => Volatility.Neural.VolatilityLoss.GaussianNll,
-        _ => throw new InvalidOperationException($"The loss is {loss}, which the obsolete VolatilityLoss cannot express; read the LossFunction property."),
+        _ => (Volatility.Neural.VolatilityLoss)(-1),
     };
 
     public static Loss ToLoss(this Evaluation.LossFunction loss) => loss switch
@@ -91,7 +94,7 @@ internal static class LossConversions
         Loss.MeanSquaredError => Evaluation.LossFunction.Mse,
         Loss.MeanAbsoluteError => Evaluation.LossFunction.Mae,
         Loss.Qlike => Evaluation.LossFunction.Qlike,
-        _ => throw new InvalidOperationException($"The loss is {loss}, which the obsolete LossFunction cannot express; read the RankingLoss property."),
+        _ => (Evaluation.LossFunction)(-1),
     };
 }
 #pragma warning restore CS0618

@@ -47,7 +47,7 @@ public sealed record LstmForecasterOptions
     public bool CoupledGates { get; init; }
     /// <summary>Training loss (<see cref="MlNetLstm.Loss.MeanSquaredError"/> by default); with <see cref="MlNetLstm.Loss.GaussianNll"/> the model also predicts variances.</summary>
     public Loss LossFunction { get; init; } = MlNetLstm.Loss.MeanSquaredError;
-    /// <summary>Former type of the training loss; reads and writes <see cref="LossFunction"/>.</summary>
+    /// <summary>Former type of the training loss; reads and writes <see cref="LossFunction"/> (by name; -1 for a loss it cannot express).</summary>
     [Obsolete("Use LossFunction (of type MlNetLstm.Loss).")]
     public LossKind Loss { get => LossFunction.ToLossKind(); init => LossFunction = value.ToLoss(); }
     /// <summary>Global gradient-norm clip (0 disables).</summary>

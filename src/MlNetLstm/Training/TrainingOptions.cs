@@ -140,7 +140,7 @@ public sealed record TrainingOptions
     /// <summary>Training loss: <see cref="MlNetLstm.Loss.MeanSquaredError"/> (default), <see cref="MlNetLstm.Loss.GaussianNll"/> or
     /// <see cref="MlNetLstm.Loss.SoftmaxCrossEntropy"/> (formulas on <see cref="MlNetLstm.Loss"/>).</summary>
     public Loss LossFunction { get; init; } = MlNetLstm.Loss.MeanSquaredError;
-    /// <summary>Former type of the training loss; reads and writes <see cref="LossFunction"/>.</summary>
+    /// <summary>Former type of the training loss; reads and writes <see cref="LossFunction"/> (by name; -1 for a loss it cannot express).</summary>
     [Obsolete("Use LossFunction (of type MlNetLstm.Loss).")]
     public LossKind Loss { get => LossFunction.ToLossKind(); init => LossFunction = value.ToLoss(); }
     /// <summary>Shuffle training samples every epoch (seeded).</summary>

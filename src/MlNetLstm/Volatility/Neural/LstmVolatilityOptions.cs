@@ -176,7 +176,7 @@ public sealed record LstmVolatilityOptions
     /// what is being fitted.
     /// </summary>
     public Loss LossFunction { get; init; } = DefaultLossFunction;
-    /// <summary>Former type of the training loss; reads and writes <see cref="LossFunction"/>.</summary>
+    /// <summary>Former type of the training loss; reads and writes <see cref="LossFunction"/> (by name; -1 for a loss it cannot express).</summary>
     [Obsolete("Use LossFunction (of type MlNetLstm.Loss).")]
     public VolatilityLoss Loss { get => LossFunction.ToVolatilityLoss(); init => LossFunction = value.ToLoss(); }
 
