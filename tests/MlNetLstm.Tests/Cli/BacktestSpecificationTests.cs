@@ -38,7 +38,7 @@ public class BacktestSpecificationTests
             var options = new WalkForwardOptions
             {
                 TrainSize = 600, TestSize = 100, RefitEvery = 50, Horizon = 1, Threads = 2, Window = WalkForwardWindow.Rolling,
-                RankBy = LossFunction.Qlike, InvalidForecasts = InvalidForecastPolicy.Fallback,
+                RankingLoss = Loss.Qlike, InvalidForecasts = InvalidForecastPolicy.Fallback,
             };
             WalkForwardReport library = WalkForward.Run(returns, [ArchVarianceModel.Parse("garch(2,1)"), ArchVarianceModel.Parse("gjr(1,1,1)-t"), ArchVarianceModel.Garch()], options);
             foreach (JsonNode? m in models)
