@@ -66,7 +66,7 @@ internal static class BacktestRunner
                 Horizon = s.Horizon,
                 Threads = s.Threads,
                 Window = WalkForwardWindow.Rolling,
-                RankBy = LossFunction.Qlike,
+                RankingLoss = Loss.Qlike,
                 Exogenous = set.Intraday is { } days ? RealizedInputs.Create(days.Realized.ToArray()) : set.Exogenous,
                 Proxy = set.Intraday?.Realized,
                 // No model may emit a non-finite or non-positive variance: such a forecast is replaced by the EWMA of the

@@ -10,6 +10,6 @@ internal static class BacktestStatistics
 
     /// <summary>Diebold-Mariano test of equal MSE against the benchmark (null for the benchmark itself).</summary>
     internal static DieboldMarianoResult? DmMse(WalkForwardModelResult m, WalkForwardModelResult baseline, WalkForwardReport report) =>
-        m.Name == baseline.Name ? null : DieboldMariano.Test(LossFunction.Mse, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), report.Proxy.ToArray(),
+        m.Name == baseline.Name ? null : DieboldMariano.Test(Loss.MeanSquaredError, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), report.Proxy.ToArray(),
             new DieboldMarianoOptions { Horizon = report.Horizon });
 }

@@ -17,7 +17,7 @@ internal static class BacktestConsoleTable
         string[] heads = realized ? ["QLIKE", "MSE", "MAE", "MZ R²", $"DM vs {best}", "p-value", "DM (MSE)", "p-value", "fit s", "fallbacks"] : ["QLIKE", "MSE", "MAE", "MZ R²", $"DM vs {best}", "p-value", "fit s", "fallbacks"];
         foreach (string c in heads) table.AddColumn(new TableColumn(Markup.Escape(c)).RightAligned());
         WalkForwardModelResult baseline = report[best];
-        var dms = report.Models.ToDictionary(m => m.Name, m => m.Name == best ? null : DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(),
+        var dms = report.Models.ToDictionary(m => m.Name, m => m.Name == best ? null : DieboldMariano.Test(Loss.Qlike, m.Forecasts.ToArray(),
             baseline.Forecasts.ToArray(), report.Proxy.ToArray(), new DieboldMarianoOptions { Horizon = report.Horizon }));
         // One style per column: fixed, or scientific with a two-digit exponent when the magnitudes need it.
         var fq = NumberFormat.ForColumn(report.Models.Select(m => m.Qlike));

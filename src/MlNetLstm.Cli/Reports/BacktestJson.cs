@@ -23,7 +23,7 @@ internal static class BacktestJson
             WalkForwardModelResult baseline = report[best];
             foreach (WalkForwardModelResult m in report.Models)
             {
-                DieboldMarianoResult? dm = m.Name == best ? null : DieboldMariano.Test(LossFunction.Qlike,
+                DieboldMarianoResult? dm = m.Name == best ? null : DieboldMariano.Test(Loss.Qlike,
                     m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), report.Proxy.ToArray(), new DieboldMarianoOptions { Horizon = report.Horizon });
                 DieboldMarianoResult? dmMse = BacktestStatistics.DmMse(m, baseline, report);
                 models.Add(new JsonObject
@@ -40,9 +40,9 @@ internal static class BacktestJson
                     // With --intraday: the same forecasts scored against the noisy proxy r², for comparison.
                     ["qlikeAgainstR2"] = set.Intraday is null ? null : JsonValue.Create(Losses.Qlike(m.Forecasts.ToArray(), BacktestStatistics.Squares(report))),
                     ["dmAgainstR2Statistic"] = set.Intraday is null || m.Name == best ? null
-                        : JsonValue.Create(DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), BacktestStatistics.Squares(report), new DieboldMarianoOptions { Horizon = report.Horizon }).Statistic),
+                        : JsonValue.Create(DieboldMariano.Test(Loss.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), BacktestStatistics.Squares(report), new DieboldMarianoOptions { Horizon = report.Horizon }).Statistic),
                     ["dmAgainstR2PValue"] = set.Intraday is null || m.Name == best ? null
-                        : JsonValue.Create(DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), BacktestStatistics.Squares(report), new DieboldMarianoOptions { Horizon = report.Horizon }).PValue),
+                        : JsonValue.Create(DieboldMariano.Test(Loss.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), BacktestStatistics.Squares(report), new DieboldMarianoOptions { Horizon = report.Horizon }).PValue),
                     ["fitSeconds"] = run.FitSeconds(set, m),
                     ["fits"] = m.FitCount,
                     ["fallbacks"] = m.FallbackCount,

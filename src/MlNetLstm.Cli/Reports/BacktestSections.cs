@@ -12,7 +12,7 @@ internal static class BacktestSections
         WalkForwardModelResult baseline = report[best];
         var rows = report.Models.Select(m =>
         {
-            DieboldMarianoResult? dm = m.Name == best ? null : DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(),
+            DieboldMarianoResult? dm = m.Name == best ? null : DieboldMariano.Test(Loss.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(),
                 report.Proxy.ToArray(), new DieboldMarianoOptions { Horizon = report.Horizon });
             DieboldMarianoResult? dmMse = set.Intraday is null ? null : BacktestStatistics.DmMse(m, baseline, report);
             return new BacktestRow(m.Name, m.Qlike, m.Mse, m.Mae, m.MincerZarnowitzRSquared, dm?.Statistic ?? double.NaN, dm?.PValue ?? double.NaN, run.FitSeconds(set, m),
