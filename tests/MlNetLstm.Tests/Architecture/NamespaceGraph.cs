@@ -53,7 +53,10 @@ internal sealed partial class NamespaceGraph
         {
             foreach (Match m in UsingRegex().Matches(code))
             {
-                string? target = LongestNamespacePrefix(graph.Namespaces, m.Groups[1].Value.Split('.'), requireType: null);
+                // A namespace of these sources, or a type in one (using static, alias); another assembly's namespace
+                // (MlNetLstm.Kernels) is no edge.
+                string imported = m.Groups[1].Value;
+                string? target = graph.Namespaces.Contains(imported) ? imported : LongestNamespacePrefix(graph.Namespaces, imported.Split('.'), declared);
                 if (target is not null) graph.Add(ns, target, $"{name}: using {m.Groups[1].Value}");
             }
 
@@ -147,13 +150,13 @@ internal sealed partial class NamespaceGraph
     // The longest prefix of parts that is a known namespace; with requireType, the next part must be a type declared in it
     // (so a property named like a namespace, "Models.Count", is not taken for one).
     private static string? LongestNamespacePrefix(IReadOnlySet<string> namespaces, string[] parts,
-        Dictionary<string, HashSet<string>>? requireType)
+        Dictionary<string, HashSet<string>> requireType)
     {
         for (int n = parts.Length; n >= 1; n--)
         {
             string candidate = string.Join('.', parts.Take(n));
             if (!namespaces.Contains(candidate)) continue;
-            if (requireType is null || (n < parts.Length && requireType[candidate].Contains(parts[n]))) return candidate;
+            if (n < parts.Length && requireType[candidate].Contains(parts[n])) return candidate;
         }
         return null;
     }
