@@ -14,6 +14,25 @@ public static class TrainingLosses
     public static int OutputSizeFor(LossKind kind, int targetSize) => kind == LossKind.GaussianNll ? 2 * targetSize : targetSize;
 
     /// <summary>
+    /// The built-in loss <paramref name="kind"/> as a pluggable training loss on a <see cref="SequenceDataset"/>'s targets
+    /// (what <see cref="RecurrentTrainer.Train(Models.RecurrentNetwork, SequenceDataset, TrainingOptions?, SequenceDataset?, TrainingCheckpointOptions?)"/>
+    /// uses for <see cref="TrainingOptions.Loss"/>): N is the number of target elements of a mini-batch (rows for
+    /// cross-entropy), the sum and gradient are <see cref="Sum"/>'s, and the reported loss is the mean over the epoch's elements.
+    /// </summary>
+    /// <param name="kind">Loss.</param>
+    /// <param name="auxiliaryOutputs">Auxiliary regression outputs (cross-entropy only; see <see cref="TrainingOptions.AuxiliaryOutputs"/>).</param>
+    /// <param name="auxiliaryWeight">Their weight (<see cref="TrainingOptions.AuxiliaryWeight"/>).</param>
+    public static ISequenceLoss For(LossKind kind, int auxiliaryOutputs = 0, float auxiliaryWeight = 1f)
+    {
+        if (!Enum.IsDefined(kind)) throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown loss.");
+        if (auxiliaryOutputs < 0 || (auxiliaryOutputs > 0 && kind != LossKind.SoftmaxCrossEntropy))
+            throw new ArgumentOutOfRangeException(nameof(auxiliaryOutputs), auxiliaryOutputs, "auxiliaryOutputs must be 0, or positive with the SoftmaxCrossEntropy loss.");
+        if (!(auxiliaryWeight >= 0) || !float.IsFinite(auxiliaryWeight))
+            throw new ArgumentOutOfRangeException(nameof(auxiliaryWeight), auxiliaryWeight, "auxiliaryWeight must be non-negative and finite.");
+        return new DatasetLoss(kind, auxiliaryOutputs, auxiliaryWeight);
+    }
+
+    /// <summary>
     /// Sum over <paramref name="rows"/> rows of the per-element loss (per-row for cross-entropy; not divided by N), and writes dL/dy = scale * d(sum)/dy
     /// into <paramref name="outputGradient"/> when it is not empty.
     /// </summary>
@@ -95,6 +114,44 @@ public static class TrainingLosses
             }
         }
         return sum;
+    }
+}
+
+/// <summary>A built-in loss (<see cref="LossKind"/>) on the targets of a <see cref="SequenceDataset"/>, for the training loop.</summary>
+internal sealed class DatasetLoss(LossKind kind, int auxiliaryOutputs, float auxiliaryWeight) : ISequenceLoss
+{
+    public LossKind Kind => kind;
+
+    private static SequenceDataset Data(ISequenceBatchSource source) => source as SequenceDataset
+        ?? throw new ArgumentException($"The {nameof(LossKind)} losses read their targets from a {nameof(SequenceDataset)}; this source is a {source.GetType().Name}.", nameof(source));
+
+    // N = samples · rows per sample (steps with per-step targets, else 1) · K (1 for cross-entropy: one term per row).
+    public long Count(ISequenceBatchSource source, ReadOnlySpan<int> samples, int firstStep, int steps)
+    {
+        SequenceDataset data = Data(source);
+        return (long)samples.Length * (data.TargetsPerStep ? steps : 1) * (kind == LossKind.SoftmaxCrossEntropy ? 1 : data.TargetSize);
+    }
+
+    public double Sum(ISequenceBatchSource source, ReadOnlySpan<int> samples, int firstStep, int steps, ReadOnlySpan<float> outputs, Span<float> outputGradient, long count)
+    {
+        SequenceDataset data = Data(source);
+        int K = data.TargetSize, T = data.Steps, nr = samples.Length;
+        bool perStep = data.TargetsPerStep;
+        int rows = perStep ? steps * nr : nr;
+        float[] tg = System.Buffers.ArrayPool<float>.Shared.Rent(rows * K);
+        try
+        {
+            // Targets in the output layout: row (s · B + b) with per-step targets, else row b.
+            for (int b = 0; b < nr; b++)
+            {
+                int n = samples[b];
+                if (perStep)
+                    for (int s = 0; s < steps; s++) data.TargetArray.AsSpan((n * T + firstStep + s) * K, K).CopyTo(tg.AsSpan((s * nr + b) * K, K));
+                else data.TargetArray.AsSpan(n * K, K).CopyTo(tg.AsSpan(b * K, K));
+            }
+            return TrainingLosses.Sum(kind, outputs, tg.AsSpan(0, rows * K), rows, K, (float)(1.0 / count), outputGradient, auxiliaryOutputs, auxiliaryWeight);
+        }
+        finally { System.Buffers.ArrayPool<float>.Shared.Return(tg); }
     }
 }
 
