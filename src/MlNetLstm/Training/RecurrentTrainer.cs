@@ -107,6 +107,18 @@ public static class RecurrentTrainer
         return s.Evaluate(network.ParameterArray, data);
     }
 
+    /// <summary>The loss sum, N and summed gradient of one mini-batch of <paramref name="samples"/> (what one optimiser step of <see cref="Train(RecurrentNetwork, ISequenceBatchSource, ISequenceLoss, TrainingOptions?, ISequenceBatchSource?)"/> sees).</summary>
+    internal static (double Sum, long Count, float[] Gradient) BatchGradient(RecurrentNetwork network, ISequenceBatchSource data, ISequenceLoss loss, int[] samples, TrainingOptions options)
+    {
+        var g = new float[network.ParameterCount];
+        var (sum, n) = new Session(network.Topology, options with { BatchSize = samples.Length }, loss).BatchGradient(network.ParameterArray, data, samples, g);
+        return (sum, n, g);
+    }
+
+    /// <summary>The reported loss of <paramref name="network"/> on <paramref name="data"/> under <paramref name="loss"/> and <paramref name="rules"/> (the validation loss of a run).</summary>
+    internal static double EvaluateLoss(RecurrentNetwork network, ISequenceBatchSource data, ISequenceLoss loss, TrainingOptions options, TrainingRules rules) =>
+        new Session(network.Topology, options, loss, rules).Evaluate(network.ParameterArray, data);
+
     /// <summary>Global-norm clipping: when c &gt; 0 and ||g||_2 &gt; c, scales g by c / ||g||_2. Returns the norm before clipping.</summary>
     internal static double ClipGlobalNorm(Span<float> gradient, float maxNorm)
     {
@@ -212,6 +224,9 @@ public static class RecurrentTrainer
             for (int c = 1; c < chunks; c++) VectorOps.Add(g, _grad[c], g);
             return (sum, n);
         }
+
+        public (double Sum, long Count) BatchGradient(float[] p, ISequenceBatchSource data, int[] samples, float[] g) =>
+            Gradient(p, data, samples, 0, samples.Length, 0, data.Steps, carry: false, g);
 
         public override double Evaluate(float[] p, ISequenceBatchSource data)
         {

@@ -76,7 +76,7 @@ public class TrainingLoopReferenceTests
         yield return ("volatility-patience-1-2-threads", Text(new LstmVolatilityModel(small with { Epochs = 10, Patience = 1, Threads = 2, BatchSize = 20 }).Fit(r)));
         yield return ("volatility-nll-3-horizons-plain", Text(new LstmVolatilityModel(small with { Loss = VolatilityLoss.GaussianNll, Horizons = 3, RegimeAdaptive = false }).Fit(r)));
         yield return ("volatility-leverage-asymmetric", Text(new LstmVolatilityModel(small with { RegimeForm = RegimeTermForm.Leverage, AsymmetricInput = true, Epochs = 3 }).Fit(r)));
-        yield return ("volatility-diverging", Text(new LstmVolatilityModel(small with { LearningRate = 1e30f, GradientClip = 0 }).Fit(r)));
+        yield return ("volatility-diverging", Text(new LstmVolatilityModel(small with { LearningRate = 1e30f, GradientClipNorm = 0 }).Fit(r)));
     }
 
     private static SequenceDataset Last(int count)
