@@ -34,8 +34,9 @@ namespace MlNetLstm.Volatility.Neural;
 /// on overlapping chunks of <see cref="LstmVolatilityOptions.SequenceLength"/> steps whose first
 /// <see cref="LstmVolatilityOptions.BurnIn"/> steps only warm the state up; AdamW with gradient-norm clipping; the most
 /// recent <see cref="LstmVolatilityOptions.ValidationFraction"/> of chunks for early stopping with best-weights restore.
-/// Gradients are computed over fixed sub-batches and summed in a fixed order, so the result does not depend on the
-/// thread count.
+/// The network is trained by the library's one training loop (<see cref="RecurrentTrainer"/>, the same code as every other
+/// network) with the chunks as its batch source and this loss plugged in. Gradients are computed over fixed sub-batches
+/// and summed in a fixed order, so the result does not depend on the thread count.
 /// </para>
 /// </summary>
 public sealed class LstmVolatilityModel : IVarianceModel
