@@ -3,8 +3,8 @@ namespace MlNetLstm.Training;
 /// <summary>
 /// A training loss on a network's outputs, plugged into the training loop (<see cref="RecurrentTrainer"/>): it gives the
 /// normaliser N of a mini-batch, the loss sum of a chunk of it with dL/dy, and how a mini-batch enters the reported loss.
-/// The loop minimises Σ sum / N per mini-batch. <see cref="TrainingLosses.For"/> gives the built-in losses
-/// (<see cref="LossKind"/>) on a <see cref="SequenceDataset"/>; the LSTM volatility model plugs in its QLIKE loss on the
+/// The loop minimises Σ sum / N per mini-batch. <see cref="DatasetLoss"/> gives the built-in losses
+/// (<see cref="Loss"/>) on a <see cref="SequenceDataset"/>; the LSTM volatility model plugs in its QLIKE loss on the
 /// variance head. Implementations must be safe to call from several threads at once (chunks run in parallel) and must
 /// not depend on which thread runs a chunk.
 /// <para>

@@ -6,7 +6,7 @@ namespace MlNetLstm.Training;
 /// <summary>
 /// Mini-batch training of a <see cref="RecurrentNetwork"/> with (truncated) BPTT and Adam/AdamW, through the library's one
 /// training loop (the epoch, optimiser and stopping logic every network shares), with a pluggable loss
-/// (<see cref="ISequenceLoss"/>; the built-in ones are <see cref="TrainingLosses.For"/>) and batch source
+/// (<see cref="ISequenceLoss"/>; the built-in ones are <see cref="DatasetLoss"/>) and batch source
 /// (<see cref="ISequenceBatchSource"/>, e.g. a <see cref="SequenceDataset"/>).
 /// Each mini-batch is split into fixed-size chunks of <see cref="TrainingOptions.ChunkSize"/> sequences; chunks run in
 /// parallel, each with its own workspace and gradient buffer, and chunk gradients are summed in chunk order, so the
@@ -15,7 +15,7 @@ namespace MlNetLstm.Training;
 public static class RecurrentTrainer
 {
     /// <summary>Trains a copy of <paramref name="network"/> (which is not modified).</summary>
-    /// <param name="network">Initial network; needs a head with <see cref="TrainingLosses.OutputSizeFor"/> outputs, every-step head iff per-step targets.</param>
+    /// <param name="network">Initial network; needs a head with <see cref="Losses.OutputSizeFor"/> outputs, every-step head iff per-step targets.</param>
     /// <param name="data">Training data (the tail is held out when <see cref="TrainingOptions.ValidationFraction"/> &gt; 0 and <paramref name="validation"/> is null).</param>
     /// <param name="options">Options (null = defaults).</param>
     /// <param name="validation">Explicit validation data, or null.</param>
@@ -28,8 +28,8 @@ public static class RecurrentTrainer
         ArgumentNullException.ThrowIfNull(data);
         options ??= new TrainingOptions();
         options.Validate();
-        CheckCompatible(network, data, options.Loss, nameof(data));
-        if (validation != null) CheckCompatible(network, validation, options.Loss, nameof(validation));
+        CheckCompatible(network, data, options.LossFunction, nameof(data));
+        if (validation != null) CheckCompatible(network, validation, options.LossFunction, nameof(validation));
         if (options.TruncatedBpttSteps > 0)
         {
             if (!data.TargetsPerStep) throw new ArgumentException("Truncated BPTT needs per-step targets and an every-step head.", nameof(options));
@@ -46,7 +46,7 @@ public static class RecurrentTrainer
             if (checkpoint.MaxEpochsThisRun is < 1)
                 throw new ArgumentOutOfRangeException(nameof(checkpoint), checkpoint.MaxEpochsThisRun, "TrainingCheckpointOptions.MaxEpochsThisRun must be at least 1.");
         }
-        ISequenceLoss loss = TrainingLosses.For(options.Loss, options.AuxiliaryOutputs, options.AuxiliaryWeight);
+        ISequenceLoss loss = new DatasetLoss(options.LossFunction, options.AuxiliaryOutputs, options.AuxiliaryWeight);
         return new Session(network.Topology, options, loss).Train(network.ParameterArray, train, validation, checkpoint);
     }
 
@@ -54,10 +54,10 @@ public static class RecurrentTrainer
     /// Trains a copy of <paramref name="network"/> on any <see cref="ISequenceBatchSource"/> with any <see cref="ISequenceLoss"/>:
     /// the same loop as the dataset overload (mini-batches of <see cref="TrainingOptions.BatchSize"/> samples in chunks of
     /// <see cref="TrainingOptions.ChunkSize"/>, truncated BPTT, the optimiser, schedules, clipping, validation, early stopping,
-    /// best-weights restore), minimising Σ sum / N of <paramref name="loss"/> per mini-batch. <see cref="TrainingOptions.Loss"/>
+    /// best-weights restore), minimising Σ sum / N of <paramref name="loss"/> per mini-batch. <see cref="TrainingOptions.LossFunction"/>
     /// is not used (the loss is <paramref name="loss"/>); the held-out split (<see cref="TrainingOptions.ValidationFraction"/>)
     /// and <see cref="TrainingOptions.AuxiliaryOutputs"/> must be 0 (pass <paramref name="validation"/> instead; the auxiliary
-    /// term belongs to the built-in cross-entropy, <see cref="TrainingLosses.For"/>). Checkpointing is offered by the dataset overload.
+    /// term belongs to the built-in cross-entropy, <see cref="DatasetLoss"/>). Checkpointing is offered by the dataset overload.
     /// </summary>
     /// <param name="network">Initial network (not modified); its head's outputs are what <paramref name="loss"/> reads.</param>
     /// <param name="data">Training samples.</param>
@@ -95,17 +95,26 @@ public static class RecurrentTrainer
     /// <summary>Mean loss of <paramref name="network"/> on <paramref name="data"/> (full-sequence forward passes).</summary>
     /// <param name="network">Network.</param>
     /// <param name="data">Data.</param>
-    /// <param name="loss">Loss.</param>
+    /// <param name="loss">Network-training loss (<see cref="TrainingOptions.LossFunction"/>).</param>
     /// <param name="threads">Maximum threads (0 = all cores).</param>
-    public static double Evaluate(RecurrentNetwork network, SequenceDataset data, LossKind loss = LossKind.MeanSquaredError, int threads = 0)
+    public static double Evaluate(RecurrentNetwork network, SequenceDataset data, Loss loss = Loss.MeanSquaredError, int threads = 0)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(data);
         if (threads < 0) throw new ArgumentOutOfRangeException(nameof(threads), threads, "Must be non-negative.");
+        Losses.CheckTraining(loss, nameof(loss));
         CheckCompatible(network, data, loss, nameof(data));
-        var s = new Session(network.Topology, new TrainingOptions { Loss = loss, Threads = threads }, TrainingLosses.For(loss));
+        var s = new Session(network.Topology, new TrainingOptions { LossFunction = loss, Threads = threads }, new DatasetLoss(loss));
         return s.Evaluate(network.ParameterArray, data);
     }
+
+    /// <summary>Former overload of <see cref="Evaluate(RecurrentNetwork, SequenceDataset, Loss, int)"/> with the replaced loss enum.</summary>
+    /// <param name="network">Network.</param>
+    /// <param name="data">Data.</param>
+    /// <param name="loss">Loss.</param>
+    /// <param name="threads">Maximum threads (0 = all cores).</param>
+    [Obsolete("Pass an MlNetLstm.Loss.")]
+    public static double Evaluate(RecurrentNetwork network, SequenceDataset data, LossKind loss, int threads = 0) => Evaluate(network, data, loss.ToLoss(), threads);
 
     /// <summary>The loss sum, N and summed gradient of one mini-batch of <paramref name="samples"/> (what one optimiser step of <see cref="Train(RecurrentNetwork, ISequenceBatchSource, ISequenceLoss, TrainingOptions?, ISequenceBatchSource?)"/> sees).</summary>
     internal static (double Sum, long Count, float[] Gradient) BatchGradient(RecurrentNetwork network, ISequenceBatchSource data, ISequenceLoss loss, int[] samples, TrainingOptions options)
@@ -127,7 +136,7 @@ public static class RecurrentTrainer
         return norm;
     }
 
-    private static void CheckCompatible(RecurrentNetwork network, SequenceDataset data, LossKind loss, string paramName) =>
+    private static void CheckCompatible(RecurrentNetwork network, SequenceDataset data, Loss loss, string paramName) =>
         data.EnsureFits("network", nameof(network), network.Spec.InputSize, network.Spec.ExtraInputSize, "the network's forget-gate modifier",
             network.Spec.OutputSize, network.Spec.HeadMode, loss, paramName);
 
@@ -184,7 +193,7 @@ public static class RecurrentTrainer
         {
             int chunkSize = oneChunk ? count : _chunkSize;
             int chunks = (count + chunkSize - 1) / chunkSize;
-            long elements = Loss.Count(data, order.AsSpan(start, count), s0, len);
+            long elements = SequenceLoss.Count(data, order.AsSpan(start, count), s0, len);
             // Input-gate penalty λ · mean(i) over the N gate activations of the whole mini-batch: c = λ/N per activation; its
             // value enters the loss sum as elements · λ · Σi / N, so Sum / Elements = L_task + λ · mean(i).
             float lambda = Options.InputGatePenalty;
@@ -205,7 +214,7 @@ public static class RecurrentTrainer
                 bool useState = carry && s0 > 0;
                 ws.Forward(p, useState ? _h[c].AsSpan(0, stateLen) : default, useState && _t.Cell.HasCellState ? _c[c].AsSpan(0, stateLen) : default);
                 if (carry) ws.GetFinalState(_h[c].AsSpan(0, stateLen), _c[c].AsSpan(0, stateLen));
-                _loss[c] = Loss.Sum(data, order.AsSpan(r0, nr), s0, len, ws.Output, train ? ws.DY : default, elements);
+                _loss[c] = SequenceLoss.Sum(data, order.AsSpan(r0, nr), s0, len, ws.Output, train ? ws.DY : default, elements);
                 if (lambda > 0) _loss[c] += elements * (lambda * ws.InputGateSum() / gates);
                 if (train)
                 {
@@ -236,7 +245,7 @@ public static class RecurrentTrainer
             for (int start = 0; start < data.Count; start += batch)
             {
                 var (s, e) = RunBatch(p, data, order, start, Math.Min(batch, data.Count - start), 0, data.Steps, train: false, carry: false, oneChunk: Rules.EvaluateAsOneChunk);
-                var (value, w) = Loss.Report(s, e);
+                var (value, w) = SequenceLoss.Report(s, e);
                 sum += value; weight += w;
             }
             return sum / weight;

@@ -5,7 +5,7 @@ namespace MlNetLstm.Training;
 /// <summary>
 /// Immutable supervised sequence data: inputs [N, T, I]; targets [N, K] (one per sequence, for a last-step head) or
 /// [N, T, K] (per step, for an every-step head); optional forget-gate-modifier inputs [N, T, E]. All row-major, copied, finite.
-/// The training loop reads it as an <see cref="ISequenceBatchSource"/>; the built-in losses (<see cref="TrainingLosses.For"/>) read its targets.
+/// The training loop reads it as an <see cref="ISequenceBatchSource"/>; the built-in losses (<see cref="DatasetLoss"/>) read its targets.
 /// </summary>
 public sealed class SequenceDataset : ISequenceBatchSource
 {
@@ -66,13 +66,13 @@ public sealed class SequenceDataset : ISequenceBatchSource
     /// "model") and <paramref name="modelParam"/> is the model's argument name.
     /// </summary>
     internal void EnsureFits(string model, string modelParam, int inputSize, int extraSize, string extraUse, int outputSize, HeadMode headMode,
-        LossKind loss, string paramName)
+        Loss loss, string paramName)
     {
         if (InputSize != inputSize)
             throw new ArgumentException($"{paramName} has {InputSize} input features, the {model} expects {inputSize}.", paramName);
         if (ExtraSize != extraSize)
             throw new ArgumentException($"{paramName} has {ExtraSize} extra inputs, {extraUse} expects {extraSize}.", paramName);
-        int need = TrainingLosses.OutputSizeFor(loss, TargetSize);
+        int need = Losses.OutputSizeFor(loss, TargetSize);
         if (outputSize != need)
             throw new ArgumentException($"The {model} head has {outputSize} outputs but {loss} with {TargetSize} targets needs {need}.", modelParam);
         if (TargetsPerStep != (headMode == HeadMode.EveryStep))

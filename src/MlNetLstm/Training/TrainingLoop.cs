@@ -14,11 +14,11 @@ internal abstract class TrainingLoop
 {
     protected TrainingLoop(TrainingOptions options, ISequenceLoss loss, TrainingRules rules)
     {
-        Options = options; Loss = loss; Rules = rules;
+        Options = options; SequenceLoss = loss; Rules = rules;
     }
 
     protected TrainingOptions Options { get; }
-    protected ISequenceLoss Loss { get; }
+    protected ISequenceLoss SequenceLoss { get; }
     protected TrainingRules Rules { get; }
 
     /// <summary>
@@ -80,7 +80,7 @@ internal abstract class TrainingLoop
                         run.StopNonFinite($"The loss or its gradient became {(double.IsFinite(sum) ? "non-finite" : sum.ToString(System.Globalization.CultureInfo.InvariantCulture))} in epoch {epoch}, mini-batch {batchIndex}, steps [{s0}, {s0 + len})");
                         break;
                     }
-                    var (value, weight) = Loss.Report(sum, n);
+                    var (value, weight) = SequenceLoss.Report(sum, n);
                     epochSum += value; epochWeight += weight;
                     if (!run.OptimizerStep(p, g, m, v, lr, epoch, batchIndex)) break;
                     ParametersChanged(p);

@@ -119,8 +119,8 @@ public class PluggableLossTests
         var wide = RecurrentNetwork.Create(new RecurrentNetworkSpec { InputSize = 2, HiddenSize = 3, OutputSize = 1 }, 1);
         FluentActions.Invoking(() => RecurrentTrainer.Train(wide, new Windows(series, 10, 8, 5), new NextValueLoss()))
             .Should().Throw<ArgumentException>().WithParameterName("data").WithMessage("data has 1 input features, the network expects 2.*");
-        FluentActions.Invoking(() => RecurrentTrainer.Train(net, new Windows(series, 10, 8, 5), TrainingLosses.For(LossKind.MeanSquaredError)))
-            .Should().Throw<ArgumentException>().WithParameterName("source").WithMessage("*read their targets from a SequenceDataset; this source is a Windows*");
+        FluentActions.Invoking(() => RecurrentTrainer.Train(net, new Windows(series, 10, 8, 5), new DatasetLoss(Loss.MeanSquaredError)))
+            .Should().Throw<ArgumentException>().WithParameterName("source").WithMessage("*built-in training losses read their targets from a SequenceDataset; this source is a Windows*");
     }
 
 #pragma warning disable CS0618 // the former names are what these tests check

@@ -56,10 +56,10 @@ public class TrainingLoopReferenceTests
         { Optimizer = OptimizerKind.AdamW, WeightDecay = 0.01f, Schedule = LearningRateSchedule.Cosine, WarmupEpochs = 2, Threads = 2, RestoreBestWeights = false }, Last(9))));
         yield return ("trainer-l2-no-shuffle-clip", Text(RecurrentTrainer.Train(lstm, Last(30), baseOptions with { WeightDecay = 0.05f, Shuffle = false, GradientClipNorm = 0.05f })));
         var perStep = RecurrentNetwork.Create(new RecurrentNetworkSpec { Cell = CellType.Gru, InputSize = 2, HiddenSize = 4, OutputSize = 2, HeadMode = HeadMode.EveryStep }, 4);
-        yield return ("trainer-gaussian-nll-tbptt", Text(RecurrentTrainer.Train(perStep, PerStep(24, 1), baseOptions with { Loss = LossKind.GaussianNll, TruncatedBpttSteps = 3 })));
+        yield return ("trainer-gaussian-nll-tbptt", Text(RecurrentTrainer.Train(perStep, PerStep(24, 1), baseOptions with { LossFunction = Loss.GaussianNll, TruncatedBpttSteps = 3 })));
         var classes = RecurrentNetwork.Create(new RecurrentNetworkSpec { InputSize = 2, HiddenSize = 4, OutputSize = 4 }, 5);
         yield return ("trainer-cross-entropy-auxiliary-gate-penalty", Text(RecurrentTrainer.Train(classes, Classes(32), baseOptions with
-        { Loss = LossKind.SoftmaxCrossEntropy, AuxiliaryOutputs = 1, AuxiliaryWeight = 0.5f, InputGatePenalty = 0.1f, ValidationFraction = 0.2 })));
+        { LossFunction = Loss.SoftmaxCrossEntropy, AuxiliaryOutputs = 1, AuxiliaryWeight = 0.5f, InputGatePenalty = 0.1f, ValidationFraction = 0.2 })));
         yield return ("trainer-diverging", Text(RecurrentTrainer.Train(lstm, Last(30), baseOptions with { LearningRate = 1e30f, GradientClipNorm = 0 }, Last(8))));
 
         // Local-window attention trainer.
@@ -76,7 +76,7 @@ public class TrainingLoopReferenceTests
         yield return ("volatility-validation", Text(new LstmVolatilityModel(small).Fit(r)));
         yield return ("volatility-no-validation-early-stop", Text(new LstmVolatilityModel(small with { ValidationFraction = 0, Epochs = 12, Patience = 2, LearningRate = 0.05f }).Fit(r)));
         yield return ("volatility-patience-1-2-threads", Text(new LstmVolatilityModel(small with { Epochs = 10, Patience = 1, Threads = 2, BatchSize = 20 }).Fit(r)));
-        yield return ("volatility-nll-3-horizons-plain", Text(new LstmVolatilityModel(small with { Loss = VolatilityLoss.GaussianNll, Horizons = 3, RegimeAdaptive = false }).Fit(r)));
+        yield return ("volatility-nll-3-horizons-plain", Text(new LstmVolatilityModel(small with { LossFunction = Loss.GaussianNll, Horizons = 3, RegimeAdaptive = false }).Fit(r)));
         yield return ("volatility-leverage-asymmetric", Text(new LstmVolatilityModel(small with { RegimeForm = RegimeTermForm.Leverage, AsymmetricInput = true, Epochs = 3 }).Fit(r)));
         yield return ("volatility-diverging", Text(new LstmVolatilityModel(small with { LearningRate = 1e30f, GradientClipNorm = 0 }).Fit(r)));
     }

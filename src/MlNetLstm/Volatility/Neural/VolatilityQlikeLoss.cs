@@ -12,7 +12,7 @@ namespace MlNetLstm.Volatility.Neural;
 /// </summary>
 internal sealed class VolatilityQlikeLoss(LstmVolatilityOptions options, VolatilityFeatures features) : ISequenceLoss
 {
-    private readonly double _c = options.Loss == VolatilityLoss.GaussianNll ? 0.5 : 1.0;
+    private readonly double _c = options.LossFunction == Loss.GaussianNll ? 0.5 : 1.0;
 
     private static VolatilityChunks Chunks(ISequenceBatchSource source) => source as VolatilityChunks
         ?? throw new ArgumentException($"The volatility loss reads its targets from the model's chunks; this source is a {source.GetType().Name}.", nameof(source));
