@@ -43,6 +43,6 @@ public interface ISequenceBatchSource
     void Shuffle(Span<int> order, Random random)
     {
         ArgumentNullException.ThrowIfNull(random);
-        for (int i = order.Length - 1; i > 0; i--) { int j = random.Next(i + 1); (order[i], order[j]) = (order[j], order[i]); }
+        TrainingLoop.ShuffleFromEnd(order, random);
     }
 }

@@ -44,6 +44,15 @@ internal abstract class TrainingLoop
         public int FirstEpoch { get; } = firstEpoch;
     }
 
+    /// <summary>
+    /// The default epoch shuffle (<see cref="ISequenceBatchSource.Shuffle"/>): Fisher-Yates from the end of the previous order,
+    /// for i = N-1..1 swap order[i] with order[random.Next(i + 1)]. Checkpoint resume replays it (TrainingCheckpoint.ReplayShuffle).
+    /// </summary>
+    internal static void ShuffleFromEnd(Span<int> order, Random random)
+    {
+        for (int i = order.Length - 1; i > 0; i--) { int j = random.Next(i + 1); (order[i], order[j]) = (order[j], order[i]); }
+    }
+
     /// <summary>A fresh start from <paramref name="initial"/> (copied).</summary>
     public State Start(float[] initial, ISequenceBatchSource train) =>
         new((float[])initial.Clone(), new float[initial.Length], new float[initial.Length], Enumerable.Range(0, train.Count).ToArray(), new Random(Options.Seed), 0);
