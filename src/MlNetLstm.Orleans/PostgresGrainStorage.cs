@@ -21,6 +21,9 @@ public sealed class PostgresGrainStorage : IGrainStorage, IDisposable
     private readonly SemaphoreSlim _schema = new(1, 1);
     private bool _schemaReady;
 
+    /// <summary>The connection string this storage writes to.</summary>
+    internal string ConnectionString => _connectionString;
+
     /// <summary>Releases the schema lock.</summary>
     public void Dispose() => _schema.Dispose();
 
@@ -71,71 +74,114 @@ public sealed class PostgresGrainStorage : IGrainStorage, IDisposable
     private async Task<NpgsqlConnection> OpenAsync()
     {
         var c = new NpgsqlConnection(_connectionString);
-        await c.OpenAsync();
-        if (!_schemaReady)
+        try
         {
-            await _schema.WaitAsync();
-            try
+            await c.OpenAsync();
+            if (!_schemaReady)
             {
-                if (!_schemaReady) { await CreateSchemaAsync(c, default); _schemaReady = true; }
+                await _schema.WaitAsync();
+                try
+                {
+                    if (!_schemaReady) { await CreateSchemaAsync(c, default); _schemaReady = true; }
+                }
+                finally { _schema.Release(); }
             }
-            finally { _schema.Release(); }
+            return c;
         }
-        return c;
+        catch
+        {
+            await c.DisposeAsync();
+            throw;
+        }
     }
 
-    /// <inheritdoc />
-    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    /// <summary>
+    /// Runs <paramref name="work"/> on an open connection. A connection-level failure (the server restarted or dropped the
+    /// connection: Npgsql's pool still holds connections to the old server process, and the first command on each fails) clears this
+    /// storage's pool and runs the work once more on a fresh connection. That is safe for writes: every write is guarded by the ETag,
+    /// so a retry of a write that did reach the database finds the new ETag, changes nothing and fails with
+    /// <see cref="InconsistentStateException"/>; nothing is reported stored that is not.
+    /// </summary>
+    private async Task<TResult> WithConnectionAsync<TResult>(string what, Func<NpgsqlConnection, Task<TResult>> work)
     {
-        await using var c = await OpenAsync();
-        await using var cmd = new NpgsqlCommand($"SELECT etag, payload FROM {TableName} WHERE state_name = @s AND grain_id = @g", c);
-        cmd.Parameters.AddWithValue("s", stateName);
-        cmd.Parameters.AddWithValue("g", grainId.ToString());
-        await using var reader = await cmd.ExecuteReaderAsync();
-        if (!await reader.ReadAsync())
+        for (int attempt = 1; ; attempt++)
         {
-            grainState.State = Activator.CreateInstance<T>();
-            grainState.ETag = null;
-            grainState.RecordExists = false;
-            return;
+            NpgsqlConnection? c = null;
+            try
+            {
+                c = await OpenAsync();
+                return await work(c);
+            }
+            catch (Exception ex) when (attempt == 1 && IsConnectionFailure(ex))
+            {
+                _log.LogWarning(ex, "PostgreSQL connection failed while {What}; clearing the connection pool and retrying once on a fresh connection", what);
+                using var forPool = new NpgsqlConnection(_connectionString);
+                NpgsqlConnection.ClearPool(forPool);
+            }
+            finally
+            {
+                if (c is not null) await c.DisposeAsync();
+            }
         }
-        long etag = reader.GetInt64(0);
-        byte[] payload = (byte[])reader[1];
-        grainState.State = _serializer.Deserialize<T>(payload);
-        grainState.ETag = etag.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        grainState.RecordExists = true;
     }
+
+    /// <summary>True for a failure of the connection rather than of the statement: I/O errors, and the server shutting down or not accepting connections yet.</summary>
+    internal static bool IsConnectionFailure(Exception ex) => ex switch
+    {
+        PostgresException pg => pg.SqlState.StartsWith("57P", StringComparison.Ordinal) || pg.SqlState.StartsWith("08", StringComparison.Ordinal),
+        NpgsqlException => true,
+        System.Net.Sockets.SocketException or IOException => true,
+        _ => false,
+    };
+
+    /// <inheritdoc />
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        WithConnectionAsync($"reading {stateName} of {grainId}", async c =>
+        {
+            await using var cmd = new NpgsqlCommand($"SELECT etag, payload FROM {TableName} WHERE state_name = @s AND grain_id = @g", c);
+            cmd.Parameters.AddWithValue("s", stateName);
+            cmd.Parameters.AddWithValue("g", grainId.ToString());
+            await using var reader = await cmd.ExecuteReaderAsync();
+            if (!await reader.ReadAsync())
+            {
+                grainState.State = Activator.CreateInstance<T>();
+                grainState.ETag = null;
+                grainState.RecordExists = false;
+                return true;
+            }
+            long etag = reader.GetInt64(0);
+            byte[] payload = (byte[])reader[1];
+            grainState.State = _serializer.Deserialize<T>(payload);
+            grainState.ETag = etag.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            grainState.RecordExists = true;
+            return true;
+        });
 
     /// <inheritdoc />
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         byte[] payload = _serializer.SerializeToArray(grainState.State);
-        await using var c = await OpenAsync();
-        NpgsqlCommand cmd;
-        long next;
-        if (grainState.ETag is null)
+        long? current = grainState.ETag is null ? null : long.Parse(grainState.ETag, System.Globalization.CultureInfo.InvariantCulture);
+        long next = (current ?? 0) + 1;
+        int rows = await WithConnectionAsync($"writing {stateName} of {grainId}", async c =>
         {
-            next = 1;
-            cmd = new NpgsqlCommand($"INSERT INTO {TableName} (state_name, grain_id, etag, payload) VALUES (@s, @g, 1, @p) ON CONFLICT DO NOTHING", c);
-        }
-        else
-        {
-            long current = long.Parse(grainState.ETag, System.Globalization.CultureInfo.InvariantCulture);
-            next = current + 1;
-            cmd = new NpgsqlCommand($"UPDATE {TableName} SET etag = @n, payload = @p, updated_utc = now() WHERE state_name = @s AND grain_id = @g AND etag = @e", c);
-            cmd.Parameters.AddWithValue("e", current);
-            cmd.Parameters.AddWithValue("n", next);
-        }
-        await using (cmd)
-        {
+            await using var cmd = current is null
+                ? new NpgsqlCommand($"INSERT INTO {TableName} (state_name, grain_id, etag, payload) VALUES (@s, @g, 1, @p) ON CONFLICT DO NOTHING", c)
+                : new NpgsqlCommand($"UPDATE {TableName} SET etag = @n, payload = @p, updated_utc = now() WHERE state_name = @s AND grain_id = @g AND etag = @e", c);
+            if (current is not null)
+            {
+                cmd.Parameters.AddWithValue("e", current.Value);
+                cmd.Parameters.AddWithValue("n", next);
+            }
             cmd.Parameters.AddWithValue("s", stateName);
             cmd.Parameters.AddWithValue("g", grainId.ToString());
             cmd.Parameters.AddWithValue("p", payload);
-            if (await cmd.ExecuteNonQueryAsync() != 1)
-            {
-                _log.LogWarning("Stale ETag writing {State} of {Grain}", stateName, grainId);
-                throw new InconsistentStateException($"The stored state of {grainId} ({stateName}) changed since it was read (ETag {grainState.ETag ?? "none"}).");
-            }
+            return await cmd.ExecuteNonQueryAsync();
+        });
+        if (rows != 1)
+        {
+            _log.LogWarning("Stale ETag writing {State} of {Grain}", stateName, grainId);
+            throw new InconsistentStateException($"The stored state of {grainId} ({stateName}) changed since it was read (ETag {grainState.ETag ?? "none"}).");
         }
         grainState.ETag = next.ToString(System.Globalization.CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
@@ -144,11 +190,13 @@ public sealed class PostgresGrainStorage : IGrainStorage, IDisposable
     /// <inheritdoc />
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        await using var c = await OpenAsync();
-        await using var cmd = new NpgsqlCommand($"DELETE FROM {TableName} WHERE state_name = @s AND grain_id = @g", c);
-        cmd.Parameters.AddWithValue("s", stateName);
-        cmd.Parameters.AddWithValue("g", grainId.ToString());
-        await cmd.ExecuteNonQueryAsync();
+        await WithConnectionAsync($"clearing {stateName} of {grainId}", async c =>
+        {
+            await using var cmd = new NpgsqlCommand($"DELETE FROM {TableName} WHERE state_name = @s AND grain_id = @g", c);
+            cmd.Parameters.AddWithValue("s", stateName);
+            cmd.Parameters.AddWithValue("g", grainId.ToString());
+            return await cmd.ExecuteNonQueryAsync();
+        });
         grainState.ETag = null;
         grainState.RecordExists = false;
         grainState.State = Activator.CreateInstance<T>();
