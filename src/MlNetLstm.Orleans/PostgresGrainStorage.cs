@@ -16,6 +16,7 @@ public sealed class PostgresGrainStorage : IGrainStorage, IDisposable
     public const string TableName = "mlnetlstm_grain_state";
 
     private readonly string _connectionString;
+    private readonly string _where;
     private readonly Serializer _serializer;
     private readonly ILogger _log;
     private readonly SemaphoreSlim _schema = new(1, 1);
@@ -35,6 +36,8 @@ public sealed class PostgresGrainStorage : IGrainStorage, IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         _connectionString = connectionString;
+        var b = new NpgsqlConnectionStringBuilder(connectionString);
+        _where = $"host '{b.Host}', port {b.Port}, database '{b.Database}'";
         _serializer = serializer;
         _log = log;
     }
@@ -117,6 +120,13 @@ public sealed class PostgresGrainStorage : IGrainStorage, IDisposable
                 _log.LogWarning(ex, "PostgreSQL connection failed while {What}; clearing the connection pool and retrying once on a fresh connection", what);
                 using var forPool = new NpgsqlConnection(_connectionString);
                 NpgsqlConnection.ClearPool(forPool);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException or IOException or TimeoutException)
+            {
+                // Npgsql's exceptions have no Orleans codec, so they would reach the caller as a serialization error: the caller gets
+                // an OrleansException with the reason, the silo's log the original.
+                _log.LogError(ex, "PostgreSQL grain storage: {What} failed", what);
+                throw new OrleansException($"PostgreSQL grain storage ({_where}): {what} failed: {ex.GetType().Name}: {ex.Message}");
             }
             finally
             {

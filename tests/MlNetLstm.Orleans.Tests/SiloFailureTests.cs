@@ -204,7 +204,8 @@ public sealed class SiloFailureTests : IAsyncLifetime
 
         _pg.Stop();
         var during = async () => await g.Observe(Series.Day(outageAt), r[outageAt]);
-        await during.Should().ThrowAsync<Exception>("the observation cannot be stored, so it is not acknowledged");
+        (await during.Should().ThrowAsync<OrleansException>("the observation cannot be stored, so it is not acknowledged"))
+            .Which.Message.Should().Contain($"PostgreSQL grain storage (host '127.0.0.1', port {_pg.Port}, database 'mlnetlstm'): writing");
         await during.Should().ThrowAsync<Exception>("the retry cannot be stored either");
         var status = async () => await g.GetStatus();
         await status.Should().ThrowAsync<Exception>("the activation cannot show a state it could not store, nor reload the stored one");
