@@ -15,18 +15,15 @@ public sealed class PostgresGrainStorage : IGrainStorage, IDisposable
     /// <summary>The table holding grain state.</summary>
     public const string TableName = "mlnetlstm_grain_state";
 
-    private readonly string _connectionString;
-    private readonly string _where;
+    private readonly PostgresConnector _db;
     private readonly Serializer _serializer;
     private readonly ILogger _log;
-    private readonly SemaphoreSlim _schema = new(1, 1);
-    private bool _schemaReady;
 
     /// <summary>The connection string this storage writes to.</summary>
-    internal string ConnectionString => _connectionString;
+    internal string ConnectionString => _db.ConnectionString;
 
-    /// <summary>Releases the schema lock.</summary>
-    public void Dispose() => _schema.Dispose();
+    /// <summary>Releases the connector.</summary>
+    public void Dispose() => _db.Dispose();
 
     /// <summary>Creates the storage.</summary>
     /// <param name="connectionString">Npgsql connection string.</param>
@@ -35,9 +32,7 @@ public sealed class PostgresGrainStorage : IGrainStorage, IDisposable
     public PostgresGrainStorage(string connectionString, Serializer serializer, ILogger<PostgresGrainStorage> log)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        _connectionString = connectionString;
-        var b = new NpgsqlConnectionStringBuilder(connectionString);
-        _where = $"host '{b.Host}', port {b.Port}, database '{b.Database}'";
+        _db = new PostgresConnector(connectionString, "grain storage", CreateSchemaAsync, log);
         _serializer = serializer;
         _log = log;
     }
@@ -74,79 +69,9 @@ public sealed class PostgresGrainStorage : IGrainStorage, IDisposable
         catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable) { /* created concurrently */ }
     }
 
-    private async Task<NpgsqlConnection> OpenAsync()
-    {
-        var c = new NpgsqlConnection(_connectionString);
-        try
-        {
-            await c.OpenAsync();
-            if (!_schemaReady)
-            {
-                await _schema.WaitAsync();
-                try
-                {
-                    if (!_schemaReady) { await CreateSchemaAsync(c, default); _schemaReady = true; }
-                }
-                finally { _schema.Release(); }
-            }
-            return c;
-        }
-        catch
-        {
-            await c.DisposeAsync();
-            throw;
-        }
-    }
-
-    /// <summary>
-    /// Runs <paramref name="work"/> on an open connection. A connection-level failure (the server restarted or dropped the
-    /// connection: Npgsql's pool still holds connections to the old server process, and the first command on each fails) clears this
-    /// storage's pool and runs the work once more on a fresh connection. That is safe for writes: every write is guarded by the ETag,
-    /// so a retry of a write that did reach the database finds the new ETag, changes nothing and fails with
-    /// <see cref="InconsistentStateException"/>; nothing is reported stored that is not.
-    /// </summary>
-    private async Task<TResult> WithConnectionAsync<TResult>(string what, Func<NpgsqlConnection, Task<TResult>> work)
-    {
-        for (int attempt = 1; ; attempt++)
-        {
-            NpgsqlConnection? c = null;
-            try
-            {
-                c = await OpenAsync();
-                return await work(c);
-            }
-            catch (Exception ex) when (attempt == 1 && IsConnectionFailure(ex))
-            {
-                _log.LogWarning(ex, "PostgreSQL connection failed while {What}; clearing the connection pool and retrying once on a fresh connection", what);
-                using var forPool = new NpgsqlConnection(_connectionString);
-                NpgsqlConnection.ClearPool(forPool);
-            }
-            catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException or IOException or TimeoutException)
-            {
-                // Npgsql's exceptions have no Orleans codec, so they would reach the caller as a serialization error: the caller gets
-                // an OrleansException with the reason, the silo's log the original.
-                _log.LogError(ex, "PostgreSQL grain storage: {What} failed", what);
-                throw new OrleansException($"PostgreSQL grain storage ({_where}): {what} failed: {ex.GetType().Name}: {ex.Message}");
-            }
-            finally
-            {
-                if (c is not null) await c.DisposeAsync();
-            }
-        }
-    }
-
-    /// <summary>True for a failure of the connection rather than of the statement: I/O errors, and the server shutting down or not accepting connections yet.</summary>
-    internal static bool IsConnectionFailure(Exception ex) => ex switch
-    {
-        PostgresException pg => pg.SqlState.StartsWith("57P", StringComparison.Ordinal) || pg.SqlState.StartsWith("08", StringComparison.Ordinal),
-        NpgsqlException => true,
-        System.Net.Sockets.SocketException or IOException => true,
-        _ => false,
-    };
-
     /// <inheritdoc />
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        WithConnectionAsync($"reading {stateName} of {grainId}", async c =>
+        _db.RunAsync($"reading {stateName} of {grainId}", async c =>
         {
             await using var cmd = new NpgsqlCommand($"SELECT etag, payload FROM {TableName} WHERE state_name = @s AND grain_id = @g", c);
             cmd.Parameters.AddWithValue("s", stateName);
@@ -173,7 +98,7 @@ public sealed class PostgresGrainStorage : IGrainStorage, IDisposable
         byte[] payload = _serializer.SerializeToArray(grainState.State);
         long? current = grainState.ETag is null ? null : long.Parse(grainState.ETag, System.Globalization.CultureInfo.InvariantCulture);
         long next = (current ?? 0) + 1;
-        int rows = await WithConnectionAsync($"writing {stateName} of {grainId}", async c =>
+        int rows = await _db.RunAsync($"writing {stateName} of {grainId}", async c =>
         {
             await using var cmd = current is null
                 ? new NpgsqlCommand($"INSERT INTO {TableName} (state_name, grain_id, etag, payload) VALUES (@s, @g, 1, @p) ON CONFLICT DO NOTHING", c)
@@ -200,7 +125,7 @@ public sealed class PostgresGrainStorage : IGrainStorage, IDisposable
     /// <inheritdoc />
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        await WithConnectionAsync($"clearing {stateName} of {grainId}", async c =>
+        await _db.RunAsync($"clearing {stateName} of {grainId}", async c =>
         {
             await using var cmd = new NpgsqlCommand($"DELETE FROM {TableName} WHERE state_name = @s AND grain_id = @g", c);
             cmd.Parameters.AddWithValue("s", stateName);

@@ -7,7 +7,7 @@ using Orleans.TestingHost;
 namespace MlNetLstm.Orleans.Tests;
 
 /// <summary>
-/// Silo setup of the tests: instrument state in the cluster's own throwaway PostgreSQL, in-memory reminders, fast failure detection.
+/// Silo setup of the tests: instrument state and reminders in the cluster's own throwaway PostgreSQL, fast failure detection.
 /// Everything a silo needs comes from its cluster's configuration (<see cref="TestClusterBuilder.Properties"/>), never from a static:
 /// test classes run in parallel and each starts its own cluster and server (a static connection string, set before each cluster's
 /// deployment, once let a cluster's later silos write to another class's server).
@@ -26,7 +26,7 @@ public sealed class SiloConfigurator : ISiloConfigurator
             ?? throw new InvalidOperationException($"The test cluster's configuration has no {ConnectionStringKey}.");
         silo.AddMlNetLstmPostgresStorage(connectionString);
         if (silo.Configuration[HookKey] is { } hook) silo.Services.AddSingleton(Hooks[hook]);
-        silo.UseInMemoryReminderService();
+        silo.AddMlNetLstmPostgresReminders(connectionString);
         silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         silo.Configure<ClusterMembershipOptions>(o =>
         {
@@ -60,9 +60,10 @@ public static class Clusters
     /// <summary>
     /// Starts a cluster whose grain state is in <paramref name="pg"/> and checks that every silo's storage writes there.
     /// </summary>
-    internal static async Task<TestCluster> StartAsync(PostgresServer pg, short silos = 3, SeriesBacktestHook? hook = null, double clientResponseTimeoutSeconds = 30)
+    internal static async Task<TestCluster> StartAsync(PostgresServer pg, short silos = 3, SeriesBacktestHook? hook = null, double clientResponseTimeoutSeconds = 30, string? serviceId = null)
     {
         var builder = new TestClusterBuilder(silos);
+        if (serviceId is not null) builder.Options.ServiceId = serviceId;
         builder.Properties[SiloConfigurator.ConnectionStringKey] = pg.ConnectionString;
         builder.Properties[ClientConfigurator.ResponseTimeoutKey] = clientResponseTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (hook is not null)
