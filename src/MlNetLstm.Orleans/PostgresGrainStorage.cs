@@ -50,7 +50,9 @@ public sealed class PostgresGrainStorage : IGrainStorage, IDisposable
         catch (ArgumentException ex) { throw new ArgumentException($"The PostgreSQL connection string is not valid: {ex.Message}", nameof(connectionString), ex); }
         try
         {
-            await using var c = new NpgsqlConnection(connectionString);
+            // A connection of its own (not from the pool, which may hold connections to a server process that has since restarted),
+            // so the answer is about the server now.
+            await using var c = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
             await c.OpenAsync(cancellationToken);
             await CreateSchemaAsync(c, cancellationToken);
         }
