@@ -65,18 +65,33 @@ internal interface IAllOperator
     bool Passes<TS, TV>(TV flags) where TS : struct, ISimd<TV> where TV : struct;
 }
 
-/// <summary>In-place update of three streams a, c, d from themselves and a read-only stream b (an optimizer step).</summary>
+/// <summary>
+/// In-place update of three streams a, c, d from themselves and a read-only stream b (an optimizer step). The operator's
+/// scalar parameters are broadcast once per call into driver-owned constants (the JIT does not hoist broadcasts of
+/// struct fields out of the loop by itself).
+/// </summary>
 internal interface IUpdateOperator
 {
     /// <summary>Scalar form (the reference).</summary>
     void Invoke(ref float a, float b, ref float c, ref float d);
 
+    /// <summary>Fills the vector constants the body uses (called once per call, before the loop).</summary>
+    void Broadcast<TS, TV>(ref VectorConstants<TV> k) where TS : struct, ISimd<TV> where TV : struct;
+
     /// <summary>Vector body on loaded registers; the driver stores a, c and d afterwards.</summary>
-    void Invoke<TS, TV>(ref TV a, TV b, ref TV c, ref TV d) where TS : struct, ISimd<TV> where TV : struct;
+    void Invoke<TS, TV>(ref TV a, TV b, ref TV c, ref TV d, in VectorConstants<TV> k) where TS : struct, ISimd<TV> where TV : struct;
+}
+
+/// <summary>Up to 12 broadcast constants of an operator, one register each.</summary>
+[InlineArray(12)]
+internal struct VectorConstants<TV> where TV : struct
+{
+    private TV _e0;
 }
 
 /// <summary>
-/// The loop drivers, one per arity. Each takes the path (<see cref="KernelDispatch.Active"/> from the public API, any
+/// The loop drivers, one per arity. Each entry is [AggressiveOptimization] so that the dispatch switch, the invoker and
+/// the loop are compiled optimised on first call (only the public method in front of it runs through tiering). Each takes the path (<see cref="KernelDispatch.Active"/> from the public API, any
 /// available level from tests and benchmarks), the operator and the spans; lengths are checked by the callers.
 /// </summary>
 internal static class ElementwiseDriver
@@ -84,6 +99,7 @@ internal static class ElementwiseDriver
     // ---------------- unary map: d[i] = op(x[i]); d may be x ----------------
 
     /// <summary>d[i] = op(x[i]) for i in [0, x.Length). Unrolled by two (the activations need the registers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]  // the whole chain below is jitted optimised at once
     internal static void Map<TOp>(IsaLevel isa, TOp op, ReadOnlySpan<float> x, Span<float> d) where TOp : struct, IUnaryOperator
     {
         var invoker = new UnaryMap<TOp>(op, x, d);
@@ -95,6 +111,7 @@ internal static class ElementwiseDriver
         private readonly ReadOnlySpan<float> _x = x;
         private readonly Span<float> _d = d;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Invoke<TS, TV>() where TS : struct, ISimd<TV> where TV : struct => MapCore<TOp, TS, TV>(op, _x, _d);
 
         public void InvokeScalar()
@@ -135,6 +152,7 @@ internal static class ElementwiseDriver
     // ---------------- binary map: d[i] = op(x[i], y[i]); d may be x or y ----------------
 
     /// <summary>d[i] = op(x[i], y[i]) for i in [0, x.Length). Unrolled by four; all loads of a block before its stores.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]  // the whole chain below is jitted optimised at once
     internal static void Map<TOp>(IsaLevel isa, TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d) where TOp : struct, IBinaryOperator
     {
         var invoker = new BinaryMap<TOp>(op, x, y, d, Rows: 0);
@@ -145,6 +163,7 @@ internal static class ElementwiseDriver
     /// Row broadcast: matrix[r, j] = op(matrix[r, j], row[j]) for every row r of the row-major [rows, row.Length] matrix
     /// (each row through the binary map, one dispatch for the whole matrix).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]  // the whole chain below is jitted optimised at once
     internal static void MapRows<TOp>(IsaLevel isa, TOp op, ReadOnlySpan<float> row, Span<float> matrix, int rows) where TOp : struct, IBinaryOperator
     {
         var invoker = new BinaryMap<TOp>(op, default, row, matrix, rows);
@@ -158,15 +177,11 @@ internal static class ElementwiseDriver
         private readonly ReadOnlySpan<float> _x = x, _y = y;
         private readonly Span<float> _d = d;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Invoke<TS, TV>() where TS : struct, ISimd<TV> where TV : struct
         {
-            if (Rows == 0) { MapCore<TOp, TS, TV>(op, _x, _y, _d); return; }
-            int n = _y.Length;
-            for (int r = 0; r < Rows; r++)
-            {
-                Span<float> dr = _d.Slice(r * n, n);
-                MapCore<TOp, TS, TV>(op, dr, _y, dr);
-            }
+            if (Rows == 0) MapCore<TOp, TS, TV>(op, _x, _y, _d);
+            else MapRowsCore<TOp, TS, TV>(op, _y, _d, Rows);
         }
 
         public void InvokeScalar()
@@ -188,6 +203,23 @@ internal static class ElementwiseDriver
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MapCore<TOp, TS, TV>(TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d)
+        where TOp : struct, IBinaryOperator where TS : struct, ISimd<TV> where TV : struct
+        => MapBody<TOp, TS, TV>(op, x, y, d);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MapRowsCore<TOp, TS, TV>(TOp op, ReadOnlySpan<float> row, Span<float> matrix, int rows)
+        where TOp : struct, IBinaryOperator where TS : struct, ISimd<TV> where TV : struct
+    {
+        int n = row.Length;
+        for (int r = 0; r < rows; r++)
+        {
+            Span<float> mr = matrix.Slice(r * n, n);
+            MapBody<TOp, TS, TV>(op, mr, row, mr);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MapBody<TOp, TS, TV>(TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d)
         where TOp : struct, IBinaryOperator where TS : struct, ISimd<TV> where TV : struct
     {
         int w = TS.Count, n = x.Length, i = 0;
@@ -227,6 +259,7 @@ internal static class ElementwiseDriver
     /// Folds the rows of the row-major [rows, d.Length] matrix into d column by column, rows in order 0..rows-1 on every
     /// path (so an exact operator gives the scalar loop's bits). Four registers of columns are held over the row loop.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]  // the whole chain below is jitted optimised at once
     internal static void FoldColumns<TOp>(IsaLevel isa, TOp op, ReadOnlySpan<float> matrix, int rows, Span<float> d) where TOp : struct, IBinaryOperator
     {
         var invoker = new ColumnFold<TOp>(op, matrix, rows, d);
@@ -239,6 +272,7 @@ internal static class ElementwiseDriver
         private readonly ReadOnlySpan<float> _m = matrix;
         private readonly Span<float> _d = d;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Invoke<TS, TV>() where TS : struct, ISimd<TV> where TV : struct => FoldColumnsCore<TOp, TS, TV>(op, _m, rows, _d);
 
         public void InvokeScalar()
@@ -307,6 +341,7 @@ internal static class ElementwiseDriver
     /// register at a time into the first; combined as ((a0+a1)+(a2+a3))+((a4+a5)+(a6+a7)), summed horizontally, plus the
     /// tail folded sequentially from 0 with the scalar form. The Scalar path folds every element sequentially from 0.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]  // the whole chain below is jitted optimised at once
     internal static float Aggregate<TOp>(IsaLevel isa, TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> y) where TOp : struct, IAccumulateOperator
     {
         var invoker = new Aggregator<TOp>(op, x, y);
@@ -319,6 +354,7 @@ internal static class ElementwiseDriver
         private readonly ReadOnlySpan<float> _x = x, _y = y;
         public float Result;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Invoke<TS, TV>() where TS : struct, ISimd<TV> where TV : struct => Result = AggregateCore<TOp, TS, TV>(op, _x, _y);
 
         public void InvokeScalar()
@@ -362,6 +398,7 @@ internal static class ElementwiseDriver
 
     /// <summary>True when op passes for every element; vectors are folded into one flag register that is tested every
     /// 64 vectors (early exit), the tail with the scalar form.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]  // the whole chain below is jitted optimised at once
     internal static bool All<TOp>(IsaLevel isa, TOp op, ReadOnlySpan<float> x) where TOp : struct, IAllOperator
     {
         var invoker = new AllOf<TOp>(op, x);
@@ -374,6 +411,7 @@ internal static class ElementwiseDriver
         private readonly ReadOnlySpan<float> _x = x;
         public bool Result;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Invoke<TS, TV>() where TS : struct, ISimd<TV> where TV : struct => Result = AllCore<TOp, TS, TV>(op, _x);
 
         public void InvokeScalar()
@@ -403,6 +441,7 @@ internal static class ElementwiseDriver
 
     /// <summary>(a[i], c[i], d[i]) = op(a[i], b[i], c[i], d[i]) for i in [0, a.Length); one pass, every element read
     /// once and written once; tail through staging.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]  // the whole chain below is jitted optimised at once
     internal static void Update<TOp>(IsaLevel isa, TOp op, Span<float> a, ReadOnlySpan<float> b, Span<float> c, Span<float> d)
         where TOp : struct, IUpdateOperator
     {
@@ -416,6 +455,7 @@ internal static class ElementwiseDriver
         private readonly Span<float> _a = a, _c = c, _d = d;
         private readonly ReadOnlySpan<float> _b = b;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Invoke<TS, TV>() where TS : struct, ISimd<TV> where TV : struct => UpdateCore<TOp, TS, TV>(op, _a, _b, _c, _d);
 
         public void InvokeScalar()
@@ -425,11 +465,11 @@ internal static class ElementwiseDriver
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void UpdateVector<TOp, TS, TV>(TOp op, ref float a, ref float b, ref float c, ref float d)
+    private static void UpdateVector<TOp, TS, TV>(TOp op, ref float a, ref float b, ref float c, ref float d, in VectorConstants<TV> k)
         where TOp : struct, IUpdateOperator where TS : struct, ISimd<TV> where TV : struct
     {
         TV va = TS.Load(ref a), vb = TS.Load(ref b), vc = TS.Load(ref c), vd = TS.Load(ref d);
-        op.Invoke<TS, TV>(ref va, vb, ref vc, ref vd);
+        op.Invoke<TS, TV>(ref va, vb, ref vc, ref vd, in k);
         TS.Store(vc, ref c);
         TS.Store(vd, ref d);
         TS.Store(va, ref a);
@@ -444,8 +484,10 @@ internal static class ElementwiseDriver
         ref float br = ref MemoryMarshal.GetReference(b);
         ref float cr = ref MemoryMarshal.GetReference(c);
         ref float dr = ref MemoryMarshal.GetReference(d);
+        Unsafe.SkipInit(out VectorConstants<TV> k);
+        op.Broadcast<TS, TV>(ref k);
         for (; i <= n - w; i += w)
-            UpdateVector<TOp, TS, TV>(op, ref Unsafe.Add(ref ar, i), ref Unsafe.Add(ref br, i), ref Unsafe.Add(ref cr, i), ref Unsafe.Add(ref dr, i));
+            UpdateVector<TOp, TS, TV>(op, ref Unsafe.Add(ref ar, i), ref Unsafe.Add(ref br, i), ref Unsafe.Add(ref cr, i), ref Unsafe.Add(ref dr, i), in k);
         int t = n - i;
         if (t > 0)
         {
@@ -455,7 +497,7 @@ internal static class ElementwiseDriver
             b.Slice(i, t).CopyTo(s.Slice(16));
             c.Slice(i, t).CopyTo(s.Slice(32));
             d.Slice(i, t).CopyTo(s.Slice(48));
-            UpdateVector<TOp, TS, TV>(op, ref s[0], ref s[16], ref s[32], ref s[48]);
+            UpdateVector<TOp, TS, TV>(op, ref s[0], ref s[16], ref s[32], ref s[48], in k);
             s.Slice(0, t).CopyTo(a.Slice(i));
             s.Slice(32, t).CopyTo(c.Slice(i));
             s.Slice(48, t).CopyTo(d.Slice(i));

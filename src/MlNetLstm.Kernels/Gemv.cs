@@ -38,6 +38,7 @@ public static partial class Gemv
     }
 
     /// <summary><see cref="MultiplyTransposedAdd(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, Span{float})"/> on the given path (no checks).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void MultiplyTransposedAdd(IsaLevel isa, ReadOnlySpan<float> wT, int k, int n, ReadOnlySpan<float> x, Span<float> y)
     {
         var invoker = new Kernel(wT, k, n, x, y);

@@ -35,8 +35,9 @@ public static partial class Adam
         KernelGuard.Length(v.Length, parameters.Length, nameof(v));
         if (!(biasCorrection1 > 0f)) throw new ArgumentOutOfRangeException(nameof(biasCorrection1), biasCorrection1, "biasCorrection1 = 1 - beta1^t must be positive.");
         if (!(biasCorrection2 > 0f)) throw new ArgumentOutOfRangeException(nameof(biasCorrection2), biasCorrection2, "biasCorrection2 = 1 - beta2^t must be positive.");
-        Step(KernelDispatch.Active, parameters, gradients, m, v,
-            new Hyper(learningRate, beta1, beta2, epsilon, biasCorrection1, biasCorrection2, decoupledWeightDecay));
+        ElementwiseDriver.Update(KernelDispatch.Active,
+            new AdamOperator(new Hyper(learningRate, beta1, beta2, epsilon, biasCorrection1, biasCorrection2, decoupledWeightDecay)),
+            parameters, gradients, m, v);
     }
 
     /// <summary><see cref="Step(Span{float}, ReadOnlySpan{float}, Span{float}, Span{float}, float, float, float, float, float, float, float)"/> on the given path (no checks).</summary>
@@ -65,11 +66,18 @@ internal readonly struct AdamOperator(Adam.Hyper h) : IUpdateOperator
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Invoke<TS, TV>(ref TV p, TV g, ref TV m, ref TV v) where TS : struct, ISimd<TV> where TV : struct
+    public void Broadcast<TS, TV>(ref VectorConstants<TV> k) where TS : struct, ISimd<TV> where TV : struct
     {
-        m = TS.MulAdd(TS.Broadcast(_b1), m, TS.Mul(TS.Broadcast(_omb1), g));
-        v = TS.MulAdd(TS.Broadcast(_b2), v, TS.Mul(TS.Mul(TS.Broadcast(_omb2), g), g));
-        TV step = TS.MulAdd(TS.Broadcast(_wd), p, TS.Div(TS.Mul(m, TS.Broadcast(_ibc1)), TS.Add(TS.Sqrt(TS.Mul(v, TS.Broadcast(_ibc2))), TS.Broadcast(_eps))));
-        p = TS.Sub(p, TS.Mul(TS.Broadcast(_lr), step));
+        k[0] = TS.Broadcast(_b1); k[1] = TS.Broadcast(_omb1); k[2] = TS.Broadcast(_b2); k[3] = TS.Broadcast(_omb2);
+        k[4] = TS.Broadcast(_ibc1); k[5] = TS.Broadcast(_ibc2); k[6] = TS.Broadcast(_eps); k[7] = TS.Broadcast(_lr); k[8] = TS.Broadcast(_wd);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Invoke<TS, TV>(ref TV p, TV g, ref TV m, ref TV v, in VectorConstants<TV> k) where TS : struct, ISimd<TV> where TV : struct
+    {
+        m = TS.MulAdd(k[0], m, TS.Mul(k[1], g));
+        v = TS.MulAdd(k[2], v, TS.Mul(TS.Mul(k[3], g), g));
+        TV step = TS.MulAdd(k[8], p, TS.Div(TS.Mul(m, k[4]), TS.Add(TS.Sqrt(TS.Mul(v, k[5])), k[6])));
+        p = TS.Sub(p, TS.Mul(k[7], step));
     }
 }

@@ -15,7 +15,7 @@ public static partial class VectorOps
     {
         KernelGuard.Length(y.Length, x.Length, nameof(y));
         KernelGuard.Length(destination.Length, x.Length, nameof(destination));
-        Add(KernelDispatch.Active, x, y, destination);
+        ElementwiseDriver.Map(KernelDispatch.Active, default(AddOperator), x, y, destination);
     }
 
     /// <summary><see cref="Add(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> on the given path (no checks).</summary>

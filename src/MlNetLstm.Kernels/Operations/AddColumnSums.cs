@@ -17,7 +17,7 @@ public static partial class VectorOps
     {
         KernelGuard.NonNegative(rows, nameof(rows));
         KernelGuard.Length(matrix.Length, (long)rows * destination.Length, nameof(matrix));
-        AddColumnSums(KernelDispatch.Active, matrix, rows, destination);
+        ElementwiseDriver.FoldColumns(KernelDispatch.Active, default(AddOperator), matrix, rows, destination);
     }
 
     /// <summary><see cref="AddColumnSums(ReadOnlySpan{float}, int, Span{float})"/> on the given path (no checks).</summary>

@@ -14,7 +14,7 @@ public static partial class VectorOps
     {
         KernelGuard.NonNegative(rows, nameof(rows));
         KernelGuard.Length(matrix.Length, (long)rows * bias.Length, nameof(matrix));
-        AddRowBroadcast(KernelDispatch.Active, bias, matrix, rows);
+        ElementwiseDriver.MapRows(KernelDispatch.Active, default(AddOperator), bias, matrix, rows);
     }
 
     /// <summary><see cref="AddRowBroadcast(ReadOnlySpan{float}, Span{float}, int)"/> on the given path (no checks).</summary>

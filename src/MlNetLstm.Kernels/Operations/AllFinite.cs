@@ -8,7 +8,7 @@ public static partial class VectorOps
     /// <summary>Returns true when every element is finite (no NaN or infinity).</summary>
     /// <param name="x">Values.</param>
     /// <returns>False if any element is NaN or +-Inf.</returns>
-    public static bool AllFinite(ReadOnlySpan<float> x) => AllFinite(KernelDispatch.Active, x);
+    public static bool AllFinite(ReadOnlySpan<float> x) => ElementwiseDriver.All(KernelDispatch.Active, default(FiniteOperator), x);
 
     /// <summary><see cref="AllFinite(ReadOnlySpan{float})"/> on the given path.</summary>
     internal static bool AllFinite(IsaLevel isa, ReadOnlySpan<float> x) => ElementwiseDriver.All(isa, default(FiniteOperator), x);

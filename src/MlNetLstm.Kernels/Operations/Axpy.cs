@@ -14,7 +14,7 @@ public static partial class VectorOps
     public static void Axpy(float alpha, ReadOnlySpan<float> x, Span<float> y)
     {
         KernelGuard.Length(y.Length, x.Length, nameof(y));
-        Axpy(KernelDispatch.Active, alpha, x, y);
+        ElementwiseDriver.Map(KernelDispatch.Active, new AxpyOperator(alpha), x, y, y);
     }
 
     /// <summary><see cref="Axpy(float, ReadOnlySpan{float}, Span{float})"/> on the given path (no checks).</summary>

@@ -14,7 +14,7 @@ public static partial class VectorOps
     public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
     {
         KernelGuard.Length(y.Length, x.Length, nameof(y));
-        return Dot(KernelDispatch.Active, x, y);
+        return ElementwiseDriver.Aggregate(KernelDispatch.Active, default(DotOperator), x, y);
     }
 
     /// <summary><see cref="Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/> on the given path (no checks).</summary>

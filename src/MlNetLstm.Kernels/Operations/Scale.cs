@@ -9,7 +9,7 @@ public static partial class VectorOps
     /// <summary>x[i] *= alpha, in place.</summary>
     /// <param name="alpha">Scale.</param>
     /// <param name="x">Values, updated in place.</param>
-    public static void Scale(float alpha, Span<float> x) => Scale(KernelDispatch.Active, alpha, x);
+    public static void Scale(float alpha, Span<float> x) => ElementwiseDriver.Map(KernelDispatch.Active, new ScaleOperator(alpha), x, x);
 
     /// <summary><see cref="Scale(float, Span{float})"/> on the given path.</summary>
     internal static void Scale(IsaLevel isa, float alpha, Span<float> x) => ElementwiseDriver.Map(isa, new ScaleOperator(alpha), x, x);

@@ -13,7 +13,7 @@ public static partial class Activations
     public static void Sigmoid(ReadOnlySpan<float> x, Span<float> destination)
     {
         KernelGuard.Length(destination.Length, x.Length, nameof(destination));
-        Sigmoid(KernelDispatch.Active, x, destination);
+        ElementwiseDriver.Map(KernelDispatch.Active, default(SigmoidOperator), x, destination);
     }
 
     /// <summary><see cref="Sigmoid(ReadOnlySpan{float}, Span{float})"/> on the given path (no checks).</summary>

@@ -17,6 +17,7 @@ public static partial class VectorOps
     public static double SumOfSquares(ReadOnlySpan<float> x) => SumOfSquares(KernelDispatch.Active, x);
 
     /// <summary><see cref="SumOfSquares(ReadOnlySpan{float})"/> on the given path.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double SumOfSquares(IsaLevel isa, ReadOnlySpan<float> x)
     {
         var invoker = new SumOfSquaresKernel(x);

@@ -12,7 +12,7 @@ public static partial class Activations
     public static void Tanh(ReadOnlySpan<float> x, Span<float> destination)
     {
         KernelGuard.Length(destination.Length, x.Length, nameof(destination));
-        Tanh(KernelDispatch.Active, x, destination);
+        ElementwiseDriver.Map(KernelDispatch.Active, default(TanhOperator), x, destination);
     }
 
     /// <summary><see cref="Tanh(ReadOnlySpan{float}, Span{float})"/> on the given path (no checks).</summary>
