@@ -42,6 +42,16 @@ internal interface IBinaryOperator
     TV Invoke<TS, TV>(TV x, TV y) where TS : struct, ISimd<TV> where TV : struct;
 }
 
+/// <summary>d = f(x, y, z), element-wise (used with a broadcast scalar z: y + alpha x).</summary>
+internal interface ITernaryOperator
+{
+    /// <summary>Scalar form (the reference).</summary>
+    float Invoke(float x, float y, float z);
+
+    /// <summary>Vector body.</summary>
+    TV Invoke<TS, TV>(TV x, TV y, TV z) where TS : struct, ISimd<TV> where TV : struct;
+}
+
 /// <summary>acc = f(acc, x, y): a sum reduction of a binary map (dot product: acc + x y).</summary>
 internal interface IAccumulateOperator
 {
@@ -250,6 +260,118 @@ internal static class ElementwiseDriver
             TV xv = SimdTail.Load<TS, TV>(x, i, n - i, ref s1[0]);
             TV yv = SimdTail.Load<TS, TV>(y, i, n - i, ref s2[0]);
             SimdTail.Store<TS, TV>(op.Invoke<TS, TV>(xv, yv), d, i, n - i, ref s1[0]);
+        }
+    }
+
+    // ---------------- scalar operands: d[i] = op(x[i], s) and d[i] = op(x[i], y[i], s) ----------------
+    // The scalar is broadcast once, before the loop, and handed to the operator as a register (as TensorPrimitives'
+    // InvokeSpanScalarIntoSpan does; the JIT does not hoist a broadcast of an operator field out of the loop).
+
+    /// <summary>d[i] = op(x[i], s) for i in [0, x.Length); d may be x. Unrolled by four.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]  // the whole chain below is jitted optimised at once
+    internal static void Map<TOp>(IsaLevel isa, TOp op, ReadOnlySpan<float> x, float s, Span<float> d) where TOp : struct, IBinaryOperator
+    {
+        var invoker = new SpanScalarMap<TOp>(op, x, s, d);
+        KernelDispatch.Run(isa, ref invoker);
+    }
+
+    private readonly ref struct SpanScalarMap<TOp>(TOp op, ReadOnlySpan<float> x, float s, Span<float> d) : IIsaInvoker where TOp : struct, IBinaryOperator
+    {
+        private readonly ReadOnlySpan<float> _x = x;
+        private readonly Span<float> _d = d;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Invoke<TS, TV>() where TS : struct, ISimd<TV> where TV : struct => MapCore<TOp, TS, TV>(op, _x, s, _d);
+
+        public void InvokeScalar()
+        {
+            for (int i = 0; i < _x.Length; i++) _d[i] = op.Invoke(_x[i], s);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MapCore<TOp, TS, TV>(TOp op, ReadOnlySpan<float> x, float s, Span<float> d)
+        where TOp : struct, IBinaryOperator where TS : struct, ISimd<TV> where TV : struct
+    {
+        int w = TS.Count, n = x.Length, i = 0;
+        TV sv = TS.Broadcast(s);
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float dr = ref MemoryMarshal.GetReference(d);
+        for (; i <= n - 4 * w; i += 4 * w)
+        {
+            TV r0 = op.Invoke<TS, TV>(TS.Load(ref Unsafe.Add(ref xr, i)), sv);
+            TV r1 = op.Invoke<TS, TV>(TS.Load(ref Unsafe.Add(ref xr, i + w)), sv);
+            TV r2 = op.Invoke<TS, TV>(TS.Load(ref Unsafe.Add(ref xr, i + 2 * w)), sv);
+            TV r3 = op.Invoke<TS, TV>(TS.Load(ref Unsafe.Add(ref xr, i + 3 * w)), sv);
+            TS.Store(r0, ref Unsafe.Add(ref dr, i)); TS.Store(r1, ref Unsafe.Add(ref dr, i + w));
+            TS.Store(r2, ref Unsafe.Add(ref dr, i + 2 * w)); TS.Store(r3, ref Unsafe.Add(ref dr, i + 3 * w));
+        }
+        for (; i <= n - w; i += w)
+            TS.Store(op.Invoke<TS, TV>(TS.Load(ref Unsafe.Add(ref xr, i)), sv), ref Unsafe.Add(ref dr, i));
+        if (i < n)
+        {
+            if (TOp.ScalarTailIsExact)
+            {
+                for (; i < n; i++) Unsafe.Add(ref dr, i) = op.Invoke(Unsafe.Add(ref xr, i), s);
+                return;
+            }
+            Unsafe.SkipInit(out Staging16 st);  // SimdTail.Load clears it
+            TV t = SimdTail.Load<TS, TV>(x, i, n - i, ref st[0]);
+            SimdTail.Store<TS, TV>(op.Invoke<TS, TV>(t, sv), d, i, n - i, ref st[0]);
+        }
+    }
+
+    /// <summary>d[i] = op(x[i], y[i], s) for i in [0, x.Length); d may be x or y. Unrolled by four; tail staged.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]  // the whole chain below is jitted optimised at once
+    internal static void Map<TOp>(IsaLevel isa, TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> y, float s, Span<float> d)
+        where TOp : struct, ITernaryOperator
+    {
+        var invoker = new SpanSpanScalarMap<TOp>(op, x, y, s, d);
+        KernelDispatch.Run(isa, ref invoker);
+    }
+
+    private readonly ref struct SpanSpanScalarMap<TOp>(TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> y, float s, Span<float> d) : IIsaInvoker
+        where TOp : struct, ITernaryOperator
+    {
+        private readonly ReadOnlySpan<float> _x = x, _y = y;
+        private readonly Span<float> _d = d;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Invoke<TS, TV>() where TS : struct, ISimd<TV> where TV : struct => MapCore<TOp, TS, TV>(op, _x, _y, s, _d);
+
+        public void InvokeScalar()
+        {
+            for (int i = 0; i < _x.Length; i++) _d[i] = op.Invoke(_x[i], _y[i], s);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MapCore<TOp, TS, TV>(TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> y, float s, Span<float> d)
+        where TOp : struct, ITernaryOperator where TS : struct, ISimd<TV> where TV : struct
+    {
+        int w = TS.Count, n = x.Length, i = 0;
+        TV sv = TS.Broadcast(s);
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        ref float dr = ref MemoryMarshal.GetReference(d);
+        for (; i <= n - 4 * w; i += 4 * w)
+        {
+            TV r0 = op.Invoke<TS, TV>(TS.Load(ref Unsafe.Add(ref xr, i)), TS.Load(ref Unsafe.Add(ref yr, i)), sv);
+            TV r1 = op.Invoke<TS, TV>(TS.Load(ref Unsafe.Add(ref xr, i + w)), TS.Load(ref Unsafe.Add(ref yr, i + w)), sv);
+            TV r2 = op.Invoke<TS, TV>(TS.Load(ref Unsafe.Add(ref xr, i + 2 * w)), TS.Load(ref Unsafe.Add(ref yr, i + 2 * w)), sv);
+            TV r3 = op.Invoke<TS, TV>(TS.Load(ref Unsafe.Add(ref xr, i + 3 * w)), TS.Load(ref Unsafe.Add(ref yr, i + 3 * w)), sv);
+            TS.Store(r0, ref Unsafe.Add(ref dr, i)); TS.Store(r1, ref Unsafe.Add(ref dr, i + w));
+            TS.Store(r2, ref Unsafe.Add(ref dr, i + 2 * w)); TS.Store(r3, ref Unsafe.Add(ref dr, i + 3 * w));
+        }
+        for (; i <= n - w; i += w)
+            TS.Store(op.Invoke<TS, TV>(TS.Load(ref Unsafe.Add(ref xr, i)), TS.Load(ref Unsafe.Add(ref yr, i)), sv), ref Unsafe.Add(ref dr, i));
+        if (i < n)
+        {
+            Unsafe.SkipInit(out Staging16 s1);  // SimdTail.Load clears them
+            Unsafe.SkipInit(out Staging16 s2);
+            TV xv = SimdTail.Load<TS, TV>(x, i, n - i, ref s1[0]);
+            TV yv = SimdTail.Load<TS, TV>(y, i, n - i, ref s2[0]);
+            SimdTail.Store<TS, TV>(op.Invoke<TS, TV>(xv, yv, sv), d, i, n - i, ref s1[0]);
         }
     }
 

@@ -1,4 +1,4 @@
-// Axpy: y += alpha x. Driver: ElementwiseDriver.Map (binary, destination y). Fused multiply-add on the FMA paths, so
+// Axpy: y += alpha x. Driver: ElementwiseDriver.Map (two spans and a scalar, destination y). Fused multiply-add on the FMA paths, so
 // the tail goes through staging.
 using System.Runtime.CompilerServices;
 
@@ -14,20 +14,20 @@ public static partial class VectorOps
     public static void Axpy(float alpha, ReadOnlySpan<float> x, Span<float> y)
     {
         KernelGuard.Length(y.Length, x.Length, nameof(y));
-        ElementwiseDriver.Map(KernelDispatch.Active, new AxpyOperator(alpha), x, y, y);
+        ElementwiseDriver.Map(KernelDispatch.Active, default(AxpyOperator), x, y, alpha, y);
     }
 
     /// <summary><see cref="Axpy(float, ReadOnlySpan{float}, Span{float})"/> on the given path (no checks).</summary>
     internal static void Axpy(IsaLevel isa, float alpha, ReadOnlySpan<float> x, Span<float> y)
-        => ElementwiseDriver.Map(isa, new AxpyOperator(alpha), x, y, y);
+        => ElementwiseDriver.Map(isa, default(AxpyOperator), x, y, alpha, y);
 }
 
-/// <summary>alpha x + y.</summary>
-internal readonly struct AxpyOperator(float alpha) : IBinaryOperator
+/// <summary>alpha x + y (alpha a broadcast scalar).</summary>
+internal readonly struct AxpyOperator : ITernaryOperator
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public float Invoke(float x, float y) => y + alpha * x;
+    public float Invoke(float x, float y, float alpha) => y + alpha * x;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public TV Invoke<TS, TV>(TV x, TV y) where TS : struct, ISimd<TV> where TV : struct => TS.MulAdd(TS.Broadcast(alpha), x, y);
+    public TV Invoke<TS, TV>(TV x, TV y, TV alpha) where TS : struct, ISimd<TV> where TV : struct => TS.MulAdd(alpha, x, y);
 }

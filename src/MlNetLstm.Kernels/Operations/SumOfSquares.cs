@@ -32,6 +32,7 @@ internal ref struct SumOfSquaresKernel(ReadOnlySpan<float> x) : IIsaInvoker
     private readonly ReadOnlySpan<float> _x = x;
     public double Result;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke<TS, TV>() where TS : struct, ISimd<TV> where TV : struct
     {
         if (typeof(TS) == typeof(Avx512Simd)) Result = Avx512(_x);
