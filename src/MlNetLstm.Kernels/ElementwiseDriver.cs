@@ -100,6 +100,109 @@ internal struct VectorConstants<TV> where TV : struct
 }
 
 /// <summary>
+/// A fused pointwise cell step (GRU, LSTM) over B rows of H columns: it reads streams S0..S(Inputs-1) and writes
+/// streams S(Inputs)..S(Inputs+Outputs-1) of a <see cref="CellStreams"/> at column j of the current row.
+/// </summary>
+internal interface ICellOperator
+{
+    /// <summary>Number of input streams (S0 onwards).</summary>
+    static abstract int Inputs { get; }
+
+    /// <summary>Number of output streams (after the inputs); Inputs + Outputs &lt;= <see cref="CellStreams.Capacity"/>.</summary>
+    static abstract int Outputs { get; }
+
+    /// <summary>Scalar form (the reference) at column j.</summary>
+    void Invoke(ref CellStreams s, nint j);
+
+    /// <summary>Vector body at columns [j, j + lanes): every load before the first store (documented aliases stay safe).</summary>
+    void Invoke<TS, TV>(ref CellStreams s, nint j) where TS : struct, ISimd<TV> where TV : struct;
+}
+
+/// <summary>
+/// The streams of a cell kernel: for each, a reference to its element [row 0, column 0] and its row stride (3H for a
+/// GRU gate block at offset qH of a [B, 3H] tensor, H for a [B, H] state). The driver moves them to each row.
+/// </summary>
+internal ref struct CellStreams
+{
+    internal const int Capacity = 13;
+    public ref float S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12;
+    private int _r0, _r1, _r2, _r3, _r4, _r5, _r6, _r7, _r8, _r9, _r10, _r11, _r12;
+
+    /// <summary>Sets stream k to start at <paramref name="origin"/> (its element [0, 0]) with the given row stride.</summary>
+    internal void Set(int k, ReadOnlySpan<float> origin, int rowStride)
+    {
+        ref float o = ref MemoryMarshal.GetReference(origin);
+        switch (k)
+        {
+            case 0: S0 = ref o; _r0 = rowStride; break;
+            case 1: S1 = ref o; _r1 = rowStride; break;
+            case 2: S2 = ref o; _r2 = rowStride; break;
+            case 3: S3 = ref o; _r3 = rowStride; break;
+            case 4: S4 = ref o; _r4 = rowStride; break;
+            case 5: S5 = ref o; _r5 = rowStride; break;
+            case 6: S6 = ref o; _r6 = rowStride; break;
+            case 7: S7 = ref o; _r7 = rowStride; break;
+            case 8: S8 = ref o; _r8 = rowStride; break;
+            case 9: S9 = ref o; _r9 = rowStride; break;
+            case 10: S10 = ref o; _r10 = rowStride; break;
+            case 11: S11 = ref o; _r11 = rowStride; break;
+            case 12: S12 = ref o; _r12 = rowStride; break;
+            default: throw new ArgumentOutOfRangeException(nameof(k));
+        }
+    }
+
+    /// <summary>Stream k at the current row (tails only; the hot loops name the fields).</summary>
+    internal readonly ref float Get(int k)
+    {
+        switch (k)
+        {
+            case 0: return ref S0;
+            case 1: return ref S1;
+            case 2: return ref S2;
+            case 3: return ref S3;
+            case 4: return ref S4;
+            case 5: return ref S5;
+            case 6: return ref S6;
+            case 7: return ref S7;
+            case 8: return ref S8;
+            case 9: return ref S9;
+            case 10: return ref S10;
+            case 11: return ref S11;
+            case 12: return ref S12;
+            default: throw new ArgumentOutOfRangeException(nameof(k));
+        }
+    }
+
+    /// <summary>The first <paramref name="count"/> streams moved to row b (a constant count folds the tests away).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal readonly CellStreams AtRow(nint b, int count)
+    {
+        CellStreams r = default;
+        if (count > 0) r.S0 = ref Unsafe.Add(ref S0, b * _r0);
+        if (count > 1) r.S1 = ref Unsafe.Add(ref S1, b * _r1);
+        if (count > 2) r.S2 = ref Unsafe.Add(ref S2, b * _r2);
+        if (count > 3) r.S3 = ref Unsafe.Add(ref S3, b * _r3);
+        if (count > 4) r.S4 = ref Unsafe.Add(ref S4, b * _r4);
+        if (count > 5) r.S5 = ref Unsafe.Add(ref S5, b * _r5);
+        if (count > 6) r.S6 = ref Unsafe.Add(ref S6, b * _r6);
+        if (count > 7) r.S7 = ref Unsafe.Add(ref S7, b * _r7);
+        if (count > 8) r.S8 = ref Unsafe.Add(ref S8, b * _r8);
+        if (count > 9) r.S9 = ref Unsafe.Add(ref S9, b * _r9);
+        if (count > 10) r.S10 = ref Unsafe.Add(ref S10, b * _r10);
+        if (count > 11) r.S11 = ref Unsafe.Add(ref S11, b * _r11);
+        if (count > 12) r.S12 = ref Unsafe.Add(ref S12, b * _r12);
+        return r;
+    }
+}
+
+/// <summary>13 x 16 floats of stack staging for the cell tails (one 16-float slot per stream).</summary>
+[InlineArray(CellStreams.Capacity * 16)]
+internal struct CellStaging
+{
+    private float _e0;
+}
+
+/// <summary>
 /// The loop drivers, one per arity. Each entry is [AggressiveOptimization] so that the dispatch switch, the invoker and
 /// the loop are compiled optimised on first call (only the public method in front of it runs through tiering). Each takes the path (<see cref="KernelDispatch.Active"/> from the public API, any
 /// available level from tests and benchmarks), the operator and the spans; lengths are checked by the callers.
@@ -624,5 +727,68 @@ internal static class ElementwiseDriver
             s.Slice(32, t).CopyTo(c.Slice(i));
             s.Slice(48, t).CopyTo(d.Slice(i));
         }
+    }
+
+    // ---------------- fused cell step: B rows x H columns over up to 13 streams ----------------
+
+    /// <summary>
+    /// Runs a cell operator over <paramref name="batch"/> rows of <paramref name="hidden"/> columns: per row, full vectors,
+    /// then the tail of H through staging (inputs copied into zeroed 16-float slots, the same vector body, outputs copied
+    /// back), so a tail column is computed exactly like a full-vector column. Lengths are checked by the caller.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]  // the whole chain below is jitted optimised at once
+    internal static void Cell<TOp>(IsaLevel isa, TOp op, int batch, int hidden, scoped ref readonly CellStreams streams)
+        where TOp : struct, ICellOperator
+    {
+        var invoker = new CellRunner<TOp>(op, batch, hidden, streams);
+        KernelDispatch.Run(isa, ref invoker);
+    }
+
+    private ref struct CellRunner<TOp>(TOp op, int batch, int hidden, CellStreams streams) : IIsaInvoker where TOp : struct, ICellOperator
+    {
+        private CellStreams _streams = streams;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Invoke<TS, TV>() where TS : struct, ISimd<TV> where TV : struct => CellCore<TOp, TS, TV>(op, batch, hidden, ref _streams);
+
+        public void InvokeScalar()
+        {
+            for (int b = 0; b < batch; b++)
+            {
+                CellStreams row = _streams.AtRow(b, TOp.Inputs + TOp.Outputs);
+                for (int j = 0; j < hidden; j++) op.Invoke(ref row, j);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CellCore<TOp, TS, TV>(TOp op, int batch, int hidden, ref CellStreams streams)
+        where TOp : struct, ICellOperator where TS : struct, ISimd<TV> where TV : struct
+    {
+        int w = TS.Count, count = TOp.Inputs + TOp.Outputs;
+        for (int b = 0; b < batch; b++)
+        {
+            CellStreams row = streams.AtRow(b, count);
+            int j = 0;
+            for (; j <= hidden - w; j += w) op.Invoke<TS, TV>(ref row, j);
+            int t = hidden - j;
+            if (t > 0) CellTail<TOp, TS, TV>(op, ref row, j, t);
+        }
+    }
+
+    private static void CellTail<TOp, TS, TV>(TOp op, ref CellStreams row, int j, int t)
+        where TOp : struct, ICellOperator where TS : struct, ISimd<TV> where TV : struct
+    {
+        CellStaging st = default;
+        Span<float> s = st;
+        scoped CellStreams staged = default;
+        int count = TOp.Inputs + TOp.Outputs;
+        for (int k = 0; k < count; k++)
+        {
+            staged.Set(k, s.Slice(16 * k), 0);
+            if (k < TOp.Inputs) MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref row.Get(k), j), t).CopyTo(s.Slice(16 * k));
+        }
+        op.Invoke<TS, TV>(ref staged, 0);
+        for (int k = TOp.Inputs; k < count; k++) s.Slice(16 * k, t).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref row.Get(k), j), t));
     }
 }
