@@ -129,6 +129,7 @@ internal ref struct CellStreams
     private int _r0, _r1, _r2, _r3, _r4, _r5, _r6, _r7, _r8, _r9, _r10, _r11, _r12;
 
     /// <summary>Sets stream k to start at <paramref name="origin"/> (its element [0, 0]) with the given row stride.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]  // a constant k folds the switch
     internal void Set(int k, ReadOnlySpan<float> origin, int rowStride)
     {
         ref float o = ref MemoryMarshal.GetReference(origin);
@@ -173,25 +174,23 @@ internal ref struct CellStreams
         }
     }
 
-    /// <summary>The first <paramref name="count"/> streams moved to row b (a constant count folds the tests away).</summary>
+    /// <summary>Moves the first <paramref name="count"/> streams on by one row (a constant count folds the tests away).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal readonly CellStreams AtRow(nint b, int count)
+    internal void NextRow(int count)
     {
-        CellStreams r = default;
-        if (count > 0) r.S0 = ref Unsafe.Add(ref S0, b * _r0);
-        if (count > 1) r.S1 = ref Unsafe.Add(ref S1, b * _r1);
-        if (count > 2) r.S2 = ref Unsafe.Add(ref S2, b * _r2);
-        if (count > 3) r.S3 = ref Unsafe.Add(ref S3, b * _r3);
-        if (count > 4) r.S4 = ref Unsafe.Add(ref S4, b * _r4);
-        if (count > 5) r.S5 = ref Unsafe.Add(ref S5, b * _r5);
-        if (count > 6) r.S6 = ref Unsafe.Add(ref S6, b * _r6);
-        if (count > 7) r.S7 = ref Unsafe.Add(ref S7, b * _r7);
-        if (count > 8) r.S8 = ref Unsafe.Add(ref S8, b * _r8);
-        if (count > 9) r.S9 = ref Unsafe.Add(ref S9, b * _r9);
-        if (count > 10) r.S10 = ref Unsafe.Add(ref S10, b * _r10);
-        if (count > 11) r.S11 = ref Unsafe.Add(ref S11, b * _r11);
-        if (count > 12) r.S12 = ref Unsafe.Add(ref S12, b * _r12);
-        return r;
+        if (count > 0) S0 = ref Unsafe.Add(ref S0, _r0);
+        if (count > 1) S1 = ref Unsafe.Add(ref S1, _r1);
+        if (count > 2) S2 = ref Unsafe.Add(ref S2, _r2);
+        if (count > 3) S3 = ref Unsafe.Add(ref S3, _r3);
+        if (count > 4) S4 = ref Unsafe.Add(ref S4, _r4);
+        if (count > 5) S5 = ref Unsafe.Add(ref S5, _r5);
+        if (count > 6) S6 = ref Unsafe.Add(ref S6, _r6);
+        if (count > 7) S7 = ref Unsafe.Add(ref S7, _r7);
+        if (count > 8) S8 = ref Unsafe.Add(ref S8, _r8);
+        if (count > 9) S9 = ref Unsafe.Add(ref S9, _r9);
+        if (count > 10) S10 = ref Unsafe.Add(ref S10, _r10);
+        if (count > 11) S11 = ref Unsafe.Add(ref S11, _r11);
+        if (count > 12) S12 = ref Unsafe.Add(ref S12, _r12);
     }
 }
 
@@ -753,11 +752,9 @@ internal static class ElementwiseDriver
 
         public void InvokeScalar()
         {
-            for (int b = 0; b < batch; b++)
-            {
-                CellStreams row = _streams.AtRow(b, TOp.Inputs + TOp.Outputs);
+            CellStreams row = _streams;
+            for (int b = 0; b < batch; b++, row.NextRow(TOp.Inputs + TOp.Outputs))
                 for (int j = 0; j < hidden; j++) op.Invoke(ref row, j);
-            }
         }
     }
 
@@ -766,9 +763,9 @@ internal static class ElementwiseDriver
         where TOp : struct, ICellOperator where TS : struct, ISimd<TV> where TV : struct
     {
         int w = TS.Count, count = TOp.Inputs + TOp.Outputs;
-        for (int b = 0; b < batch; b++)
+        CellStreams row = streams;
+        for (int b = 0; b < batch; b++, row.NextRow(count))
         {
-            CellStreams row = streams.AtRow(b, count);
             int j = 0;
             for (; j <= hidden - w; j += w) op.Invoke<TS, TV>(ref row, j);
             int t = hidden - j;

@@ -79,13 +79,10 @@ public static partial class GruPointwise
         if (batch == 0 || hidden == 0) return;
         int g3 = 3 * hidden;
         CellStreams s = default;
-        for (int q = 0; q < 3; q++)
-        {
-            s.Set(q, xz.Slice(q * hidden), g3);
-            s.Set(3 + q, hz.Slice(q * hidden), g3);
-            s.Set(7 + q, gates.Slice(q * hidden), g3);
-        }
+        s.Set(0, xz, g3); s.Set(1, xz.Slice(hidden), g3); s.Set(2, xz.Slice(2 * hidden), g3);
+        s.Set(3, hz, g3); s.Set(4, hz.Slice(hidden), g3); s.Set(5, hz.Slice(2 * hidden), g3);
         s.Set(6, hPrev, hidden);
+        s.Set(7, gates, g3); s.Set(8, gates.Slice(hidden), g3); s.Set(9, gates.Slice(2 * hidden), g3);
         s.Set(10, h, hidden);
         ElementwiseDriver.Cell(isa, default(GruForwardOperator), batch, hidden, in s);
     }
@@ -98,15 +95,12 @@ public static partial class GruPointwise
         if (batch == 0 || hidden == 0) return;
         int g3 = 3 * hidden;
         CellStreams s = default;
-        for (int q = 0; q < 3; q++)
-        {
-            s.Set(q, gates.Slice(q * hidden), g3);
-            s.Set(6 + q, dxz.Slice(q * hidden), g3);
-            s.Set(9 + q, dhz.Slice(q * hidden), g3);
-        }
+        s.Set(0, gates, g3); s.Set(1, gates.Slice(hidden), g3); s.Set(2, gates.Slice(2 * hidden), g3);
         s.Set(3, hz.Slice(2 * hidden), g3);
         s.Set(4, hPrev, hidden);
         s.Set(5, dh, hidden);
+        s.Set(6, dxz, g3); s.Set(7, dxz.Slice(hidden), g3); s.Set(8, dxz.Slice(2 * hidden), g3);
+        s.Set(9, dhz, g3); s.Set(10, dhz.Slice(hidden), g3); s.Set(11, dhz.Slice(2 * hidden), g3);
         s.Set(12, dhPrev, hidden);
         ElementwiseDriver.Cell(isa, default(GruBackwardOperator), batch, hidden, in s);
     }
