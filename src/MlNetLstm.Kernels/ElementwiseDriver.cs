@@ -152,28 +152,6 @@ internal ref struct CellStreams
         }
     }
 
-    /// <summary>Stream k at the current row (tails only; the hot loops name the fields).</summary>
-    internal readonly ref float Get(int k)
-    {
-        switch (k)
-        {
-            case 0: return ref S0;
-            case 1: return ref S1;
-            case 2: return ref S2;
-            case 3: return ref S3;
-            case 4: return ref S4;
-            case 5: return ref S5;
-            case 6: return ref S6;
-            case 7: return ref S7;
-            case 8: return ref S8;
-            case 9: return ref S9;
-            case 10: return ref S10;
-            case 11: return ref S11;
-            case 12: return ref S12;
-            default: throw new ArgumentOutOfRangeException(nameof(k));
-        }
-    }
-
     /// <summary>Moves the first <paramref name="count"/> streams on by one row (a constant count folds the tests away).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void NextRow(int count)
@@ -776,16 +754,47 @@ internal static class ElementwiseDriver
     private static void CellTail<TOp, TS, TV>(TOp op, ref CellStreams row, int j, int t)
         where TOp : struct, ICellOperator where TS : struct, ISimd<TV> where TV : struct
     {
-        CellStaging st = default;
+        // Input slots are zeroed and filled, output slots are written whole by the body; the stream numbers are
+        // constants, so every test below folds and the copies are straight-line code.
+        Unsafe.SkipInit(out CellStaging st);
         Span<float> s = st;
+        s.Slice(0, 16 * TOp.Inputs).Clear();
         scoped CellStreams staged = default;
         int count = TOp.Inputs + TOp.Outputs;
-        for (int k = 0; k < count; k++)
-        {
-            staged.Set(k, s.Slice(16 * k), 0);
-            if (k < TOp.Inputs) MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref row.Get(k), j), t).CopyTo(s.Slice(16 * k));
-        }
+        if (count > 0) { staged.S0 = ref s[0]; if (TOp.Inputs > 0) StageIn(ref row.S0, j, t, s.Slice(0)); }
+        if (count > 1) { staged.S1 = ref s[16]; if (TOp.Inputs > 1) StageIn(ref row.S1, j, t, s.Slice(16)); }
+        if (count > 2) { staged.S2 = ref s[32]; if (TOp.Inputs > 2) StageIn(ref row.S2, j, t, s.Slice(32)); }
+        if (count > 3) { staged.S3 = ref s[48]; if (TOp.Inputs > 3) StageIn(ref row.S3, j, t, s.Slice(48)); }
+        if (count > 4) { staged.S4 = ref s[64]; if (TOp.Inputs > 4) StageIn(ref row.S4, j, t, s.Slice(64)); }
+        if (count > 5) { staged.S5 = ref s[80]; if (TOp.Inputs > 5) StageIn(ref row.S5, j, t, s.Slice(80)); }
+        if (count > 6) { staged.S6 = ref s[96]; if (TOp.Inputs > 6) StageIn(ref row.S6, j, t, s.Slice(96)); }
+        if (count > 7) { staged.S7 = ref s[112]; if (TOp.Inputs > 7) StageIn(ref row.S7, j, t, s.Slice(112)); }
+        if (count > 8) { staged.S8 = ref s[128]; if (TOp.Inputs > 8) StageIn(ref row.S8, j, t, s.Slice(128)); }
+        if (count > 9) { staged.S9 = ref s[144]; if (TOp.Inputs > 9) StageIn(ref row.S9, j, t, s.Slice(144)); }
+        if (count > 10) { staged.S10 = ref s[160]; if (TOp.Inputs > 10) StageIn(ref row.S10, j, t, s.Slice(160)); }
+        if (count > 11) { staged.S11 = ref s[176]; if (TOp.Inputs > 11) StageIn(ref row.S11, j, t, s.Slice(176)); }
+        if (count > 12) { staged.S12 = ref s[192]; if (TOp.Inputs > 12) StageIn(ref row.S12, j, t, s.Slice(192)); }
         op.Invoke<TS, TV>(ref staged, 0);
-        for (int k = TOp.Inputs; k < count; k++) s.Slice(16 * k, t).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref row.Get(k), j), t));
+        if (count > 0 && TOp.Inputs <= 0) StageOut(s.Slice(0, t), ref row.S0, j);
+        if (count > 1 && TOp.Inputs <= 1) StageOut(s.Slice(16, t), ref row.S1, j);
+        if (count > 2 && TOp.Inputs <= 2) StageOut(s.Slice(32, t), ref row.S2, j);
+        if (count > 3 && TOp.Inputs <= 3) StageOut(s.Slice(48, t), ref row.S3, j);
+        if (count > 4 && TOp.Inputs <= 4) StageOut(s.Slice(64, t), ref row.S4, j);
+        if (count > 5 && TOp.Inputs <= 5) StageOut(s.Slice(80, t), ref row.S5, j);
+        if (count > 6 && TOp.Inputs <= 6) StageOut(s.Slice(96, t), ref row.S6, j);
+        if (count > 7 && TOp.Inputs <= 7) StageOut(s.Slice(112, t), ref row.S7, j);
+        if (count > 8 && TOp.Inputs <= 8) StageOut(s.Slice(128, t), ref row.S8, j);
+        if (count > 9 && TOp.Inputs <= 9) StageOut(s.Slice(144, t), ref row.S9, j);
+        if (count > 10 && TOp.Inputs <= 10) StageOut(s.Slice(160, t), ref row.S10, j);
+        if (count > 11 && TOp.Inputs <= 11) StageOut(s.Slice(176, t), ref row.S11, j);
+        if (count > 12 && TOp.Inputs <= 12) StageOut(s.Slice(192, t), ref row.S12, j);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StageIn(ref float stream, int j, int t, Span<float> slot)
+        => MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref stream, j), t).CopyTo(slot);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StageOut(ReadOnlySpan<float> slot, ref float stream, int j)
+        => slot.CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref stream, j), slot.Length));
 }
