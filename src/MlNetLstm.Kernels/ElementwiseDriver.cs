@@ -693,8 +693,9 @@ internal static class ElementwiseDriver
         int t = n - i;
         if (t > 0)
         {
-            Staging16x11 st = default;
+            Unsafe.SkipInit(out Staging16x11 st);
             Span<float> s = st;
+            s.Slice(0, 64).Clear();  // the four slots used
             a.Slice(i, t).CopyTo(s);
             b.Slice(i, t).CopyTo(s.Slice(16));
             c.Slice(i, t).CopyTo(s.Slice(32));
