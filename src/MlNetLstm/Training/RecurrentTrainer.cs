@@ -78,7 +78,10 @@ public static class RecurrentTrainer
         private readonly NetworkTopology _t;
         private readonly TrainingOptions _o;
         private readonly int _chunkSize, _maxChunks, _threads, _ld;
-        private readonly RecurrentWorkspace[] _ws;
+        // Workspaces are borrowed per chunk from a pool that holds at most one per concurrently running chunk (min(threads, chunks)),
+        // not one per chunk: a workspace is large ((T+1)·B·11H floats) and is fully rewritten by every Forward/Backward, so reuse keeps
+        // memory and first-touch page faults down and its buffers warm in cache. Results do not depend on which workspace a chunk gets.
+        private readonly Stack<RecurrentWorkspace> _wsPool = new();
         private readonly float[][] _grad, _targets, _h, _c;
         private readonly double[] _loss;
 
@@ -89,12 +92,10 @@ public static class RecurrentTrainer
             _maxChunks = (options.BatchSize + _chunkSize - 1) / _chunkSize;
             _threads = options.Threads == 0 ? Environment.ProcessorCount : options.Threads;
             _ld = _t.Layers * _t.Directions;
-            _ws = new RecurrentWorkspace[_maxChunks];
             _grad = new float[_maxChunks][]; _targets = new float[_maxChunks][]; _h = new float[_maxChunks][]; _c = new float[_maxChunks][];
             _loss = new double[_maxChunks];
             for (int c = 0; c < _maxChunks; c++)
             {
-                _ws[c] = new RecurrentWorkspace(topology);
                 _grad[c] = new float[topology.Layout.TotalLength];
                 _targets[c] = [];
                 _h[c] = new float[_ld * _chunkSize * _t.HiddenSize];
@@ -118,7 +119,19 @@ public static class RecurrentTrainer
             void Body(int c)
             {
                 int r0 = start + c * _chunkSize, nr = Math.Min(_chunkSize, start + count - r0);
-                var ws = _ws[c];
+                RecurrentWorkspace ws;
+                lock (_wsPool) ws = _wsPool.Count > 0 ? _wsPool.Pop() : new RecurrentWorkspace(_t);
+                try
+                {
+                    Chunk(c, r0, nr, ws);
+                }
+                finally
+                {
+                    lock (_wsPool) _wsPool.Push(ws);
+                }
+            }
+            void Chunk(int c, int r0, int nr, RecurrentWorkspace ws)
+            {
                 ws.Ensure(nr, len);
                 int T = data.Steps, I = data.InputSize, E = data.ExtraSize;
                 int rows = perStep ? len * nr : nr;
