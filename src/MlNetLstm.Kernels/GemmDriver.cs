@@ -342,76 +342,78 @@ internal static unsafe class GemmDriver
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(bool transposeA, float* a, int lda, int i0, int mc, int p0, int kc, int mr, float* dst)
     {
+        if (transposeA)
+        {
+            // op(A)[i, p] = a[p*lda + i]: stored row p holds the mc values of every panel contiguously, so it is read once, in
+            // order, and spread over the panels (panel by panel would read MR floats per row at a stride of lda, which leaves
+            // L1 behind for the tall weight-gradient products, dW = dZ^T X with lda = 4H). Full panels of the common tile heights
+            // use vector copies.
+            int full = mc / mr * mr;
+            long panelStride = (long)mr * kc;
+            for (int p = 0; p < kc; p++)
+            {
+                float* s = a + (long)(p0 + p) * lda + i0;
+                float* d = dst + p * mr;
+                int ip = 0;
+                if (mr == 6 && Vector128.IsHardwareAccelerated)
+                {
+                    for (; ip < full; ip += 6, d += panelStride)
+                    {
+                        Vector128.Store(Vector128.Load(s + ip), d);
+                        *(long*)(d + 4) = *(long*)(s + ip + 4);
+                    }
+                }
+                else if (mr == 8 && Vector256.IsHardwareAccelerated)
+                {
+                    for (; ip < full; ip += 8, d += panelStride) Vector256.Store(Vector256.Load(s + ip), d);
+                }
+                else if (mr == 4 && Vector128.IsHardwareAccelerated)
+                {
+                    for (; ip < full; ip += 4, d += panelStride) Vector128.Store(Vector128.Load(s + ip), d);
+                }
+                for (; ip < mc; ip += mr, d += panelStride)
+                {
+                    int rows = Math.Min(mr, mc - ip), r = 0;
+                    for (; r < rows; r++) d[r] = s[ip + r];
+                    for (; r < mr; r++) d[r] = 0f;
+                }
+            }
+            return;
+        }
         for (int ip = 0; ip < mc; ip += mr)
         {
             int rows = Math.Min(mr, mc - ip);
             float* panel = dst + (long)(ip / mr) * mr * kc;
-            if (!transposeA)
+            if (rows == 4 && mr == 4 && Sse.IsSupported)
             {
-                if (rows == 4 && mr == 4 && Sse.IsSupported)
+                // 4x4 register transposes (4 rows x 4 k values at a time), then a scalar k tail.
+                float* s0 = a + (long)(i0 + ip) * lda + p0, s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda;
+                int p4 = kc & ~3;
+                for (int p = 0; p < p4; p += 4)
                 {
-                    // 4x4 register transposes (4 rows x 4 k values at a time), then a scalar k tail.
-                    float* s0 = a + (long)(i0 + ip) * lda + p0, s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda;
-                    int p4 = kc & ~3;
-                    for (int p = 0; p < p4; p += 4)
-                    {
-                        Vector128<float> r0 = Sse.LoadVector128(s0 + p), r1 = Sse.LoadVector128(s1 + p), r2 = Sse.LoadVector128(s2 + p), r3 = Sse.LoadVector128(s3 + p);
-                        Vector128<float> t0 = Sse.UnpackLow(r0, r1), t1 = Sse.UnpackHigh(r0, r1), t2 = Sse.UnpackLow(r2, r3), t3 = Sse.UnpackHigh(r2, r3);
-                        float* d = panel + p * 4;
-                        Sse.Store(d, Sse.MoveLowToHigh(t0, t2));
-                        Sse.Store(d + 4, Sse.MoveHighToLow(t2, t0));
-                        Sse.Store(d + 8, Sse.MoveLowToHigh(t1, t3));
-                        Sse.Store(d + 12, Sse.MoveHighToLow(t3, t1));
-                    }
-                    for (int p = p4; p < kc; p++)
-                    {
-                        panel[p * 4] = s0[p]; panel[p * 4 + 1] = s1[p]; panel[p * 4 + 2] = s2[p]; panel[p * 4 + 3] = s3[p];
-                    }
-                    continue;
+                    Vector128<float> r0 = Sse.LoadVector128(s0 + p), r1 = Sse.LoadVector128(s1 + p), r2 = Sse.LoadVector128(s2 + p), r3 = Sse.LoadVector128(s3 + p);
+                    Vector128<float> t0 = Sse.UnpackLow(r0, r1), t1 = Sse.UnpackHigh(r0, r1), t2 = Sse.UnpackLow(r2, r3), t3 = Sse.UnpackHigh(r2, r3);
+                    float* d = panel + p * 4;
+                    Sse.Store(d, Sse.MoveLowToHigh(t0, t2));
+                    Sse.Store(d + 4, Sse.MoveHighToLow(t2, t0));
+                    Sse.Store(d + 8, Sse.MoveLowToHigh(t1, t3));
+                    Sse.Store(d + 12, Sse.MoveHighToLow(t3, t1));
                 }
-                // op(A)[i, p] = a[i*lda + p]: read each row contiguously, scatter with stride MR.
-                for (int r = 0; r < rows; r++)
+                for (int p = p4; p < kc; p++)
                 {
-                    float* s = a + (long)(i0 + ip + r) * lda + p0;
-                    float* d = panel + r;
-                    for (int p = 0; p < kc; p++) d[p * mr] = s[p];
+                    panel[p * 4] = s0[p]; panel[p * 4 + 1] = s1[p]; panel[p * 4 + 2] = s2[p]; panel[p * 4 + 3] = s3[p];
                 }
-                for (int r = rows; r < mr; r++)
-                    for (int p = 0; p < kc; p++) panel[p * mr + r] = 0f;
+                continue;
             }
-            else
+            // op(A)[i, p] = a[i*lda + p]: read each row contiguously, scatter with stride MR.
+            for (int r = 0; r < rows; r++)
             {
-                // op(A)[i, p] = a[p*lda + i]: MR contiguous floats per p (full panels of the common tile heights with vector copies).
-                float* s0 = a + (long)p0 * lda + i0 + ip;
-                if (rows == mr && mr == 6 && Vector128.IsHardwareAccelerated)
-                {
-                    for (int p = 0; p < kc; p++)
-                    {
-                        float* s = s0 + (long)p * lda, d = panel + p * 6;
-                        Vector128.Store(Vector128.Load(s), d);
-                        *(long*)(d + 4) = *(long*)(s + 4);
-                    }
-                    continue;
-                }
-                if (rows == mr && mr == 8 && Vector256.IsHardwareAccelerated)
-                {
-                    for (int p = 0; p < kc; p++) Vector256.Store(Vector256.Load(s0 + (long)p * lda), panel + p * 8);
-                    continue;
-                }
-                if (rows == mr && mr == 4 && Vector128.IsHardwareAccelerated)
-                {
-                    for (int p = 0; p < kc; p++) Vector128.Store(Vector128.Load(s0 + (long)p * lda), panel + p * 4);
-                    continue;
-                }
-                for (int p = 0; p < kc; p++)
-                {
-                    float* s = a + (long)(p0 + p) * lda + i0 + ip;
-                    float* d = panel + p * mr;
-                    int r = 0;
-                    for (; r < rows; r++) d[r] = s[r];
-                    for (; r < mr; r++) d[r] = 0f;
-                }
+                float* s = a + (long)(i0 + ip + r) * lda + p0;
+                float* d = panel + r;
+                for (int p = 0; p < kc; p++) d[p * mr] = s[p];
             }
+            for (int r = rows; r < mr; r++)
+                for (int p = 0; p < kc; p++) panel[p * mr + r] = 0f;
         }
     }
 }
