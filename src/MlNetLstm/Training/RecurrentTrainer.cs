@@ -6,7 +6,7 @@ namespace MlNetLstm.Training;
 /// <summary>
 /// Mini-batch training of a <see cref="RecurrentNetwork"/> with (truncated) BPTT and Adam/AdamW.
 /// Each mini-batch is split into fixed-size chunks of <see cref="TrainingOptions.ChunkSize"/> sequences; chunks run in
-/// parallel, each with its own workspace and gradient buffer, and chunk gradients are summed in chunk order, so the
+/// parallel, each with its own gradient buffer and a workspace borrowed from a pool (one per running chunk), and chunk gradients are summed in chunk order, so the
 /// result is bitwise identical for any thread count. Same seed → same result.
 /// </summary>
 public static class RecurrentTrainer
