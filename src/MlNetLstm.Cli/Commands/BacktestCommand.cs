@@ -8,6 +8,7 @@ using MlNetLstm.Cli.Text;
 using MlNetLstm.Data;
 using MlNetLstm.Evaluation;
 using MlNetLstm.Realized;
+using MlNetLstm.Volatility;
 using MlNetLstm.Volatility.Neural;
 using Spectre.Console;
 
@@ -104,7 +105,8 @@ internal static class BacktestCommand
         var outDir = new Option<string>("--out") { Description = "Folder for report.html and results.json.", DefaultValueFactory = _ => "mlnetlstm-backtest" };
         var format = new Option<string>("--format") { Description = "Output format on stdout.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json");
-        var models = new Option<string[]?>("--models") { Description = "Subset of models to run (default all: " + string.Join(", ", ModelNames) + ").", AllowMultipleArgumentsPerToken = true };
+        var models = new Option<string[]?>("--models") { Description = "Subset of models to run (default all: " + string.Join(", ", ModelNames) + "), or ARCH-type " +
+            "specifications [mean:]process[-distribution], e.g. 'garch(2,1)', 'gjr(1,1,1)-t', 'egarch(1,1,1)-ged', 'ar(1):garch(1,1)-skewt' (quote the parentheses; ArchSpecification).", AllowMultipleArgumentsPerToken = true };
 
         var exog = new Option<string[]?>("--exog")
         {
@@ -224,9 +226,12 @@ internal static class BacktestCommand
             string[] known = s.Intraday ? IntradayModelNames : ModelNames;
             modelNames = s.Models is { Length: > 0 } ? s.Models : s.Intraday ? IntradayDefaultModels : ModelNames;
             foreach (string m in modelNames)
-                if (!known.Contains(m))
+            {
+                string? specError = null;
+                if (!known.Contains(m) && (IntradayModelNames.Contains(m) || !ArchSpecification.TryParse(m, out _, out specError)))
                     throw new ArgumentException($"--models: unknown model '{m}'{(s.Intraday ? " with --intraday" : "")}; known: {string.Join(", ", known)}" +
-                                                (!s.Intraday && IntradayModelNames.Contains(m) ? " (it needs --intraday)." : "."));
+                                                (!s.Intraday && IntradayModelNames.Contains(m) ? " (it needs --intraday)." : $", or an ARCH specification such as garch(2,1) ({specError})"));
+            }
             sets = LoadData(s);
             foreach (DataSet set in sets) CheckSizes(s, set);
             foreach (DataSet set in sets)
@@ -284,7 +289,7 @@ internal static class BacktestCommand
                     Horizon = s.Horizon,
                     Threads = s.Threads,
                     Window = WalkForwardWindow.Rolling,
-                    RankBy = LossFunction.Qlike,
+                    RankingLoss = Loss.Qlike,
                     Exogenous = set.Intraday is { } days ? RealizedInputs.Create(days.Realized.ToArray()) : set.Exogenous,
                     Proxy = set.Intraday?.Realized,
                     // No model may emit a non-finite or non-positive variance: such a forecast is replaced by the EWMA of the
@@ -610,7 +615,7 @@ internal static class BacktestCommand
             WalkForwardModelResult baseline = report[best];
             foreach (WalkForwardModelResult m in report.Models)
             {
-                DieboldMarianoResult? dm = m.Name == best ? null : DieboldMariano.Test(LossFunction.Qlike,
+                DieboldMarianoResult? dm = m.Name == best ? null : DieboldMariano.Test(Loss.Qlike,
                     m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), report.Proxy.ToArray(), new DieboldMarianoOptions { Horizon = report.Horizon });
                 DieboldMarianoResult? dmMse = DmMse(m, baseline, report);
                 models.Add(new JsonObject
@@ -627,9 +632,9 @@ internal static class BacktestCommand
                     // With --intraday: the same forecasts scored against the noisy proxy r², for comparison.
                     ["qlikeAgainstR2"] = set.Intraday is null ? null : JsonValue.Create(Losses.Qlike(m.Forecasts.ToArray(), Squares(report))),
                     ["dmAgainstR2Statistic"] = set.Intraday is null || m.Name == best ? null
-                        : JsonValue.Create(DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), Squares(report), new DieboldMarianoOptions { Horizon = report.Horizon }).Statistic),
+                        : JsonValue.Create(DieboldMariano.Test(Loss.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), Squares(report), new DieboldMarianoOptions { Horizon = report.Horizon }).Statistic),
                     ["dmAgainstR2PValue"] = set.Intraday is null || m.Name == best ? null
-                        : JsonValue.Create(DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), Squares(report), new DieboldMarianoOptions { Horizon = report.Horizon }).PValue),
+                        : JsonValue.Create(DieboldMariano.Test(Loss.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), Squares(report), new DieboldMarianoOptions { Horizon = report.Horizon }).PValue),
                     ["fitSeconds"] = Fit(set, m),
                     ["fits"] = m.FitCount,
                     ["fallbacks"] = m.FallbackCount,
@@ -682,7 +687,7 @@ internal static class BacktestCommand
         WalkForwardModelResult baseline = report[best];
         var rows = report.Models.Select(m =>
         {
-            DieboldMarianoResult? dm = m.Name == best ? null : DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(),
+            DieboldMarianoResult? dm = m.Name == best ? null : DieboldMariano.Test(Loss.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(),
                 report.Proxy.ToArray(), new DieboldMarianoOptions { Horizon = report.Horizon });
             DieboldMarianoResult? dmMse = set.Intraday is null ? null : DmMse(m, baseline, report);
             return new BacktestRow(m.Name, m.Qlike, m.Mse, m.Mae, m.MincerZarnowitzRSquared, dm?.Statistic ?? double.NaN, dm?.PValue ?? double.NaN, Fit(set, m),
@@ -716,7 +721,7 @@ internal static class BacktestCommand
         string[] heads = realized ? ["QLIKE", "MSE", "MAE", "MZ R²", $"DM vs {best}", "p-value", "DM (MSE)", "p-value", "fit s", "fallbacks"] : ["QLIKE", "MSE", "MAE", "MZ R²", $"DM vs {best}", "p-value", "fit s", "fallbacks"];
         foreach (string c in heads) table.AddColumn(new TableColumn(Markup.Escape(c)).RightAligned());
         WalkForwardModelResult baseline = report[best];
-        var dms = report.Models.ToDictionary(m => m.Name, m => m.Name == best ? null : DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(),
+        var dms = report.Models.ToDictionary(m => m.Name, m => m.Name == best ? null : DieboldMariano.Test(Loss.Qlike, m.Forecasts.ToArray(),
             baseline.Forecasts.ToArray(), report.Proxy.ToArray(), new DieboldMarianoOptions { Horizon = report.Horizon }));
         // One style per column: fixed, or scientific with a two-digit exponent when the magnitudes need it.
         var fq = NumberFormat.ForColumn(report.Models.Select(m => m.Qlike));
@@ -754,7 +759,7 @@ internal static class BacktestCommand
 
     /// <summary>Diebold-Mariano test of equal MSE against the benchmark (null for the benchmark itself).</summary>
     private static DieboldMarianoResult? DmMse(WalkForwardModelResult m, WalkForwardModelResult baseline, WalkForwardReport report) =>
-        m.Name == baseline.Name ? null : DieboldMariano.Test(LossFunction.Mse, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), report.Proxy.ToArray(),
+        m.Name == baseline.Name ? null : DieboldMariano.Test(Loss.MeanSquaredError, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), report.Proxy.ToArray(),
             new DieboldMarianoOptions { Horizon = report.Horizon });
 
     /// <summary>A Spectre console on <paramref name="writer"/>: colours and live progress only on a real terminal, 140 columns otherwise.</summary>

@@ -34,8 +34,7 @@ internal static class BacktestModels
         RegimeTermForm regimeForm = LstmVolatilityOptions.DefaultRegimeForm, bool asymmetricInput = LstmVolatilityOptions.DefaultAsymmetricInput)
     {
         var spec = Spec(names, seed, garchFeature, anchor, horizon, directHeads, seeds, regimeForm, asymmetricInput);
-        foreach (string name in spec.Models)
-            if (!MlNetLstm.Orleans.ModelSpec.KnownModels.Contains(name)) throw new ArgumentException($"Model '{name}' is not available in this build.");
+        foreach (string name in spec.Models) _ = MlNetLstm.Orleans.ModelSpec.Check(name);
         return spec.Models.Select(spec.Create).ToList();
     }
 

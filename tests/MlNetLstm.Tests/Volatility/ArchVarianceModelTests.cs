@@ -46,7 +46,7 @@ public class ArchVarianceModelTests
     {
         double[] r = Dem2Gbp().Take(300).ToArray();
         var ewma = new EwmaVarianceModel();
-        double h = r.Take(EwmaVarianceModel.SeedLength).Average(x => x * x);
+        double h = r.Sum(x => x * x) / r.Length; // the start rule: mean r² of the history
         foreach (double x in r) h = 0.94 * h + 0.06 * x * x;
         IFittedVarianceModel f = ewma.Fit(r);
         f.ForecastVariance(r, 3).Should().HaveCount(3).And.OnlyContain(v => Math.Abs(v - h) <= 1e-13 * h);
@@ -57,7 +57,7 @@ public class ArchVarianceModelTests
     public void Bad_names_and_inputs_fail_early_with_clear_messages()
     {
         Action badProcess = () => new ArchVarianceModel("x", volatility: "figarch");
-        badProcess.Should().Throw<ArgumentException>().WithMessage("*Unknown volatility model 'figarch'*");
+        badProcess.Should().Throw<ArgumentException>().WithMessage("*bad token 'figarch'*not a known volatility process*garch*");
         Action badLambda = () => new EwmaVarianceModel(1.5);
         badLambda.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("lambda");
         new EwmaVarianceModel().Invoking(e => e.ForecastVariance(new[] { 1.0, double.NaN }, 1)).Should().Throw<ArgumentException>().WithMessage("*history[1] is NaN*");

@@ -52,6 +52,7 @@ public enum RegimeTermForm
 /// (an improvement of 1e-6 in the monitored loss), so the fitted weights are not identical.
 /// </para>
 /// </summary>
+[Obsolete("Use MlNetLstm.Loss (one enum for every training and evaluation loss; same member names) and LstmVolatilityOptions.LossFunction.")]
 public enum VolatilityLoss
 {
     /// <summary>QLIKE in scaled units, <c>log h̃ + u² / h̃</c> (the default; the loss the walk-forward tables rank by, up to the constant 2 log s).</summary>
@@ -108,7 +109,10 @@ public sealed record LstmVolatilityOptions
     public const VolatilityAnchor DefaultAnchor = VolatilityAnchor.Blend;
     /// <summary>Default <see cref="Horizons"/>: one head, the one-step forecast (multi-step forecasts fade its correction).</summary>
     public const int DefaultHorizons = 1;
-    /// <summary>Default <see cref="Loss"/>: QLIKE.</summary>
+    /// <summary>Default <see cref="LossFunction"/>: QLIKE.</summary>
+    public const Loss DefaultLossFunction = MlNetLstm.Loss.Qlike;
+    /// <summary>Former type of <see cref="DefaultLossFunction"/>.</summary>
+    [Obsolete("Use DefaultLossFunction (of type MlNetLstm.Loss).")]
     public const VolatilityLoss DefaultLoss = VolatilityLoss.Qlike;
     /// <summary>Default <see cref="RegimeForm"/>: the original beta ⊙ |u_t| term.</summary>
     public const RegimeTermForm DefaultRegimeForm = RegimeTermForm.AbsoluteShock;
@@ -165,13 +169,16 @@ public sealed record LstmVolatilityOptions
     public int Horizons { get; init; } = DefaultHorizons;
 
     /// <summary>
-    /// Training loss: <see cref="VolatilityLoss.Qlike"/> (default) or <see cref="VolatilityLoss.GaussianNll"/>. With a zero-mean
+    /// Training loss: <see cref="MlNetLstm.Loss.Qlike"/> (default) or <see cref="MlNetLstm.Loss.GaussianNll"/> (formulas on <see cref="MlNetLstm.Loss"/>). With a zero-mean
     /// return and the squared return as target they have the same minimiser (NLL = 0.5 · QLIKE + 0.5 · (log 2π + 2 log s)): the
     /// choice changes the reported <see cref="LstmTrainingSummary"/> losses (NLL in nats per observation, original units) and the
     /// gradient scale (half), which interacts with <see cref="GradientClip"/>, AdamW's ε and the early-stopping threshold, not
     /// what is being fitted.
     /// </summary>
-    public VolatilityLoss Loss { get; init; } = DefaultLoss;
+    public Loss LossFunction { get; init; } = DefaultLossFunction;
+    /// <summary>Former type of the training loss; reads and writes <see cref="LossFunction"/> (by name; -1 for a loss it cannot express).</summary>
+    [Obsolete("Use LossFunction (of type MlNetLstm.Loss).")]
+    public VolatilityLoss Loss { get => LossFunction.ToVolatilityLoss(); init => LossFunction = value.ToLoss(); }
 
     /// <summary>Hidden units H of the single LSTM layer.</summary>
     public int HiddenSize { get; init; } = DefaultHiddenSize;
@@ -245,7 +252,7 @@ public sealed record LstmVolatilityOptions
         Check(Threads > 0, nameof(Threads), Threads, "must be positive");
         Check(Enum.IsDefined(Anchor), nameof(Anchor), Anchor, "must be Ewma, Garch or Blend");
         Check(Horizons >= 1 && Horizons <= SequenceLength - BurnIn, nameof(Horizons), Horizons, "must be in [1, SequenceLength - BurnIn]");
-        Check(Enum.IsDefined(Loss), nameof(Loss), Loss, "must be Qlike or GaussianNll");
+        Check(LossFunction is MlNetLstm.Loss.Qlike or MlNetLstm.Loss.GaussianNll, nameof(LossFunction), LossFunction, "must be Qlike or GaussianNll");
         Check(Enum.IsDefined(RegimeForm), nameof(RegimeForm), RegimeForm, "must be AbsoluteShock, RelativeShock or Leverage");
     }
 }
