@@ -9,7 +9,7 @@ namespace MlNetLstm.Training;
 /// (<see cref="ISequenceLoss"/>; the built-in ones are <see cref="DatasetLoss"/>) and batch source
 /// (<see cref="ISequenceBatchSource"/>, e.g. a <see cref="SequenceDataset"/>).
 /// Each mini-batch is split into fixed-size chunks of <see cref="TrainingOptions.ChunkSize"/> sequences; chunks run in
-/// parallel, each with its own workspace and gradient buffer, and chunk gradients are summed in chunk order, so the
+/// parallel, each with its own gradient buffer and a workspace borrowed from a pool (one per running chunk), and chunk gradients are summed in chunk order, so the
 /// result is bitwise identical for any thread count. Same seed → same result.
 /// </summary>
 public static class RecurrentTrainer
@@ -159,7 +159,10 @@ public static class RecurrentTrainer
     {
         private readonly NetworkTopology _t;
         private readonly int _chunkSize, _maxChunks, _threads, _ld;
-        private readonly RecurrentWorkspace[] _ws;
+        // Workspaces are borrowed per chunk from a pool that holds at most one per concurrently running chunk (min(threads, chunks)),
+        // not one per chunk: a workspace is large ((T+1)·B·11H floats) and is fully rewritten by every Forward/Backward, so reuse keeps
+        // memory and first-touch page faults down and its buffers warm in cache. Results do not depend on which workspace a chunk gets.
+        private readonly Stack<RecurrentWorkspace> _wsPool = new();
         private readonly float[][] _grad, _h, _c;
         private readonly double[] _loss;
         private RecurrentWorkspace? _evaluationWorkspace;
@@ -172,12 +175,10 @@ public static class RecurrentTrainer
             _maxChunks = (options.BatchSize + _chunkSize - 1) / _chunkSize;
             _threads = options.Threads == 0 ? Environment.ProcessorCount : options.Threads;
             _ld = _t.Layers * _t.Directions;
-            _ws = new RecurrentWorkspace[_maxChunks];
             _grad = new float[_maxChunks][]; _h = new float[_maxChunks][]; _c = new float[_maxChunks][];
             _loss = new double[_maxChunks];
             for (int c = 0; c < _maxChunks; c++)
             {
-                _ws[c] = new RecurrentWorkspace(topology);
                 _grad[c] = new float[topology.Layout.TotalLength];
                 _h[c] = new float[_ld * _chunkSize * _t.HiddenSize];
                 _c[c] = new float[_ld * _chunkSize * _t.HiddenSize];
@@ -202,7 +203,24 @@ public static class RecurrentTrainer
             void Body(int c)
             {
                 int r0 = start + c * chunkSize, nr = Math.Min(chunkSize, start + count - r0);
-                var ws = oneChunk ? (_evaluationWorkspace ??= new RecurrentWorkspace(_t)) : _ws[c];
+                if (oneChunk)
+                {
+                    Chunk(c, r0, nr, _evaluationWorkspace ??= new RecurrentWorkspace(_t));
+                    return;
+                }
+                RecurrentWorkspace ws;
+                lock (_wsPool) ws = _wsPool.Count > 0 ? _wsPool.Pop() : new RecurrentWorkspace(_t);
+                try
+                {
+                    Chunk(c, r0, nr, ws);
+                }
+                finally
+                {
+                    lock (_wsPool) _wsPool.Push(ws);
+                }
+            }
+            void Chunk(int c, int r0, int nr, RecurrentWorkspace ws)
+            {
                 ws.Ensure(nr, len);
                 for (int b = 0; b < nr; b++)
                 {
