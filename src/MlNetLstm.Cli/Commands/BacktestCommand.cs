@@ -126,10 +126,10 @@ internal static class BacktestCommand
         var garchFeature = new Option<bool>("--garch-feature") { Description = "Hybrid LSTM-GARCH: feed a GARCH(1,1) forecast (fitted on each training window) to lstm-regime and lstm as an extra input." };
         var anchor = new Option<string>("--anchor")
         {
-            Description = "Baseline forecast the LSTMs correct: ewma, garch (a GARCH(1,1) fitted on each training window) or blend (their geometric mean); garch and blend imply --garch-feature.",
+            Description = "Baseline forecast the LSTMs correct: ewma, garch (a GARCH(1,1) fitted on each training window), blend (the geometric mean of the two), gjr (a GJR-GARCH(1,1,1)) or selected (chosen per training window among ewma, garch and gjr by QLIKE on the window's last 20 %); garch, blend and gjr imply the GARCH-family input.",
             DefaultValueFactory = _ => LstmVolatilityOptions.DefaultAnchor.ToString().ToLowerInvariant(),
         };
-        anchor.AcceptOnlyFromAmong("ewma", "garch", "blend");
+        anchor.AcceptOnlyFromAmong("ewma", "garch", "blend", "gjr", "selected");
         var regimeForm = new Option<string>("--regime-form")
         {
             Description = "Regime term of lstm-regime's forget gate: absolute (beta |u_t|), relative (beta |u_t| / anchor volatility) or leverage (beta |u_t| - gamma u_t).",

@@ -114,7 +114,7 @@ public sealed class LstmVolatilityModel : IVarianceModel
             throw new ArgumentException($"returns have root mean square {scale}; it must be within [{LstmVolatilityInputs.MinScale}, {LstmVolatilityInputs.MaxScale}] (rescale the returns).", nameof(returns));
 
         var sw = Stopwatch.StartNew();
-        LstmVolatilityInputs inputs = LstmVolatilityInputs.Fit(returns, exogenous, o, scale);
+        LstmVolatilityInputs inputs = LstmVolatilityInputs.Fit(returns, exogenous, o, scale, out double[] anchorScores);
         var features = VolatilityFeatures.Build(returns, exogenous, inputs, o.Horizons);
         int L = o.SequenceLength, stride = L - o.BurnIn;
         var starts = new List<int>();
@@ -190,8 +190,57 @@ public sealed class LstmVolatilityModel : IVarianceModel
         }
         if (bestEpoch == 0) stopReason += " (no finite epoch: the initial weights, equal to the EWMA baseline, were kept)";
         RecurrentNetwork fitted = RecurrentNetwork.FromParameters(spec, best);
-        var summary = new LstmTrainingSummary(trainLosses.ToArray(), validLosses.ToArray(), bestEpoch, stopReason, sw.Elapsed.TotalSeconds);
-        return new LstmVolatilityForecaster(Name, o, fitted, inputs, summary);
+        (double weight, double[] shrinkScores) = ChooseCorrectionWeight(fitted, features, valid, o);
+        var summary = new LstmTrainingSummary(trainLosses.ToArray(), validLosses.ToArray(), bestEpoch, stopReason, sw.Elapsed.TotalSeconds)
+        {
+            AnchorValidationQlike = anchorScores, ShrinkageValidationQlike = shrinkScores,
+        };
+        return new LstmVolatilityForecaster(Name, o, fitted, inputs, summary, weight);
+    }
+
+    /// <summary>
+    /// The correction weight w of <see cref="LstmVolatilityOptions.Shrinkage"/>: 1 for <see cref="CorrectionShrinkage.None"/>; for
+    /// <see cref="CorrectionShrinkage.Validation"/> the w of <see cref="LstmVolatilityOptions.ShrinkageGrid"/> with the lowest mean
+    /// QLIKE <c>log a + w B tanh(y / B) + u² / h̃</c> over the scored steps and horizons of the validation chunks (the smallest w on a
+    /// tie), and 0 when there is no validation chunk. Also returns the QLIKE per grid point (empty for None).
+    /// </summary>
+    internal static (double Weight, double[] Scores) ChooseCorrectionWeight(RecurrentNetwork net, VolatilityFeatures f, int[] valid, LstmVolatilityOptions o)
+    {
+        if (o.Shrinkage == CorrectionShrinkage.None) return (1, []);
+        IReadOnlyList<double> grid = LstmVolatilityOptions.ShrinkageGrid;
+        if (valid.Length == 0) return (0, []);
+        int T = o.SequenceLength, K = f.Horizons;
+        (float[] x, float[] e) = f.Gather(valid, T, net.Spec.ForgetGateModifier != null);
+        RecurrentOutput y = net.Forward(x, valid.Length, T, e);
+        var sums = new double[grid.Count];
+        long count = 0;
+        for (int b = 0; b < valid.Length; b++)
+        {
+            for (int t = o.BurnIn; t < T; t++)
+            {
+                int idx = valid[b] + t;
+                for (int k = 0; k < K; k++)
+                {
+                    double target = f.Target[idx * K + k];
+                    if (double.IsNaN(target)) continue;
+                    double correction = o.CorrectionBound * Math.Tanh(y.Values[(b * T + t) * K + k] / o.CorrectionBound);
+                    double logA = f.LogBaseline[idx * K + k];
+                    for (int g = 0; g < grid.Count; g++)
+                    {
+                        double logH = logA + grid[g] * correction;
+                        sums[g] += logH + target * Math.Exp(-logH);
+                    }
+                    count++;
+                }
+            }
+        }
+        int best = 0;
+        for (int g = 0; g < grid.Count; g++)
+        {
+            sums[g] /= Math.Max(1, count);
+            if (sums[g] < sums[best]) best = g;
+        }
+        return double.IsFinite(sums[best]) ? (grid[best], sums) : (0, sums);
     }
 
     internal static RecurrentNetworkSpec CreateSpec(LstmVolatilityOptions o, int inputSize) => new()
@@ -317,4 +366,17 @@ public sealed class LstmVolatilityModel : IVarianceModel
 /// <param name="BestEpoch">Epoch whose weights were kept (0: the initial, EWMA-equivalent weights).</param>
 /// <param name="StopReason">Why training stopped.</param>
 /// <param name="Seconds">Wall-clock training time.</param>
-public sealed record LstmTrainingSummary(IReadOnlyList<double> TrainLoss, IReadOnlyList<double> ValidationLoss, int BestEpoch, string StopReason, double Seconds);
+public sealed record LstmTrainingSummary(IReadOnlyList<double> TrainLoss, IReadOnlyList<double> ValidationLoss, int BestEpoch, string StopReason, double Seconds)
+{
+    /// <summary>
+    /// With <see cref="VolatilityAnchor.Selected"/>: the mean validation QLIKE (scaled units) of each candidate anchor, in
+    /// <see cref="LstmVolatilityInputs.SelectionCandidates"/> order (EWMA, GARCH, GJR; +∞ for a failed fit); empty otherwise.
+    /// </summary>
+    public IReadOnlyList<double> AnchorValidationQlike { get; init; } = [];
+
+    /// <summary>
+    /// With <see cref="CorrectionShrinkage.Validation"/>: the mean validation QLIKE (scaled units) of each correction weight of
+    /// <see cref="LstmVolatilityOptions.ShrinkageGrid"/>; empty otherwise (or without validation chunks).
+    /// </summary>
+    public IReadOnlyList<double> ShrinkageValidationQlike { get; init; } = [];
+}

@@ -15,6 +15,41 @@ public enum VolatilityAnchor
     /// forecasts): no weight is estimated. Implies the GARCH input.
     /// </summary>
     Blend = 2,
+    /// <summary>
+    /// A GJR-GARCH(1,1,1) with constant mean and normal innovations fitted on the scaled training window,
+    /// <c>h_{t+1} = ω + (α + γ 1[u_t &lt; μ]) (u_t - μ)² + β h_t</c> (asymmetric: falls raise the variance more than rises when
+    /// γ &gt; 0): the network learns a correction of the GJR forecast. Implies the GJR input (the input "log gjr" in place of
+    /// "log garch"). Its k-step forecast reverts at α + γ/2 + β.
+    /// </summary>
+    Gjr = 3,
+    /// <summary>
+    /// Chosen per training window, inside the window: EWMA, GARCH and GJR (each fitted on the first part of the window) forecast the
+    /// window's last <see cref="LstmVolatilityOptions.ValidationFraction"/> (at least 20 returns) one step at a time, and the one with
+    /// the lowest mean QLIKE there (the first in the order EWMA, GARCH, GJR on a tie) becomes the anchor and the GARCH-family input,
+    /// refitted on the whole window (EWMA: no GARCH-family input unless <see cref="LstmVolatilityOptions.GarchFeature"/>). No
+    /// look-ahead: only the training window is read. The fitted model records the choice
+    /// (<see cref="LstmVolatilityInputs.Anchor"/>) and the scores (<see cref="LstmTrainingSummary.AnchorValidationQlike"/>).
+    /// </summary>
+    Selected = 4,
+}
+
+/// <summary>
+/// How much of the network's log-correction the fitted model keeps: the forecast is
+/// <c>log h = log(s² a) + w · B tanh(y / B)</c> with a weight w in [0, 1] fixed at fit time (<see cref="LstmVolatilityForecaster.CorrectionWeight"/>).
+/// </summary>
+public enum CorrectionShrinkage
+{
+    /// <summary>w = 1: the trained correction as it is.</summary>
+    None = 0,
+
+    /// <summary>
+    /// w chosen after training from {0, 0.25, 0.5, 0.75, 1} by the mean QLIKE of the validation chunks (the most recent
+    /// <see cref="LstmVolatilityOptions.ValidationFraction"/> of the window, the chunks early stopping watched), the smallest w on a tie.
+    /// w = 0 is the anchor alone: the model falls back to its baseline when the held-out tail says the network does not help.
+    /// Short windows have short validation tails, so weak evidence keeps w low. Without any validation chunk w = 0
+    /// (there is no evidence that the network helps).
+    /// </summary>
+    Validation = 1,
 }
 
 /// <summary>
@@ -114,6 +149,11 @@ public sealed record LstmVolatilityOptions
     public const RegimeTermForm DefaultRegimeForm = RegimeTermForm.AbsoluteShock;
     /// <summary>Default <see cref="AsymmetricInput"/>: off.</summary>
     public const bool DefaultAsymmetricInput = false;
+    /// <summary>Default <see cref="Shrinkage"/>: none (w = 1).</summary>
+    public const CorrectionShrinkage DefaultShrinkage = CorrectionShrinkage.None;
+
+    /// <summary>The grid of correction weights w that <see cref="CorrectionShrinkage.Validation"/> chooses from, in increasing order.</summary>
+    public static IReadOnlyList<double> ShrinkageGrid { get; } = [0, 0.25, 0.5, 0.75, 1];
 
     /// <summary>
     /// When true (the "lstm-regime" model) every forget gate gets the extra pre-activation term
@@ -172,6 +212,13 @@ public sealed record LstmVolatilityOptions
     /// what is being fitted.
     /// </summary>
     public VolatilityLoss Loss { get; init; } = DefaultLoss;
+
+    /// <summary>
+    /// Shrinkage of the network's log-correction toward the anchor: <see cref="CorrectionShrinkage.None"/> (default) or
+    /// <see cref="CorrectionShrinkage.Validation"/> (w in {0, 0.25, 0.5, 0.75, 1} chosen on the validation chunks after training; 0 falls
+    /// back to the anchor alone). Training is the same either way; only the fitted forecaster's weight w differs.
+    /// </summary>
+    public CorrectionShrinkage Shrinkage { get; init; } = DefaultShrinkage;
 
     /// <summary>Hidden units H of the single LSTM layer.</summary>
     public int HiddenSize { get; init; } = DefaultHiddenSize;
@@ -243,7 +290,10 @@ public sealed record LstmVolatilityOptions
         Check(InitialBeta > 0 && float.IsFinite(InitialBeta), nameof(InitialBeta), InitialBeta, "must be positive and finite");
         Check(CorrectionBound > 0 && float.IsFinite(CorrectionBound), nameof(CorrectionBound), CorrectionBound, "must be positive and finite");
         Check(Threads > 0, nameof(Threads), Threads, "must be positive");
-        Check(Enum.IsDefined(Anchor), nameof(Anchor), Anchor, "must be Ewma, Garch or Blend");
+        Check(Enum.IsDefined(Anchor), nameof(Anchor), Anchor, "must be Ewma, Garch, Blend, Gjr or Selected");
+        Check(Anchor != VolatilityAnchor.Selected || ValidationFraction > 0, nameof(ValidationFraction), ValidationFraction,
+            "must be positive with Anchor = Selected (the anchor is chosen on the window's validation tail)");
+        Check(Enum.IsDefined(Shrinkage), nameof(Shrinkage), Shrinkage, "must be None or Validation");
         Check(Horizons >= 1 && Horizons <= SequenceLength - BurnIn, nameof(Horizons), Horizons, "must be in [1, SequenceLength - BurnIn]");
         Check(Enum.IsDefined(Loss), nameof(Loss), Loss, "must be Qlike or GaussianNll");
         Check(Enum.IsDefined(RegimeForm), nameof(RegimeForm), RegimeForm, "must be AbsoluteShock, RelativeShock or Leverage");
