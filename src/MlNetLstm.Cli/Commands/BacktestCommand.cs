@@ -42,6 +42,7 @@ internal static class BacktestCommand
         public VolatilityAnchor Anchor { get; init; } = LstmVolatilityOptions.DefaultAnchor;
         public RegimeTermForm RegimeForm { get; init; } = LstmVolatilityOptions.DefaultRegimeForm;
         public bool AsymmetricInput { get; init; } = LstmVolatilityOptions.DefaultAsymmetricInput;
+        public CorrectionShrinkage Shrinkage { get; init; } = LstmVolatilityOptions.DefaultShrinkage;
         public bool Intraday { get; init; }
         public string TimeZone { get; init; } = IntradaySessionOptions.DefaultTimeZone;
         public string Session { get; init; } = DefaultSession;
@@ -137,6 +138,13 @@ internal static class BacktestCommand
         };
         regimeForm.AcceptOnlyFromAmong("absolute", "relative", "leverage");
         var asymmetric = new Option<bool>("--asymmetric-input") { Description = "Give lstm-regime and lstm the negative part of the return, max(-u_t, 0), as an extra input (leverage effect)." };
+        var shrinkage = new Option<string>("--shrinkage")
+        {
+            Description = "Shrinkage of the LSTMs' correction toward the anchor: none, or validation (the correction's weight w in {0, .25, .5, .75, 1} " +
+                          "chosen on each training window's validation tail; w = 0 falls back to the anchor alone).",
+            DefaultValueFactory = _ => LstmVolatilityOptions.DefaultShrinkage.ToString().ToLowerInvariant(),
+        };
+        shrinkage.AcceptOnlyFromAmong("none", "validation");
         var intraday = new Option<bool>("--intraday")
         {
             Description = "The --data file holds intraday prices (with --input price and a time column): group them into trading days by --session, " +
@@ -172,7 +180,7 @@ internal static class BacktestCommand
                           "PostgreSQL connection string of a cluster with PostgreSQL membership. Results are identical to running each series alone.",
         };
         var command = new Command("backtest", "Walk-forward volatility backtest: lstm-regime and lstm against GARCH, GJR, EWMA, HAR and SSA, with an HTML report.");
-        foreach (Option o in new Option[] { data, column, dateColumn, input, horizon, directHeads, seedsOption, train, test, refit, seed, threads, outDir, format, models, exog, garchFeature, anchor, regimeForm, asymmetric,
+        foreach (Option o in new Option[] { data, column, dateColumn, input, horizon, directHeads, seedsOption, train, test, refit, seed, threads, outDir, format, models, exog, garchFeature, anchor, regimeForm, asymmetric, shrinkage,
             intraday, timeZone, session, minReturns, overnight, estimator, estimatorParameter, universe, cluster }) command.Options.Add(o);
         command.SetAction(pr => Run(new Settings
         {
@@ -196,6 +204,7 @@ internal static class BacktestCommand
             Anchor = Enum.Parse<VolatilityAnchor>(pr.GetValue(anchor)!, ignoreCase: true),
             RegimeForm = ParseForm(pr.GetValue(regimeForm)!),
             AsymmetricInput = pr.GetValue(asymmetric),
+            Shrinkage = Enum.Parse<CorrectionShrinkage>(pr.GetValue(shrinkage)!, ignoreCase: true),
             Intraday = pr.GetValue(intraday),
             TimeZone = pr.GetValue(timeZone)!,
             Session = pr.GetValue(session)!,
@@ -292,8 +301,8 @@ internal static class BacktestCommand
                     InvalidForecasts = InvalidForecastPolicy.Fallback,
                 };
                 IReadOnlyList<IVarianceModel> models = set.Intraday is null
-                    ? BacktestModels.Create(modelNames, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads, s.Seeds, s.RegimeForm, s.AsymmetricInput)
-                    : BacktestModels.CreateRealized(modelNames, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads, s.Seeds, s.RegimeForm, s.AsymmetricInput);
+                    ? BacktestModels.Create(modelNames, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads, s.Seeds, s.RegimeForm, s.AsymmetricInput, s.Shrinkage)
+                    : BacktestModels.CreateRealized(modelNames, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads, s.Seeds, s.RegimeForm, s.AsymmetricInput, s.Shrinkage);
                 WalkForwardReport report = null!;
                 string label = $"{set.Name}: walk-forward ({n:N0} returns, train {trainSize:N0}, refit every {s.Refit})";
                 // Blocks differ in cost by model: weight each by a rough relative fit time so that the bar and its ETA move evenly.
@@ -316,7 +325,7 @@ internal static class BacktestCommand
                     // (the same options as the backtested lstm-regime, heads included; Explain reports its one-step head).
                     int first = report.Origins[0];
                     stderr.WriteLine($"{set.Name}: fitting lstm-regime once more for the gate charts...");
-                    var fitted = new LstmVolatilityModel(BacktestModels.LstmOptions(true, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads, s.RegimeForm, s.AsymmetricInput) with { Threads = s.Threads })
+                    var fitted = new LstmVolatilityModel(BacktestModels.LstmOptions(true, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads, s.RegimeForm, s.AsymmetricInput, s.Shrinkage) with { Threads = s.Threads })
                         .Fit(set.Returns.AsSpan(first - trainSize, trainSize), set.Exogenous?.Slice(first - trainSize, trainSize));
                     telemetry = fitted.Explain(set.Returns.AsSpan(first - trainSize), set.Exogenous?.Slice(first - trainSize, n - (first - trainSize)));
                 }
@@ -557,8 +566,14 @@ internal static class BacktestCommand
             if (s.Input == "price") exogenous = exogenous.Slice(1, exogenous.Count - 1);
         }
         string exogText = exogenous is null ? string.Empty : $" Exogenous inputs of the LSTMs: {string.Join(", ", exogenous.Names)}.";
-        string garchText = s.Anchor != VolatilityAnchor.Ewma ? $" The LSTMs correct the {s.Anchor.ToString().ToLowerInvariant()} anchor and read a GARCH(1,1) forecast (hybrid LSTM-GARCH)."
-            : s.GarchFeature ? " The LSTMs also read a GARCH(1,1) forecast (hybrid LSTM-GARCH)." : string.Empty;
+        string garchText = s.Anchor switch
+        {
+            VolatilityAnchor.Selected => " The LSTMs correct an anchor chosen on each training window among EWMA, GARCH(1,1) and GJR by validation QLIKE, and read its forecast when it is GARCH or GJR.",
+            VolatilityAnchor.Gjr => " The LSTMs correct the gjr anchor and read a GJR-GARCH(1,1,1) forecast.",
+            VolatilityAnchor.Ewma => s.GarchFeature ? " The LSTMs also read a GARCH(1,1) forecast (hybrid LSTM-GARCH)." : string.Empty,
+            _ => $" The LSTMs correct the {s.Anchor.ToString().ToLowerInvariant()} anchor and read a GARCH(1,1) forecast (hybrid LSTM-GARCH).",
+        };
+        if (s.Shrinkage == CorrectionShrinkage.Validation) garchText += " Their correction is shrunk toward the anchor by a weight chosen on each window's validation tail (0: the anchor alone).";
         return [new DataSet($"{Path.GetFileName(s.Data)} [{s.Column}]",
             $"{returns.Length} {(s.Input == "price" ? "log returns from prices" : "returns")} from {s.Data}.{exogText}{garchText}", returns, exogenous, dates)];
     }
@@ -647,6 +662,7 @@ internal static class BacktestCommand
                 ["anchor"] = settings.Anchor.ToString().ToLowerInvariant(),
                 ["regimeForm"] = FormName(settings.RegimeForm),
                 ["asymmetricInput"] = settings.AsymmetricInput,
+                ["shrinkage"] = settings.Shrinkage.ToString().ToLowerInvariant(),
                 ["exogenous"] = new JsonArray((set.Exogenous?.Names ?? []).Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
                 ["bestModel"] = report.BestModel,
                 ["bestBaseline"] = best,
