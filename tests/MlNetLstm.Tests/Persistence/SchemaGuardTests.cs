@@ -23,7 +23,7 @@ public class SchemaGuardTests
             "GradientClip", "ValidationFraction", "Patience", "EwmaLambda", "InitialBeta", "CorrectionBound", "Seed", "Threads", "GarchFeature", "Anchor", "Horizons", "Loss", "RegimeForm", "AsymmetricInput", "Shrinkage"],
         [typeof(SsaOptions)] = ["WindowSize", "SeriesLength", "TrainSize", "Horizon", "ConfidenceLevel", "Rank", "MaxRank", "EnergyThreshold", "DiscountFactor", "IsAdaptive"],
         [typeof(HarOptions)] = ["WeeklyWindow", "MonthlyWindow", "Log", "LogFloorFraction", "ForecastMethod", "MaxHorizon", "NeweyWestLags"],
-        [typeof(LstmTrainingSummary)] = ["TrainLoss", "ValidationLoss", "BestEpoch", "StopReason", "Seconds"],
+        [typeof(LstmTrainingSummary)] = ["TrainLoss", "ValidationLoss", "BestEpoch", "StopReason", "Seconds", "AnchorValidationQlike", "ShrinkageValidationQlike"],
     };
 
     [Fact]
