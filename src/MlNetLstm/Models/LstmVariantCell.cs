@@ -3,8 +3,8 @@ using MlNetLstm.Kernels;
 namespace MlNetLstm.Models;
 
 /// <summary>
-/// Pointwise LSTM step for the variants the fused kernel does not cover (peepholes, coupled input-forget gate),
-/// and the tanh-RNN pointwise step. Scalar private kernels; layout as <see cref="LstmPointwise"/>.
+/// Pointwise LSTM step for the variants the fused kernel does not cover (peepholes, coupled input-forget gate), used by
+/// <see cref="LstmCell"/>. Scalar private kernels; layout as <see cref="LstmPointwise"/>.
 /// </summary>
 internal static class LstmVariantCell
 {
@@ -78,14 +78,5 @@ internal static class LstmVariantCell
                 dcNext[so + j] = dcp;
             }
         }
-    }
-
-    /// <summary>h = tanh(z) (RNN step), elementwise.</summary>
-    public static void RnnForward(ReadOnlySpan<float> z, Span<float> h) => Activations.Tanh(z, h);
-
-    /// <summary>dz = dh (1 - h^2).</summary>
-    public static void RnnBackward(ReadOnlySpan<float> h, ReadOnlySpan<float> dh, Span<float> dz)
-    {
-        for (int k = 0; k < h.Length; k++) dz[k] = dh[k] * (1f - h[k] * h[k]);
     }
 }

@@ -10,6 +10,7 @@ internal sealed class NetworkTopology
     {
         spec.Validate();
         Spec = spec;
+        Cell = RecurrentCell.For(spec.Cell);
         HiddenSize = spec.HiddenSize; Directions = spec.Directions; Layers = spec.Layers; GateCount = spec.GateCount;
         I = spec.InputSize; O = spec.OutputSize; E = spec.ExtraInputSize;
         CheckSize(spec);
@@ -87,6 +88,8 @@ internal sealed class NetworkTopology
     public static string Suffix(int layer, int direction) => "_l" + layer + (direction == 1 ? "_reverse" : "");
 
     public RecurrentNetworkSpec Spec { get; }
+    /// <summary>The cell implementation for <see cref="RecurrentNetworkSpec.Cell"/>.</summary>
+    public RecurrentCell Cell { get; }
     public ParameterLayout Layout { get; }
     public CellOffsets[] Cells { get; }
     /// <summary>Hidden units per layer and direction (H).</summary>
@@ -107,7 +110,8 @@ internal sealed class NetworkTopology
     public int HeadW { get; }
     public int HeadB { get; }
     public bool HasHead => O > 0;
-    public bool FusedLstm => Spec.Cell == CellType.Lstm && !Spec.Peepholes && !Spec.CoupledGates;
+    /// <summary>True for an LSTM whose pointwise step is the fused kernel (<see cref="LstmCell.UsesFusedKernel"/>).</summary>
+    public bool FusedLstm => Cell is LstmCell && LstmCell.UsesFusedKernel(Spec);
 
     /// <summary>Width of one step of the network output (O with a head, else D*H).</summary>
     public int OutputWidth => HasHead ? O : LayerOutputWidth;

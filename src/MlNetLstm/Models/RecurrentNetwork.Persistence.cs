@@ -75,7 +75,7 @@ public sealed partial class RecurrentNetwork
         // Bound every size by the number of values the file actually holds before anything is sized from them.
         long budget = r.TotalElements;
         // Computed in double: the stored sizes can be anything up to int.MaxValue, and their products overflow a long.
-        double g = cell switch { CellType.Lstm => 4, CellType.Gru => 3, _ => 1 }, d = bidirectional ? 2 : 1, h = hidden;
+        double g = RecurrentCell.For(cell).GateCount, d = bidirectional ? 2 : 1, h = hidden;
         double need = layers * d * (g * h * h + 2 * g * h) + d * g * h * input + (layers - 1.0) * d * g * h * d * h
             + (double)output * d * h + output + (peepholes ? layers * d * 3 * h : 0) + (modName.Length > 0 ? layers * d * h * extra : 0);
         // (The slack keeps the specific per-entry shape errors for small inconsistencies; the layout itself allocates nothing big.)

@@ -43,9 +43,9 @@ public sealed partial class RecurrentNetwork
             WhhT[k] = Transpose(_p.AsSpan(co.Whh, GH * H), GH, H);
             BiasIh[k] = _p.AsSpan(co.Bih, GH).ToArray();
             BiasHh[k] = _p.AsSpan(co.Bhh, GH).ToArray();
-            if (topology.Spec.Cell != CellType.Gru)
+            if (!topology.Cell.SeparateRecurrentProjection)
             {
-                VectorOps.Add(BiasIh[k], BiasHh[k], BiasIh[k]); // combined bias for LSTM / RNN
+                VectorOps.Add(BiasIh[k], BiasHh[k], BiasIh[k]); // combined bias (LSTM / RNN)
                 Array.Clear(BiasHh[k]);
             }
         }
@@ -101,11 +101,7 @@ public sealed partial class RecurrentNetwork
         for (int i = 0; i < p.Length; i++) p[i] = (2f * rng.NextSingle() - 1f) * k;
         foreach (var co in topo.Cells)
         {
-            if (spec.Cell == CellType.Lstm)
-            {
-                p.AsSpan(co.Bih + topo.HiddenSize, topo.HiddenSize).Fill(forgetGateBias);
-                p.AsSpan(co.Bhh + topo.HiddenSize, topo.HiddenSize).Clear();
-            }
+            topo.Cell.InitializeParameters(p, co, topo.HiddenSize, forgetGateBias);
             if (co.Mod >= 0) spec.ForgetGateModifier!.InitializeParameters(p.AsSpan(co.Mod, co.ModLength), topo.HiddenSize);
         }
         if (topo.HasHead)
@@ -181,7 +177,7 @@ public sealed partial class RecurrentNetwork
         int ld = Topology.Layers * Topology.Directions;
         if (state.LayersTimesDirections != ld || state.Batch != batch || state.HiddenSize != Topology.HiddenSize)
             throw new ArgumentException($"initialState is [{state.LayersTimesDirections}, {state.Batch}, {state.HiddenSize}], expected [{ld}, {batch}, {Topology.HiddenSize}].", "initialState");
-        if (Spec.Cell == CellType.Lstm && state.Cell.IsEmpty)
+        if (Topology.Cell.HasCellState && state.Cell.IsEmpty)
             throw new ArgumentException("initialState needs a cell state for an LSTM.", "initialState");
         return (state.Hidden.ToArray(), state.Cell.ToArray());
     }
@@ -236,7 +232,7 @@ public sealed partial class RecurrentNetwork
         else ws.Output.AsSpan(0, batch * w).CopyTo(y);
         int n = t.Layers * t.Directions * batch * t.HiddenSize;
         var h = new float[n];
-        var c = Spec.Cell == CellType.Lstm ? new float[n] : [];
+        var c = t.Cell.HasCellState ? new float[n] : [];
         ws.GetFinalState(h, c);
         var state = new RecurrentState(t.Layers * t.Directions, batch, t.HiddenSize, h, c);
         GateTelemetry? telemetry = captureTelemetry ? BuildTelemetry(ws) : null;
@@ -249,16 +245,11 @@ public sealed partial class RecurrentNetwork
         var t = Topology;
         int B = ws.Batch, T = ws.Steps, H = t.HiddenSize, G = t.GateCount;
         var data = new Dictionary<(GateSignal, int), float[]>();
-        GateSignal[] gateSignals = Spec.Cell switch
-        {
-            CellType.Lstm => [GateSignal.InputGate, GateSignal.ForgetGate, GateSignal.CellCandidate, GateSignal.OutputGate],
-            CellType.Gru => [GateSignal.ResetGate, GateSignal.UpdateGate, GateSignal.NewGate],
-            _ => [],
-        };
+        IReadOnlyList<GateSignal> gateSignals = t.Cell.GateSignals;
         for (int k = 0; k < t.Layers * t.Directions; k++)
         {
             int d = k % t.Directions;
-            for (int gi = 0; gi < gateSignals.Length; gi++)
+            for (int gi = 0; gi < gateSignals.Count; gi++)
             {
                 var a = new float[B * T * H];
                 for (int tt = 0; tt < T; tt++)
@@ -267,7 +258,7 @@ public sealed partial class RecurrentNetwork
                 data[(gateSignals[gi], k)] = a;
             }
             data[(GateSignal.Hidden, k)] = StateTrace(ws.Hs[k], d, B, T, H);
-            if (Spec.Cell == CellType.Lstm) data[(GateSignal.CellState, k)] = StateTrace(ws.Cs[k], d, B, T, H);
+            if (t.Cell.HasCellState) data[(GateSignal.CellState, k)] = StateTrace(ws.Cs[k], d, B, T, H);
             if (t.Cells[k].Mod >= 0)
             {
                 var a = new float[B * T * H];
@@ -332,7 +323,7 @@ public sealed partial class RecurrentNetwork
     {
         if (!(inputGatePenalty >= 0) || !float.IsFinite(inputGatePenalty))
             throw new ArgumentOutOfRangeException(nameof(inputGatePenalty), inputGatePenalty, "inputGatePenalty must be non-negative and finite (0 disables).");
-        if (inputGatePenalty > 0 && Spec.Cell != CellType.Lstm)
+        if (inputGatePenalty > 0 && !Topology.Cell.HasInputGate)
             throw new ArgumentException($"inputGatePenalty applies to LSTM cells only; this network's cell is {Spec.Cell}.", nameof(inputGatePenalty));
     }
 

@@ -71,8 +71,9 @@ public sealed record RecurrentNetworkSpec
     /// <summary>Number of directions D (1 or 2).</summary>
     public int Directions => Bidirectional ? 2 : 1;
 
-    /// <summary>Gates per cell G: 4 (LSTM), 3 (GRU) or 1 (RNN).</summary>
-    public int GateCount => Cell switch { CellType.Lstm => 4, CellType.Gru => 3, _ => 1 };
+    /// <summary>Gates per cell G: 4 (LSTM), 3 (GRU) or 1 (RNN); weight_ih and weight_hh have G·H rows.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="Cell"/> is not a defined <see cref="CellType"/>.</exception>
+    public int GateCount => RecurrentCell.For(Cell).GateCount;
 
     /// <summary>Width of the top-layer output per step, D*H.</summary>
     public int RecurrentOutputSize => Directions * HiddenSize;

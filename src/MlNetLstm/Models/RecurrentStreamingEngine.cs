@@ -22,8 +22,8 @@ public sealed class RecurrentStreamingEngine
         _t = network.Topology;
         if (_t.Directions != 1) throw new NotSupportedException("Streaming needs a unidirectional network: a reverse direction needs the future.");
         int L = _t.Layers, GH = _t.GateUnits, H = _t.HiddenSize;
-        _z = Alloc(L, GH); _hz = Alloc(L, _t.Spec.Cell == CellType.Gru ? GH : 0); _gates = Alloc(L, GH);
-        _h = Alloc(L, H); _c = Alloc(L, _t.Spec.Cell == CellType.Lstm ? H : 0); _term = Alloc(L, _t.Spec.ForgetGateModifier != null ? H : 0);
+        _z = Alloc(L, GH); _hz = Alloc(L, _t.Cell.SeparateRecurrentProjection ? GH : 0); _gates = Alloc(L, GH);
+        _h = Alloc(L, H); _c = Alloc(L, _t.Cell.HasCellState ? H : 0); _term = Alloc(L, _t.Spec.ForgetGateModifier != null ? H : 0);
         _y = new float[_t.HasHead ? _t.O : 0];
     }
 
@@ -70,7 +70,7 @@ public sealed class RecurrentStreamingEngine
     {
         int H = _t.HiddenSize;
         var h = new float[_t.Layers * H];
-        var c = _t.Spec.Cell == CellType.Lstm ? new float[_t.Layers * H] : [];
+        var c = _t.Cell.HasCellState ? new float[_t.Layers * H] : [];
         for (int l = 0; l < _t.Layers; l++)
         {
             _h[l].CopyTo(h, l * H);
@@ -88,21 +88,13 @@ public sealed class RecurrentStreamingEngine
     {
         if ((uint)layer >= (uint)_t.Layers) throw new ArgumentOutOfRangeException(nameof(layer), layer, $"Layer must be in [0, {_t.Layers}).");
         int H = _t.HiddenSize;
-        var cell = _t.Spec.Cell;
-        return (signal, cell) switch
-        {
-            (GateSignal.Hidden, _) => _h[layer],
-            (GateSignal.InputGate, CellType.Lstm) => _gates[layer].AsSpan(0, H),
-            (GateSignal.ForgetGate, CellType.Lstm) => _gates[layer].AsSpan(H, H),
-            (GateSignal.CellCandidate, CellType.Lstm) => _gates[layer].AsSpan(2 * H, H),
-            (GateSignal.OutputGate, CellType.Lstm) => _gates[layer].AsSpan(3 * H, H),
-            (GateSignal.CellState, CellType.Lstm) => _c[layer],
-            (GateSignal.ForgetModifierTerm, CellType.Lstm) when _term[layer].Length > 0 => _term[layer],
-            (GateSignal.ResetGate, CellType.Gru) => _gates[layer].AsSpan(0, H),
-            (GateSignal.UpdateGate, CellType.Gru) => _gates[layer].AsSpan(H, H),
-            (GateSignal.NewGate, CellType.Gru) => _gates[layer].AsSpan(2 * H, H),
-            _ => throw new ArgumentException($"Signal {signal} is not available for this {cell} network.", nameof(signal)),
-        };
+        var cell = _t.Cell;
+        if (signal == GateSignal.Hidden) return _h[layer];
+        if (signal == GateSignal.CellState && cell.HasCellState) return _c[layer];
+        if (signal == GateSignal.ForgetModifierTerm && _term[layer].Length > 0) return _term[layer];
+        for (int g = 0; g < cell.GateSignals.Count; g++)
+            if (cell.GateSignals[g] == signal) return _gates[layer].AsSpan(g * H, H);
+        throw new ArgumentException($"Signal {signal} is not available for this {cell.Type} network.", nameof(signal));
     }
 
     /// <summary>
@@ -118,8 +110,8 @@ public sealed class RecurrentStreamingEngine
         if (!VectorOps.AllFinite(input)) InputValidation.Finite(input, nameof(input));
         if (!VectorOps.AllFinite(extra)) InputValidation.Finite(extra, nameof(extra));
         var p = _net.Parameters;
-        int H = _t.HiddenSize, GH = _t.GateUnits;
-        var spec = _t.Spec;
+        int GH = _t.GateUnits;
+        var cell = _t.Cell;
         ReadOnlySpan<float> x = input;
         for (int l = 0; l < _t.Layers; l++)
         {
@@ -127,33 +119,11 @@ public sealed class RecurrentStreamingEngine
             Span<float> z = _z[l], h = _h[l];
             _net.BiasIh[l].CopyTo(z);
             Gemv.MultiplyTransposedAdd(_net.WihT[l], co.InSize, GH, x, z);
-            switch (spec.Cell)
+            cell.StreamStep(new CellStreamStep
             {
-                case CellType.Lstm:
-                    Gemv.MultiplyTransposedAdd(_net.WhhT[l], H, GH, h, z);
-                    if (co.Mod >= 0)
-                    {
-                        spec.ForgetGateModifier!.Forward(p.Slice(co.Mod, co.ModLength), 1, H, extra, _term[l]);
-                        VectorOps.Add(z.Slice(H, H), _term[l], z.Slice(H, H));
-                    }
-                    if (_t.FusedLstm) LstmPointwise.Forward(1, H, z, _c[l], _gates[l], _c[l], h);
-                    else
-                    {
-                        bool peep = co.Pi >= 0;
-                        LstmVariantCell.Forward(1, H, z, _c[l], peep ? p.Slice(co.Pi, H) : default, peep ? p.Slice(co.Pf, H) : default,
-                            peep ? p.Slice(co.Po, H) : default, spec.CoupledGates, _gates[l], _c[l], h);
-                    }
-                    break;
-                case CellType.Gru:
-                    _net.BiasHh[l].CopyTo(_hz[l], 0);
-                    Gemv.MultiplyTransposedAdd(_net.WhhT[l], H, GH, h, _hz[l]);
-                    GruPointwise.Forward(1, H, z, _hz[l], h, _gates[l], h);
-                    break;
-                default:
-                    Gemv.MultiplyTransposedAdd(_net.WhhT[l], H, GH, h, z);
-                    LstmVariantCell.RnnForward(z, h);
-                    break;
-            }
+                Topology = _t, Parameters = p, Offsets = co, WhhT = _net.WhhT[l], BiasHh = _net.BiasHh[l],
+                Z = z, HZ = _hz[l], Gates = _gates[l], H = h, C = _c[l], Term = _term[l], Extra = extra,
+            });
             x = h;
         }
         StepCount++;

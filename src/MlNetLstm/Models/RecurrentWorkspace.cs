@@ -7,7 +7,8 @@ namespace MlNetLstm.Models;
 /// Internal layout is time-major: X [T, B, I], per layer/direction pre-activations Z [T, B, G*H], hidden states
 /// Hs [(T+1), B, H] (forward direction: block t+1 holds h_t and block 0 the initial state; reverse direction:
 /// block t holds h_t and block T the initial state), so every per-step slice is a contiguous [B, *] matrix.
-/// The input projection X·W_ih^T + b for all T steps is one GEMM; per step only H·W_hh^T is multiplied.
+/// The input projection X·W_ih^T + b for all T steps is one GEMM; per step only H·W_hh^T is multiplied. Everything that depends on
+/// the cell type (the per-step forward and backward, which buffers exist) is asked of <see cref="NetworkTopology.Cell"/>.
 /// </summary>
 internal sealed class RecurrentWorkspace
 {
@@ -25,7 +26,14 @@ internal sealed class RecurrentWorkspace
     // W_hh packed once per Forward / Backward call and layer-direction for the per-step GEMMs that take the packed path
     // (bitwise the same products; the per-call packing of the same matrix at every step is skipped).
     private GemmPackedB? _whhPackedForward, _whhPackedBackward;
-    private float[] _dZ = [], _dHZ = [], _dh = [], _dhNext = [], _dcNext = [], _dzf = [], _bias = [];
+    private float[] _dZ = [], _dh = [], _dhNext = [], _bias = [];
+
+    /// <summary>dL/dhz per step [T, B, G·H] for cells with a <see cref="RecurrentCell.SeparateRecurrentProjection"/> (GRU), else empty.</summary>
+    public float[] DHZ = [];
+    /// <summary>The backward pass's carried gradient of the cell state, dL/dc [B, H] (cleared per layer-direction; used by cells with a cell state).</summary>
+    public float[] CellStateCarry = [];
+    /// <summary>Scratch [B, H] for dL/dz_f handed to a forget-gate modifier.</summary>
+    public float[] ForgetGateScratch = [];
 
     public RecurrentWorkspace(NetworkTopology topology) => _t = topology;
 
@@ -40,14 +48,15 @@ internal sealed class RecurrentWorkspace
         CheckSize(_t, Math.Max(batch, _capB), Math.Max(steps, _capT));
         _capB = Math.Max(batch, _capB); _capT = Math.Max(steps, _capT);
         int B = _capB, T = _capT, H = _t.HiddenSize, GH = _t.GateUnits, DH = _t.LayerOutputWidth, LD = _t.Layers * _t.Directions;
-        bool lstm = _t.Spec.Cell == CellType.Lstm, gru = _t.Spec.Cell == CellType.Gru;
+        var cell = _t.Cell;
+        bool separate = cell.SeparateRecurrentProjection;
         X = new float[T * B * _t.I];
         Ex = new float[T * B * Math.Max(_t.E, 0)];
         Z = New(LD, T * B * GH);
-        Gates = _t.Spec.Cell == CellType.Rnn ? New(LD, 0) : New(LD, T * B * GH);
-        HZ = gru ? New(LD, T * B * GH) : New(LD, 0);
+        Gates = cell.GateSignals.Count == 0 ? New(LD, 0) : New(LD, T * B * GH);
+        HZ = separate ? New(LD, T * B * GH) : New(LD, 0);
         Hs = New(LD, (T + 1) * B * H);
-        Cs = lstm ? New(LD, (T + 1) * B * H) : New(LD, 0);
+        Cs = cell.HasCellState ? New(LD, (T + 1) * B * H) : New(LD, 0);
         Mod = _t.E > 0 || _t.Spec.ForgetGateModifier != null ? New(LD, T * B * H) : New(LD, 0);
         Out = New(_t.Layers, T * B * DH);
         int outRows = _t.OutputPerStep ? T * B : B;
@@ -56,8 +65,8 @@ internal sealed class RecurrentWorkspace
         DX = new float[T * B * _t.I];
         _dOut = New(_t.Layers, T * B * DH);
         _dZ = new float[T * B * GH];
-        _dHZ = gru ? new float[T * B * GH] : [];
-        _dh = new float[B * H]; _dhNext = new float[B * H]; _dcNext = new float[B * H]; _dzf = new float[B * H];
+        DHZ = separate ? new float[T * B * GH] : [];
+        _dh = new float[B * H]; _dhNext = new float[B * H]; CellStateCarry = new float[B * H]; ForgetGateScratch = new float[B * H];
         _bias = new float[GH];
     }
 
@@ -111,8 +120,7 @@ internal sealed class RecurrentWorkspace
     public void Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0)
     {
         int B = Batch, T = Steps, H = _t.HiddenSize, GH = _t.GateUnits, DH = _t.LayerOutputWidth, D = _t.Directions, BH = B * H;
-        var spec = _t.Spec;
-        var modifier = spec.ForgetGateModifier;
+        var cell = _t.Cell;
         for (int l = 0; l < _t.Layers; l++)
         {
             float[] inp = l == 0 ? X : Out[l - 1];
@@ -127,12 +135,12 @@ internal sealed class RecurrentWorkspace
                 Gemm.Multiply(false, true, T * B, GH, inSize, 1f, inp, inSize, p.Slice(co.Wih, GH * inSize), inSize, 0f, z, GH);
                 Span<float> bias = _bias;
                 p.Slice(co.Bih, GH).CopyTo(bias);
-                if (spec.Cell != CellType.Gru) VectorOps.Add(bias, p.Slice(co.Bhh, GH), bias);
+                if (!cell.SeparateRecurrentProjection) VectorOps.Add(bias, p.Slice(co.Bhh, GH), bias);
                 VectorOps.AddRowBroadcast(bias, z.AsSpan(0, T * B * GH), T * B);
                 // Initial state.
                 Span<float> hInit = hs.AsSpan(InitBlock(d) * BH, BH);
                 if (h0.IsEmpty) hInit.Clear(); else h0.Slice(k * BH, BH).CopyTo(hInit);
-                if (spec.Cell == CellType.Lstm)
+                if (cell.HasCellState)
                 {
                     Span<float> cInit = Cs[k].AsSpan(InitBlock(d) * BH, BH);
                     if (c0.IsEmpty) cInit.Clear(); else c0.Slice(k * BH, BH).CopyTo(cInit);
@@ -151,50 +159,17 @@ internal sealed class RecurrentWorkspace
                     whh = _whhT; ldw = GH;
                 }
                 GemmPackedB? packed = preT ? null : (_whhPackedForward = Gemm.Pack(true, GH, H, whh, ldw, _whhPackedForward, B));
+                var weights = new RecurrentWeights(whh, ldw, preT, packed);
                 for (int s = 0; s < T; s++)
                 {
                     int t = d == 0 ? s : T - 1 - s;
-                    ReadOnlySpan<float> hPrev = hs.AsSpan(HPrevBlock(d, t) * BH, BH);
                     Span<float> hOut = hs.AsSpan(HOutBlock(d, t) * BH, BH);
-                    Span<float> zt = z.AsSpan(t * B * GH, B * GH);
-                    switch (spec.Cell)
+                    cell.ForwardStep(this, new CellForwardStep
                     {
-                        case CellType.Lstm:
-                        {
-                            Gemm.Multiply(false, !preT, B, GH, H, 1f, hPrev, H, whh, ldw, packed, 1f, zt, GH);
-                            if (modifier != null)
-                            {
-                                Span<float> term = Mod[k].AsSpan(t * BH, BH);
-                                modifier.Forward(p.Slice(co.Mod, co.ModLength), B, H, Ex.AsSpan(t * B * _t.E, B * _t.E), term);
-                                for (int b = 0; b < B; b++)
-                                    VectorOps.Add(zt.Slice(b * GH + H, H), term.Slice(b * H, H), zt.Slice(b * GH + H, H));
-                            }
-                            ReadOnlySpan<float> cPrev = Cs[k].AsSpan(HPrevBlock(d, t) * BH, BH);
-                            Span<float> cOut = Cs[k].AsSpan(HOutBlock(d, t) * BH, BH);
-                            Span<float> gt = Gates[k].AsSpan(t * B * GH, B * GH);
-                            if (_t.FusedLstm) LstmPointwise.Forward(B, H, zt, cPrev, gt, cOut, hOut);
-                            else
-                            {
-                                bool peep = co.Pi >= 0;
-                                LstmVariantCell.Forward(B, H, zt, cPrev,
-                                    peep ? p.Slice(co.Pi, H) : default, peep ? p.Slice(co.Pf, H) : default, peep ? p.Slice(co.Po, H) : default,
-                                    spec.CoupledGates, gt, cOut, hOut);
-                            }
-                            break;
-                        }
-                        case CellType.Gru:
-                        {
-                            Span<float> hz = HZ[k].AsSpan(t * B * GH, B * GH);
-                            Gemm.Multiply(false, !preT, B, GH, H, 1f, hPrev, H, whh, ldw, packed, 0f, hz, GH);
-                            VectorOps.AddRowBroadcast(p.Slice(co.Bhh, GH), hz, B);
-                            GruPointwise.Forward(B, H, zt, hz, hPrev, Gates[k].AsSpan(t * B * GH, B * GH), hOut);
-                            break;
-                        }
-                        default:
-                            Gemm.Multiply(false, !preT, B, GH, H, 1f, hPrev, H, whh, ldw, packed, 1f, zt, GH);
-                            LstmVariantCell.RnnForward(zt, hOut);
-                            break;
-                    }
+                        Topology = _t, Parameters = p, Offsets = co, K = k, T = t, Batch = B,
+                        PrevBlock = HPrevBlock(d, t), OutBlock = HOutBlock(d, t),
+                        HPrev = hs.AsSpan(HPrevBlock(d, t) * BH, BH), HOut = hOut, Z = z.AsSpan(t * B * GH, B * GH), Whh = weights,
+                    });
                     for (int b = 0; b < B; b++) hOut.Slice(b * H, H).CopyTo(outL.AsSpan((t * B + b) * DH + d * H, H));
                 }
             }
@@ -226,7 +201,7 @@ internal sealed class RecurrentWorkspace
         {
             int d = k % _t.Directions;
             Hs[k].AsSpan(FinalBlock(d) * BH, BH).CopyTo(h.Slice(k * BH, BH));
-            if (_t.Spec.Cell == CellType.Lstm && !c.IsEmpty) Cs[k].AsSpan(FinalBlock(d) * BH, BH).CopyTo(c.Slice(k * BH, BH));
+            if (_t.Cell.HasCellState && !c.IsEmpty) Cs[k].AsSpan(FinalBlock(d) * BH, BH).CopyTo(c.Slice(k * BH, BH));
         }
     }
 
@@ -256,8 +231,7 @@ internal sealed class RecurrentWorkspace
     public void Backward(ReadOnlySpan<float> p, Span<float> grad, bool inputGradient, float inputGatePenalty = 0f)
     {
         int B = Batch, T = Steps, H = _t.HiddenSize, GH = _t.GateUnits, DH = _t.LayerOutputWidth, D = _t.Directions, O = _t.O, BH = B * H;
-        var spec = _t.Spec;
-        var modifier = spec.ForgetGateModifier;
+        var cell = _t.Cell;
         float[] dTop = _dOut[_t.Layers - 1];
         if (_t.HasHead)
         {
@@ -299,64 +273,20 @@ internal sealed class RecurrentWorkspace
                 ReadOnlySpan<float> whh = p.Slice(co.Whh, GH * H);
                 // dh_prev = dz W_hh at every step: pack W_hh once when those products take the packed path.
                 GemmPackedB? packedBack = (long)H * GH > 8192 && B > 4 ? (_whhPackedBackward = Gemm.Pack(false, H, GH, whh, H, _whhPackedBackward, B)) : null;
-                Span<float> dhNext = _dhNext.AsSpan(0, BH), dcNext = _dcNext.AsSpan(0, BH), dh = _dh.AsSpan(0, BH);
-                dhNext.Clear(); dcNext.Clear();
-                bool peep = co.Pi >= 0;
+                Span<float> dhNext = _dhNext.AsSpan(0, BH), dh = _dh.AsSpan(0, BH);
+                dhNext.Clear(); CellStateCarry.AsSpan(0, BH).Clear();
                 for (int s = T - 1; s >= 0; s--)
                 {
                     int t = d == 0 ? s : T - 1 - s;
                     for (int b = 0; b < B; b++)
                         VectorOps.Add(dOutL.AsSpan((t * B + b) * DH + d * H, H), dhNext.Slice(b * H, H), dh.Slice(b * H, H));
-                    ReadOnlySpan<float> hPrev = hs.AsSpan(HPrevBlock(d, t) * BH, BH);
-                    Span<float> dzt = _dZ.AsSpan(t * B * GH, B * GH);
-                    switch (spec.Cell)
+                    cell.BackwardStep(this, new CellBackwardStep
                     {
-                        case CellType.Lstm:
-                        {
-                            ReadOnlySpan<float> gt = Gates[k].AsSpan(t * B * GH, B * GH);
-                            ReadOnlySpan<float> cPrev = Cs[k].AsSpan(HPrevBlock(d, t) * BH, BH);
-                            ReadOnlySpan<float> cCur = Cs[k].AsSpan(HOutBlock(d, t) * BH, BH);
-                            if (_t.FusedLstm)
-                            {
-                                LstmPointwise.Backward(B, H, gt, cPrev, cCur, dh, dcNext, dzt, dcNext);
-                                // Input-gate penalty c Σ i: dz_i += c i(1 - i) (dc_prev does not depend on dz_i, so this can follow the kernel).
-                                if (inputGatePenalty != 0f)
-                                    for (int b = 0; b < B; b++)
-                                        for (int j = 0; j < H; j++)
-                                        {
-                                            float i = gt[b * GH + j];
-                                            dzt[b * GH + j] += inputGatePenalty * i * (1f - i);
-                                        }
-                            }
-                            else
-                                LstmVariantCell.Backward(B, H, gt, cPrev, cCur, dh, dcNext,
-                                    peep ? p.Slice(co.Pi, H) : default, peep ? p.Slice(co.Pf, H) : default, peep ? p.Slice(co.Po, H) : default,
-                                    spec.CoupledGates, dzt,
-                                    peep ? grad.Slice(co.Pi, H) : default, peep ? grad.Slice(co.Pf, H) : default, peep ? grad.Slice(co.Po, H) : default,
-                                    inputGatePenalty);
-                            if (modifier != null)
-                            {
-                                Span<float> dzf = _dzf.AsSpan(0, BH);
-                                for (int b = 0; b < B; b++) dzt.Slice(b * GH + H, H).CopyTo(dzf.Slice(b * H, H));
-                                modifier.Backward(p.Slice(co.Mod, co.ModLength), B, H, Ex.AsSpan(t * B * _t.E, B * _t.E), dzf,
-                                    grad.Slice(co.Mod, co.ModLength));
-                            }
-                            Gemm.Multiply(false, false, B, H, GH, 1f, dzt, GH, whh, H, packedBack, 0f, dhNext, H);
-                            break;
-                        }
-                        case CellType.Gru:
-                        {
-                            Span<float> dhzt = _dHZ.AsSpan(t * B * GH, B * GH);
-                            GruPointwise.Backward(B, H, Gates[k].AsSpan(t * B * GH, B * GH), HZ[k].AsSpan(t * B * GH, B * GH), hPrev,
-                                dh, dzt, dhzt, dhNext);
-                            Gemm.Multiply(false, false, B, H, GH, 1f, dhzt, GH, whh, H, packedBack, 1f, dhNext, H);
-                            break;
-                        }
-                        default:
-                            LstmVariantCell.RnnBackward(hs.AsSpan(HOutBlock(d, t) * BH, BH), dh, dzt);
-                            Gemm.Multiply(false, false, B, H, GH, 1f, dzt, GH, whh, H, packedBack, 0f, dhNext, H);
-                            break;
-                    }
+                        Topology = _t, Parameters = p, Gradient = grad, Offsets = co, K = k, T = t, Batch = B,
+                        PrevBlock = HPrevBlock(d, t), OutBlock = HOutBlock(d, t),
+                        HPrev = hs.AsSpan(HPrevBlock(d, t) * BH, BH), DH = dh, DZ = _dZ.AsSpan(t * B * GH, B * GH), DHNext = dhNext,
+                        Whh = whh, WhhPacked = packedBack, InputGatePenalty = inputGatePenalty,
+                    });
                 }
                 // Weight gradients over all steps at once.
                 int rows = T * B;
@@ -364,7 +294,7 @@ internal sealed class RecurrentWorkspace
                 ReadOnlySpan<float> hPrevAll = hs.AsSpan((d == 0 ? 0 : 1) * BH, rows * H);
                 Gemm.Multiply(true, false, GH, inSize, rows, 1f, dZall, GH, inp, inSize, 1f, grad.Slice(co.Wih, GH * inSize), inSize);
                 VectorOps.AddColumnSums(dZall, rows, grad.Slice(co.Bih, GH));
-                ReadOnlySpan<float> dRec = spec.Cell == CellType.Gru ? _dHZ.AsSpan(0, rows * GH) : dZall;
+                ReadOnlySpan<float> dRec = cell.SeparateRecurrentProjection ? DHZ.AsSpan(0, rows * GH) : dZall;
                 Gemm.Multiply(true, false, GH, H, rows, 1f, dRec, GH, hPrevAll, H, 1f, grad.Slice(co.Whh, GH * H), H);
                 VectorOps.AddColumnSums(dRec, rows, grad.Slice(co.Bhh, GH));
                 if (needInput)

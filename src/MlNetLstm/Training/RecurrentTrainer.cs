@@ -34,7 +34,7 @@ public static class RecurrentTrainer
         }
         if (options.AuxiliaryOutputs > 0 && options.AuxiliaryOutputs > data.TargetSize - 2)
             throw new ArgumentException($"TrainingOptions.AuxiliaryOutputs = {options.AuxiliaryOutputs} leaves fewer than 2 of the {data.TargetSize} targets per row as classes.", nameof(options));
-        if (options.InputGatePenalty > 0 && network.Spec.Cell != CellType.Lstm)
+        if (options.InputGatePenalty > 0 && !network.Topology.Cell.HasInputGate)
             throw new ArgumentException($"TrainingOptions.InputGatePenalty applies to LSTM networks only; this network's cell is {network.Spec.Cell}.", nameof(options));
         (SequenceDataset train, validation) = data.WithValidation(validation, options.ValidationFraction, nameof(options));
         if (checkpoint is not null)
@@ -135,7 +135,7 @@ public static class RecurrentTrainer
                 }
                 int stateLen = _ld * nr * _t.HiddenSize;
                 bool useState = carry && s0 > 0;
-                ws.Forward(p, useState ? _h[c].AsSpan(0, stateLen) : default, useState && _t.Spec.Cell == CellType.Lstm ? _c[c].AsSpan(0, stateLen) : default);
+                ws.Forward(p, useState ? _h[c].AsSpan(0, stateLen) : default, useState && _t.Cell.HasCellState ? _c[c].AsSpan(0, stateLen) : default);
                 if (carry) ws.GetFinalState(_h[c].AsSpan(0, stateLen), _c[c].AsSpan(0, stateLen));
                 _loss[c] = TrainingLosses.Sum(_o.Loss, ws.Output, tg, rows, K, scale, train ? ws.DY : default, _o.AuxiliaryOutputs, _o.AuxiliaryWeight);
                 if (lambda > 0) _loss[c] += elements * (lambda * ws.InputGateSum() / gates);
