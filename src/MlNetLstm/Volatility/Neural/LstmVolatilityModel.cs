@@ -15,15 +15,18 @@ namespace MlNetLstm.Volatility.Neural;
 /// Inputs per step x_t = [u_t, |u_t|, log b_{t+1}], then log h^G_{t+1} when present, then the standardised exogenous series
 /// (each clipped to ±10; see <see cref="LstmVolatilityInputs"/>). One LSTM layer (PyTorch layout) with a dense head on every
 /// step gives y_t (K = <see cref="LstmVolatilityOptions.Horizons"/> outputs, one per direct horizon), and the forecast is a
-/// bounded multiplicative correction of the anchor (<see cref="LstmVolatilityOptions.Anchor"/>: b, h^G, or by default their
-/// geometric mean sqrt(b h^G)): <c>log h_{t+k|t} = log(s² a_{t+k|t}) + B tanh(y_{t,k} / B)</c>, k = 1..K, with a_{t+k|t} the
+/// bounded multiplicative correction of the anchor (<see cref="LstmVolatilityOptions.Anchor"/>: b, h^G, their geometric mean
+/// sqrt(b h^G), a GJR-GARCH, or by default the one of EWMA, GARCH and GJR that forecast the window's validation tail best):
+/// <c>log h_{t+k|t} = log(s² a_{t+k|t}) + w B tanh(y_{t,k} / B)</c>, k = 1..K, with w = 1 or, by default, chosen on validation
+/// (<see cref="LstmVolatilityOptions.Shrinkage"/>; 0 is the anchor alone), and a_{t+k|t} the
 /// anchor's own k-step forecast (K = 1, the default: the one-step forecast <c>log h_{t+1} = log(s² a_{t+1}) + B tanh(y_t / B)</c>).
 /// With a zero head (the initialisation) the model equals the anchor; training learns when and how much to depart from it.
 /// </para>
 /// <para>
 /// Regime term (<see cref="LstmVolatilityOptions.RegimeAdaptive"/>): every forget gate gets
-/// <c>z_f = W_f [h_{t-1}, x_t] + b_f - beta ⊙ |u_t|</c>, beta = softplus(rho) &gt;= 0 learned per unit
-/// (<see cref="RegimeForgetModifier"/>): after a shock the gate closes and the cell re-learns the level.
+/// <c>z_f = W_f [h_{t-1}, x_t] + b_f - beta ⊙ e_t</c>, beta = softplus(rho) &gt;= 0 learned per unit, with e_t = |u_t| / sqrt(a_t) by
+/// default (<see cref="LstmVolatilityOptions.RegimeForm"/>; |u_t| or a signed term otherwise) (<see cref="RegimeForgetModifier"/>):
+/// after a shock the gate closes and the cell re-learns the level.
 /// </para>
 /// <para>
 /// Training: QLIKE loss <c>log h̃_{t+k|t} + u_{t+k}² / h̃_{t+k|t}</c> in scaled units (h̃ = h / s²) or, with

@@ -14,6 +14,7 @@ public class AnchorSelectionTests
     private static readonly LstmVolatilityOptions Small = new()
     {
         HiddenSize = 6, SequenceLength = 64, BurnIn = 16, ContextLength = 80, Epochs = 3, BatchSize = 4, Seed = 5,
+        Anchor = VolatilityAnchor.Blend, Shrinkage = CorrectionShrinkage.None, RegimeForm = RegimeTermForm.AbsoluteShock,
     };
 
     [Fact]
@@ -184,6 +185,20 @@ public class AnchorSelectionTests
         loaded.Options.Shrinkage.Should().Be(CorrectionShrinkage.None);
         loaded.CorrectionWeight.Should().Be(1);
         loaded.ForecastVariance(r, 2).Should().Equal(fitted.ForecastVariance(r, 2));
+    }
+
+    [Fact]
+    public void Defaults_are_the_selected_anchor_with_validation_shrinkage_as_the_stated_rule_chose()
+    {
+        var o = new LstmVolatilityOptions();
+        o.Anchor.Should().Be(VolatilityAnchor.Selected).And.Be(LstmVolatilityOptions.DefaultAnchor);
+        o.Shrinkage.Should().Be(CorrectionShrinkage.Validation).And.Be(LstmVolatilityOptions.DefaultShrinkage);
+        double[] r = LeverageSeries(700, 29);
+        var fitted = new LstmVolatilityModel(new LstmVolatilityOptions { HiddenSize = 4, SequenceLength = 64, BurnIn = 16, ContextLength = 80, Epochs = 2 }).Fit(r);
+        fitted.Training.AnchorValidationQlike.Should().HaveCount(3);
+        fitted.Training.ShrinkageValidationQlike.Should().HaveCount(5);
+        LstmVolatilityOptions.ShrinkageGrid.Should().Contain(fitted.CorrectionWeight);
+        fitted.ForecastVariance(r, 5).Should().OnlyContain(h => double.IsFinite(h) && h > 0);
     }
 
     [Fact]
