@@ -3,6 +3,7 @@
 // and, at every step, says whether the string ends here: during the b's that is right only when #b = #a, so the
 // network must count the a's up and the b's down. It is trained on n = 1..10 and tested on n = 1..16. The cell that
 // does it is found by correlating every cell state with the running count #a - #b.
+using MlNetLstm;
 using MlNetLstm.Models;
 using MlNetLstm.Training;
 
@@ -25,7 +26,7 @@ var (trainX, trainY, trainT) = Make(trainNs, 2 * TrainMax + 2);
 var spec = new RecurrentNetworkSpec { Cell = CellType.Lstm, InputSize = 3, HiddenSize = 8, Layers = 2, OutputSize = 2, HeadMode = HeadMode.EveryStep };
 var result = RecurrentTrainer.Train(RecurrentNetwork.Create(spec, seed: 2),
     new SequenceDataset(trainX, trainNs.Length, trainT, 3, trainY, 2, targetsPerStep: true),
-    new TrainingOptions { Epochs = 60, BatchSize = 32, LearningRate = 1e-2f, Loss = LossKind.SoftmaxCrossEntropy, Seed = 3, Threads = 1 });
+    new TrainingOptions { Epochs = 60, BatchSize = 32, LearningRate = 1e-2f, LossFunction = Loss.SoftmaxCrossEntropy, Seed = 3, Threads = 1 });
 RecurrentNetwork net = result.Network;
 
 // A string counts as recognised when every step's end / not-end call is right.

@@ -6,6 +6,7 @@
 //   tanh RNN  h_t = tanh(W x_t + U h_{t-1} + b): no gate; the gradient from the query back to the cue vanishes;
 //   local-window attention: step t sees only steps t-w+1..t. With w = k the cue (k steps back) is outside the window and
 //             no training can help; with w = k + 1 the same model finds it.
+using MlNetLstm;
 using MlNetLstm.Models;
 using MlNetLstm.Models.Attention;
 using MlNetLstm.Training;
@@ -27,7 +28,7 @@ var rng = new Random(3);
 var (trainX, trainY, _) = Make(N);
 var (testX, _, testCue) = Make(1000);
 var data = new SequenceDataset(trainX, N, T, I, trainY, A);
-var options = new TrainingOptions { Epochs = 30, BatchSize = 32, LearningRate = 3e-3f, Loss = LossKind.SoftmaxCrossEntropy };
+var options = new TrainingOptions { Epochs = 30, BatchSize = 32, LearningRate = 3e-3f, LossFunction = Loss.SoftmaxCrossEntropy };
 double Accuracy(float[] logits) => Enumerable.Range(0, 1000).Count(b => Enumerable.Range(0, A).MaxBy(a => logits[b * A + a]) == testCue[b]) / 1000.0;
 
 // The LSTM starts "chrono-style" (Tallec and Ollivier 2018): forget bias 4, input bias -4, so a cell holds by default.
@@ -64,7 +65,7 @@ foreach (var (name, cell, chrono) in new[] { ("LSTM", CellType.Lstm, true), ("LS
 double CueGradient(RecurrentNetwork net)
 {
     var g = net.ComputeGradients(trainX.AsSpan(0, 100 * T * I), 100, T,
-        (y, dy) => TrainingLosses.Sum(LossKind.SoftmaxCrossEntropy, y, trainY.AsSpan(0, 100 * A), 100, A, 0.01f, dy)).Inputs.ToArray();
+        (y, dy) => Losses.Sum(Loss.SoftmaxCrossEntropy, y, trainY.AsSpan(0, 100 * A), 100, A, 0.01f, dy)).Inputs.ToArray();
     double Norm(int t) => Math.Sqrt(Enumerable.Range(0, 100 * I).Sum(k => Math.Pow(g[(k / I * T + t) * I + k % I], 2)));
     return Norm(0) / Norm(K - 1);
 }

@@ -4,6 +4,7 @@
 // LSTM at step t < T/2 has not yet seen that symbol, so it can only guess (25%); the reverse direction of a
 // bidirectional LSTM has. Same hidden width per direction, same data, same training. The reversed output then
 // answers "is the input a palindrome?" (prediction == input).
+using MlNetLstm;
 using MlNetLstm.Models;
 using MlNetLstm.Training;
 
@@ -23,7 +24,7 @@ var rng = new Random(3);
 var (trainX, trainY, _) = Make(3000);
 var (testX, testY, testSeqs) = Make(1000);
 var data = new SequenceDataset(trainX, 3000, T, A, trainY, A, targetsPerStep: true);
-var options = new TrainingOptions { Epochs = 80, BatchSize = 32, LearningRate = 1e-2f, Loss = LossKind.SoftmaxCrossEntropy, Seed = 5, Threads = 1 };
+var options = new TrainingOptions { Epochs = 80, BatchSize = 32, LearningRate = 1e-2f, LossFunction = Loss.SoftmaxCrossEntropy, Seed = 5, Threads = 1 };
 
 double[] PerPosition(RecurrentNetwork net, float[] x, float[] y, int n)
 {

@@ -6,6 +6,7 @@
 // test windows and scored on the other half) ask whether h_t knows the region and where a boundary just was, against
 // the same probes on an untrained network's h_t and on the last 6 nucleotides themselves (a local window); and the
 // forget gate is read around the boundaries.
+using MlNetLstm;
 using MlNetLstm.Models;
 using MlNetLstm.Training;
 
@@ -48,7 +49,7 @@ var (testX, testY, region, boundary) = Make(NTest);
 var spec = new RecurrentNetworkSpec { Cell = CellType.Lstm, InputSize = 4, HiddenSize = H, OutputSize = 4, HeadMode = HeadMode.EveryStep };
 var untrained = RecurrentNetwork.Create(spec, seed: 1);
 var result = RecurrentTrainer.Train(untrained, new SequenceDataset(trainX, N, T, 4, trainY, 4, targetsPerStep: true),
-    new TrainingOptions { Epochs = 20, BatchSize = 16, LearningRate = 1e-2f, Seed = 2, Loss = LossKind.SoftmaxCrossEntropy });
+    new TrainingOptions { Epochs = 20, BatchSize = 16, LearningRate = 1e-2f, Seed = 2, LossFunction = Loss.SoftmaxCrossEntropy });
 var net = result.Network;
 var output = net.Forward(testX, NTest, T, captureTelemetry: true);
 var tel = output.Telemetry!;

@@ -8,6 +8,7 @@
 // properties from h_t: the two trained ones, and two that no loss asked for (the net charge of the last 8 residues,
 // and whether the current segment is hydrophobic).
 // And the gates: the unit that carries the net charge should integrate, f ≈ 1, writing +/- at charged residues.
+using MlNetLstm;
 using MlNetLstm.Models;
 using MlNetLstm.Training;
 
@@ -74,15 +75,15 @@ double[][] prop = [.. Enumerable.Range(0, properties.Length).Select(p => Enumera
 var r2 = new Dictionary<(string, int), double>();
 foreach (var (name, options) in new[]
 {
-    ("next residue only", new TrainingOptions { Epochs = 15, BatchSize = 32, LearningRate = 1e-2f, Seed = 2, Loss = LossKind.SoftmaxCrossEntropy, AuxiliaryOutputs = 2, AuxiliaryWeight = 0 }),
-    ("with the auxiliary loss", new TrainingOptions { Epochs = 15, BatchSize = 32, LearningRate = 1e-2f, Seed = 2, Loss = LossKind.SoftmaxCrossEntropy, AuxiliaryOutputs = 2, AuxiliaryWeight = 1 }),
+    ("next residue only", new TrainingOptions { Epochs = 15, BatchSize = 32, LearningRate = 1e-2f, Seed = 2, LossFunction = Loss.SoftmaxCrossEntropy, AuxiliaryOutputs = 2, AuxiliaryWeight = 0 }),
+    ("with the auxiliary loss", new TrainingOptions { Epochs = 15, BatchSize = 32, LearningRate = 1e-2f, Seed = 2, LossFunction = Loss.SoftmaxCrossEntropy, AuxiliaryOutputs = 2, AuxiliaryWeight = 1 }),
 })
 {
     var net = RecurrentTrainer.Train(RecurrentNetwork.Create(spec, seed: 1), data, options).Network;
     var output = net.Forward(testX, NTest, T, captureTelemetry: true);
     var tel = output.Telemetry!;
     // Next-residue cross-entropy (nats) on the test chains, the main task.
-    double ce = TrainingLosses.Sum(LossKind.SoftmaxCrossEntropy, output.Values, testY, NTest * T, V + 2, 1, default, 2, 0) / (NTest * T);
+    double ce = Losses.Sum(Loss.SoftmaxCrossEntropy, output.Values, testY, NTest * T, V + 2, 1, default, 2, 0) / (NTest * T);
     Console.WriteLine($"{name}: next-residue cross-entropy {ce:F3} nats (uniform {Math.Log(20):F3})");
     float[] h = tel.Get(GateSignal.Hidden).ToArray();
     float[] Rows(int[] rows) => [.. rows.SelectMany(i => h.AsSpan(i * H, H).ToArray())];

@@ -7,6 +7,7 @@
 // the gate telemetry alone separates the groups (rule accuracy, the area under the ROC curve of each gate statistic, the
 // best threshold chosen on training sessions), for three network seeds, next to a classifier trained on the labels
 // with the same network size, for scale.
+using MlNetLstm;
 using MlNetLstm.Models;
 using MlNetLstm.Training;
 
@@ -61,7 +62,7 @@ var worst = new List<double>(); var best = new List<double>();
 foreach (int seed in new[] { 1, 2, 3 })
 {
     var net = RecurrentTrainer.Train(RecurrentNetwork.Create(spec, seed), data,
-        new TrainingOptions { Epochs = 20, BatchSize = 32, LearningRate = 1e-2f, Seed = 2, Loss = LossKind.SoftmaxCrossEntropy }).Network;
+        new TrainingOptions { Epochs = 20, BatchSize = 32, LearningRate = 1e-2f, Seed = 2, LossFunction = Loss.SoftmaxCrossEntropy }).Network;
     var output = net.Forward(testX, NTest, T, captureTelemetry: true);
     double[] meanF = SessionMeans(output.Telemetry!, GateSignal.ForgetGate, NTest), meanI = SessionMeans(output.Telemetry!, GateSignal.InputGate, NTest);
     double[] next = [.. Enumerable.Range(0, NTest).Select(b => Enumerable.Range(0, T).Average(t =>
@@ -84,7 +85,7 @@ foreach (int seed in new[] { 1, 2, 3 })
 // For scale: the same network trained on the label (confused or not, read at the last step).
 float[] labels = [.. trainConfused.SelectMany(c => c ? new[] { 0f, 1f } : [1f, 0f])];
 var cls = RecurrentTrainer.Train(RecurrentNetwork.Create(spec with { OutputSize = 2, HeadMode = HeadMode.LastStep }, seed: 1), new SequenceDataset(trainX, N, T, A, labels, 2),
-    new TrainingOptions { Epochs = 20, BatchSize = 32, LearningRate = 1e-2f, Seed = 2, Loss = LossKind.SoftmaxCrossEntropy }).Network;
+    new TrainingOptions { Epochs = 20, BatchSize = 32, LearningRate = 1e-2f, Seed = 2, LossFunction = Loss.SoftmaxCrossEntropy }).Network;
 float[] logits = cls.Forward(testX, NTest, T).Values.ToArray();
 double supervised = Accuracy(b => logits[b * 2 + 1] > logits[b * 2]);
 Console.WriteLine($"for scale, the same LSTM trained on the labels: test accuracy {supervised:P1}");

@@ -5,6 +5,7 @@
 // the next note, must recognise motifs from their first note, play them out, count 3 motifs to expect a cadence, and
 // start over after it. The literature's reading of the gates: the forget gate is lowest at phrase boundaries (the old
 // phrase is useless) and the input gate highest where a new motif starts (new information). The script measures both.
+using MlNetLstm;
 using MlNetLstm.Models;
 using MlNetLstm.Training;
 
@@ -48,7 +49,7 @@ int[][] at = [.. Enumerable.Range(0, classes.Length).Select(k => Enumerable.Rang
 int[] predictable = [0, 1, 2, 3, 5];
 var checks = new List<string>();
 var net = RecurrentTrainer.Train(RecurrentNetwork.Create(spec, seed: 1), data,
-    new TrainingOptions { Epochs = 30, BatchSize = 32, LearningRate = 1e-2f, Seed = 2, Loss = LossKind.SoftmaxCrossEntropy }).Network;
+    new TrainingOptions { Epochs = 30, BatchSize = 32, LearningRate = 1e-2f, Seed = 2, LossFunction = Loss.SoftmaxCrossEntropy }).Network;
 var output = net.Forward(testX, NTest, T, captureTelemetry: true);
 float[] f = output.Telemetry!.Get(GateSignal.ForgetGate).ToArray(), ig = output.Telemetry!.Get(GateSignal.InputGate).ToArray();
 bool Right(int i) => Enumerable.Range(0, P).MaxBy(k => output.Values[i * P + k]) == Enumerable.Range(0, P).First(k => testY[i * P + k] == 1);

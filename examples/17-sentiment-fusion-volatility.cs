@@ -8,6 +8,7 @@
 // for scale; QLIKE against r^2 and Diebold-Mariano tests. Then what the gates did with the sentiment (Explain).
 // No public sentiment series is used: the project commits no data fetched from the internet, and a script that
 // downloads one would not run offline in CI. Any such series can be passed the same way (ExogenousSeries.FromColumn).
+using MlNetLstm;
 using MlNetLstm.Data;
 using MlNetLstm.Evaluation;
 using MlNetLstm.Volatility;
@@ -27,7 +28,7 @@ IVarianceModel[] lineup = [new LstmVolatilityModel(options), new ReturnsOnly(new
 var wf = WalkForward.Run(r, lineup, new WalkForwardOptions { TrainSize = Train, TestSize = Days - Train, RefitEvery = Days - Train, Exogenous = sentiment });
 Console.WriteLine($"walk-forward, days {Train}..{Days - 1} ({wf.TargetIndices.Count} one-day forecasts), QLIKE against r^2 (lower is better):");
 foreach (var m in wf.Models) Console.WriteLine($"  {m.Name,-24} QLIKE {m.Qlike,8:F4}   Mincer-Zarnowitz R^2 {m.MincerZarnowitzRSquared:F3}");
-DieboldMarianoResult Dm(string a, string b) => DieboldMariano.Test(LossFunction.Qlike, wf[a].Forecasts.ToArray(), wf[b].Forecasts.ToArray(), wf.Proxy.ToArray());
+DieboldMarianoResult Dm(string a, string b) => DieboldMariano.Test(Loss.Qlike, wf[a].Forecasts.ToArray(), wf[b].Forecasts.ToArray(), wf.Proxy.ToArray());
 Console.WriteLine("Diebold-Mariano (QLIKE; negative = the first is better):");
 foreach (var (a, b) in new[] { ("lstm-regime", "garch"), ("lstm-regime", "lstm-regime, returns only"), ("lstm-regime, returns only", "garch") })
 {

@@ -12,6 +12,7 @@
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetLstm;
 using MlNetLstm.Evaluation;
 using MlNetLstm.MLNet;
 
@@ -67,7 +68,7 @@ foreach (var (name, column) in new[] { ("ewma", "Ewma"), ("garch", "Garch"), ("l
     var lstmTest = test.GetColumn<double>("Lstm").ToArray();
     var proxy = test.GetColumn<double>("Proxy").Skip(1).ToArray();
     var f = ssa[..^1];
-    var dm = DieboldMariano.Test(LossFunction.Qlike, f, lstmTest[..^1], proxy);
+    var dm = DieboldMariano.Test(Loss.Qlike, f, lstmTest[..^1], proxy);
     Console.WriteLine($"{"ml.net ssa",-12}{Losses.Qlike(f, proxy),10:F4}{Losses.Mse(f, proxy),12:F4}{MincerZarnowitz.Fit(f, proxy).RSquared,8:F3}   stat {dm.Statistic:F2}, p {dm.PValue:F3}");
 }
 #else

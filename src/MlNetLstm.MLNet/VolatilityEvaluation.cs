@@ -49,6 +49,27 @@ public sealed class VolatilityMetrics
 /// <summary>Evaluation of variance forecasts inside ML.NET.</summary>
 public static class VolatilityEvaluation
 {
+    /// <summary>Former overload of <c>EvaluateVolatility</c> with the replaced loss enum (Mse, Mae, Qlike map to Loss.MeanSquaredError, Loss.MeanAbsoluteError, Loss.Qlike).</summary>
+    /// <param name="catalog">The forecasting catalog.</param>
+    /// <param name="data">Scored data.</param>
+    /// <param name="proxyColumnName">Realized variance proxy column.</param>
+    /// <param name="scoreColumnName">Variance forecast column.</param>
+    /// <param name="benchmarkColumnName">Optional second forecast column.</param>
+    /// <param name="loss">Loss of the Diebold-Mariano test.</param>
+    /// <param name="step">Which step of a multi-step forecast to evaluate.</param>
+    /// <param name="lead">Rows between a forecast and its proxy.</param>
+    /// <returns>The metrics.</returns>
+    [Obsolete("Pass an MlNetLstm.Loss.")]
+    public static VolatilityMetrics EvaluateVolatility(this ForecastingCatalog catalog, IDataView data, string proxyColumnName,
+        string scoreColumnName, string? benchmarkColumnName, LossFunction loss, int step = 1, int? lead = null)
+        => EvaluateVolatility(catalog, data, proxyColumnName, scoreColumnName, benchmarkColumnName, loss switch
+        {
+            LossFunction.Mse => Loss.MeanSquaredError,
+            LossFunction.Mae => Loss.MeanAbsoluteError,
+            LossFunction.Qlike => Loss.Qlike,
+            _ => throw new ArgumentOutOfRangeException(nameof(loss), loss, "Unknown LossFunction."),
+        }, step, lead);
+
     /// <summary>
     /// Evaluates a variance forecast column against a realized proxy column (for example squared returns from
     /// <c>ComputeVarianceProxy</c>). The forecast in row t is the forecast made after row t of the next row's variance, so it is
@@ -62,13 +83,14 @@ public static class VolatilityEvaluation
     /// <param name="scoreColumnName">Variance forecast column: a scalar (Double or Single), or the vector column of a multi-step
     /// forecaster, whose element <paramref name="step"/> - 1 is evaluated.</param>
     /// <param name="benchmarkColumnName">Optional second forecast column (same shape) for the Diebold-Mariano test.</param>
-    /// <param name="loss">Loss of the Diebold-Mariano test (QLIKE by default).</param>
+    /// <param name="loss">Loss of the Diebold-Mariano test: <see cref="Loss.Qlike"/> (default), <see cref="Loss.MeanSquaredError"/>,
+    /// <see cref="Loss.MeanAbsoluteError"/> or <see cref="Loss.GaussianNll"/>.</param>
     /// <param name="step">Which step of a multi-step forecast to evaluate (1 for scalar columns).</param>
     /// <param name="lead">Rows between a forecast and the proxy it forecasts (≥ 0); null: <paramref name="step"/>.</param>
     /// <returns>The metrics.</returns>
     public static VolatilityMetrics EvaluateVolatility(this ForecastingCatalog catalog, IDataView data, string proxyColumnName,
         string scoreColumnName = GarchVolatilityEstimator.Options.DefaultOutputColumnName, string? benchmarkColumnName = null,
-        LossFunction loss = LossFunction.Qlike, int step = 1, int? lead = null)
+        Loss loss = Loss.Qlike, int step = 1, int? lead = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(data);

@@ -55,7 +55,7 @@ public sealed record SeriesBacktestRequest
         Horizon = Horizon,
         Threads = threads,
         Window = WalkForwardWindow.Rolling,
-        RankBy = LossFunction.Qlike,
+        RankingLoss = Loss.Qlike,
         Exogenous = exogenous ? Exogenous : null,
     };
 }

@@ -236,7 +236,7 @@ public class EvaluationTests
         metrics.Mae.Should().Be(Losses.Mae(f, p));
         metrics.MincerZarnowitz.Should().Be(MincerZarnowitz.Fit(f, p));
         metrics.MincerZarnowitzRSquared.Should().BeInRange(0, 1);
-        metrics.DieboldMariano.Should().Be(DieboldMariano.Test(LossFunction.Qlike, f, g, p));
+        metrics.DieboldMariano.Should().Be(DieboldMariano.Test(Loss.Qlike, f, g, p));
 
         // NaN warm-up forecasts are left out; a non-positive forecast names its column and row.
         var warm = ml.Forecasting.ForecastVolatilityByGarch("G", "R", mean: GarchMean.AutoRegressive1).Fit(data).Transform(data);

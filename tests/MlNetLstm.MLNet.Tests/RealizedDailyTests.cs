@@ -62,15 +62,15 @@ public class RealizedDailyTests
         var model = pipeline.Fit(ml.Data.TakeRows(daily.Days, 150));
         IDataView scored = model.Transform(daily.Days);
         VolatilityMetrics q = ml.Forecasting.EvaluateVolatility(scored, DailyRealizedResult.RealizedVarianceColumn, "Garch", benchmarkColumnName: "Ewma");
-        VolatilityMetrics m = ml.Forecasting.EvaluateVolatility(scored, DailyRealizedResult.RealizedVarianceColumn, "Garch", benchmarkColumnName: "Ewma", loss: LossFunction.Mse);
+        VolatilityMetrics m = ml.Forecasting.EvaluateVolatility(scored, DailyRealizedResult.RealizedVarianceColumn, "Garch", benchmarkColumnName: "Ewma", loss: Loss.MeanSquaredError);
 
         double[] g = scored.GetColumn<double>("Garch").ToArray(), e = scored.GetColumn<double>("Ewma").ToArray(), rv = daily.Core.Realized.ToArray();
         // Forecast at row t is for row t + 1.
         double[] f = g[..^1], b = e[..^1], p = rv[1..];
         q.Qlike.Should().BeApproximately(Losses.Qlike(f, p), 1e-12);
         q.Mse.Should().BeApproximately(Losses.Mse(f, p), 1e-20);
-        q.DieboldMariano!.Statistic.Should().BeApproximately(DieboldMariano.Test(LossFunction.Qlike, f, b, p).Statistic, 1e-10);
-        m.DieboldMariano!.Statistic.Should().BeApproximately(DieboldMariano.Test(LossFunction.Mse, f, b, p).Statistic, 1e-10);
+        q.DieboldMariano!.Statistic.Should().BeApproximately(DieboldMariano.Test(Loss.Qlike, f, b, p).Statistic, 1e-10);
+        m.DieboldMariano!.Statistic.Should().BeApproximately(DieboldMariano.Test(Loss.MeanSquaredError, f, b, p).Statistic, 1e-10);
         q.Qlike.Should().NotBe(Losses.Qlike(f, daily.Core.Returns.Skip(1).Select(x => x * x).ToArray()), "the proxy is RV, not r²");
     }
 }

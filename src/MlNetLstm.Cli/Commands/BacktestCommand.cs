@@ -293,7 +293,7 @@ internal static class BacktestCommand
                     Horizon = s.Horizon,
                     Threads = s.Threads,
                     Window = WalkForwardWindow.Rolling,
-                    RankBy = LossFunction.Qlike,
+                    RankingLoss = Loss.Qlike,
                     Exogenous = set.Intraday is { } days ? RealizedInputs.Create(days.Realized.ToArray()) : set.Exogenous,
                     Proxy = set.Intraday?.Realized,
                     // No model may emit a non-finite or non-positive variance: such a forecast is replaced by the EWMA of the
@@ -625,7 +625,7 @@ internal static class BacktestCommand
             WalkForwardModelResult baseline = report[best];
             foreach (WalkForwardModelResult m in report.Models)
             {
-                DieboldMarianoResult? dm = m.Name == best ? null : DieboldMariano.Test(LossFunction.Qlike,
+                DieboldMarianoResult? dm = m.Name == best ? null : DieboldMariano.Test(Loss.Qlike,
                     m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), report.Proxy.ToArray(), new DieboldMarianoOptions { Horizon = report.Horizon });
                 DieboldMarianoResult? dmMse = DmMse(m, baseline, report);
                 models.Add(new JsonObject
@@ -642,9 +642,9 @@ internal static class BacktestCommand
                     // With --intraday: the same forecasts scored against the noisy proxy r², for comparison.
                     ["qlikeAgainstR2"] = set.Intraday is null ? null : JsonValue.Create(Losses.Qlike(m.Forecasts.ToArray(), Squares(report))),
                     ["dmAgainstR2Statistic"] = set.Intraday is null || m.Name == best ? null
-                        : JsonValue.Create(DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), Squares(report), new DieboldMarianoOptions { Horizon = report.Horizon }).Statistic),
+                        : JsonValue.Create(DieboldMariano.Test(Loss.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), Squares(report), new DieboldMarianoOptions { Horizon = report.Horizon }).Statistic),
                     ["dmAgainstR2PValue"] = set.Intraday is null || m.Name == best ? null
-                        : JsonValue.Create(DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), Squares(report), new DieboldMarianoOptions { Horizon = report.Horizon }).PValue),
+                        : JsonValue.Create(DieboldMariano.Test(Loss.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), Squares(report), new DieboldMarianoOptions { Horizon = report.Horizon }).PValue),
                     ["fitSeconds"] = Fit(set, m),
                     ["fits"] = m.FitCount,
                     ["fallbacks"] = m.FallbackCount,
@@ -698,7 +698,7 @@ internal static class BacktestCommand
         WalkForwardModelResult baseline = report[best];
         var rows = report.Models.Select(m =>
         {
-            DieboldMarianoResult? dm = m.Name == best ? null : DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(),
+            DieboldMarianoResult? dm = m.Name == best ? null : DieboldMariano.Test(Loss.Qlike, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(),
                 report.Proxy.ToArray(), new DieboldMarianoOptions { Horizon = report.Horizon });
             DieboldMarianoResult? dmMse = set.Intraday is null ? null : DmMse(m, baseline, report);
             return new BacktestRow(m.Name, m.Qlike, m.Mse, m.Mae, m.MincerZarnowitzRSquared, dm?.Statistic ?? double.NaN, dm?.PValue ?? double.NaN, Fit(set, m),
@@ -732,7 +732,7 @@ internal static class BacktestCommand
         string[] heads = realized ? ["QLIKE", "MSE", "MAE", "MZ R²", $"DM vs {best}", "p-value", "DM (MSE)", "p-value", "fit s", "fallbacks"] : ["QLIKE", "MSE", "MAE", "MZ R²", $"DM vs {best}", "p-value", "fit s", "fallbacks"];
         foreach (string c in heads) table.AddColumn(new TableColumn(Markup.Escape(c)).RightAligned());
         WalkForwardModelResult baseline = report[best];
-        var dms = report.Models.ToDictionary(m => m.Name, m => m.Name == best ? null : DieboldMariano.Test(LossFunction.Qlike, m.Forecasts.ToArray(),
+        var dms = report.Models.ToDictionary(m => m.Name, m => m.Name == best ? null : DieboldMariano.Test(Loss.Qlike, m.Forecasts.ToArray(),
             baseline.Forecasts.ToArray(), report.Proxy.ToArray(), new DieboldMarianoOptions { Horizon = report.Horizon }));
         // One style per column: fixed, or scientific with a two-digit exponent when the magnitudes need it.
         var fq = NumberFormat.ForColumn(report.Models.Select(m => m.Qlike));
@@ -770,7 +770,7 @@ internal static class BacktestCommand
 
     /// <summary>Diebold-Mariano test of equal MSE against the benchmark (null for the benchmark itself).</summary>
     private static DieboldMarianoResult? DmMse(WalkForwardModelResult m, WalkForwardModelResult baseline, WalkForwardReport report) =>
-        m.Name == baseline.Name ? null : DieboldMariano.Test(LossFunction.Mse, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), report.Proxy.ToArray(),
+        m.Name == baseline.Name ? null : DieboldMariano.Test(Loss.MeanSquaredError, m.Forecasts.ToArray(), baseline.Forecasts.ToArray(), report.Proxy.ToArray(),
             new DieboldMarianoOptions { Horizon = report.Horizon });
 
     /// <summary>A Spectre console on <paramref name="writer"/>: colours and live progress only on a real terminal, 140 columns otherwise.</summary>

@@ -240,7 +240,7 @@ internal static class BenchCommand
             RecurrentTrainer.Train(net, data, new TrainingOptions
             {
                 Epochs = epochs, BatchSize = c.Batch, Threads = c.Threads, Shuffle = false, LearningRate = 1e-3f,
-                Loss = LossKind.MeanSquaredError, GradientClipNorm = 0,
+                LossFunction = Loss.MeanSquaredError, GradientClipNorm = 0,
             }), out trainCpuSeconds);
 
         // Batched inference (single-threaded forward over B sequences).

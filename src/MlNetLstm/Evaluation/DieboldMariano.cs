@@ -95,13 +95,25 @@ public static class DieboldMariano
     }
 
     /// <summary>Computes the point-wise losses of two forecasts against a proxy and runs <see cref="Test(ReadOnlySpan{double}, ReadOnlySpan{double}, DieboldMarianoOptions?)"/>.</summary>
-    /// <param name="loss">Loss function.</param>
+    /// <param name="loss">Loss of a variance forecast (<see cref="Losses.Pointwise"/>).</param>
     /// <param name="forecasts1">Forecasts of model 1.</param>
     /// <param name="forecasts2">Forecasts of model 2.</param>
     /// <param name="proxy">Realised proxies.</param>
     /// <param name="options">Options; null uses the defaults.</param>
     /// <returns>The test result (positive statistic: model 2 is more accurate).</returns>
+    [Obsolete("Pass an MlNetLstm.Loss (Loss.MeanSquaredError, Loss.MeanAbsoluteError, Loss.Qlike).")]
     public static DieboldMarianoResult Test(LossFunction loss, ReadOnlySpan<double> forecasts1, ReadOnlySpan<double> forecasts2,
+        ReadOnlySpan<double> proxy, DieboldMarianoOptions? options = null)
+        => Test(loss.ToLoss(), forecasts1, forecasts2, proxy, options);
+
+    /// <summary>Computes the point-wise losses of two forecasts against a proxy and runs <see cref="Test(ReadOnlySpan{double}, ReadOnlySpan{double}, DieboldMarianoOptions?)"/>.</summary>
+    /// <param name="loss">Loss of a variance forecast: MeanSquaredError, MeanAbsoluteError, Qlike or GaussianNll (<see cref="Losses.Pointwise"/>).</param>
+    /// <param name="forecasts1">Forecasts of model 1.</param>
+    /// <param name="forecasts2">Forecasts of model 2.</param>
+    /// <param name="proxy">Realised proxies.</param>
+    /// <param name="options">Options; null uses the defaults.</param>
+    /// <returns>The test result (positive statistic: model 2 is more accurate).</returns>
+    public static DieboldMarianoResult Test(Loss loss, ReadOnlySpan<double> forecasts1, ReadOnlySpan<double> forecasts2,
         ReadOnlySpan<double> proxy, DieboldMarianoOptions? options = null)
     {
         EvalGuard.SameLength(forecasts1.Length, forecasts2.Length, nameof(forecasts1), nameof(forecasts2));

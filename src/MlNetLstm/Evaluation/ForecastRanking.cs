@@ -24,18 +24,22 @@ public sealed record ForecastRankingRow(string Name, int Rank, double Mse, doubl
 /// <summary>Ranking table of competing variance forecasts, sorted by a chosen loss, with Diebold-Mariano tests. Immutable.</summary>
 public sealed class ForecastRanking
 {
-    private ForecastRanking(IReadOnlyList<ForecastRankingRow> rows, LossFunction rankBy, string? benchmark)
+    private ForecastRanking(IReadOnlyList<ForecastRankingRow> rows, Loss rankBy, string? benchmark)
     {
         Rows = rows;
-        RankBy = rankBy;
+        RankingLoss = rankBy;
         Benchmark = benchmark;
     }
 
-    /// <summary>Rows sorted by increasing <see cref="RankBy"/> loss (ties keep the input order).</summary>
+    /// <summary>Rows sorted by increasing <see cref="RankingLoss"/> (ties keep the input order).</summary>
     public IReadOnlyList<ForecastRankingRow> Rows { get; }
 
     /// <summary>The loss used for sorting and for the DM tests.</summary>
-    public LossFunction RankBy { get; }
+    public Loss RankingLoss { get; }
+
+    /// <summary>Former type of <see cref="RankingLoss"/>.</summary>
+    [Obsolete("Use RankingLoss (of type MlNetLstm.Loss).")]
+    public LossFunction RankBy => RankingLoss.ToLossFunction();
 
     /// <summary>Name of the benchmark model, if any.</summary>
     public string? Benchmark { get; }
@@ -46,15 +50,17 @@ public sealed class ForecastRanking
     /// <summary>Builds the ranking.</summary>
     /// <param name="forecasts">At least one named forecast series, all with the proxy's length; names must be unique.</param>
     /// <param name="proxy">Realised variance proxy.</param>
-    /// <param name="rankBy">Loss used to sort and to run the DM tests.</param>
+    /// <param name="rankBy">Loss used to sort and to run the DM tests: MeanSquaredError, MeanAbsoluteError, Qlike (default) or GaussianNll.</param>
     /// <param name="benchmark">Optional name of a benchmark model present in <paramref name="forecasts"/>.</param>
     /// <param name="dmOptions">DM options (horizon, lags, HLN); null uses the defaults.</param>
     /// <returns>The ranking table.</returns>
     /// <exception cref="ArgumentException">Empty or duplicate names, length mismatch, unknown benchmark, invalid values.</exception>
     public static ForecastRanking Build(IReadOnlyList<NamedForecast> forecasts, ReadOnlySpan<double> proxy,
-        LossFunction rankBy = LossFunction.Qlike, string? benchmark = null, DieboldMarianoOptions? dmOptions = null)
+        Loss rankBy = Loss.Qlike, string? benchmark = null, DieboldMarianoOptions? dmOptions = null)
     {
         ArgumentNullException.ThrowIfNull(forecasts);
+        if (rankBy is not (Loss.MeanSquaredError or Loss.MeanAbsoluteError or Loss.Qlike or Loss.GaussianNll))
+            throw new ArgumentOutOfRangeException(nameof(rankBy), rankBy, $"{rankBy} is not a loss of a variance forecast (MeanSquaredError, MeanAbsoluteError, Qlike or GaussianNll).");
         if (forecasts.Count == 0) throw new ArgumentException("At least one forecast series is required.", nameof(forecasts));
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var f in forecasts)
@@ -74,10 +80,11 @@ public sealed class ForecastRanking
         {
             var f = forecasts[k].Forecasts.ToArray();
             summary[k] = (Losses.Mse(f, proxy), Losses.Mae(f, proxy),
-                rankBy == LossFunction.Qlike || AllPositive(f) ? Losses.Qlike(f, proxy) : double.PositiveInfinity);
+                rankBy is Loss.Qlike or Loss.GaussianNll || AllPositive(f) ? Losses.Qlike(f, proxy) : double.PositiveInfinity);
             lossSeries[k] = Losses.Series(rankBy, f, proxy);
         }
-        double Key(int k) => rankBy switch { LossFunction.Mse => summary[k].Mse, LossFunction.Mae => summary[k].Mae, _ => summary[k].Qlike };
+        // Gaussian NLL = 0.5 (log 2π + QLIKE) orders the models as QLIKE does.
+        double Key(int k) => rankBy switch { Loss.MeanSquaredError => summary[k].Mse, Loss.MeanAbsoluteError => summary[k].Mae, _ => summary[k].Qlike };
         var order = Enumerable.Range(0, m).OrderBy(Key).ThenBy(k => k).ToArray();
         int best = order[0];
         int bench = benchmark is null ? -1 : forecasts.ToList().FindIndex(f => f.Name == benchmark);
@@ -91,6 +98,17 @@ public sealed class ForecastRanking
         }
         return new ForecastRanking(Array.AsReadOnly(rows), rankBy, benchmark);
     }
+
+    /// <summary>Former overload of <see cref="Build(IReadOnlyList{NamedForecast}, ReadOnlySpan{double}, Loss, string?, DieboldMarianoOptions?)"/> with the replaced loss enum.</summary>
+    /// <param name="forecasts">Named forecast series.</param>
+    /// <param name="proxy">Realised variance proxy.</param>
+    /// <param name="rankBy">Loss used to sort and to run the DM tests.</param>
+    /// <param name="benchmark">Optional benchmark name.</param>
+    /// <param name="dmOptions">DM options.</param>
+    /// <returns>The ranking table.</returns>
+    [Obsolete("Pass an MlNetLstm.Loss.")]
+    public static ForecastRanking Build(IReadOnlyList<NamedForecast> forecasts, ReadOnlySpan<double> proxy, LossFunction rankBy,
+        string? benchmark = null, DieboldMarianoOptions? dmOptions = null) => Build(forecasts, proxy, rankBy.ToLoss(), benchmark, dmOptions);
 
     private static bool AllPositive(double[] f)
     {

@@ -68,8 +68,12 @@ public sealed class WalkForwardOptions
     /// </summary>
     public InvalidForecastPolicy InvalidForecasts { get; init; } = InvalidForecastPolicy.Throw;
 
-    /// <summary>Loss used to pick the best model and to run the DM tests. Default QLIKE.</summary>
-    public LossFunction RankBy { get; init; } = LossFunction.Qlike;
+    /// <summary>Loss used to pick the best model and to run the DM tests (<see cref="ForecastRanking.Build(IReadOnlyList{NamedForecast}, ReadOnlySpan{double}, Loss, string?, DieboldMarianoOptions?)"/>). Default QLIKE.</summary>
+    public Loss RankingLoss { get; init; } = Loss.Qlike;
+
+    /// <summary>Former type of <see cref="RankingLoss"/>; reads and writes it.</summary>
+    [Obsolete("Use RankingLoss (of type MlNetLstm.Loss).")]
+    public LossFunction RankBy { get => RankingLoss.ToLossFunction(); init => RankingLoss = value.ToLoss(); }
 
     /// <summary>Optional benchmark model name for the DM-versus-benchmark column of the ranking.</summary>
     public string? Benchmark { get; init; }
@@ -174,7 +178,7 @@ public sealed class WalkForwardReport
     /// <summary>Per-model results, in the order the models were given.</summary>
     public IReadOnlyList<WalkForwardModelResult> Models { get; }
 
-    /// <summary>Ranking table by <see cref="WalkForwardOptions.RankBy"/>, with DM tests versus the best and the benchmark.</summary>
+    /// <summary>Ranking table by <see cref="WalkForwardOptions.RankingLoss"/>, with DM tests versus the best and the benchmark.</summary>
     public ForecastRanking Ranking { get; }
 
     /// <summary>Name of the model with the lowest ranking loss.</summary>
@@ -365,7 +369,7 @@ public static class WalkForward
         var named = new NamedForecast[m];
         for (int j = 0; j < m; j++) named[j] = new NamedForecast(models[j].Name, Array.AsReadOnly(forecasts[j]));
         var dm = new DieboldMarianoOptions { Horizon = h, Lags = options.DieboldMarianoLags };
-        var ranking = ForecastRanking.Build(named, proxy, options.RankBy, options.Benchmark, dm);
+        var ranking = ForecastRanking.Build(named, proxy, options.RankingLoss, options.Benchmark, dm);
         var results = new WalkForwardModelResult[m];
         for (int j = 0; j < m; j++)
         {
@@ -392,7 +396,7 @@ public static class WalkForward
     /// <summary>
     /// The variance substituted for an invalid forecast under <see cref="InvalidForecastPolicy.Fallback"/>: the EWMA
     /// <c>v = λ v + (1 - λ) r_i²</c> over the history the model was given (oldest first, λ = <see cref="FallbackLambda"/>), started
-    /// at the history's mean square <c>mean(r_i²)</c>; when that is zero (or the history is empty) <see cref="FallbackFloor"/>.
+    /// at the history's mean square <c>mean(r_i²)</c> (the library's one EWMA, <see cref="RiskMetrics"/>, with its start rule); when that is zero (or the history is empty) <see cref="FallbackFloor"/>.
     /// Always finite and positive for finite returns; uses no return at or after the origin.
     /// </summary>
     /// <param name="history">Returns before the origin, oldest first.</param>
@@ -400,11 +404,9 @@ public static class WalkForward
     public static double FallbackVariance(ReadOnlySpan<double> history)
     {
         if (history.IsEmpty) return FallbackFloor;
-        double ms = 0;
-        foreach (double r in history) ms += r * r;
-        ms /= history.Length;
+        double ms = RiskMetrics.StartVariance(history);
         double v = ms;
-        foreach (double r in history) v = FallbackLambda * v + (1 - FallbackLambda) * r * r;
+        foreach (double r in history) v = RiskMetrics.Update(v, r, FallbackLambda);
         return double.IsFinite(v) && v > 0 ? v : double.IsFinite(ms) && ms > 0 ? ms : FallbackFloor;
     }
 }

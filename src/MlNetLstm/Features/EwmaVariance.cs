@@ -4,7 +4,8 @@ namespace MlNetLstm.Features;
 /// Exponentially weighted moving average (RiskMetrics) variance of zero-mean returns:
 /// <c>s_t = λ s_{t-1} + (1 - λ) x_t²</c>, with <c>s_{-1}</c> = the initial variance (default: <c>x_0²</c>, so
 /// <c>s_0 = x_0²</c>). s_t uses x_0..x_t and is the one-step-ahead variance forecast for t + 1. RiskMetrics uses λ = 0.94 for daily data
-/// (<see cref="RiskMetrics.Lambda"/>; <see cref="RiskMetrics"/> compares the start values of the library's EWMA implementations).
+/// (<see cref="RiskMetrics.Lambda"/>). This is <see cref="RiskMetrics.Filter"/> with the library's one start rule for a feature
+/// (<see cref="RiskMetrics.StartVariance"/> of the observations known at the first output, x_0 alone; see <see cref="RiskMetrics"/>).
 /// </summary>
 public static class EwmaVariance
 {
@@ -21,18 +22,13 @@ public static class EwmaVariance
         EvalGuard.Finite(x, nameof(x));
         EvalGuard.Destination(destination.Length, x.Length, nameof(destination));
         if (x.Length == 0) return 0;
-        double s = initialVariance ?? x[0] * x[0];
-        for (int t = 0; t < x.Length; t++)
-        {
-            s = lambda * s + (1 - lambda) * x[t] * x[t];
-            destination[t] = s;
-        }
+        RiskMetrics.Filter(x, lambda, initialVariance ?? RiskMetrics.StartVariance(x[..1]), destination);
         return x.Length;
     }
 
     internal static void CheckArgs(double lambda, double? initialVariance)
     {
-        if (!(lambda > 0 && lambda < 1)) throw new ArgumentOutOfRangeException(nameof(lambda), lambda, "lambda must be in the open interval (0, 1).");
+        RiskMetrics.CheckLambda(lambda, nameof(lambda));
         if (initialVariance is double v && (!double.IsFinite(v) || v < 0))
             throw new ArgumentOutOfRangeException(nameof(initialVariance), v, "initialVariance must be finite and non-negative.");
     }
@@ -46,7 +42,7 @@ public sealed class OnlineEwmaVariance : IOnlineFeature
 
     /// <summary>Creates the streaming EWMA variance.</summary>
     /// <param name="lambda">Decay λ in (0, 1).</param>
-    /// <param name="initialVariance">Initial state; null uses the first squared observation.</param>
+    /// <param name="initialVariance">Initial state; null uses the first squared observation (the start rule of <see cref="RiskMetrics"/>).</param>
     public OnlineEwmaVariance(double lambda, double? initialVariance = null)
     {
         EwmaVariance.CheckArgs(lambda, initialVariance);
@@ -70,8 +66,8 @@ public sealed class OnlineEwmaVariance : IOnlineFeature
     public double Update(double x)
     {
         if (!double.IsFinite(x)) throw new ArgumentException($"x is {x} at observation {Count}; observations must be finite.", nameof(x));
-        if (Count == 0) _s = _initial ?? x * x;
-        _s = Lambda * _s + (1 - Lambda) * x * x;
+        if (Count == 0) _s = _initial ?? RiskMetrics.StartVariance([x]);
+        _s = RiskMetrics.Update(_s, x, Lambda);
         Count++;
         return _s;
     }

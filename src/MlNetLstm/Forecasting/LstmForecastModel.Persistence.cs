@@ -31,7 +31,7 @@ public sealed partial class LstmForecastModel
         b.AddScalar("options/bidirectional", o.Bidirectional ? 1 : 0);
         b.AddScalar("options/peepholes", o.Peepholes ? 1 : 0);
         b.AddScalar("options/coupled_gates", o.CoupledGates ? 1 : 0);
-        b.AddText("options/loss", o.Loss.ToString());
+        b.AddText("options/loss", o.LossFunction.ToString()); // the LossKind names, which Loss keeps
         b.AddText("options/optimizer", o.Optimizer.ToString());
         b.AddText("options/schedule", o.Schedule.ToString());
         b.AddScalar("options/warmup_epochs", o.WarmupEpochs);
@@ -98,11 +98,14 @@ public sealed partial class LstmForecastModel
         HiddenSize = s.Int("hidden_size"), Layers = s.Int("layers"), WindowSize = s.Int("window_size"), Horizon = s.Int("horizon"),
         Epochs = s.Int("epochs"), BatchSize = s.Int("batch_size"), Seed = s.Int("seed"), Threads = s.Int("threads"), Patience = s.Int("patience"),
         CellType = s.EnumName<CellType>("cell_type"), Bidirectional = s.Bool("bidirectional"), Peepholes = s.Bool("peepholes"),
-        CoupledGates = s.Bool("coupled_gates"), Loss = s.EnumName<LossKind>("loss"), Optimizer = s.EnumName<OptimizerKind>("optimizer"),
+        CoupledGates = s.Bool("coupled_gates"), LossFunction = ReadLoss(s), Optimizer = s.EnumName<OptimizerKind>("optimizer"),
         Schedule = s.EnumName<LearningRateSchedule>("schedule"), WarmupEpochs = s.Int("warmup_epochs"),
         LearningRate = (float)s.Real("learning_rate"), ValidationFraction = s.Real("validation_fraction"),
         GradientClipNorm = (float)s.Real("gradient_clip_norm"), WeightDecay = (float)s.Real("weight_decay"), ForgetGateBias = (float)s.Real("forget_gate_bias"),
     };
+
+#pragma warning disable CS0618 // files name the loss with the replaced LossKind (same names, same ordinals as Loss)
+    private static Loss ReadLoss(ArchiveReader s) => s.EnumName<LossKind>("loss").ToLoss();
 
     /// <summary>Layout 1: <c>options/int</c> [17] and <c>options/real</c> [5], positional, enums as int32.</summary>
     private static LstmForecasterOptions ReadLegacyOptions(ArchiveReader r)
@@ -119,10 +122,11 @@ public sealed partial class LstmForecastModel
         {
             HiddenSize = n[0], Layers = n[1], WindowSize = n[2], Horizon = n[3], Epochs = n[4], BatchSize = n[5], Seed = n[6], Threads = n[7],
             Patience = n[8], CellType = (CellType)n[9], Bidirectional = n[10] != 0, Peepholes = n[11] != 0, CoupledGates = n[12] != 0,
-            Loss = (LossKind)n[13], Optimizer = (OptimizerKind)n[14], Schedule = (LearningRateSchedule)n[15], WarmupEpochs = n[16],
+            LossFunction = ((LossKind)n[13]).ToLoss(), Optimizer = (OptimizerKind)n[14], Schedule = (LearningRateSchedule)n[15], WarmupEpochs = n[16],
             LearningRate = (float)x[0], ValidationFraction = x[1], GradientClipNorm = (float)x[2], WeightDecay = (float)x[3], ForgetGateBias = (float)x[4],
         };
     }
+#pragma warning restore CS0618
 
     private static void CheckEnum<T>(ArchiveReader r, string name, int value) where T : struct, Enum
     {

@@ -93,14 +93,14 @@ public sealed partial class LstmForecastModel
     public double[] Predict(ReadOnlySpan<double> window) => Array.ConvertAll(Predict(ToFloat(window, nameof(window))), v => (double)v);
 
     /// <summary>
-    /// Predictive mean and variance per step (models trained with <see cref="LossKind.GaussianNll"/> only):
+    /// Predictive mean and variance per step (models trained with <see cref="Loss.GaussianNll"/> only):
     /// variance = exp(s) σ_target², s the predicted log-variance in standardised units.
     /// </summary>
     /// <param name="window">The latest W rows, oldest first.</param>
     public (float[] Mean, float[] Variance) PredictDistribution(ReadOnlySpan<float> window)
     {
-        if (Options.Loss != LossKind.GaussianNll)
-            throw new InvalidOperationException("PredictDistribution needs a model trained with LossKind.GaussianNll.");
+        if (Options.LossFunction != Loss.GaussianNll)
+            throw new InvalidOperationException("PredictDistribution needs a model trained with Loss.GaussianNll.");
         var z = RunWindow(window, nameof(window));
         var mean = new float[Horizon]; var variance = new float[Horizon];
         double s2 = _std[TargetColumn] * _std[TargetColumn];

@@ -45,8 +45,11 @@ public sealed record LstmForecasterOptions
     public bool Peepholes { get; init; }
     /// <summary>LSTM coupled input-forget gate.</summary>
     public bool CoupledGates { get; init; }
-    /// <summary>Training loss; with <see cref="LossKind.GaussianNll"/> the model also predicts variances.</summary>
-    public LossKind Loss { get; init; } = LossKind.MeanSquaredError;
+    /// <summary>Training loss (<see cref="MlNetLstm.Loss.MeanSquaredError"/> by default); with <see cref="MlNetLstm.Loss.GaussianNll"/> the model also predicts variances.</summary>
+    public Loss LossFunction { get; init; } = MlNetLstm.Loss.MeanSquaredError;
+    /// <summary>Former type of the training loss; reads and writes <see cref="LossFunction"/> (by name; -1 for a loss it cannot express).</summary>
+    [Obsolete("Use LossFunction (of type MlNetLstm.Loss).")]
+    public LossKind Loss { get => LossFunction.ToLossKind(); init => LossFunction = value.ToLoss(); }
     /// <summary>Global gradient-norm clip (0 disables).</summary>
     public float GradientClipNorm { get; init; } = TrainingOptions.DefaultGradientClipNorm;
     /// <summary>Optimizer.</summary>
@@ -75,14 +78,14 @@ public sealed record LstmForecasterOptions
     internal RecurrentNetworkSpec Spec(int features) => new()
     {
         Cell = CellType, InputSize = features, HiddenSize = HiddenSize, Layers = Layers, Bidirectional = Bidirectional,
-        Peepholes = Peepholes, CoupledGates = CoupledGates, OutputSize = TrainingLosses.OutputSizeFor(Loss, Horizon), HeadMode = HeadMode.LastStep,
+        Peepholes = Peepholes, CoupledGates = CoupledGates, OutputSize = Losses.OutputSizeFor(LossFunction, Horizon), HeadMode = HeadMode.LastStep,
     };
 
     /// <summary>The equivalent trainer options (validation split is done by the forecaster).</summary>
     public TrainingOptions ToTrainingOptions() => new()
     {
         Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate, Seed = Seed, Threads = Threads, Patience = Patience,
-        Loss = Loss, GradientClipNorm = GradientClipNorm, Optimizer = Optimizer, WeightDecay = WeightDecay, Schedule = Schedule,
+        LossFunction = LossFunction, GradientClipNorm = GradientClipNorm, Optimizer = Optimizer, WeightDecay = WeightDecay, Schedule = Schedule,
         WarmupEpochs = WarmupEpochs, ValidationFraction = ValidationFraction,
     };
 }

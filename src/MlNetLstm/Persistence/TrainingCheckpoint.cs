@@ -79,6 +79,8 @@ public sealed class TrainingCheckpoint
     {
         ArgumentNullException.ThrowIfNull(options);
         string text = (options with { Threads = 0 }).ToString();
+        // LossFunction replaced Loss (same names); the fingerprint keeps Loss's entry only, as written before LossFunction existed.
+        text = text.Replace($", {nameof(TrainingOptions.LossFunction)} = {options.LossFunction}", "", StringComparison.Ordinal);
         // Options added later are left out (from the end) while at their defaults, so checkpoints written before they existed
         // still resume.
         foreach (var (name, atDefault) in new[]

@@ -100,7 +100,7 @@ public sealed class RealizedHarVarianceModel : IVarianceModel
 
 /// <summary>
 /// EWMA of the realized measure, name "ewma-rv": <c>h_{t+1} = λ h_t + (1 - λ) RV_t</c>, started at the mean RV of the fitting window
-/// (RiskMetrics' recursion with RV in place of r²); forecasts are flat over the horizon. No parameter is estimated.
+/// (<see cref="RiskMetrics"/>' recursion and start rule with RV in place of r²); forecasts are flat over the horizon. No parameter is estimated.
 /// </summary>
 public sealed class RealizedEwmaVarianceModel : IVarianceModel
 {
@@ -114,7 +114,7 @@ public sealed class RealizedEwmaVarianceModel : IVarianceModel
     /// <param name="lambda">Decay λ in (0, 1).</param>
     public RealizedEwmaVarianceModel(double lambda = DefaultLambda)
     {
-        if (!(lambda > 0 && lambda < 1)) throw new ArgumentOutOfRangeException(nameof(lambda), lambda, "lambda must be in (0, 1).");
+        RiskMetrics.CheckLambda(lambda, nameof(lambda));
         Lambda = lambda;
     }
 
@@ -149,7 +149,7 @@ public sealed class RealizedEwmaVarianceModel : IVarianceModel
             if (horizon < 1) throw new ArgumentOutOfRangeException(nameof(horizon), horizon, "horizon must be at least 1.");
             double[] rv = RealizedInputs.Read(exogenousHistory, history.Length, name);
             double h = start;
-            foreach (double x in rv) h = lambda * h + (1 - lambda) * x;
+            foreach (double x in rv) h = RiskMetrics.UpdateWithSquare(h, x, lambda);
             h = Math.Max(h, 1e-6 * start);
             return Enumerable.Repeat(h, horizon).ToArray();
         }

@@ -12,7 +12,7 @@ namespace MlNetLstm.Training;
 public static class RecurrentTrainer
 {
     /// <summary>Trains a copy of <paramref name="network"/> (which is not modified).</summary>
-    /// <param name="network">Initial network; needs a head with <see cref="TrainingLosses.OutputSizeFor"/> outputs, every-step head iff per-step targets.</param>
+    /// <param name="network">Initial network; needs a head with <see cref="Losses.OutputSizeFor"/> outputs, every-step head iff per-step targets.</param>
     /// <param name="data">Training data (the tail is held out when <see cref="TrainingOptions.ValidationFraction"/> &gt; 0 and <paramref name="validation"/> is null).</param>
     /// <param name="options">Options (null = defaults).</param>
     /// <param name="validation">Explicit validation data, or null.</param>
@@ -25,8 +25,8 @@ public static class RecurrentTrainer
         ArgumentNullException.ThrowIfNull(data);
         options ??= new TrainingOptions();
         options.Validate();
-        CheckCompatible(network, data, options.Loss, nameof(data));
-        if (validation != null) CheckCompatible(network, validation, options.Loss, nameof(validation));
+        CheckCompatible(network, data, options.LossFunction, nameof(data));
+        if (validation != null) CheckCompatible(network, validation, options.LossFunction, nameof(validation));
         if (options.TruncatedBpttSteps > 0)
         {
             if (!data.TargetsPerStep) throw new ArgumentException("Truncated BPTT needs per-step targets and an every-step head.", nameof(options));
@@ -49,17 +49,26 @@ public static class RecurrentTrainer
     /// <summary>Mean loss of <paramref name="network"/> on <paramref name="data"/> (full-sequence forward passes).</summary>
     /// <param name="network">Network.</param>
     /// <param name="data">Data.</param>
-    /// <param name="loss">Loss.</param>
+    /// <param name="loss">Network-training loss (<see cref="TrainingOptions.LossFunction"/>).</param>
     /// <param name="threads">Maximum threads (0 = all cores).</param>
-    public static double Evaluate(RecurrentNetwork network, SequenceDataset data, LossKind loss = LossKind.MeanSquaredError, int threads = 0)
+    public static double Evaluate(RecurrentNetwork network, SequenceDataset data, Loss loss = Loss.MeanSquaredError, int threads = 0)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(data);
         if (threads < 0) throw new ArgumentOutOfRangeException(nameof(threads), threads, "Must be non-negative.");
+        Losses.CheckTraining(loss, nameof(loss));
         CheckCompatible(network, data, loss, nameof(data));
-        var s = new Session(network.Topology, new TrainingOptions { Loss = loss, Threads = threads });
+        var s = new Session(network.Topology, new TrainingOptions { LossFunction = loss, Threads = threads });
         return s.Evaluate(network.ParameterArray, data);
     }
+
+    /// <summary>Former overload of <see cref="Evaluate(RecurrentNetwork, SequenceDataset, Loss, int)"/> with the replaced loss enum.</summary>
+    /// <param name="network">Network.</param>
+    /// <param name="data">Data.</param>
+    /// <param name="loss">Loss.</param>
+    /// <param name="threads">Maximum threads (0 = all cores).</param>
+    [Obsolete("Pass an MlNetLstm.Loss.")]
+    public static double Evaluate(RecurrentNetwork network, SequenceDataset data, LossKind loss, int threads = 0) => Evaluate(network, data, loss.ToLoss(), threads);
 
     /// <summary>Global-norm clipping: when c &gt; 0 and ||g||_2 &gt; c, scales g by c / ||g||_2. Returns the norm before clipping.</summary>
     internal static double ClipGlobalNorm(Span<float> gradient, float maxNorm)
@@ -69,7 +78,7 @@ public static class RecurrentTrainer
         return norm;
     }
 
-    private static void CheckCompatible(RecurrentNetwork network, SequenceDataset data, LossKind loss, string paramName) =>
+    private static void CheckCompatible(RecurrentNetwork network, SequenceDataset data, Loss loss, string paramName) =>
         data.EnsureFits("network", nameof(network), network.Spec.InputSize, network.Spec.ExtraInputSize, "the network's forget-gate modifier",
             network.Spec.OutputSize, network.Spec.HeadMode, loss, paramName);
 
@@ -108,7 +117,7 @@ public static class RecurrentTrainer
             int chunks = (count + _chunkSize - 1) / _chunkSize;
             int K = data.TargetSize;
             bool perStep = data.TargetsPerStep;
-            long elements = (long)count * (perStep ? len : 1) * (_o.Loss == LossKind.SoftmaxCrossEntropy ? 1 : K);
+            long elements = (long)count * (perStep ? len : 1) * (_o.LossFunction == Loss.SoftmaxCrossEntropy ? 1 : K);
             float scale = (float)(1.0 / elements);
             // Input-gate penalty λ · mean(i) over the N gate activations of the whole mini-batch: c = λ/N per activation; its
             // value enters the loss sum as elements · λ · Σi / N, so Sum / Elements = L_task + λ · mean(i).
@@ -137,7 +146,7 @@ public static class RecurrentTrainer
                 bool useState = carry && s0 > 0;
                 ws.Forward(p, useState ? _h[c].AsSpan(0, stateLen) : default, useState && _t.Cell.HasCellState ? _c[c].AsSpan(0, stateLen) : default);
                 if (carry) ws.GetFinalState(_h[c].AsSpan(0, stateLen), _c[c].AsSpan(0, stateLen));
-                _loss[c] = TrainingLosses.Sum(_o.Loss, ws.Output, tg, rows, K, scale, train ? ws.DY : default, _o.AuxiliaryOutputs, _o.AuxiliaryWeight);
+                _loss[c] = Losses.Sum(_o.LossFunction, ws.Output, tg, rows, K, scale, train ? ws.DY : default, _o.AuxiliaryOutputs, _o.AuxiliaryWeight);
                 if (lambda > 0) _loss[c] += elements * (lambda * ws.InputGateSum() / gates);
                 if (train)
                 {

@@ -65,13 +65,13 @@ public sealed class SequenceDataset
     /// "model") and <paramref name="modelParam"/> is the model's argument name.
     /// </summary>
     internal void EnsureFits(string model, string modelParam, int inputSize, int extraSize, string extraUse, int outputSize, HeadMode headMode,
-        LossKind loss, string paramName)
+        Loss loss, string paramName)
     {
         if (InputSize != inputSize)
             throw new ArgumentException($"{paramName} has {InputSize} input features, the {model} expects {inputSize}.", paramName);
         if (ExtraSize != extraSize)
             throw new ArgumentException($"{paramName} has {ExtraSize} extra inputs, {extraUse} expects {extraSize}.", paramName);
-        int need = TrainingLosses.OutputSizeFor(loss, TargetSize);
+        int need = Losses.OutputSizeFor(loss, TargetSize);
         if (outputSize != need)
             throw new ArgumentException($"The {model} head has {outputSize} outputs but {loss} with {TargetSize} targets needs {need}.", modelParam);
         if (TargetsPerStep != (headMode == HeadMode.EveryStep))

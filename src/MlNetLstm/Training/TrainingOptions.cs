@@ -1,6 +1,7 @@
 namespace MlNetLstm.Training;
 
-/// <summary>Training loss.</summary>
+/// <summary>Training loss (replaced by <see cref="MlNetLstm.Loss"/>, whose first three members have these names and ordinals).</summary>
+[Obsolete("Use MlNetLstm.Loss (one enum for every training and evaluation loss; same member names) and TrainingOptions.LossFunction.")]
 public enum LossKind
 {
     /// <summary>Mean squared error L = (1/N) Σ (y - t)^2 over all N target elements; the head outputs K values.</summary>
@@ -136,8 +137,12 @@ public sealed record TrainingOptions
     public int Threads { get; init; }
     /// <summary>Sequences per parallel work item; fixes the summation order of gradients.</summary>
     public int ChunkSize { get; init; } = DefaultChunkSize;
-    /// <summary>Loss.</summary>
-    public LossKind Loss { get; init; } = LossKind.MeanSquaredError;
+    /// <summary>Training loss: <see cref="MlNetLstm.Loss.MeanSquaredError"/> (default), <see cref="MlNetLstm.Loss.GaussianNll"/> or
+    /// <see cref="MlNetLstm.Loss.SoftmaxCrossEntropy"/> (formulas on <see cref="MlNetLstm.Loss"/>).</summary>
+    public Loss LossFunction { get; init; } = MlNetLstm.Loss.MeanSquaredError;
+    /// <summary>Former type of the training loss; reads and writes <see cref="LossFunction"/> (by name; -1 for a loss it cannot express).</summary>
+    [Obsolete("Use LossFunction (of type MlNetLstm.Loss).")]
+    public LossKind Loss { get => LossFunction.ToLossKind(); init => LossFunction = value.ToLoss(); }
     /// <summary>Shuffle training samples every epoch (seeded).</summary>
     public bool Shuffle { get; init; } = true;
     /// <summary>
@@ -147,18 +152,18 @@ public sealed record TrainingOptions
     /// the input gate closed except where writing pays, so the network learns sparse, pulse-like writes. Its gradient adds
     /// (λ/N) · i(1 - i) to dL/dz_i. With coupled gates the penalised value is the effective input gate i = 1 - f (the gradient
     /// -(λ/N) · f(1 - f) goes to z_f, pushing the forget gate towards 1). <see cref="TrainingReport.TrainingLoss"/>,
-    /// <see cref="TrainingReport.ValidationLoss"/> and the early-stopping criterion include the penalty; <see cref="RecurrentTrainer.Evaluate"/> does not.
+    /// <see cref="TrainingReport.ValidationLoss"/> and the early-stopping criterion include the penalty; <see cref="RecurrentTrainer.Evaluate(Models.RecurrentNetwork, SequenceDataset, Loss, int)"/> does not.
     /// </summary>
     public float InputGatePenalty { get; init; } = DefaultInputGatePenalty;
 
     /// <summary>
-    /// Auxiliary regression outputs A &gt;= 0 of a multi-task loss (0 disables; needs <see cref="LossKind.SoftmaxCrossEntropy"/>).
+    /// Auxiliary regression outputs A &gt;= 0 of a multi-task loss (0 disables; needs <see cref="MlNetLstm.Loss.SoftmaxCrossEntropy"/>).
     /// The last A of the K targets (and head outputs) of every row are real-valued auxiliary targets, the first K - A are the
     /// class targets, and each row's loss is L_row = -Σ_{k &lt; K-A} t_k log softmax(y_{0..K-A-1})_k + w · (1/A) Σ_{a ≥ K-A} (y_a - t_a)²
     /// with w = <see cref="AuxiliaryWeight"/>, averaged over rows like the plain cross-entropy. At least 2 class values must remain.
     /// Use it to make a sequence model also predict properties of its input (a multi-task loss): the shared recurrent state has
     /// to carry them. <see cref="TrainingReport.TrainingLoss"/> and <see cref="TrainingReport.ValidationLoss"/> include the auxiliary term;
-    /// <see cref="RecurrentTrainer.Evaluate"/> takes only a <see cref="LossKind"/> and knows no auxiliary outputs. The local-window
+    /// <see cref="RecurrentTrainer.Evaluate(Models.RecurrentNetwork, SequenceDataset, Loss, int)"/> takes only a <see cref="LossFunction"/> and knows no auxiliary outputs. The local-window
     /// attention trainer does not support it.
     /// </summary>
     public int AuxiliaryOutputs { get; init; } = DefaultAuxiliaryOutputs;
@@ -190,12 +195,13 @@ public sealed record TrainingOptions
         Check(Patience >= 0, nameof(Patience), Patience, "must be non-negative");
         Check(Threads >= 0, nameof(Threads), Threads, "must be non-negative (0 = all cores)");
         Check(ChunkSize > 0, nameof(ChunkSize), ChunkSize, "must be positive");
-        Check(Enum.IsDefined(Loss), nameof(Loss), Loss, "is unknown");
+        Check(LossFunction is MlNetLstm.Loss.MeanSquaredError or MlNetLstm.Loss.GaussianNll or MlNetLstm.Loss.SoftmaxCrossEntropy, nameof(LossFunction), LossFunction,
+            "must be a network-training loss (MeanSquaredError, GaussianNll or SoftmaxCrossEntropy)");
         Check(Enum.IsDefined(Optimizer), nameof(Optimizer), Optimizer, "is unknown");
         Check(Enum.IsDefined(Schedule), nameof(Schedule), Schedule, "is unknown");
         Check(InputGatePenalty >= 0 && float.IsFinite(InputGatePenalty), nameof(InputGatePenalty), InputGatePenalty, "must be non-negative and finite (0 disables)");
         Check(AuxiliaryOutputs >= 0, nameof(AuxiliaryOutputs), AuxiliaryOutputs, "must be non-negative (0 disables)");
-        Check(AuxiliaryOutputs == 0 || Loss == LossKind.SoftmaxCrossEntropy, nameof(AuxiliaryOutputs), AuxiliaryOutputs, "needs Loss = SoftmaxCrossEntropy");
+        Check(AuxiliaryOutputs == 0 || LossFunction == MlNetLstm.Loss.SoftmaxCrossEntropy, nameof(AuxiliaryOutputs), AuxiliaryOutputs, "needs LossFunction = SoftmaxCrossEntropy");
         Check(AuxiliaryWeight >= 0 && float.IsFinite(AuxiliaryWeight), nameof(AuxiliaryWeight), AuxiliaryWeight, "must be non-negative and finite");
     }
 }

@@ -109,7 +109,7 @@ public class CliTests
             // The same walk-forward by hand: the 5-step forecast of a five-head LSTM against r²_{t+5}; a single-head LSTM (its
             // faded one-step correction) scores differently.
             double[] r = MlNetLstm.Data.CsvSeriesReader.ReadFile(Real("dem2gbp.csv"), "dem2gbp").ToArray();
-            var wf = new WalkForwardOptions { TrainSize = 600, TestSize = 100, RefitEvery = 100, Horizon = 5, Threads = 2, Window = WalkForwardWindow.Rolling, RankBy = LossFunction.Qlike };
+            var wf = new WalkForwardOptions { TrainSize = 600, TestSize = 100, RefitEvery = 100, Horizon = 5, Threads = 2, Window = WalkForwardWindow.Rolling, RankingLoss = Loss.Qlike };
             var plain = new LstmVolatilityOptions { RegimeAdaptive = false };
             double heads = WalkForward.Run(r, [new LstmVolatilityModel(plain with { Horizons = 5 })], wf).Models[0].Qlike;
             double single = WalkForward.Run(r, [new LstmVolatilityModel(plain)], wf).Models[0].Qlike;

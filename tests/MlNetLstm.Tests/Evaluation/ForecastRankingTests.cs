@@ -16,7 +16,7 @@ public class ForecastRankingTests
             new("oracle", v),
             new("noisy", v.Select((x, i) => x * Math.Exp(0.5 * Math.Sin(i))).ToArray()),
         };
-        var table = ForecastRanking.Build(forecasts, proxy, LossFunction.Qlike, benchmark: "constant");
+        var table = ForecastRanking.Build(forecasts, proxy, Loss.Qlike, benchmark: "constant");
         table.Best.Should().Be("oracle");
         table.Rows.Select(x => x.Rank).Should().Equal(1, 2, 3);
         table.Rows.Select(x => x.Qlike).Should().BeInAscendingOrder();
@@ -25,9 +25,9 @@ public class ForecastRankingTests
         table.Rows.Single(x => x.Name == "constant").VersusBenchmark.Should().BeNull();
         table.Rows.Single(x => x.Name == "oracle").VersusBenchmark!.Statistic.Should().BeLessThan(-2);
 
-        var byMse = ForecastRanking.Build(forecasts, proxy, LossFunction.Mse);
+        var byMse = ForecastRanking.Build(forecasts, proxy, Loss.MeanSquaredError);
         byMse.Rows.Select(x => x.Mse).Should().BeInAscendingOrder();
-        byMse.RankBy.Should().Be(LossFunction.Mse);
+        byMse.RankingLoss.Should().Be(Loss.MeanSquaredError);
     }
 
     [Fact]

@@ -75,12 +75,12 @@ public class GoldenTests
         var fe = idx.Select(t => s[t]).ToArray();
         var fr = idx.Select(t => roll[t]).ToArray();
         int lags = g.GetProperty("lags").GetInt32();
-        var plain = DieboldMariano.Test(LossFunction.Qlike, fe, fr, target, new DieboldMarianoOptions { Lags = lags, HarveyCorrection = false });
+        var plain = DieboldMariano.Test(Loss.Qlike, fe, fr, target, new DieboldMarianoOptions { Lags = lags, HarveyCorrection = false });
         plain.Observations.Should().Be(g.GetProperty("n").GetInt32());
         Close(plain.MeanDifference, g.GetProperty("mean").GetDouble());
         Close(plain.Statistic, g.GetProperty("statistic").GetDouble());
         Close(plain.PValue, g.GetProperty("p").GetDouble(), 1e-7);
-        var hln = DieboldMariano.Test(LossFunction.Qlike, fe, fr, target, new DieboldMarianoOptions { Lags = lags });
+        var hln = DieboldMariano.Test(Loss.Qlike, fe, fr, target, new DieboldMarianoOptions { Lags = lags });
         Close(hln.Statistic, g.GetProperty("hln_statistic").GetDouble());
         Close(hln.PValue, g.GetProperty("hln_p").GetDouble(), 1e-7);
     }

@@ -21,7 +21,7 @@ public class LossesTests
     [Fact]
     public void Qlike_IsDefinedForZeroProxy()
     {
-        Losses.Pointwise(LossFunction.Qlike, 0.5, 0.0).Should().Be(Math.Log(0.5));
+        Losses.Pointwise(Loss.Qlike, 0.5, 0.0).Should().Be(Math.Log(0.5));
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public class LossesTests
     public void Series_WritesPointwiseLosses()
     {
         var d = new double[3];
-        Losses.Series(LossFunction.Mse, F, P, d);
+        Losses.Series(Loss.MeanSquaredError, F, P, d);
         d.Should().Equal(1.0, 4.0, 1.0);
     }
 
@@ -58,7 +58,7 @@ public class LossesTests
         FluentActions.Invoking(() => Losses.Qlike([1.0, 0.0], [1.0, 1.0])).Should().Throw<ArgumentException>().WithMessage("forecasts[1]*positive*");
         FluentActions.Invoking(() => Losses.Qlike([1.0, 1.0], [1.0, -1.0])).Should().Throw<ArgumentException>().WithMessage("proxy[1]*non-negative*");
         FluentActions.Invoking(() => Losses.Mae([1.0, double.NaN], [1.0, 1.0])).Should().Throw<ArgumentException>().WithMessage("forecasts[1] is NaN*");
-        FluentActions.Invoking(() => Losses.Series(LossFunction.Mse, F, P, new double[2])).Should().Throw<ArgumentException>().WithMessage("destination*");
+        FluentActions.Invoking(() => Losses.Series(Loss.MeanSquaredError, F, P, new double[2])).Should().Throw<ArgumentException>().WithMessage("destination*");
         FluentActions.Invoking(() => Losses.Mse([], [])).Should().Throw<ArgumentException>();
     }
 }

@@ -116,7 +116,7 @@ public class LstmForecasterTests
     public void Gaussian_nll_model_predicts_positive_variances_of_the_right_scale()
     {
         var series = Sine(300, 7, noise: 0.6f); // uniform noise on [-0.6, 0.6]: variance 0.12
-        var model = LstmForecaster.Fit(series, Fast with { Loss = LossKind.GaussianNll, Horizon = 1, Epochs = 25 });
+        var model = LstmForecaster.Fit(series, Fast with { LossFunction = Loss.GaussianNll, Horizon = 1, Epochs = 25 });
         var (mean, variance) = model.PredictDistribution(series.AsSpan(300 - 16));
         mean.Should().HaveCount(1);
         variance[0].Should().BeInRange(0.03f, 0.5f);

@@ -216,7 +216,7 @@ public class LocalWindowAttentionTests
         const int Delay = 6, K = 4;
         var train = Recall(512, Delay, K, 1);
         var test = Recall(400, Delay, K, 2);
-        var options = new TrainingOptions { Epochs = 15, BatchSize = 32, LearningRate = 1e-2f, Loss = LossKind.SoftmaxCrossEntropy, Seed = 3 };
+        var options = new TrainingOptions { Epochs = 15, BatchSize = 32, LearningRate = 1e-2f, LossFunction = Loss.SoftmaxCrossEntropy, Seed = 3 };
         var spec = new LocalWindowAttentionSpec { InputSize = 2 * K + 1, ModelSize = 16, WindowSize = Delay + 2, OutputSize = K };
         var inside = LocalWindowAttentionTrainer.Train(LocalWindowAttention.Create(spec, 4), train, options);
         inside.Report.StopReason.Should().Be(StopReason.Completed);
@@ -224,8 +224,8 @@ public class LocalWindowAttentionTests
         Accuracy(inside.Model, test).Should().BeGreaterThan(0.95, "the cue is inside the window");
         var beyond = LocalWindowAttentionTrainer.Train(LocalWindowAttention.Create(spec with { WindowSize = Delay }, 4), train, options);
         Accuracy(beyond.Model, test).Should().BeLessThan(0.4, "the cue is one step beyond the window (chance 0.25)");
-        LocalWindowAttentionTrainer.Evaluate(inside.Model, test, LossKind.SoftmaxCrossEntropy)
-            .Should().BeLessThan(LocalWindowAttentionTrainer.Evaluate(beyond.Model, test, LossKind.SoftmaxCrossEntropy));
+        LocalWindowAttentionTrainer.Evaluate(inside.Model, test, Loss.SoftmaxCrossEntropy)
+            .Should().BeLessThan(LocalWindowAttentionTrainer.Evaluate(beyond.Model, test, Loss.SoftmaxCrossEntropy));
     }
 
     [Fact]
@@ -235,7 +235,7 @@ public class LocalWindowAttentionTests
         LocalWindowAttention.Create(spec, 7).Parameters.ToArray().Should().Equal(LocalWindowAttention.Create(spec, 7).Parameters.ToArray());
         LocalWindowAttention.Create(spec, 8).Parameters.ToArray().Should().NotEqual(LocalWindowAttention.Create(spec, 7).Parameters.ToArray());
         var data = Recall(100, 4, 4, 5);
-        var options = new TrainingOptions { Epochs = 3, BatchSize = 20, ChunkSize = 4, Loss = LossKind.SoftmaxCrossEntropy, Seed = 9, ValidationFraction = 0.2 };
+        var options = new TrainingOptions { Epochs = 3, BatchSize = 20, ChunkSize = 4, LossFunction = Loss.SoftmaxCrossEntropy, Seed = 9, ValidationFraction = 0.2 };
         var a = LocalWindowAttentionTrainer.Train(LocalWindowAttention.Create(spec, 7), data, options with { Threads = 1 });
         var b = LocalWindowAttentionTrainer.Train(LocalWindowAttention.Create(spec, 7), data, options with { Threads = 2 });
         var c = LocalWindowAttentionTrainer.Train(LocalWindowAttention.Create(spec, 7), data, options with { Threads = 2 });
@@ -313,7 +313,7 @@ public class LocalWindowAttentionTests
             .Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "Epochs");
         FluentActions.Invoking(() => LocalWindowAttentionTrainer.Train(model, data, new TrainingOptions { TruncatedBpttSteps = 2 }))
             .Should().Throw<ArgumentException>().Where(e => e.ParamName == "options").WithMessage("*TruncatedBpttSteps*");
-        FluentActions.Invoking(() => LocalWindowAttentionTrainer.Train(model, data, new TrainingOptions { Loss = LossKind.GaussianNll }))
+        FluentActions.Invoking(() => LocalWindowAttentionTrainer.Train(model, data, new TrainingOptions { LossFunction = Loss.GaussianNll }))
             .Should().Throw<ArgumentException>().Where(e => e.ParamName == "model").WithMessage("*needs 4*");
         FluentActions.Invoking(() => LocalWindowAttentionTrainer.Train(LocalWindowAttention.Create(ok with { InputSize = 2 }, 1), data))
             .Should().Throw<ArgumentException>().Where(e => e.ParamName == "data").WithMessage("*3 input features*");

@@ -58,7 +58,7 @@ public class FormatV4Tests
         Close(f.Forecast(F("lstm_forecast_model", "series"), 5).Select(x => (double)x).ToArray(), D("lstm_forecast_model", "forecast5"), 1e-5, "forecaster");
 
         var v = ModelSerializer.LoadVolatilityForecaster(FileOf("lstm_volatility_forecaster.mlnl"));
-        (v.Options.Anchor, v.Options.Loss, v.Options.Horizons).Should().Be((VolatilityAnchor.Blend, VolatilityLoss.GaussianNll, 2));
+        (v.Options.Anchor, v.Options.LossFunction, v.Options.Horizons).Should().Be((VolatilityAnchor.Blend, Loss.GaussianNll, 2));
         Close(v.ForecastVariance(D("lstm_volatility_forecaster", "returns"), 4), D("lstm_volatility_forecaster", "forecast_variance4"), 1e-5, "lstm variance");
 
         StoredArchFit g = ModelSerializer.LoadArchFit(FileOf("garch.mlnl"));

@@ -42,7 +42,7 @@ public class LayoutV4Tests
                 char.IsAsciiLetterUpper(a[e].AsText()[0]).Should().BeTrue($"{a.Kind}: '{e}' = '{a[e].AsText()}' is a C# member name");
             }
         }
-        ModelSerializer.ToArchive(ForecastModel)["options/loss"].AsText().Should().Be(ForecastModel.Options.Loss.ToString());
+        ModelSerializer.ToArchive(ForecastModel)["options/loss"].AsText().Should().Be(ForecastModel.Options.LossFunction.ToString());
         ModelSerializer.ToArchive(Har)["options/forecast_method"].AsText().Should().Be("Direct");
         ModelSerializer.ToArchive(Network(2))["spec/head_mode"].AsText().Should().Be("EveryStep");
     }
@@ -81,13 +81,13 @@ public class LayoutV4Tests
                     break;
                 case LstmForecastModel f:
                     ((LstmForecastModel)now).Forecast(ForecastSeries, 5).Should().Equal(f.Forecast(ForecastSeries, 5), file);
-                    ((LstmForecastModel)now).Options.Loss.Should().Be(f.Options.Loss, file);
+                    ((LstmForecastModel)now).Options.LossFunction.Should().Be(f.Options.LossFunction, file);
                     break;
                 case LstmVolatilityForecaster v:
                     var w = (LstmVolatilityForecaster)now;
                     w.Network.Parameters.ToArray().Should().Equal(v.Network.Parameters.ToArray(), file);
-                    (w.Options.Anchor, w.Options.Loss, w.Options.Horizons, w.Inputs.Scale, w.Inputs.Garch)
-                        .Should().Be((v.Options.Anchor, v.Options.Loss, v.Options.Horizons, v.Inputs.Scale, v.Inputs.Garch), file);
+                    (w.Options.Anchor, w.Options.LossFunction, w.Options.Horizons, w.Inputs.Scale, w.Inputs.Garch)
+                        .Should().Be((v.Options.Anchor, v.Options.LossFunction, v.Options.Horizons, v.Inputs.Scale, v.Inputs.Garch), file);
                     w.Inputs.ExogenousScales.Should().Equal(v.Inputs.ExogenousScales, file);
                     if (v.Inputs.ExogenousNames.Count == 0)
                         w.ForecastVariance(VolatilityReturns, 4).Should().Equal(v.ForecastVariance(VolatilityReturns, 4), file);

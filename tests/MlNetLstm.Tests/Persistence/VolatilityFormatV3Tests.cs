@@ -31,7 +31,7 @@ public class VolatilityFormatV3Tests
         ModelFile.Load(FileOf(FixtureName)).KindVersion.Should().Be(expected.GetProperty("kind_version").GetInt32()).And.Be(3);
         LstmVolatilityForecaster f = ModelSerializer.LoadVolatilityForecaster(FileOf(FixtureName));
         f.Options.Horizons.Should().Be(expected.GetProperty("horizons").GetInt32()).And.Be(3);
-        f.Options.Loss.Should().Be(VolatilityLoss.GaussianNll);
+        f.Options.LossFunction.Should().Be(Loss.GaussianNll);
         f.Options.Anchor.Should().Be(VolatilityAnchor.Garch);
         f.Network.Spec.OutputSize.Should().Be(3);
         f.Training.TrainLoss.Should().Equal(PersistenceTestData.Doubles(expected.GetProperty("train_loss")), "losses are stored as written");
@@ -49,7 +49,7 @@ public class VolatilityFormatV3Tests
         foreach (LstmVolatilityForecaster f in new[] { v1, v2 })
         {
             f.Options.Horizons.Should().Be(1);
-            f.Options.Loss.Should().Be(VolatilityLoss.Qlike);
+            f.Options.LossFunction.Should().Be(Loss.Qlike);
             f.Network.Spec.OutputSize.Should().Be(1);
         }
         // Re-saved, an old model is a version 3 file with the same meaning.

@@ -138,8 +138,8 @@ public class RealizedModelsTests
             var models = json["models"]!.AsArray().ToDictionary(m => (string)m!["name"]!);
             ((double)models["har-rv"]!["qlike"]!).Should().BeApproximately(report["har-rv"].Qlike, 1e-12);
             ((double)models["ewma-rv"]!["qlike"]!).Should().BeApproximately(report["ewma-rv"].Qlike, 1e-12);
-            ((double)models["ewma-rv"]!["qlike"]!).Should().BeApproximately(Losses.Mean(LossFunction.Qlike, report["ewma-rv"].Forecasts.ToArray(), report.Proxy.ToArray()), 1e-12);
-            var dmMse = DieboldMariano.Test(LossFunction.Mse, report["ewma-rv"].Forecasts.ToArray(), report["har-rv"].Forecasts.ToArray(), report.Proxy.ToArray());
+            ((double)models["ewma-rv"]!["qlike"]!).Should().BeApproximately(Losses.Mean(Loss.Qlike, report["ewma-rv"].Forecasts.ToArray(), report.Proxy.ToArray()), 1e-12);
+            var dmMse = DieboldMariano.Test(Loss.MeanSquaredError, report["ewma-rv"].Forecasts.ToArray(), report["har-rv"].Forecasts.ToArray(), report.Proxy.ToArray());
             ((double)models["ewma-rv"]!["dmMseStatistic"]!).Should().BeApproximately(dmMse.Statistic, 1e-9);
             models["har-rv"]!["dmMseStatistic"].Should().BeNull();
             string html = File.ReadAllText(Path.Combine(dir, "out", "report.html"));

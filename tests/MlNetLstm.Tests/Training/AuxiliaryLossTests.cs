@@ -40,10 +40,10 @@ public class AuxiliaryLossTests
             expected -= y[r * K + r % C] - logZ;
             for (int a = C; a < K; a++) expected += w / A * Math.Pow(y[r * K + a] - t[r * K + a], 2);
         }
-        TrainingLosses.Sum(LossKind.SoftmaxCrossEntropy, y, t, Rows, K, 1, default, A, w).Should().BeApproximately(expected, 1e-5);
+        Losses.Sum(Loss.SoftmaxCrossEntropy, y, t, Rows, K, 1, default, A, w).Should().BeApproximately(expected, 1e-5);
         // The class part alone equals the plain cross-entropy on the class columns.
         float[] yc = [.. Enumerable.Range(0, Rows * C).Select(i => y[i / C * K + i % C])], tc = [.. Enumerable.Range(0, Rows * C).Select(i => t[i / C * K + i % C])];
-        TrainingLosses.Sum(LossKind.SoftmaxCrossEntropy, y, t, Rows, K, 1, default, A, 0).Should().BeApproximately(TrainingLosses.Sum(LossKind.SoftmaxCrossEntropy, yc, tc, Rows, C, 1, default), 1e-9);
+        Losses.Sum(Loss.SoftmaxCrossEntropy, y, t, Rows, K, 1, default, A, 0).Should().BeApproximately(Losses.Sum(Loss.SoftmaxCrossEntropy, yc, tc, Rows, C, 1, default), 1e-9);
     }
 
     [Fact]
@@ -52,13 +52,13 @@ public class AuxiliaryLossTests
         var (y, t) = Sample();
         const float w = 1.3f, scale = 0.25f;
         var g = new float[y.Length];
-        TrainingLosses.Sum(LossKind.SoftmaxCrossEntropy, y, t, Rows, K, scale, g, A, w);
+        Losses.Sum(Loss.SoftmaxCrossEntropy, y, t, Rows, K, scale, g, A, w);
         for (int i = 0; i < y.Length; i++)
         {
             const float h = 1e-2f;
             float[] up = (float[])y.Clone(), down = (float[])y.Clone();
             up[i] += h; down[i] -= h;
-            double fd = scale * (TrainingLosses.Sum(LossKind.SoftmaxCrossEntropy, up, t, Rows, K, 1, default, A, w) - TrainingLosses.Sum(LossKind.SoftmaxCrossEntropy, down, t, Rows, K, 1, default, A, w)) / (2 * h);
+            double fd = scale * (Losses.Sum(Loss.SoftmaxCrossEntropy, up, t, Rows, K, 1, default, A, w) - Losses.Sum(Loss.SoftmaxCrossEntropy, down, t, Rows, K, 1, default, A, w)) / (2 * h);
             g[i].Should().BeApproximately((float)fd, 2e-4f, $"element {i}");
         }
     }
@@ -94,7 +94,7 @@ public class AuxiliaryLossTests
     {
         var spec = new RecurrentNetworkSpec { Cell = CellType.Lstm, InputSize = 3, HiddenSize = 8, OutputSize = 4, HeadMode = HeadMode.EveryStep };
         var data = Counting(200, 2); var test = Counting(100, 3);
-        var o = new TrainingOptions { Epochs = 15, LearningRate = 1e-2f, Loss = LossKind.SoftmaxCrossEntropy, AuxiliaryOutputs = 1, Seed = 4 };
+        var o = new TrainingOptions { Epochs = 15, LearningRate = 1e-2f, LossFunction = Loss.SoftmaxCrossEntropy, AuxiliaryOutputs = 1, Seed = 4 };
         var with = RecurrentTrainer.Train(RecurrentNetwork.Create(spec, 5), data, o with { AuxiliaryWeight = 10 });
         var without = RecurrentTrainer.Train(RecurrentNetwork.Create(spec, 5), data, o with { AuxiliaryWeight = 0 });
         double mseWith = AuxiliaryMse(with.Network, test), mseWithout = AuxiliaryMse(without.Network, test);
@@ -116,19 +116,19 @@ public class AuxiliaryLossTests
         var net = RecurrentNetwork.Create(spec, 1);
         FluentActions.Invoking(() => RecurrentTrainer.Train(net, data, new TrainingOptions { AuxiliaryOutputs = 1 }))
             .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("AuxiliaryOutputs").WithMessage("*SoftmaxCrossEntropy*");
-        FluentActions.Invoking(() => RecurrentTrainer.Train(net, data, new TrainingOptions { Loss = LossKind.SoftmaxCrossEntropy, AuxiliaryOutputs = 3 }))
+        FluentActions.Invoking(() => RecurrentTrainer.Train(net, data, new TrainingOptions { LossFunction = Loss.SoftmaxCrossEntropy, AuxiliaryOutputs = 3 }))
             .Should().Throw<ArgumentException>().WithParameterName("options").WithMessage("*fewer than 2 of the 4 targets*");
         FluentActions.Invoking(() => new TrainingOptions { AuxiliaryOutputs = -1 }.Validate()).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("AuxiliaryOutputs");
         FluentActions.Invoking(() => new TrainingOptions { AuxiliaryWeight = float.NaN }.Validate()).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("AuxiliaryWeight");
-        FluentActions.Invoking(() => TrainingLosses.Sum(LossKind.MeanSquaredError, new float[4], new float[4], 1, 4, 1, default, 1)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("auxiliaryOutputs");
+        FluentActions.Invoking(() => Losses.Sum(Loss.MeanSquaredError, new float[4], new float[4], 1, 4, 1, default, 1)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("auxiliaryOutputs");
         var attention = LocalWindowAttention.Create(new LocalWindowAttentionSpec { InputSize = 3, ModelSize = 4, WindowSize = 2, OutputSize = 4 }, 1);
-        FluentActions.Invoking(() => LocalWindowAttentionTrainer.Train(attention, Counting(10, 1), new TrainingOptions { Loss = LossKind.SoftmaxCrossEntropy, AuxiliaryOutputs = 1 }))
+        FluentActions.Invoking(() => LocalWindowAttentionTrainer.Train(attention, Counting(10, 1), new TrainingOptions { LossFunction = Loss.SoftmaxCrossEntropy, AuxiliaryOutputs = 1 }))
             .Should().Throw<ArgumentException>().WithParameterName("options").WithMessage("*AuxiliaryOutputs*");
         // Runs without the auxiliary loss (or the input-gate penalty) fingerprint as before these options existed.
         string plain = TrainingCheckpoint.OptionsFingerprint(new TrainingOptions());
         plain.Should().NotContain("Auxiliary").And.NotContain("InputGatePenalty").And.EndWith("Shuffle = True }");
         TrainingCheckpoint.OptionsFingerprint(new TrainingOptions { InputGatePenalty = 0.1f }).Should().EndWith("InputGatePenalty = 0.1 }");
-        TrainingCheckpoint.OptionsFingerprint(new TrainingOptions { Loss = LossKind.SoftmaxCrossEntropy, AuxiliaryOutputs = 2 }).Should().EndWith("AuxiliaryOutputs = 2 }");
+        TrainingCheckpoint.OptionsFingerprint(new TrainingOptions { LossFunction = Loss.SoftmaxCrossEntropy, AuxiliaryOutputs = 2 }).Should().EndWith("AuxiliaryOutputs = 2 }");
         TrainingCheckpoint.OptionsFingerprint(new TrainingOptions { AuxiliaryWeight = 2 }).Should().EndWith("AuxiliaryWeight = 2 }");
     }
 }

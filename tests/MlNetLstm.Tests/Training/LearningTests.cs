@@ -17,7 +17,7 @@ public class LearningTests
     private const int Delay = 100, Symbols = 4, MaxRestarts = 3;
 
     private static RecurrentNetwork TrainWithRestarts(Func<int, RecurrentNetwork> create, SequenceDataset train, SequenceDataset validation,
-        TrainingOptions options, double acceptValidationLoss, LossKind loss = LossKind.MeanSquaredError)
+        TrainingOptions options, double acceptValidationLoss, Loss loss = Loss.MeanSquaredError)
     {
         RecurrentNetwork? best = null;
         double bestLoss = double.PositiveInfinity;

@@ -208,7 +208,7 @@ public class TrainerTests
             .Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "ValidationFraction");
         FluentActions.Invoking(() => RecurrentTrainer.Train(Net(outputs: 2), data))
             .Should().Throw<ArgumentException>().WithMessage("*head has 2 outputs*");
-        FluentActions.Invoking(() => RecurrentTrainer.Train(Net(outputs: 1), data, new TrainingOptions { Loss = LossKind.GaussianNll }))
+        FluentActions.Invoking(() => RecurrentTrainer.Train(Net(outputs: 1), data, new TrainingOptions { LossFunction = Loss.GaussianNll }))
             .Should().Throw<ArgumentException>().WithMessage("*needs 2*");
         FluentActions.Invoking(() => RecurrentTrainer.Train(Net(), data, new TrainingOptions { TruncatedBpttSteps = 2 }))
             .Should().Throw<ArgumentException>().WithMessage("*per-step targets*");
@@ -240,11 +240,11 @@ public class CrossEntropyTrainingTests
         }
         var data = new SequenceDataset(x, n, T, 2, y, 2);
         var net = RecurrentNetwork.Create(new RecurrentNetworkSpec { InputSize = 2, HiddenSize = 8, OutputSize = 2 }, 1);
-        var opts = new TrainingOptions { Epochs = 30, BatchSize = 16, LearningRate = 1e-2f, Loss = LossKind.SoftmaxCrossEntropy };
-        double before = RecurrentTrainer.Evaluate(net, data, LossKind.SoftmaxCrossEntropy);
+        var opts = new TrainingOptions { Epochs = 30, BatchSize = 16, LearningRate = 1e-2f, LossFunction = Loss.SoftmaxCrossEntropy };
+        double before = RecurrentTrainer.Evaluate(net, data, Loss.SoftmaxCrossEntropy);
         before.Should().BeApproximately(Math.Log(2), 0.1, "an untrained classifier is near uniform");
         var trained = RecurrentTrainer.Train(net, data, opts).Network;
-        RecurrentTrainer.Evaluate(trained, data, LossKind.SoftmaxCrossEntropy).Should().BeLessThan(0.3);
+        RecurrentTrainer.Evaluate(trained, data, Loss.SoftmaxCrossEntropy).Should().BeLessThan(0.3);
         FluentActions.Invoking(() => RecurrentTrainer.Train(TrainerTests.Net(outputs: 3), data, opts)).Should().Throw<ArgumentException>();
     }
 }

@@ -46,7 +46,7 @@ public class ArchVarianceModelTests
     {
         double[] r = Dem2Gbp().Take(300).ToArray();
         var ewma = new EwmaVarianceModel();
-        double h = r.Take(EwmaVarianceModel.SeedLength).Average(x => x * x);
+        double h = r.Sum(x => x * x) / r.Length; // the start rule: mean r² of the history
         foreach (double x in r) h = 0.94 * h + 0.06 * x * x;
         IFittedVarianceModel f = ewma.Fit(r);
         f.ForecastVariance(r, 3).Should().HaveCount(3).And.OnlyContain(v => Math.Abs(v - h) <= 1e-13 * h);

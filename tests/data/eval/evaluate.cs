@@ -104,7 +104,7 @@ foreach (var (name, returns) in series)
     });
     double[] proxy = report.Proxy.ToArray();
     string best = baselines.MinBy(b => report[b].Qlike)!;
-    DieboldMarianoResult Dm(string a, string b) => DieboldMariano.Test(LossFunction.Qlike, report[a].Forecasts.ToArray(), report[b].Forecasts.ToArray(), proxy);
+    DieboldMarianoResult Dm(string a, string b) => DieboldMariano.Test(Loss.Qlike, report[a].Forecasts.ToArray(), report[b].Forecasts.ToArray(), proxy);
     var rows = new JsonArray();
     foreach (WalkForwardModelResult m in report.Models)
     {

@@ -69,7 +69,7 @@ double[] volReturns = GarchReturns(400, 11);
 LstmVolatilityForecaster v = new LstmVolatilityModel(new LstmVolatilityOptions
 {
     HiddenSize = 4, SequenceLength = 48, BurnIn = 12, ContextLength = 60, Epochs = 2, BatchSize = 4, Threads = 1, Seed = 3,
-    Anchor = VolatilityAnchor.Blend, Horizons = 2, Loss = VolatilityLoss.GaussianNll,
+    Anchor = VolatilityAnchor.Blend, Horizons = 2, LossFunction = Loss.GaussianNll,
 }).Fit(volReturns);
 ModelSerializer.Save(FileOf("lstm_volatility_forecaster.mlnl"), v);
 expected["lstm_volatility_forecaster"] = new JsonObject { ["returns"] = Json(volReturns), ["forecast_variance4"] = Json(v.ForecastVariance(volReturns, 4)) };

@@ -15,7 +15,7 @@ namespace MlNetLstm.Models.Attention;
 public static class LocalWindowAttentionTrainer
 {
     /// <summary>Trains a copy of <paramref name="model"/> (which is not modified).</summary>
-    /// <param name="model">Initial model; its head needs <see cref="TrainingLosses.OutputSizeFor"/> outputs, and an every-step head iff per-step targets.</param>
+    /// <param name="model">Initial model; its head needs <see cref="Losses.OutputSizeFor"/> outputs, and an every-step head iff per-step targets.</param>
     /// <param name="data">Training data without extra inputs (the tail is held out when <see cref="TrainingOptions.ValidationFraction"/> &gt; 0 and <paramref name="validation"/> is null).</param>
     /// <param name="options">Options (null = defaults).</param>
     /// <param name="validation">Explicit validation data, or null.</param>
@@ -30,8 +30,8 @@ public static class LocalWindowAttentionTrainer
             throw new ArgumentException("TruncatedBpttSteps must be 0 for a local-window attention model (it has no recurrence).", nameof(options));
         if (options.AuxiliaryOutputs != 0)
             throw new ArgumentException("AuxiliaryOutputs must be 0 for a local-window attention model (the auxiliary loss is implemented by RecurrentTrainer only).", nameof(options));
-        CheckCompatible(model, data, options.Loss, nameof(data));
-        if (validation != null) CheckCompatible(model, validation, options.Loss, nameof(validation));
+        CheckCompatible(model, data, options.LossFunction, nameof(data));
+        if (validation != null) CheckCompatible(model, validation, options.LossFunction, nameof(validation));
         (SequenceDataset train, validation) = data.WithValidation(validation, options.ValidationFraction, nameof(options));
         return new Session(model.Topology, options).Run(model.ParameterArray, train, validation);
     }
@@ -39,20 +39,28 @@ public static class LocalWindowAttentionTrainer
     /// <summary>Mean loss of <paramref name="model"/> on <paramref name="data"/> (as reported by <see cref="Train"/>).</summary>
     /// <param name="model">Model.</param>
     /// <param name="data">Data.</param>
-    /// <param name="loss">Loss.</param>
+    /// <param name="loss">Network-training loss (<see cref="TrainingOptions.LossFunction"/>).</param>
     /// <param name="threads">Maximum threads (0 = all cores).</param>
-    public static double Evaluate(LocalWindowAttention model, SequenceDataset data, LossKind loss = LossKind.MeanSquaredError, int threads = 0)
+    public static double Evaluate(LocalWindowAttention model, SequenceDataset data, Loss loss = Loss.MeanSquaredError, int threads = 0)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         if (threads < 0) throw new ArgumentOutOfRangeException(nameof(threads), threads, "Must be non-negative.");
-        if (!Enum.IsDefined(loss)) throw new ArgumentOutOfRangeException(nameof(loss), loss, "Unknown loss.");
+        Losses.CheckTraining(loss, nameof(loss));
         CheckCompatible(model, data, loss, nameof(data));
-        var s = new Session(model.Topology, new TrainingOptions { Loss = loss, Threads = threads });
+        var s = new Session(model.Topology, new TrainingOptions { LossFunction = loss, Threads = threads });
         return s.Evaluate(model.ParameterDoubles, data);
     }
 
-    private static void CheckCompatible(LocalWindowAttention model, SequenceDataset data, LossKind loss, string paramName) =>
+    /// <summary>Former overload of <see cref="Evaluate(LocalWindowAttention, SequenceDataset, Loss, int)"/> with the replaced loss enum.</summary>
+    /// <param name="model">Model.</param>
+    /// <param name="data">Data.</param>
+    /// <param name="loss">Loss.</param>
+    /// <param name="threads">Maximum threads (0 = all cores).</param>
+    [Obsolete("Pass an MlNetLstm.Loss.")]
+    public static double Evaluate(LocalWindowAttention model, SequenceDataset data, LossKind loss, int threads = 0) => Evaluate(model, data, loss.ToLoss(), threads);
+
+    private static void CheckCompatible(LocalWindowAttention model, SequenceDataset data, Loss loss, string paramName) =>
         data.EnsureFits("model", nameof(model), model.Spec.InputSize, 0, "a local-window attention model",
             model.Spec.OutputSize, model.Spec.HeadMode, loss, paramName);
 
@@ -83,7 +91,7 @@ public static class LocalWindowAttentionTrainer
             int chunks = (count + _chunkSize - 1) / _chunkSize;
             int K = data.TargetSize, T = data.Steps, I = data.InputSize, O = _t.O;
             int rows = data.TargetsPerStep ? T : 1;
-            long elements = (long)count * rows * (_o.Loss == LossKind.SoftmaxCrossEntropy ? 1 : K);
+            long elements = (long)count * rows * (_o.LossFunction == Loss.SoftmaxCrossEntropy ? 1 : K);
             float scale = (float)(1.0 / elements);
             void Body(int c)
             {
@@ -101,7 +109,7 @@ public static class LocalWindowAttentionTrainer
                     int n = order[r0 + b];
                     ws.Forward(p, data.InputArray.AsSpan(n * T * I, T * I), T, y);
                     for (int k = 0; k < y.Length; k++) yf[k] = (float)y[k];
-                    loss += TrainingLosses.Sum(_o.Loss, yf, data.TargetArray.AsSpan(n * rows * K, rows * K), rows, K, scale, dyf);
+                    loss += Losses.Sum(_o.LossFunction, yf, data.TargetArray.AsSpan(n * rows * K, rows * K), rows, K, scale, dyf);
                     if (train)
                     {
                         for (int k = 0; k < dy.Length; k++) dy[k] = dyf[k];

@@ -118,17 +118,8 @@ internal sealed class LikelihoodEngine
     public double ExpectedAbs(ReadOnlySpan<double> theta)
         => Process is Egarch ? Distribution.ExpectedAbsoluteValue(theta.Slice(Km + Kv, Kd)) : 0.0;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double Backcast(ReadOnlySpan<double> e)
-    {
-        double s = 0;
-        foreach (var v in e)
-        {
-            s += v * v;
-        }
-
-        return s / e.Length;
-    }
+    /// <summary>The backcast s0 = mean(e²) over the estimation sample: the EWMA start rule <see cref="RiskMetrics.StartVariance"/>.</summary>
+    public static double Backcast(ReadOnlySpan<double> e) => RiskMetrics.StartVariance(e);
 
     /// <summary>Per-observation log-likelihood terms; returns their sum or -inf when infeasible/non-finite.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every fit: full optimisation from the first call

@@ -17,6 +17,10 @@ public sealed partial class LstmVolatilityForecaster
     internal const int ArchiveVersion = ModelKinds.CurrentVersion;
 
     /// <summary>The fitted forecaster as an archive (kind "MlNetLstm.LstmVolatilityForecaster", layout version 4).</summary>
+#pragma warning disable CS0618 // files name the loss with the replaced VolatilityLoss (by name from layout 4, by ordinal before)
+    private static Loss ReadLoss(ArchiveReader s, int version) => s.Enum<VolatilityLoss>("loss", version).ToLoss();
+#pragma warning restore CS0618
+
     internal ModelArchive ToArchive()
     {
         LstmVolatilityForecaster model = this;
@@ -26,7 +30,7 @@ public sealed partial class LstmVolatilityForecaster
         b.AddScalar("options/garch_feature", o.GarchFeature ? 1 : 0);
         b.AddText("options/anchor", o.Anchor.ToString());
         b.AddScalar("options/horizons", o.Horizons);
-        b.AddText("options/loss", o.Loss.ToString());
+        b.AddText("options/loss", o.LossFunction.ToString()); // "Qlike" or "GaussianNll": the VolatilityLoss names, which Loss keeps
         // Added after layout 4 shipped, as optional keys: files without them mean AbsoluteShock and no asymmetric input.
         b.AddText("options/regime_form", o.RegimeForm.ToString());
         b.AddScalar("options/asymmetric_input", o.AsymmetricInput ? 1 : 0);
@@ -94,7 +98,7 @@ public sealed partial class LstmVolatilityForecaster
             Anchor = v2 ? s.Enum<VolatilityAnchor>("anchor", version) : VolatilityAnchor.Ewma,
             // Versions 1 and 2 had one head trained with QLIKE (literal values: what those files meant, whatever the defaults become).
             Horizons = v3 ? s.Int("horizons") : 1,
-            Loss = v3 ? s.Enum<VolatilityLoss>("loss", version) : VolatilityLoss.Qlike,
+            LossFunction = v3 ? ReadLoss(s, version) : Loss.Qlike,
             // Optional keys (absent from files written before they existed: the original |u_t| term, no asymmetric input).
             RegimeForm = s.Contains("regime_form") ? s.EnumName<RegimeTermForm>("regime_form") : RegimeTermForm.AbsoluteShock,
             AsymmetricInput = s.Contains("asymmetric_input") && s.Bool("asymmetric_input"),

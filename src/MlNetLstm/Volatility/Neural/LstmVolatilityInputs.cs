@@ -35,7 +35,8 @@ public sealed record GarchFeatureParameters(double Mu, double Omega, double Alph
 /// The fitted input transform of an <see cref="LstmVolatilityForecaster"/>: everything (besides the network) needed to turn
 /// returns and exogenous rows into network inputs, fixed on the training window and saved with the model.
 /// <para>
-/// Per step t, with u_t = r_t / <see cref="Scale"/> and the EWMA baseline <c>b_{t+1} = λ b_t + (1 - λ) u_t²</c> (b_0 = 1):
+/// Per step t, with u_t = r_t / <see cref="Scale"/> and the EWMA baseline <c>b_{t+1} = λ b_t + (1 - λ) u_t²</c>
+/// (<see cref="RiskMetrics.Update"/>; b_0 = 1, the mean u² of the training window, the start rule of <see cref="RiskMetrics"/>):
 /// <c>x_t = [u_t, |u_t|, log b_{t+1}, (log h^G_{t+1}), z_{t,1}, …, z_{t,k}]</c>, where the GARCH input is present when
 /// <see cref="Garch"/> is set and <c>z_{t,j} = (X_{t,j} - ExogenousMeans[j]) / ExogenousScales[j]</c> standardises
 /// exogenous column j with the training window's mean and standard deviation. Every input is clipped to ±10.
@@ -274,7 +275,7 @@ public sealed class LstmVolatilityInputs
     {
         double u = r / Scale;
         s.ShockAnchor = AnchorOf(s.Ewma, s.GarchVar);
-        s.Ewma = Math.Max(BaselineFloor, EwmaLambda * s.Ewma + (1 - EwmaLambda) * u * u);
+        s.Ewma = Math.Max(BaselineFloor, RiskMetrics.Update(s.Ewma, u, EwmaLambda));
         if (Garch is { } g)
         {
             double e = u - g.Mu;

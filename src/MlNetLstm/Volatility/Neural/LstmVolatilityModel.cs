@@ -30,7 +30,7 @@ namespace MlNetLstm.Volatility.Neural;
 /// </para>
 /// <para>
 /// Training: QLIKE loss <c>log h̃_{t+k|t} + u_{t+k}² / h̃_{t+k|t}</c> in scaled units (h̃ = h / s²) or, with
-/// <see cref="LstmVolatilityOptions.Loss"/> = <see cref="VolatilityLoss.GaussianNll"/>, the Gaussian negative log-likelihood
+/// <see cref="LstmVolatilityOptions.LossFunction"/> = <see cref="Loss.GaussianNll"/>, the Gaussian negative log-likelihood
 /// <c>0.5 (log 2π + log h_{t+k|t} + r_{t+k}² / h_{t+k|t})</c> in original units (same minimiser, half the gradient), averaged over
 /// the scored steps and horizons whose target is in the training window,
 /// on overlapping chunks of <see cref="LstmVolatilityOptions.SequenceLength"/> steps whose first
@@ -275,11 +275,11 @@ public sealed class LstmVolatilityModel : IVarianceModel
 
     /// <summary>
     /// The reported loss from the mean QLIKE term q̄ = mean(log h̃ + u² / h̃) over the scored pairs: q̄ itself for
-    /// <see cref="VolatilityLoss.Qlike"/>, <c>0.5 · (q̄ + log 2π + 2 log s)</c> (the Gaussian NLL in original units, nats per
-    /// observation) for <see cref="VolatilityLoss.GaussianNll"/>.
+    /// <see cref="Loss.Qlike"/>, <c>0.5 · (q̄ + log 2π + 2 log s)</c> (the Gaussian NLL in original units, nats per
+    /// observation) for <see cref="Loss.GaussianNll"/>.
     /// </summary>
     internal static double ReportedLoss(double meanQlike, VolatilityFeatures f, LstmVolatilityOptions o) =>
-        o.Loss == VolatilityLoss.GaussianNll ? 0.5 * (meanQlike + Math.Log(2 * Math.PI) + 2 * Math.Log(f.Scale)) : meanQlike;
+        o.LossFunction == Loss.GaussianNll ? 0.5 * (meanQlike + Math.Log(2 * Math.PI) + 2 * Math.Log(f.Scale)) : meanQlike;
 
     /// <summary>
     /// Loss (<see cref="ReportedLoss"/>) of a mini-batch of chunks and its gradient dL/dθ (flat, in the network's layout).
@@ -291,7 +291,7 @@ public sealed class LstmVolatilityModel : IVarianceModel
         int T = o.SequenceLength, K = f.Horizons;
         int subBatches = (chunks.Length + SubBatch - 1) / SubBatch;
         double scored = ScoredCount(f, chunks, o);
-        double c = o.Loss == VolatilityLoss.GaussianNll ? 0.5 : 1.0;
+        double c = o.LossFunction == Loss.GaussianNll ? 0.5 : 1.0;
         var losses = new double[subBatches];
         var grads = new float[subBatches][];
         Parallel.For(0, subBatches, new ParallelOptions { MaxDegreeOfParallelism = o.Threads }, sb =>

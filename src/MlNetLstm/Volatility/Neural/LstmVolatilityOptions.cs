@@ -87,6 +87,7 @@ public enum RegimeTermForm
 /// (an improvement of 1e-6 in the monitored loss), so the fitted weights are not identical.
 /// </para>
 /// </summary>
+[Obsolete("Use MlNetLstm.Loss (one enum for every training and evaluation loss; same member names) and LstmVolatilityOptions.LossFunction.")]
 public enum VolatilityLoss
 {
     /// <summary>QLIKE in scaled units, <c>log h̃ + u² / h̃</c> (the default; the loss the walk-forward tables rank by, up to the constant 2 log s).</summary>
@@ -148,7 +149,10 @@ public sealed record LstmVolatilityOptions
     public const VolatilityAnchor DefaultAnchor = VolatilityAnchor.Selected;
     /// <summary>Default <see cref="Horizons"/>: one head, the one-step forecast (multi-step forecasts fade its correction).</summary>
     public const int DefaultHorizons = 1;
-    /// <summary>Default <see cref="Loss"/>: QLIKE.</summary>
+    /// <summary>Default <see cref="LossFunction"/>: QLIKE.</summary>
+    public const Loss DefaultLossFunction = MlNetLstm.Loss.Qlike;
+    /// <summary>Former type of <see cref="DefaultLossFunction"/>.</summary>
+    [Obsolete("Use DefaultLossFunction (of type MlNetLstm.Loss).")]
     public const VolatilityLoss DefaultLoss = VolatilityLoss.Qlike;
     /// <summary>
     /// Default <see cref="RegimeForm"/>: <see cref="RegimeTermForm.RelativeShock"/> (beta ⊙ |u_t| / sqrt(a_t)), by the rule stated in
@@ -216,13 +220,16 @@ public sealed record LstmVolatilityOptions
     public int Horizons { get; init; } = DefaultHorizons;
 
     /// <summary>
-    /// Training loss: <see cref="VolatilityLoss.Qlike"/> (default) or <see cref="VolatilityLoss.GaussianNll"/>. With a zero-mean
+    /// Training loss: <see cref="MlNetLstm.Loss.Qlike"/> (default) or <see cref="MlNetLstm.Loss.GaussianNll"/> (formulas on <see cref="MlNetLstm.Loss"/>). With a zero-mean
     /// return and the squared return as target they have the same minimiser (NLL = 0.5 · QLIKE + 0.5 · (log 2π + 2 log s)): the
     /// choice changes the reported <see cref="LstmTrainingSummary"/> losses (NLL in nats per observation, original units) and the
     /// gradient scale (half), which interacts with <see cref="GradientClip"/>, AdamW's ε and the early-stopping threshold, not
     /// what is being fitted.
     /// </summary>
-    public VolatilityLoss Loss { get; init; } = DefaultLoss;
+    public Loss LossFunction { get; init; } = DefaultLossFunction;
+    /// <summary>Former type of the training loss; reads and writes <see cref="LossFunction"/> (by name; -1 for a loss it cannot express).</summary>
+    [Obsolete("Use LossFunction (of type MlNetLstm.Loss).")]
+    public VolatilityLoss Loss { get => LossFunction.ToVolatilityLoss(); init => LossFunction = value.ToLoss(); }
 
     /// <summary>
     /// Shrinkage of the network's log-correction toward the anchor: <see cref="CorrectionShrinkage.None"/> or
@@ -306,7 +313,7 @@ public sealed record LstmVolatilityOptions
             "must be positive with Anchor = Selected (the anchor is chosen on the window's validation tail)");
         Check(Enum.IsDefined(Shrinkage), nameof(Shrinkage), Shrinkage, "must be None or Validation");
         Check(Horizons >= 1 && Horizons <= SequenceLength - BurnIn, nameof(Horizons), Horizons, "must be in [1, SequenceLength - BurnIn]");
-        Check(Enum.IsDefined(Loss), nameof(Loss), Loss, "must be Qlike or GaussianNll");
+        Check(LossFunction is MlNetLstm.Loss.Qlike or MlNetLstm.Loss.GaussianNll, nameof(LossFunction), LossFunction, "must be Qlike or GaussianNll");
         Check(Enum.IsDefined(RegimeForm), nameof(RegimeForm), RegimeForm, "must be AbsoluteShock, RelativeShock or Leverage");
     }
 }

@@ -2,8 +2,9 @@ namespace MlNetLstm.Volatility.Processes;
 
 /// <summary>
 /// EWMA / RiskMetrics: h_t = lambda h_{t-1} + (1 - lambda) e_{t-1}^2 with a fixed lambda (0.94 by default,
-/// the RiskMetrics daily value, <see cref="RiskMetrics.Lambda"/>) and h_1 = s0 (the backcast). No estimated parameters;
-/// forecasts are flat. <see cref="RiskMetrics"/> compares the start values of the library's EWMA implementations.
+/// the RiskMetrics daily value, <see cref="RiskMetrics.Lambda"/>) and h_1 = s0, the backcast (mean e² of the estimation sample:
+/// the start rule of <see cref="RiskMetrics"/> for a fitted model, the same as for every GARCH-family process). The recursion is
+/// <see cref="RiskMetrics.Filter"/>. No estimated parameters; forecasts are flat.
 /// </summary>
 public sealed class Ewma : VolatilityProcess
 {
@@ -41,13 +42,8 @@ public sealed class Ewma : VolatilityProcess
 
     internal override void Variance(ReadOnlySpan<double> parameters, ReadOnlySpan<double> e, double backcast, double expectedAbsZ, Span<double> h)
     {
-        double prev = backcast;
-        h[0] = prev;
-        for (int t = 1; t < e.Length; t++)
-        {
-            prev = Lambda * prev + (1 - Lambda) * e[t - 1] * e[t - 1];
-            h[t] = prev;
-        }
+        h[0] = backcast;
+        if (e.Length > 1) RiskMetrics.Filter(e[..^1], Lambda, backcast, h[1..]);
     }
 
     internal override bool HasAnalyticGradient => true;
@@ -70,7 +66,7 @@ public sealed class Ewma : VolatilityProcess
     }
 
     internal override double NextVariance(ReadOnlySpan<double> parameters, ReadOnlySpan<double> ePast, ReadOnlySpan<double> hPast, double backcast, double expectedAbsZ)
-        => ePast.Length == 0 ? backcast : Lambda * hPast[^1] + (1 - Lambda) * ePast[^1] * ePast[^1];
+        => ePast.Length == 0 ? backcast : RiskMetrics.Update(hPast[^1], ePast[^1], Lambda);
 
     internal override int MaxLag => 1;
 

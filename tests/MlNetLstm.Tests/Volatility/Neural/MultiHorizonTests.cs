@@ -7,7 +7,7 @@ namespace MlNetLstm.Tests.Volatility.Neural;
 
 /// <summary>
 /// Direct multi-horizon heads (<see cref="LstmVolatilityOptions.Horizons"/>) and the training loss option
-/// (<see cref="LstmVolatilityOptions.Loss"/>) of the LSTM volatility model. The single-head QLIKE model is checked bit for bit
+/// (<see cref="LstmVolatilityOptions.LossFunction"/>) of the LSTM volatility model. The single-head QLIKE model is checked bit for bit
 /// against the recorded reference in <see cref="SingleHeadReferenceTests"/>.
 /// </summary>
 public class MultiHorizonTests
@@ -40,11 +40,11 @@ public class MultiHorizonTests
         zero.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("Horizons").WithMessage("*Horizons must be in [1, SequenceLength - BurnIn]*");
         Action tooMany = () => new LstmVolatilityModel(Fast with { Horizons = 96 - 24 + 1 });
         tooMany.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("Horizons");
-        Action loss = () => new LstmVolatilityModel(Fast with { Loss = (VolatilityLoss)7 });
-        loss.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("Loss").WithMessage("*Qlike or GaussianNll*");
+        Action loss = () => new LstmVolatilityModel(Fast with { LossFunction = Loss.MeanSquaredError });
+        loss.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("LossFunction").WithMessage("*LossFunction must be Qlike or GaussianNll*");
         new LstmVolatilityModel(Fast with { Horizons = 96 - 24 }).Options.Horizons.Should().Be(72);
         new LstmVolatilityOptions().Horizons.Should().Be(LstmVolatilityOptions.DefaultHorizons).And.Be(1);
-        new LstmVolatilityOptions().Loss.Should().Be(LstmVolatilityOptions.DefaultLoss).And.Be(VolatilityLoss.Qlike);
+        new LstmVolatilityOptions().LossFunction.Should().Be(LstmVolatilityOptions.DefaultLossFunction).And.Be(Loss.Qlike);
     }
 
     // ------------------------------------------------------------------------------------------------ gradients
@@ -57,16 +57,16 @@ public class MultiHorizonTests
     /// k - 1 targets.
     /// </summary>
     [Theory]
-    [InlineData(VolatilityLoss.Qlike)]
-    [InlineData(VolatilityLoss.GaussianNll)]
-    public void Multi_horizon_loss_gradient_matches_double_precision_finite_differences(VolatilityLoss lossKind)
+    [InlineData(Loss.Qlike)]
+    [InlineData(Loss.GaussianNll)]
+    public void Multi_horizon_loss_gradient_matches_double_precision_finite_differences(Loss lossKind)
     {
         const int K = 3, T = 12, burnIn = 3;
         double[] r = LstmVolatilityModelTests.RegimeSwitching(90, 41, out _).Select(v => 0.02 * v).ToArray();
         int n = r.Length;
         var o = new LstmVolatilityOptions
         {
-            HiddenSize = 3, SequenceLength = T, BurnIn = burnIn, Horizons = K, Loss = lossKind, Anchor = VolatilityAnchor.Blend, Threads = 2,
+            HiddenSize = 3, SequenceLength = T, BurnIn = burnIn, Horizons = K, LossFunction = lossKind, Anchor = VolatilityAnchor.Blend, Threads = 2,
         };
         double s = Math.Sqrt(r.Average(v => v * v));
         LstmVolatilityInputs inputs = LstmVolatilityInputs.Fit(r, null, o, s);
@@ -116,7 +116,7 @@ public class MultiHorizonTests
                         if (at + k >= n) continue;
                         double logH = logAnchor[at, k - 1] + o.CorrectionBound * Math.Tanh(y[(b * T + t) * K + k - 1] / o.CorrectionBound);
                         double u2 = r[at + k] / s * (r[at + k] / s);
-                        sum += lossKind == VolatilityLoss.Qlike
+                        sum += lossKind == MlNetLstm.Loss.Qlike
                             ? logH + u2 * Math.Exp(-logH)
                             : 0.5 * (Math.Log(2 * Math.PI) + Math.Log(s * s * Math.Exp(logH)) + r[at + k] * r[at + k] / (s * s * Math.Exp(logH)));
                     }
@@ -175,12 +175,12 @@ public class MultiHorizonTests
     }
 
     [Theory]
-    [InlineData(1, VolatilityLoss.Qlike)]
-    [InlineData(4, VolatilityLoss.GaussianNll)]
-    public void Same_seed_gives_identical_models_whatever_the_thread_count_and_they_do_not_change_after_fit(int horizons, VolatilityLoss loss)
+    [InlineData(1, Loss.Qlike)]
+    [InlineData(4, Loss.GaussianNll)]
+    public void Same_seed_gives_identical_models_whatever_the_thread_count_and_they_do_not_change_after_fit(int horizons, Loss loss)
     {
         double[] r = LstmVolatilityModelTests.RegimeSwitching(1200, 1, out _);
-        var o = Fast with { Horizons = horizons, Loss = loss };
+        var o = Fast with { Horizons = horizons, LossFunction = loss };
         LstmVolatilityForecaster one = new LstmVolatilityModel(o with { Threads = 1 }).Fit(r);
         LstmVolatilityForecaster two = new LstmVolatilityModel(o with { Threads = 2 }).Fit(r);
         one.Network.Parameters.ToArray().Should().Equal(two.Network.Parameters.ToArray());
@@ -201,7 +201,7 @@ public class MultiHorizonTests
         LstmVolatilityForecaster back = ModelSerializer.ReadVolatilityForecaster(ModelFile.FromBytes(first));
         back.Options.Should().Be(one.Options);
         back.Options.Horizons.Should().Be(horizons);
-        back.Options.Loss.Should().Be(loss);
+        back.Options.LossFunction.Should().Be(loss);
         back.ForecastVariance(r, 6).Should().Equal(forecast);
         back.Training.TrainLoss.Should().Equal(one.Training.TrainLoss);
     }
@@ -217,7 +217,7 @@ public class MultiHorizonTests
     public void Gaussian_nll_reports_the_negative_log_likelihood_in_original_units()
     {
         double[] r = Garch(900, 3, 0.3, 0.5);
-        var o = Fast with { Epochs = 4, Horizons = 2, Loss = VolatilityLoss.GaussianNll };
+        var o = Fast with { Epochs = 4, Horizons = 2, LossFunction = Loss.GaussianNll };
         LstmVolatilityForecaster f = new LstmVolatilityModel(o).Fit(r);
         f.Training.BestEpoch.Should().BeGreaterThan(0);
         double reported = f.Training.ValidationLoss[f.Training.BestEpoch - 1];
@@ -257,7 +257,7 @@ public class MultiHorizonTests
     public void A_gaussian_nll_fit_beats_its_ewma_anchor_out_of_sample()
     {
         double[] r = Garch(6000, 1, 0.4, 0.3);
-        LstmVolatilityForecaster nll = new LstmVolatilityModel(Fast with { Epochs = 25, Anchor = VolatilityAnchor.Ewma, Loss = VolatilityLoss.GaussianNll }).Fit(r.AsSpan(0, 4000));
+        LstmVolatilityForecaster nll = new LstmVolatilityModel(Fast with { Epochs = 25, Anchor = VolatilityAnchor.Ewma, LossFunction = Loss.GaussianNll }).Fit(r.AsSpan(0, 4000));
         nll.Training.TrainLoss.Should().OnlyContain(v => v < 0, "NLL in original units of 1% returns is about -3.2 nats, QLIKE in scaled units is about 1");
         double s2 = nll.Scale * nll.Scale, b = 1, lstm = 0, ewma = 0;
         for (int t = 0; t < 4000; t++) b = 0.94 * b + 0.06 * r[t] * r[t] / s2;

@@ -1,17 +1,21 @@
-namespace MlNetLstm.Training;
+namespace MlNetLstm;
 
-/// <summary>
-/// Losses for network training: loss values and their output gradients dL/dy (see <see cref="LossKind"/> for the
-/// formulas). The forecast-evaluation losses (MSE/MAE/QLIKE of variance forecasts) are <c>MlNetLstm.Evaluation.Losses</c>.
-/// </summary>
-public static class TrainingLosses
+// The network-training half of Losses: loss values and their output gradients dL/dy (formulas on Loss).
+public static partial class Losses
 {
     private const double HalfLog2Pi = 0.91893853320467274;
 
     /// <summary>Network outputs per row for K targets: K for MSE and cross-entropy, 2K for Gaussian NLL.</summary>
     /// <param name="kind">Loss.</param>
     /// <param name="targetSize">K.</param>
-    public static int OutputSizeFor(LossKind kind, int targetSize) => kind == LossKind.GaussianNll ? 2 * targetSize : targetSize;
+    public static int OutputSizeFor(Loss kind, int targetSize) => kind == Loss.GaussianNll ? 2 * targetSize : targetSize;
+
+    /// <summary>Throws unless <paramref name="kind"/> is a network-training loss (MeanSquaredError, GaussianNll, SoftmaxCrossEntropy).</summary>
+    internal static void CheckTraining(Loss kind, string paramName)
+    {
+        if (kind is not (Loss.MeanSquaredError or Loss.GaussianNll or Loss.SoftmaxCrossEntropy))
+            throw new ArgumentOutOfRangeException(paramName, kind, $"{kind} is not a network-training loss (MeanSquaredError, GaussianNll or SoftmaxCrossEntropy).");
+    }
 
     /// <summary>
     /// Sum over <paramref name="rows"/> rows of the per-element loss (per-row for cross-entropy; not divided by N), and writes dL/dy = scale * d(sum)/dy
@@ -26,20 +30,21 @@ public static class TrainingLosses
     /// <param name="outputGradient">[rows, outputs per row] or empty.</param>
     /// <param name="auxiliaryOutputs">
     /// Cross-entropy only: the last A of the K values per row are auxiliary regression outputs (multi-task loss, see
-    /// <see cref="TrainingOptions.AuxiliaryOutputs"/>): the row's loss is the cross-entropy over the first K - A logits plus
+    /// <see cref="Training.TrainingOptions.AuxiliaryOutputs"/>): the row's loss is the cross-entropy over the first K - A logits plus
     /// <paramref name="auxiliaryWeight"/> · (1/A) Σ_a (y_a - t_a)². 0 (default) for none.
     /// </param>
     /// <param name="auxiliaryWeight">Weight w &gt;= 0 of the auxiliary squared error.</param>
-    public static double Sum(LossKind kind, ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int rows, int targetSize, float scale, Span<float> outputGradient,
+    public static double Sum(Loss kind, ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int rows, int targetSize, float scale, Span<float> outputGradient,
         int auxiliaryOutputs = 0, float auxiliaryWeight = 1f)
     {
+        CheckTraining(kind, nameof(kind));
         int K = targetSize, W = OutputSizeFor(kind, K);
         bool grad = !outputGradient.IsEmpty;
         double sum = 0;
-        if (auxiliaryOutputs != 0 && (kind != LossKind.SoftmaxCrossEntropy || auxiliaryOutputs < 0 || auxiliaryOutputs > K - 2))
+        if (auxiliaryOutputs != 0 && (kind != Loss.SoftmaxCrossEntropy || auxiliaryOutputs < 0 || auxiliaryOutputs > K - 2))
             throw new ArgumentOutOfRangeException(nameof(auxiliaryOutputs), auxiliaryOutputs,
                 $"auxiliaryOutputs needs the SoftmaxCrossEntropy loss and must leave at least 2 of the {K} values per row as class logits.");
-        if (kind == LossKind.SoftmaxCrossEntropy)
+        if (kind == Loss.SoftmaxCrossEntropy)
         {
             int A = auxiliaryOutputs, C = K - A;
             double auxScale = A > 0 ? auxiliaryWeight / (double)A : 0;
@@ -74,7 +79,7 @@ public static class TrainingLosses
             for (int k = 0; k < K; k++)
             {
                 float t = targets[r * K + k];
-                if (kind == LossKind.MeanSquaredError)
+                if (kind == Loss.MeanSquaredError)
                 {
                     float e = outputs[r * W + k] - t;
                     sum += (double)e * e;
@@ -96,17 +101,4 @@ public static class TrainingLosses
         }
         return sum;
     }
-}
-
-/// <summary>Former name of <see cref="TrainingLosses"/>; forwards to it.</summary>
-[Obsolete("Use TrainingLosses (the losses for network training); MlNetLstm.Evaluation.Losses are the forecast-evaluation losses.")]
-public static class Losses
-{
-    /// <inheritdoc cref="TrainingLosses.OutputSizeFor"/>
-    public static int OutputSizeFor(LossKind kind, int targetSize) => TrainingLosses.OutputSizeFor(kind, targetSize);
-
-    /// <inheritdoc cref="TrainingLosses.Sum"/>
-    public static double Sum(LossKind kind, ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int rows, int targetSize, float scale, Span<float> outputGradient,
-        int auxiliaryOutputs = 0, float auxiliaryWeight = 1f)
-        => TrainingLosses.Sum(kind, outputs, targets, rows, targetSize, scale, outputGradient, auxiliaryOutputs, auxiliaryWeight);
 }

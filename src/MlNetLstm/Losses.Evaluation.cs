@@ -1,47 +1,40 @@
-namespace MlNetLstm.Evaluation;
+namespace MlNetLstm;
 
-/// <summary>Loss functions for variance forecasts h against a variance proxy σ̂² (e.g. the squared return).</summary>
-public enum LossFunction
+/// <summary>
+/// Every loss of the library (<see cref="Loss"/> gives each formula), in one class: the forecast-evaluation losses of variance
+/// forecasts here (point-wise, series, means; they validate their inputs and never return NaN) and the network-training losses
+/// with their output gradients (<see cref="Sum"/>, <see cref="OutputSizeFor"/>).
+/// </summary>
+public static partial class Losses
 {
-    /// <summary>Squared error <c>(σ̂² - h)²</c>.</summary>
-    Mse,
+    private const double Log2Pi = 1.8378770664093453;
 
-    /// <summary>Absolute error <c>|σ̂² - h|</c>.</summary>
-    Mae,
-
-    /// <summary>
-    /// QLIKE <c>log h + σ̂² / h</c> (Patton 2011): robust to noise in the proxy, minimised in expectation at
-    /// <c>h = E[σ̂²]</c>. Defined for a zero proxy (the loss is then <c>log h</c>); requires h &gt; 0 and σ̂² ≥ 0.
-    /// </summary>
-    Qlike,
-}
-
-/// <summary>Point-wise and average forecast losses. All functions validate their inputs and never return NaN.</summary>
-public static class Losses
-{
     /// <summary>Loss of a single forecast.</summary>
     /// <param name="loss">The loss function.</param>
-    /// <param name="forecast">Variance forecast h (must be &gt; 0 for QLIKE).</param>
-    /// <param name="proxy">Realised variance proxy σ̂² (must be ≥ 0 for QLIKE).</param>
+    /// <param name="forecast">Variance forecast h (must be &gt; 0 for QLIKE and Gaussian NLL).</param>
+    /// <param name="proxy">Realised variance proxy σ̂² (must be ≥ 0 for QLIKE and Gaussian NLL).</param>
     /// <returns>The loss value.</returns>
-    /// <exception cref="ArgumentException">Non-finite input, or the QLIKE domain is violated.</exception>
-    public static double Pointwise(LossFunction loss, double forecast, double proxy)
+    /// <exception cref="ArgumentException">Non-finite input, or the QLIKE / Gaussian NLL domain is violated.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="loss"/> is a training-only loss (<see cref="Loss.SoftmaxCrossEntropy"/>).</exception>
+    public static double Pointwise(Loss loss, double forecast, double proxy)
     {
         if (!double.IsFinite(forecast)) throw new ArgumentException($"forecast is {forecast}; it must be finite.", nameof(forecast));
         if (!double.IsFinite(proxy)) throw new ArgumentException($"proxy is {proxy}; it must be finite.", nameof(proxy));
         switch (loss)
         {
-            case LossFunction.Mse:
+            case Loss.MeanSquaredError:
                 double e = proxy - forecast;
                 return e * e;
-            case LossFunction.Mae:
+            case Loss.MeanAbsoluteError:
                 return Math.Abs(proxy - forecast);
-            case LossFunction.Qlike:
-                if (forecast <= 0) throw new ArgumentException($"forecast is {forecast}; QLIKE requires a strictly positive variance forecast.", nameof(forecast));
-                if (proxy < 0) throw new ArgumentException($"proxy is {proxy}; QLIKE requires a non-negative variance proxy.", nameof(proxy));
-                return Math.Log(forecast) + proxy / forecast;
+            case Loss.Qlike:
+            case Loss.GaussianNll:
+                if (forecast <= 0) throw new ArgumentException($"forecast is {forecast}; {loss} requires a strictly positive variance forecast.", nameof(forecast));
+                if (proxy < 0) throw new ArgumentException($"proxy is {proxy}; {loss} requires a non-negative variance proxy.", nameof(proxy));
+                double qlike = Math.Log(forecast) + proxy / forecast;
+                return loss == Loss.Qlike ? qlike : 0.5 * (Log2Pi + qlike);
             default:
-                throw new ArgumentOutOfRangeException(nameof(loss), loss, "Unknown loss function.");
+                throw new ArgumentOutOfRangeException(nameof(loss), loss, $"{loss} is not a loss of a variance forecast (MeanSquaredError, MeanAbsoluteError, Qlike or GaussianNll).");
         }
     }
 
@@ -51,12 +44,12 @@ public static class Losses
     /// <param name="proxy">Proxies σ̂²_t (length n).</param>
     /// <param name="destination">Receives n loss values.</param>
     /// <exception cref="ArgumentException">Length mismatch, empty input, destination too short, or an invalid value (named with its index).</exception>
-    public static void Series(LossFunction loss, ReadOnlySpan<double> forecasts, ReadOnlySpan<double> proxy, Span<double> destination)
+    public static void Series(Loss loss, ReadOnlySpan<double> forecasts, ReadOnlySpan<double> proxy, Span<double> destination)
     {
         EvalGuard.SameLength(forecasts.Length, proxy.Length, nameof(forecasts), nameof(proxy));
         EvalGuard.MinLength(forecasts.Length, 1, nameof(forecasts));
         EvalGuard.Destination(destination.Length, forecasts.Length, nameof(destination));
-        if (loss == LossFunction.Qlike)
+        if (loss is Loss.Qlike or Loss.GaussianNll)
         {
             EvalGuard.FinitePositive(forecasts, nameof(forecasts));
             EvalGuard.FiniteNonNegative(proxy, nameof(proxy));
@@ -74,7 +67,7 @@ public static class Losses
     /// <param name="forecasts">Forecasts h_t.</param>
     /// <param name="proxy">Proxies σ̂²_t, same length.</param>
     /// <returns>The n loss values.</returns>
-    public static double[] Series(LossFunction loss, ReadOnlySpan<double> forecasts, ReadOnlySpan<double> proxy)
+    public static double[] Series(Loss loss, ReadOnlySpan<double> forecasts, ReadOnlySpan<double> proxy)
     {
         var d = new double[forecasts.Length];
         Series(loss, forecasts, proxy, d);
@@ -86,7 +79,7 @@ public static class Losses
     /// <param name="forecasts">Forecasts h_t.</param>
     /// <param name="proxy">Proxies σ̂²_t, same length.</param>
     /// <returns>The mean loss.</returns>
-    public static double Mean(LossFunction loss, ReadOnlySpan<double> forecasts, ReadOnlySpan<double> proxy)
+    public static double Mean(Loss loss, ReadOnlySpan<double> forecasts, ReadOnlySpan<double> proxy)
     {
         var s = Series(loss, forecasts, proxy);
         double total = 0;
@@ -98,17 +91,17 @@ public static class Losses
     /// <param name="forecasts">Forecasts.</param>
     /// <param name="proxy">Proxies, same length.</param>
     /// <returns>The MSE.</returns>
-    public static double Mse(ReadOnlySpan<double> forecasts, ReadOnlySpan<double> proxy) => Mean(LossFunction.Mse, forecasts, proxy);
+    public static double Mse(ReadOnlySpan<double> forecasts, ReadOnlySpan<double> proxy) => Mean(Loss.MeanSquaredError, forecasts, proxy);
 
     /// <summary>Mean absolute error <c>(1/n) Σ |proxy_t - forecast_t|</c>.</summary>
     /// <param name="forecasts">Forecasts.</param>
     /// <param name="proxy">Proxies, same length.</param>
     /// <returns>The MAE.</returns>
-    public static double Mae(ReadOnlySpan<double> forecasts, ReadOnlySpan<double> proxy) => Mean(LossFunction.Mae, forecasts, proxy);
+    public static double Mae(ReadOnlySpan<double> forecasts, ReadOnlySpan<double> proxy) => Mean(Loss.MeanAbsoluteError, forecasts, proxy);
 
     /// <summary>Mean QLIKE <c>(1/n) Σ (log h_t + σ̂²_t / h_t)</c>; forecasts must be &gt; 0, proxies ≥ 0.</summary>
     /// <param name="forecasts">Variance forecasts h_t.</param>
     /// <param name="proxy">Variance proxies σ̂²_t, same length.</param>
     /// <returns>The mean QLIKE loss.</returns>
-    public static double Qlike(ReadOnlySpan<double> forecasts, ReadOnlySpan<double> proxy) => Mean(LossFunction.Qlike, forecasts, proxy);
+    public static double Qlike(ReadOnlySpan<double> forecasts, ReadOnlySpan<double> proxy) => Mean(Loss.Qlike, forecasts, proxy);
 }
