@@ -14,7 +14,11 @@ public sealed record ModelSpec
     /// <summary>Every model name known, in table order.</summary>
     public static readonly IReadOnlyList<string> KnownModels = ["lstm-regime", "lstm", "garch", "gjr", "ewma", "har", "ssa"];
 
-    /// <summary>Model names (each one of <see cref="KnownModels"/>). Default: lstm-regime.</summary>
+    /// <summary>
+    /// Model names: each one of <see cref="KnownModels"/> or an ARCH-type specification in the text form of
+    /// <see cref="ArchSpecification.Parse"/> (for example <c>garch(2,1)</c>, <c>gjr(1,1,1)-t</c>, <c>egarch(1,1,1)-ged</c>), fitted as an
+    /// <see cref="ArchVarianceModel"/> named by that text. Default: lstm-regime.
+    /// </summary>
     [Id(0)] public IReadOnlyList<string> Models { get; init; } = ["lstm-regime"];
 
     /// <summary>Seed of the neural models. Default <see cref="LstmVolatilityOptions.DefaultSeed"/>.</summary>
@@ -60,8 +64,7 @@ public sealed record ModelSpec
     public void Validate()
     {
         if (Models is null || Models.Count == 0) throw new ArgumentException("At least one model is required.", nameof(Models));
-        foreach (string m in Models)
-            if (!KnownModels.Contains(m)) throw new ArgumentException($"Unknown model '{m}'; known: {string.Join(", ", KnownModels)}.", nameof(Models));
+        foreach (string m in Models) _ = Check(m);
         if (Models.Distinct().Count() != Models.Count) throw new ArgumentException("Model names must be unique.", nameof(Models));
         if (Seeds < 1) throw new ArgumentException($"Seeds is {Seeds}; at least 1.", nameof(Seeds));
         if (Horizon < 1) throw new ArgumentException($"Horizon is {Horizon}; at least 1.", nameof(Horizon));
@@ -86,8 +89,21 @@ public sealed record ModelSpec
         return Models.Select(Create).ToList();
     }
 
+    /// <summary>
+    /// Checks a model name: one of <see cref="KnownModels"/>, or else a valid ARCH specification (returned); throws
+    /// <see cref="ArgumentException"/> naming the model, the bad token and the known names otherwise.
+    /// </summary>
+    /// <param name="name">The model name.</param>
+    /// <returns>The specification, or null for a known name.</returns>
+    public static ArchSpecification? Check(string name)
+    {
+        if (name is not null && KnownModels.Contains(name)) return null;
+        if (ArchSpecification.TryParse(name, out var spec, out string? error)) return spec;
+        throw new ArgumentException($"Unknown model '{name}': neither one of {string.Join(", ", KnownModels)} nor an ARCH specification such as garch(2,1) or gjr(1,1,1)-t ({error})", nameof(name));
+    }
+
     /// <summary>Creates one (unfitted) model by name.</summary>
-    /// <param name="name">One of <see cref="KnownModels"/>.</param>
+    /// <param name="name">One of <see cref="KnownModels"/> or an ARCH specification (<see cref="Check"/>).</param>
     public IVarianceModel Create(string name) => name switch
     {
         "lstm-regime" => Lstm(LstmOptions(true)),
@@ -97,7 +113,7 @@ public sealed record ModelSpec
         "ewma" => new EwmaVarianceModel(),
         "har" => new Volatility.Har.HarVarianceModel(),
         "ssa" => new Ssa.SsaVarianceModel(),
-        _ => throw new ArgumentException($"Unknown model '{name}'; known: {string.Join(", ", KnownModels)}.", nameof(name)),
+        _ => new ArchVarianceModel(name.Trim(), Check(name)!),
     };
 
     private IVarianceModel Lstm(LstmVolatilityOptions o) => Seeds == 1 ? new LstmVolatilityModel(o) : LstmVolatilityModel.SeedEnsemble(o, Seeds);

@@ -8,6 +8,7 @@ using MlNetLstm.Cli.Text;
 using MlNetLstm.Data;
 using MlNetLstm.Evaluation;
 using MlNetLstm.Realized;
+using MlNetLstm.Volatility;
 using MlNetLstm.Volatility.Neural;
 using Spectre.Console;
 
@@ -105,7 +106,8 @@ internal static class BacktestCommand
         var outDir = new Option<string>("--out") { Description = "Folder for report.html and results.json.", DefaultValueFactory = _ => "mlnetlstm-backtest" };
         var format = new Option<string>("--format") { Description = "Output format on stdout.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json");
-        var models = new Option<string[]?>("--models") { Description = "Subset of models to run (default all: " + string.Join(", ", ModelNames) + ").", AllowMultipleArgumentsPerToken = true };
+        var models = new Option<string[]?>("--models") { Description = "Subset of models to run (default all: " + string.Join(", ", ModelNames) + "), or ARCH-type " +
+            "specifications [mean:]process[-distribution], e.g. 'garch(2,1)', 'gjr(1,1,1)-t', 'egarch(1,1,1)-ged', 'ar(1):garch(1,1)-skewt' (quote the parentheses; ArchSpecification).", AllowMultipleArgumentsPerToken = true };
 
         var exog = new Option<string[]?>("--exog")
         {
@@ -233,9 +235,12 @@ internal static class BacktestCommand
             string[] known = s.Intraday ? IntradayModelNames : ModelNames;
             modelNames = s.Models is { Length: > 0 } ? s.Models : s.Intraday ? IntradayDefaultModels : ModelNames;
             foreach (string m in modelNames)
-                if (!known.Contains(m))
+            {
+                string? specError = null;
+                if (!known.Contains(m) && (IntradayModelNames.Contains(m) || !ArchSpecification.TryParse(m, out _, out specError)))
                     throw new ArgumentException($"--models: unknown model '{m}'{(s.Intraday ? " with --intraday" : "")}; known: {string.Join(", ", known)}" +
-                                                (!s.Intraday && IntradayModelNames.Contains(m) ? " (it needs --intraday)." : "."));
+                                                (!s.Intraday && IntradayModelNames.Contains(m) ? " (it needs --intraday)." : $", or an ARCH specification such as garch(2,1) ({specError})"));
+            }
             sets = LoadData(s);
             foreach (DataSet set in sets) CheckSizes(s, set);
             foreach (DataSet set in sets)

@@ -37,8 +37,7 @@ internal static class BacktestModels
         CorrectionShrinkage shrinkage = LstmVolatilityOptions.DefaultShrinkage)
     {
         var spec = Spec(names, seed, garchFeature, anchor, horizon, directHeads, seeds, regimeForm, asymmetricInput, shrinkage);
-        foreach (string name in spec.Models)
-            if (!MlNetLstm.Orleans.ModelSpec.KnownModels.Contains(name)) throw new ArgumentException($"Model '{name}' is not available in this build.");
+        foreach (string name in spec.Models) _ = MlNetLstm.Orleans.ModelSpec.Check(name);
         return spec.Models.Select(spec.Create).ToList();
     }
 

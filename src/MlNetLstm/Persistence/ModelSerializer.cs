@@ -35,6 +35,12 @@ public static class ModelKinds
     /// </summary>
     public const int CurrentVersion = 4;
 
+    /// <summary>
+    /// Layout version written for <see cref="ArchFit"/> (5: each part of the model stored as its registered name and settings,
+    /// <see cref="ArchComponents"/>; layouts 4 and 1, which stored the built-in parts' orders in fixed entries, still load).
+    /// </summary>
+    public const int ArchFitVersion = ArchFitResult.ArchiveVersion;
+
     /// <summary>Layout version written for <see cref="HarModel"/> (<see cref="CurrentVersion"/>; version 1 stored the proxy and is refitted on load).</summary>
     public const int HarModelVersion = Volatility.Har.HarModel.ArchiveVersion;
 

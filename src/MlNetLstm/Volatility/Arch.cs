@@ -28,39 +28,34 @@ public static class Arch
     public static ArchModel Create(ReadOnlySpan<double> returns, string mean = "constant", string volatility = "garch", string distribution = "normal")
         => ArchModel.Create(returns, ParseMean(mean), ParseVolatility(volatility), ParseDistribution(distribution));
 
-    /// <summary>Mean model from its short name ("zero", "constant", "arP").</summary>
+    /// <summary>
+    /// Mean model from its text form (<see cref="ArchSpecification"/>): "zero", "constant", "ar(p)" or "arP", or a name
+    /// registered with <see cref="ArchComponents.RegisterMean{T}"/>.
+    /// </summary>
     /// <param name="name">The name.</param>
     /// <returns>A mean model.</returns>
-    public static MeanModel ParseMean(string name) => name?.Trim().ToLowerInvariant() switch
-    {
-        "zero" => new ZeroMean(),
-        "constant" => new ConstantMean(),
-        string s when s.StartsWith("ar", StringComparison.Ordinal) && int.TryParse(s.AsSpan(2), out int p) && p >= 1 => new ArMean(p),
-        _ => throw new ArgumentException($"Unknown mean model '{name}'; expected zero, constant or arP (for example ar1).", nameof(name)),
-    };
+    /// <exception cref="ArgumentException">Unknown or malformed; the message names the token.</exception>
+    public static MeanModel ParseMean(string name) =>
+        ArchSpecification.ParsePart(Token(name), name, "mean model", ArchComponents.IsMean, ArchComponents.CreateMean, ArchComponents.MeanNames);
 
-    /// <summary>Volatility process from its short name ("garch", "gjr", "egarch", "ewma", "constant").</summary>
+    /// <summary>
+    /// Volatility process from its text form: "garch" (1,1), "garch(p,q)", "garch(p,o,q)", "gjr" (1,1,1), "gjr(p,o,q)",
+    /// "egarch" (1,1,1), "ewma" (lambda 0.94), "ewma(lambda)", "constant", or a registered name
+    /// (<see cref="ArchComponents.RegisterProcess{T}"/>).
+    /// </summary>
     /// <param name="name">The name.</param>
     /// <returns>A process.</returns>
-    public static VolatilityProcess ParseVolatility(string name) => name?.Trim().ToLowerInvariant() switch
-    {
-        "garch" => new Garch(1, 1),
-        "gjr" => new GjrGarch(1, 1, 1),
-        "egarch" => new Egarch(),
-        "ewma" => new Ewma(),
-        "constant" => new ConstantVariance(),
-        _ => throw new ArgumentException($"Unknown volatility model '{name}'; expected garch, gjr, egarch, ewma or constant.", nameof(name)),
-    };
+    /// <exception cref="ArgumentException">Unknown or malformed; the message names the token.</exception>
+    public static VolatilityProcess ParseVolatility(string name) =>
+        ArchSpecification.ParsePart(Token(name), name, "volatility process", ArchComponents.IsProcess, ArchComponents.CreateProcess, ArchComponents.ProcessNames);
 
-    /// <summary>Distribution from its short name ("normal", "t", "skewt", "ged").</summary>
+    /// <summary>Distribution from its short name ("normal", "t", "skewt", "ged", or a registered name).</summary>
     /// <param name="name">The name.</param>
     /// <returns>A distribution.</returns>
-    public static ErrorDistribution ParseDistribution(string name) => name?.Trim().ToLowerInvariant() switch
-    {
-        "normal" => new Normal(),
-        "t" => new StudentsT(),
-        "skewt" => new SkewedStudentsT(),
-        "ged" => new Ged(),
-        _ => throw new ArgumentException($"Unknown distribution '{name}'; expected normal, t, skewt or ged.", nameof(name)),
-    };
+    /// <exception cref="ArgumentException">Unknown or malformed; the message names the token.</exception>
+    public static ErrorDistribution ParseDistribution(string name) =>
+        ArchSpecification.ParsePart(Token(name), name, "distribution", ArchComponents.IsDistribution, ArchComponents.CreateDistribution, ArchComponents.DistributionNames);
+
+    private static string Token(string name) =>
+        name is null ? throw new ArgumentNullException(nameof(name)) : new string(name.Where(c => !char.IsWhiteSpace(c)).Select(char.ToLowerInvariant).ToArray());
 }

@@ -11,29 +11,26 @@ public sealed partial class ArchFitResult
     /// <summary>Model-file kind.</summary>
     internal const string ArchiveKind = "MlNetLstm.ArchFitResult";
 
-    /// <summary>Layout version written (4: named process orders; version 1 files, with process/orders [3], still load).</summary>
-    internal const int ArchiveVersion = ModelKinds.CurrentVersion;
+    /// <summary>
+    /// Layout version written (5: each part stored as its registered name and settings, so registered user-defined parts save
+    /// too); version 4 files (named built-in orders) and version 1 files (process/orders [3]) still load.
+    /// </summary>
+    internal const int ArchiveVersion = 5;
 
     /// <summary>The fit as an archive (see <see cref="ModelSerializer.ToArchive(ArchFitResult)"/>).</summary>
     internal ModelArchive ToArchive()
     {
         ArchFitResult fit = this;
         ArchModel m = fit.Model;
+        // Each part under its registered name with its settings (throws NotSupportedException naming an unregistered type).
+        string meanName = ArchComponents.SavedName(m.Mean), processName = ArchComponents.SavedName(m.Volatility), distName = ArchComponents.SavedName(m.Distribution);
         var b = new ModelArchiveBuilder(ArchiveKind, ArchiveVersion);
-        b.AddText("mean/name", m.Mean.Name);
-        b.AddScalar("mean/order", m.Mean is ArMean ar ? ar.Order : 0);
-        b.AddText("process/name", m.Volatility.Name);
-        (int p, int o, int q) = m.Volatility switch
-        {
-            Garch g => (g.P, 0, g.Q),
-            GjrGarch g => (g.P, g.O, g.Q),
-            _ => (0, 0, 0),
-        };
-        b.AddScalar("process/p", p);
-        b.AddScalar("process/o", o);
-        b.AddScalar("process/q", q);
-        b.AddScalar("process/lambda", m.Volatility is Ewma e ? e.Lambda : 0.0);
-        b.AddText("distribution/name", m.Distribution.Name);
+        b.AddText("mean/name", meanName);
+        b.Add("mean/settings", m.Mean.Settings.ToArray());
+        b.AddText("process/name", processName);
+        b.Add("process/settings", m.Volatility.Settings.ToArray());
+        b.AddText("distribution/name", distName);
+        b.Add("distribution/settings", m.Distribution.Settings.ToArray());
         b.AddText("parameters/names", string.Join("\n", fit.ParameterNames));
         b.Add("parameters/values", fit.Values.ToArray());
         b.Add("returns", m.Returns.ToArray());
@@ -54,35 +51,34 @@ public sealed partial class ArchFitResult
     internal static StoredArchFit FromArchive(ModelArchive archive)
     {
         ArgumentNullException.ThrowIfNull(archive);
-        int version = ArchiveReader.Layout(archive, ArchiveKind, 1, ArchiveVersion);
+        int version = ArchiveReader.Layout(archive, ArchiveKind, 1, 4, ArchiveVersion);
         var r = new ArchiveReader(archive);
-        string meanName = r.Text("mean/name", 16), processName = r.Text("process/name", 16), distName = r.Text("distribution/name", 16);
-        int order = r.Int("mean/order", 0, 50);
-        // Layout 1 stored the orders positionally as process/orders = [p, o, q].
-        int[] orders = version == 1 ? r.Ints("process/orders", 3) : [r.Int("process/p", 0, 64), r.Int("process/o", 0, 64), r.Int("process/q", 0, 64)];
-        double lambda = r.Real("process/lambda");
+        string meanName = r.Text("mean/name", 64), processName = r.Text("process/name", 64), distName = r.Text("distribution/name", 64);
+        double[] meanSettings, processSettings, distSettings;
+        if (version >= 5)
+        {
+            double[] Settings(string entry) => r.Count(entry, ArchiveElementType.Float64) <= 64 ? r.Doubles(entry) : throw r.Error(entry, "holds more than 64 settings.");
+            meanSettings = Settings("mean/settings");
+            processSettings = Settings("process/settings");
+            distSettings = Settings("distribution/settings");
+        }
+        else
+        {
+            (meanName, meanSettings, processName, processSettings) = LegacyParts(r, version, meanName, processName);
+            distSettings = [];
+        }
+
         MeanModel mean;
         VolatilityProcess process;
         ErrorDistribution dist;
         try
         {
-            mean = meanName switch
-            {
-                "zero" => new ZeroMean(),
-                "constant" => new ConstantMean(),
-                _ when meanName == $"ar{order}" && order >= 1 => new ArMean(order),
-                _ => throw r.Error("mean/name", $"= '{meanName}' (order {order}) is not a known mean model."),
-            };
-            process = processName switch
-            {
-                "garch" => new Garch(orders[0], orders[2]),
-                "gjr" => new GjrGarch(orders[0], orders[1], orders[2]),
-                "egarch" => new Egarch(),
-                "ewma" => new Ewma(lambda),
-                "constant" => new ConstantVariance(),
-                _ => throw r.Error("process/name", $"= '{processName}' is not a known volatility process."),
-            };
-            dist = Arch.ParseDistribution(distName);
+            mean = ArchComponents.IsMean(meanName) ? ArchComponents.CreateMean(meanName, meanSettings)
+                : throw r.Error("mean/name", $"= '{meanName}' is not a known mean model (registered: {string.Join(", ", ArchComponents.MeanNames)}); a user-defined part must be registered with ArchComponents.RegisterMean before loading.");
+            process = ArchComponents.IsProcess(processName) ? ArchComponents.CreateProcess(processName, processSettings)
+                : throw r.Error("process/name", $"= '{processName}' is not a known volatility process (registered: {string.Join(", ", ArchComponents.ProcessNames)}); a user-defined part must be registered with ArchComponents.RegisterProcess before loading.");
+            dist = ArchComponents.IsDistribution(distName) ? ArchComponents.CreateDistribution(distName, distSettings)
+                : throw r.Error("distribution/name", $"= '{distName}' is not a known distribution (registered: {string.Join(", ", ArchComponents.DistributionNames)}); a user-defined part must be registered with ArchComponents.RegisterDistribution before loading.");
         }
         catch (ArgumentException e)
         {
@@ -135,6 +131,30 @@ public sealed partial class ArchFitResult
         return new StoredArchFit(result, report, storedLogLikelihood, seAvailable, ToDictionary(expected, se), ToDictionary(expected, robust));
     }
 
+
+    /// <summary>
+    /// Layouts 1 and 4 stored the built-in parts by their display names with fixed entries for their settings: mean/order for
+    /// "arP", process/orders [p, o, q] (layout 1) or process/p, o, q (layout 4) for "garch" and "gjr", process/lambda for "ewma".
+    /// Returns the registered names and settings they stand for.
+    /// </summary>
+    private static (string Mean, double[] MeanSettings, string Process, double[] ProcessSettings) LegacyParts(ArchiveReader r, int version, string meanName, string processName)
+    {
+        int order = r.Int("mean/order", 0, 50);
+        int[] orders = version == 1 ? r.Ints("process/orders", 3) : [r.Int("process/p", 0, 64), r.Int("process/o", 0, 64), r.Int("process/q", 0, 64)];
+        double lambda = r.Real("process/lambda");
+        (string mean, double[] ms) = meanName == $"ar{order}" && order >= 1 ? ("ar", new double[] { order })
+            : meanName is "zero" or "constant" ? (meanName, Array.Empty<double>())
+            : throw r.Error("mean/name", $"= '{meanName}' (order {order}) is not a known mean model.");
+        double[] ps = processName switch
+        {
+            "garch" => [orders[0], orders[2]],
+            "gjr" => [orders[0], orders[1], orders[2]],
+            "ewma" => [lambda],
+            "egarch" or "constant" => [],
+            _ => throw r.Error("process/name", $"= '{processName}' is not a known volatility process."),
+        };
+        return (mean, ms, processName, ps);
+    }
 
     private static bool Close(double a, double b, double relative) =>
         a == b || Math.Abs(a - b) <= relative * Math.Max(1e-300, Math.Max(Math.Abs(a), Math.Abs(b)));

@@ -1,8 +1,5 @@
 using System.Collections.ObjectModel;
-using MlNetLstm.Volatility.Distributions;
 using MlNetLstm.Volatility.Estimation;
-using MlNetLstm.Volatility.Mean;
-using MlNetLstm.Volatility.Processes;
 
 namespace MlNetLstm.Volatility;
 
@@ -301,7 +298,7 @@ public sealed partial class ArchFitResult
         return (e, h);
     }
 
-    private double ExpectedAbs() => Model.Volatility is Egarch ? Model.Distribution.ExpectedAbsoluteValue(DistributionParameters) : 0;
+    private double ExpectedAbs() => Model.Volatility.UsesExpectedAbsoluteInnovation ? Model.Distribution.ExpectedAbsoluteValue(DistributionParameters) : 0;
 
     /// <summary>Forecasts 1..<paramref name="horizon"/> steps after the end of the estimation sample.</summary>
     /// <param name="horizon">Number of steps, at least 1.</param>

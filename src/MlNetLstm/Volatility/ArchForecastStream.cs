@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using MlNetLstm.Volatility.Processes;
 
 namespace MlNetLstm.Volatility;
 
@@ -20,11 +19,8 @@ public sealed class ArchForecastStream
     private readonly double[] _mean, _process, _distribution;
     private readonly int _lags, _tail;
     private readonly double _s0, _eabs, _lowerPartial;
-    private readonly Kind _kind;
     private readonly List<double> _y = new(), _e = new(), _h = new();
-    private double _carry; // GARCH(1,1) fast path: h_{t}; EGARCH: log h_t
-
-    private enum Kind { Generic, Garch11, Egarch }
+    private double _carry; // the process's FilterStep state (GARCH(1,1): h_t; EGARCH: log h_t)
 
     /// <summary>Creates a stream in the initial state (no return seen) for a fitted model.</summary>
     /// <param name="fit">The fit (its parameters and backcast are used; nothing else).</param>
@@ -39,14 +35,8 @@ public sealed class ArchForecastStream
         _lags = fit.Model.Mean.Lags;
         _tail = Math.Max(1, Math.Max(_lags, fit.Model.Volatility.MaxLag));
         _s0 = fit.Backcast;
-        _eabs = fit.Model.Volatility is Egarch ? fit.Model.Distribution.ExpectedAbsoluteValue(_distribution) : 0;
+        _eabs = fit.Model.Volatility.UsesExpectedAbsoluteInnovation ? fit.Model.Distribution.ExpectedAbsoluteValue(_distribution) : 0;
         _lowerPartial = fit.Model.Distribution.LowerPartialSecondMoment(_distribution);
-        _kind = fit.Model.Volatility switch
-        {
-            Garch { P: 1, Q: 1 } or GjrGarch { P: 1, O: 1, Q: 1 } => Kind.Garch11,
-            Egarch => Kind.Egarch,
-            _ => Kind.Generic,
-        };
     }
 
     /// <summary>The fit.</summary>
@@ -77,43 +67,9 @@ public sealed class ArchForecastStream
         Trim(_y, _e, _h);
     }
 
-    private double NextFilteredVariance()
-    {
-        int t = _e.Count; // index of the new residual in the filtered series
-        switch (_kind)
-        {
-            case Kind.Garch11:
-            {
-                // GarchRecursion.Variance's GARCH(1,1) / GJR(1,1,1) fast path.
-                double omega = _process[0], alpha = _process[1];
-                bool gjr = _process.Length == 4;
-                double gamma = gjr ? _process[2] : 0, beta = _process[gjr ? 3 : 2];
-                if (t == 0) return _carry = omega + (alpha + 0.5 * gamma + beta) * _s0;
-                double el = _e[^1];
-                double e2 = el * el;
-                return _carry = omega + (el < 0 ? alpha + gamma : alpha) * e2 + beta * _carry;
-            }
-
-            case Kind.Egarch:
-            {
-                // Egarch.Variance: the log-variance is carried and clamped.
-                if (t == 0)
-                {
-                    _carry = Math.Log(_s0);
-                    return Math.Exp(_carry);
-                }
-
-                double z = _e[^1] / Math.Sqrt(_h[^1]);
-                double lh = _process[0] + _process[1] * z + _process[2] * (Math.Abs(z) - _eabs) + _process[3] * _carry;
-                _carry = Math.Clamp(lh, -Egarch.MaxLogVariance, Egarch.MaxLogVariance);
-                return Math.Exp(_carry);
-            }
-
-            default:
-                if (_fit.Model.Volatility is ConstantVariance) return _process[0];
-                return _fit.Model.Volatility.NextVariance(_process, CollectionsMarshal.AsSpan(_e), CollectionsMarshal.AsSpan(_h), _s0, _eabs);
-        }
-    }
+    // The filter's own next variance (VolatilityProcess.FilterStep: bit for bit what Variance computes), with its carried state.
+    private double NextFilteredVariance() =>
+        _fit.Model.Volatility.FilterStep(_process, CollectionsMarshal.AsSpan(_e), CollectionsMarshal.AsSpan(_h), _s0, _eabs, ref _carry);
 
     private void Trim(params List<double>[] lists)
     {

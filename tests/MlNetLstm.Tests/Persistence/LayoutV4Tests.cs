@@ -34,7 +34,7 @@ public class LayoutV4Tests
         ];
         foreach (ModelArchive a in CurrentArchives())
         {
-            a.KindVersion.Should().Be(ModelKinds.CurrentVersion, a.Kind);
+            a.KindVersion.Should().Be(a.Kind == ModelKinds.ArchFit ? ModelKinds.ArchFitVersion : ModelKinds.CurrentVersion, a.Kind);
             foreach (string p in positional) a.Contains(p).Should().BeFalse($"{a.Kind} has no positional '{p}'");
             foreach (string e in enums.Where(a.Contains))
             {
@@ -70,7 +70,7 @@ public class LayoutV4Tests
                 TrainingCheckpoint c => c.ToArchive(),
                 _ => throw new InvalidOperationException(old.GetType().Name),
             });
-            upgraded.KindVersion.Should().Be(ModelKinds.CurrentVersion, file);
+            upgraded.KindVersion.Should().Be(upgraded.Kind == ModelKinds.ArchFit ? ModelKinds.ArchFitVersion : ModelKinds.CurrentVersion, file);
             object now = ModelSerializer.FromArchive(upgraded);
             switch (old)
             {

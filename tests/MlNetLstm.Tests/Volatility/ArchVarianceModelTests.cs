@@ -57,7 +57,7 @@ public class ArchVarianceModelTests
     public void Bad_names_and_inputs_fail_early_with_clear_messages()
     {
         Action badProcess = () => new ArchVarianceModel("x", volatility: "figarch");
-        badProcess.Should().Throw<ArgumentException>().WithMessage("*Unknown volatility model 'figarch'*");
+        badProcess.Should().Throw<ArgumentException>().WithMessage("*bad token 'figarch'*not a known volatility process*garch*");
         Action badLambda = () => new EwmaVarianceModel(1.5);
         badLambda.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("lambda");
         new EwmaVarianceModel().Invoking(e => e.ForecastVariance(new[] { 1.0, double.NaN }, 1)).Should().Throw<ArgumentException>().WithMessage("*history[1] is NaN*");

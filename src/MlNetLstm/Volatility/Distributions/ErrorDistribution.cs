@@ -7,7 +7,13 @@ namespace MlNetLstm.Volatility.Distributions;
 /// Distribution of the standardised innovations z_t = e_t / sqrt(h_t) of an ARCH-type model.
 /// Every implementation has zero mean and unit variance, so h_t is the conditional variance of e_t.
 /// The log-likelihood contribution of one observation is l_t = -0.5 log h_t + log f(z_t; theta_d).
-/// Instances are immutable and thread-safe.
+/// <para>
+/// To add a distribution (in this assembly or your own), derive from this class and implement <see cref="Name"/>,
+/// <see cref="Parameters"/>, <see cref="StartingValues"/>, <see cref="IsFeasible"/>, <see cref="Evaluate"/> and
+/// <see cref="Sample"/>; E|z| and E[z^2 1(z &lt; 0)] default to numerical integration of the density. To save fits of it or
+/// name it in the text form, register it with <see cref="ArchComponents.RegisterDistribution{T}"/>.
+/// </para>
+/// Instances must be immutable and thread-safe.
 /// </summary>
 public abstract class ErrorDistribution
 {
@@ -20,18 +26,31 @@ public abstract class ErrorDistribution
     /// <summary>Number of shape parameters.</summary>
     public int ParameterCount => Parameters.Count;
 
-    /// <summary>Starting values for the shape parameters.</summary>
-    internal abstract double[] StartingValues();
+    /// <summary>
+    /// The fixed (not estimated) settings that rebuild this distribution through its registered factory
+    /// (<see cref="ArchComponents.RegisterDistribution{T}"/>); default none (the built-in distributions have none).
+    /// </summary>
+    public virtual IReadOnlyList<double> Settings => Array.Empty<double>();
+
+    /// <summary>Starting values for the shape parameters (length <see cref="ParameterCount"/>, feasible).</summary>
+    /// <returns>The starting values.</returns>
+    public abstract double[] StartingValues();
 
     /// <summary>True when <paramref name="parameters"/> satisfies the strict constraints of the distribution.</summary>
     /// <param name="parameters">Shape parameters, length <see cref="ParameterCount"/>.</param>
     public abstract bool IsFeasible(ReadOnlySpan<double> parameters);
 
     /// <summary>
-    /// Evaluates log f(z_i) for every element, optionally d log f / dz (span of length z.Length or empty)
-    /// and d log f / dtheta_d (row-major z.Length x ParameterCount, or empty).
+    /// Evaluates log f(z_i; theta_d) for every element of z (length n), and, when the spans are not empty, d log f / dz
+    /// (length n) and d log f / dtheta_d (row-major n x <see cref="ParameterCount"/>; <see cref="NumericalParameterGradient"/>
+    /// fills it by central differences). The engine asks for the derivatives only when the process has an analytic gradient.
     /// </summary>
-    internal abstract void Evaluate(ReadOnlySpan<double> z, ReadOnlySpan<double> parameters, Span<double> logf, Span<double> dz, Span<double> dparameters);
+    /// <param name="z">Standardised residuals z_t = e_t / sqrt(h_t).</param>
+    /// <param name="parameters">Shape parameters, length <see cref="ParameterCount"/>.</param>
+    /// <param name="logf">Receives log f(z_t), length n.</param>
+    /// <param name="dz">Receives d log f / dz, length n, or empty (not wanted).</param>
+    /// <param name="dparameters">Receives d log f / dtheta_d, n x ParameterCount, or empty (not wanted).</param>
+    public abstract void Evaluate(ReadOnlySpan<double> z, ReadOnlySpan<double> parameters, Span<double> logf, Span<double> dz, Span<double> dparameters);
 
     /// <summary>Log density log f(z) of the standardised distribution.</summary>
     /// <param name="z">Point of evaluation.</param>
@@ -93,8 +112,11 @@ public abstract class ErrorDistribution
     internal static double Integrate(Func<double, double> f)
         => DoubleExponentialTransformation.Integrate(f, -80, 0, 1e-12) + DoubleExponentialTransformation.Integrate(f, 0, 80, 1e-12);
 
-    /// <summary>Fills the parameter-gradient block by central differences of <see cref="Evaluate"/>.</summary>
-    internal void NumericalParameterGradient(ReadOnlySpan<double> z, ReadOnlySpan<double> parameters, Span<double> dparameters)
+    /// <summary>Fills the parameter-gradient block d log f / dtheta_d (row-major n x ParameterCount) by central differences of <see cref="Evaluate"/>.</summary>
+    /// <param name="z">Standardised residuals, length n.</param>
+    /// <param name="parameters">Shape parameters.</param>
+    /// <param name="dparameters">Receives the derivatives, n x ParameterCount.</param>
+    protected void NumericalParameterGradient(ReadOnlySpan<double> z, ReadOnlySpan<double> parameters, Span<double> dparameters)
     {
         int k = ParameterCount;
         int n = z.Length;
@@ -116,6 +138,12 @@ public abstract class ErrorDistribution
             }
         }
     }
+
+    /// <summary>
+    /// True only for the built-in standard normal: with a GARCH/GJR process the engine then uses the exact Hessian (Newton) and
+    /// the one-pass GARCH(1,1) loops. Not overridable outside this assembly.
+    /// </summary>
+    internal virtual bool IsStandardNormal => false;
 
     /// <summary>log Gamma, shared helper.</summary>
     internal static double LogGamma(double x) => SpecialFunctions.GammaLn(x);

@@ -14,7 +14,8 @@ public sealed class Ged : ErrorDistribution
     /// <inheritdoc />
     public override IReadOnlyList<ParameterInfo> Parameters { get; } = new[] { new ParameterInfo("nu", 1.01, 500) };
 
-    internal override double[] StartingValues() => new[] { 1.5 };
+    /// <inheritdoc />
+    public override double[] StartingValues() => new[] { 1.5 };
 
     /// <inheritdoc />
     public override bool IsFeasible(ReadOnlySpan<double> parameters)
@@ -22,8 +23,9 @@ public sealed class Ged : ErrorDistribution
 
     private static double Scale(double nu) => Math.Sqrt(Math.Pow(2, -2 / nu) * Math.Exp(LogGamma(1 / nu) - LogGamma(3 / nu)));
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal override void Evaluate(ReadOnlySpan<double> z, ReadOnlySpan<double> parameters, Span<double> logf, Span<double> dz, Span<double> dparameters)
+    public override void Evaluate(ReadOnlySpan<double> z, ReadOnlySpan<double> parameters, Span<double> logf, Span<double> dz, Span<double> dparameters)
     {
         double nu = parameters[0];
         double lam = Scale(nu);

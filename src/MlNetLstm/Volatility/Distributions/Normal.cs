@@ -11,16 +11,20 @@ public sealed class Normal : ErrorDistribution
     /// <inheritdoc />
     public override string Name => "normal";
 
+    internal override bool IsStandardNormal => true;
+
     /// <inheritdoc />
     public override IReadOnlyList<ParameterInfo> Parameters { get; } = Array.Empty<ParameterInfo>();
 
-    internal override double[] StartingValues() => Array.Empty<double>();
+    /// <inheritdoc />
+    public override double[] StartingValues() => Array.Empty<double>();
 
     /// <inheritdoc />
     public override bool IsFeasible(ReadOnlySpan<double> parameters) => parameters.Length == 0;
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal override void Evaluate(ReadOnlySpan<double> z, ReadOnlySpan<double> parameters, Span<double> logf, Span<double> dz, Span<double> dparameters)
+    public override void Evaluate(ReadOnlySpan<double> z, ReadOnlySpan<double> parameters, Span<double> logf, Span<double> dz, Span<double> dparameters)
     {
         for (int i = 0; i < z.Length; i++)
         {

@@ -20,7 +20,8 @@ public sealed class SkewedStudentsT : ErrorDistribution
         new ParameterInfo("lambda", -0.99, 0.99),
     };
 
-    internal override double[] StartingValues() => new[] { 8.0, 0.0 };
+    /// <inheritdoc />
+    public override double[] StartingValues() => new[] { 8.0, 0.0 };
 
     /// <inheritdoc />
     public override bool IsFeasible(ReadOnlySpan<double> parameters)
@@ -34,8 +35,9 @@ public sealed class SkewedStudentsT : ErrorDistribution
         return (a, b, logC);
     }
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal override void Evaluate(ReadOnlySpan<double> z, ReadOnlySpan<double> parameters, Span<double> logf, Span<double> dz, Span<double> dparameters)
+    public override void Evaluate(ReadOnlySpan<double> z, ReadOnlySpan<double> parameters, Span<double> logf, Span<double> dz, Span<double> dparameters)
     {
         double nu = parameters[0];
         double lambda = parameters[1];

@@ -16,14 +16,16 @@ public sealed class StudentsT : ErrorDistribution
     /// <inheritdoc />
     public override IReadOnlyList<ParameterInfo> Parameters { get; } = new[] { new ParameterInfo("nu", 2.05, 500) };
 
-    internal override double[] StartingValues() => new[] { 8.0 };
+    /// <inheritdoc />
+    public override double[] StartingValues() => new[] { 8.0 };
 
     /// <inheritdoc />
     public override bool IsFeasible(ReadOnlySpan<double> parameters)
         => parameters.Length == 1 && parameters[0] >= 2.05 && parameters[0] <= 500;
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal override void Evaluate(ReadOnlySpan<double> z, ReadOnlySpan<double> parameters, Span<double> logf, Span<double> dz, Span<double> dparameters)
+    public override void Evaluate(ReadOnlySpan<double> z, ReadOnlySpan<double> parameters, Span<double> logf, Span<double> dz, Span<double> dparameters)
     {
         double nu = parameters[0];
         double nm2 = nu - 2;

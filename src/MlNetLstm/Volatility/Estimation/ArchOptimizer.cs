@@ -1,9 +1,6 @@
 using System.Runtime.CompilerServices;
 namespace MlNetLstm.Volatility.Estimation;
 
-/// <summary>Outcome of <see cref="ArchOptimizer.Maximize"/>.</summary>
-internal sealed record OptimizationOutcome(double[] Theta, double LogLikelihood, int Iterations, int GradientEvaluations, double GradientNorm, bool Converged, string Message, double[]? Hessian);
-
 /// <summary>
 /// Bound-constrained maximisation of the log-likelihood: a grid of starting points, a few BFGS iterations from the
 /// best ones (inverse Hessian initialised from the outer product of the scores, BHHH), BFGS to convergence from the

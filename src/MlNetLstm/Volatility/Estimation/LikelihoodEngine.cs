@@ -59,6 +59,7 @@ internal sealed class LikelihoodEngine
         names.AddRange(process.Parameters);
         names.AddRange(distribution.Parameters);
         Parameters = names;
+        IsGarchOneOneNormal = Km <= 1 && Kd == 0 && distribution.IsStandardNormal && process.IsGarchOneOne;
     }
 
     public MeanModel Mean { get; }
@@ -84,7 +85,7 @@ internal sealed class LikelihoodEngine
     public bool HasAnalyticGradient => Process.HasAnalyticGradient;
 
     /// <summary>True when <see cref="GradientHessian"/> is exact: a GARCH/GJR-family process with Normal innovations (every mean model is linear in its parameters).</summary>
-    public bool HasAnalyticHessian => Process.HasAnalyticHessian && Distribution is Normal && Kd == 0;
+    public bool HasAnalyticHessian => Process.HasAnalyticHessian && Distribution.IsStandardNormal && Kd == 0;
 
     public bool IsFeasible(ReadOnlySpan<double> theta)
     {
@@ -116,7 +117,7 @@ internal sealed class LikelihoodEngine
     }
 
     public double ExpectedAbs(ReadOnlySpan<double> theta)
-        => Process is Egarch ? Distribution.ExpectedAbsoluteValue(theta.Slice(Km + Kv, Kd)) : 0.0;
+        => Process.UsesExpectedAbsoluteInnovation ? Distribution.ExpectedAbsoluteValue(theta.Slice(Km + Kv, Kd)) : 0.0;
 
     /// <summary>The backcast s0 = mean(e²) over the estimation sample: the EWMA start rule <see cref="RiskMetrics.StartVariance"/>.</summary>
     public static double Backcast(ReadOnlySpan<double> e) => RiskMetrics.StartVariance(e);
@@ -335,8 +336,11 @@ internal sealed class LikelihoodEngine
         return ll;
     }
 
-    /// <summary>True for the one-pass special case: GARCH(1,1) or GJR(1,1,1), at most one mean parameter, Normal innovations.</summary>
-    private bool IsGarchOneOneNormal => Km <= 1 && Kd == 0 && Distribution is Normal && Process is Garch { P: 1, Q: 1 } or GjrGarch { P: 1, O: 1, Q: 1 };
+    /// <summary>
+    /// True for the one-pass special case: GARCH(1,1) or GJR(1,1,1) (<see cref="VolatilityProcess.IsGarchOneOne"/>), at most one
+    /// mean parameter, Normal innovations (<see cref="ErrorDistribution.IsStandardNormal"/>); fixed at construction.
+    /// </summary>
+    private bool IsGarchOneOneNormal { get; }
 
     /// <summary>
     /// The one-pass loops sum log h_t with one logarithm per 8 terms (of the product of 8 variances). That product cannot

@@ -41,7 +41,11 @@ public sealed class ArMean : MeanModel
     /// <inheritdoc />
     public override int Lags => Order;
 
-    internal override double[] StartingValues(ReadOnlySpan<double> y)
+    /// <summary>[p]: the text form is <c>ar(p)</c> (or <c>arP</c>).</summary>
+    public override IReadOnlyList<double> Settings => [Order];
+
+    /// <inheritdoc />
+    public override double[] StartingValues(ReadOnlySpan<double> y)
     {
         int n = y.Length - Order;
         var x = Matrix<double>.Build.Dense(n, Order + 1);
@@ -66,8 +70,9 @@ public sealed class ArMean : MeanModel
         return beta;
     }
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal override void Residuals(ReadOnlySpan<double> parameters, ReadOnlySpan<double> y, Span<double> e)
+    public override void Residuals(ReadOnlySpan<double> parameters, ReadOnlySpan<double> y, Span<double> e)
     {
         int p = Order;
         for (int t = p; t < y.Length; t++)
@@ -82,7 +87,8 @@ public sealed class ArMean : MeanModel
         }
     }
 
-    internal override void ResidualJacobian(ReadOnlySpan<double> y, Span<double> jacobian)
+    /// <inheritdoc />
+    public override void ResidualJacobian(ReadOnlySpan<double> y, Span<double> jacobian)
     {
         int p = Order;
         int k = p + 1;
@@ -97,7 +103,8 @@ public sealed class ArMean : MeanModel
         }
     }
 
-    internal override double NextMean(ReadOnlySpan<double> parameters, ReadOnlySpan<double> past)
+    /// <inheritdoc />
+    public override double NextMean(ReadOnlySpan<double> parameters, ReadOnlySpan<double> past)
     {
         double m = parameters[0];
         for (int i = 1; i <= Order && i <= past.Length; i++)
@@ -108,7 +115,8 @@ public sealed class ArMean : MeanModel
         return m;
     }
 
-    internal override double[] ImpulseResponse(ReadOnlySpan<double> parameters, int horizon)
+    /// <inheritdoc />
+    public override double[] ImpulseResponse(ReadOnlySpan<double> parameters, int horizon)
     {
         var psi = new double[horizon];
         psi[0] = 1;

@@ -1,11 +1,18 @@
-using System.Runtime.CompilerServices;
 namespace MlNetLstm.Volatility.Mean;
 
 /// <summary>
 /// Conditional mean of the returns: e_t = y_t - m_t(theta_m). Mean models are linear in their parameters,
 /// so the Jacobian de_t / dtheta_m does not depend on theta_m. A model with <see cref="Lags"/> = p drops the
 /// first p observations (conditional likelihood), so residuals have length n - p.
-/// Instances are immutable and thread-safe.
+/// <para>
+/// To add a mean model (in this assembly or your own), derive from this class and implement <see cref="Name"/>,
+/// <see cref="Parameters"/>, <see cref="Lags"/>, <see cref="StartingValues"/>, <see cref="Residuals"/>,
+/// <see cref="ResidualJacobian"/> and <see cref="NextMean"/> (and <see cref="ImpulseResponse"/> when the mean feeds back
+/// past returns). The residuals must be linear in the parameters (the engine's analytic gradient and Hessian assume a
+/// constant Jacobian). To save fits of it or name it in the text form, register it with
+/// <see cref="ArchComponents.RegisterMean{T}"/>.
+/// </para>
+/// Instances must be immutable and thread-safe.
 /// </summary>
 public abstract class MeanModel
 {
@@ -21,85 +28,45 @@ public abstract class MeanModel
     /// <summary>Number of leading observations used only as lagged regressors.</summary>
     public abstract int Lags { get; }
 
-    /// <summary>Starting values (least squares).</summary>
-    internal abstract double[] StartingValues(ReadOnlySpan<double> y);
+    /// <summary>
+    /// The fixed (not estimated) settings that rebuild this mean through its registered factory
+    /// (<see cref="ArchComponents.RegisterMean{T}"/>): the numbers of its text form, for example [p] for <c>ar(p)</c>. Default none.
+    /// </summary>
+    public virtual IReadOnlyList<double> Settings => Array.Empty<double>();
 
-    /// <summary>Residuals e (length y.Length - Lags).</summary>
-    internal abstract void Residuals(ReadOnlySpan<double> parameters, ReadOnlySpan<double> y, Span<double> e);
+    /// <summary>Starting values (length <see cref="ParameterCount"/>), for example by least squares.</summary>
+    /// <param name="y">The returns y_1..y_n.</param>
+    /// <returns>The starting values.</returns>
+    public abstract double[] StartingValues(ReadOnlySpan<double> y);
 
-    /// <summary>Row-major (y.Length - Lags) x ParameterCount Jacobian de_t / dtheta_m.</summary>
-    internal abstract void ResidualJacobian(ReadOnlySpan<double> y, Span<double> jacobian);
+    /// <summary>Residuals e_t = y_t - m_t(theta_m) for t = Lags+1..n into e (length y.Length - Lags).</summary>
+    /// <param name="parameters">Mean parameters, length <see cref="ParameterCount"/>.</param>
+    /// <param name="y">The returns, length n.</param>
+    /// <param name="e">Receives the residuals, length n - Lags.</param>
+    public abstract void Residuals(ReadOnlySpan<double> parameters, ReadOnlySpan<double> y, Span<double> e);
 
-    /// <summary>Conditional mean of the next value given the past values (oldest first).</summary>
-    internal abstract double NextMean(ReadOnlySpan<double> parameters, ReadOnlySpan<double> past);
+    /// <summary>The Jacobian de_t / dtheta_m (constant: residuals are linear in the parameters), row-major (n - Lags) x ParameterCount.</summary>
+    /// <param name="y">The returns, length n.</param>
+    /// <param name="jacobian">Receives the Jacobian.</param>
+    public abstract void ResidualJacobian(ReadOnlySpan<double> y, Span<double> jacobian);
 
-    /// <summary>Moving-average weights psi_0 = 1, psi_1, ... of the mean's response to a residual shock.</summary>
-    internal virtual double[] ImpulseResponse(ReadOnlySpan<double> parameters, int horizon)
+    /// <summary>Conditional mean m_{t+1} of the next value given the past values (oldest first).</summary>
+    /// <param name="parameters">Mean parameters.</param>
+    /// <param name="past">Returns observed so far, oldest first.</param>
+    /// <returns>E[y_{t+1} | past].</returns>
+    public abstract double NextMean(ReadOnlySpan<double> parameters, ReadOnlySpan<double> past);
+
+    /// <summary>
+    /// Moving-average weights psi_0 = 1, psi_1, ..., psi_{horizon-1} of the mean's response to a residual shock, used for the
+    /// return variance of multi-step forecasts. Default: psi = (1, 0, 0, ...), a mean that does not feed back past returns.
+    /// </summary>
+    /// <param name="parameters">Mean parameters.</param>
+    /// <param name="horizon">Number of weights.</param>
+    /// <returns>psi, length <paramref name="horizon"/>.</returns>
+    public virtual double[] ImpulseResponse(ReadOnlySpan<double> parameters, int horizon)
     {
         var psi = new double[horizon];
         psi[0] = 1;
         return psi;
     }
-}
-
-/// <summary>Zero mean: e_t = y_t. No parameters.</summary>
-public sealed class ZeroMean : MeanModel
-{
-    /// <inheritdoc />
-    public override string Name => "zero";
-
-    /// <inheritdoc />
-    public override IReadOnlyList<ParameterInfo> Parameters { get; } = Array.Empty<ParameterInfo>();
-
-    /// <inheritdoc />
-    public override int Lags => 0;
-
-    internal override double[] StartingValues(ReadOnlySpan<double> y) => Array.Empty<double>();
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal override void Residuals(ReadOnlySpan<double> parameters, ReadOnlySpan<double> y, Span<double> e) => y.CopyTo(e);
-
-    internal override void ResidualJacobian(ReadOnlySpan<double> y, Span<double> jacobian)
-    {
-    }
-
-    internal override double NextMean(ReadOnlySpan<double> parameters, ReadOnlySpan<double> past) => 0;
-}
-
-/// <summary>Constant mean: e_t = y_t - mu. Parameter "mu".</summary>
-public sealed class ConstantMean : MeanModel
-{
-    /// <inheritdoc />
-    public override string Name => "constant";
-
-    /// <inheritdoc />
-    public override IReadOnlyList<ParameterInfo> Parameters { get; } = new[] { new ParameterInfo("mu", double.NegativeInfinity, double.PositiveInfinity) };
-
-    /// <inheritdoc />
-    public override int Lags => 0;
-
-    internal override double[] StartingValues(ReadOnlySpan<double> y)
-    {
-        double s = 0;
-        foreach (var v in y)
-        {
-            s += v;
-        }
-
-        return new[] { s / y.Length };
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal override void Residuals(ReadOnlySpan<double> parameters, ReadOnlySpan<double> y, Span<double> e)
-    {
-        double mu = parameters[0];
-        for (int i = 0; i < y.Length; i++)
-        {
-            e[i] = y[i] - mu;
-        }
-    }
-
-    internal override void ResidualJacobian(ReadOnlySpan<double> y, Span<double> jacobian) => jacobian.Fill(-1.0);
-
-    internal override double NextMean(ReadOnlySpan<double> parameters, ReadOnlySpan<double> past) => parameters[0];
 }

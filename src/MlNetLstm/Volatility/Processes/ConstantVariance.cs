@@ -15,14 +15,18 @@ public sealed class ConstantVariance : VolatilityProcess
     /// <inheritdoc />
     public override bool IsFeasible(ReadOnlySpan<double> parameters) => parameters.Length == 1 && parameters[0] > 0 && !double.IsInfinity(parameters[0]);
 
-    internal override double[][] StartingGrid(double variance) => new[] { new[] { variance } };
+    /// <inheritdoc />
+    public override IReadOnlyList<double[]> StartingGrid(double variance) => new[] { new[] { variance } };
 
-    internal override void Variance(ReadOnlySpan<double> parameters, ReadOnlySpan<double> e, double backcast, double expectedAbsZ, Span<double> h)
+    /// <inheritdoc />
+    public override void Variance(ReadOnlySpan<double> parameters, ReadOnlySpan<double> e, double backcast, double expectedAbsZ, Span<double> h)
         => h[..e.Length].Fill(parameters[0]);
 
-    internal override bool HasAnalyticGradient => true;
+    /// <inheritdoc />
+    public override bool HasAnalyticGradient => true;
 
-    internal override void VarianceGradient(ReadOnlySpan<double> parameters, ReadOnlySpan<double> e, double backcast, ReadOnlySpan<double> jacobian, int km, ReadOnlySpan<double> backcastGradient, Span<double> h, Span<double> dh)
+    /// <inheritdoc />
+    public override void VarianceGradient(ReadOnlySpan<double> parameters, ReadOnlySpan<double> e, double backcast, ReadOnlySpan<double> jacobian, int km, ReadOnlySpan<double> backcastGradient, Span<double> h, Span<double> dh)
     {
         int k = km + 1;
         for (int t = 0; t < e.Length; t++)
@@ -33,17 +37,21 @@ public sealed class ConstantVariance : VolatilityProcess
         }
     }
 
-    internal override double NextVariance(ReadOnlySpan<double> parameters, ReadOnlySpan<double> ePast, ReadOnlySpan<double> hPast, double backcast, double expectedAbsZ)
+    /// <inheritdoc />
+    public override double NextVariance(ReadOnlySpan<double> parameters, ReadOnlySpan<double> ePast, ReadOnlySpan<double> hPast, double backcast, double expectedAbsZ)
         => parameters[0];
 
-    internal override int MaxLag => 0;
+    /// <inheritdoc />
+    public override int MaxLag => 0;
 
-    internal override double[] AnalyticForecast(ReadOnlySpan<double> parameters, ReadOnlySpan<double> ePast, ReadOnlySpan<double> hPast, double backcast, double lowerPartialMoment, int horizon)
+    /// <inheritdoc />
+    public override double[] AnalyticForecast(ReadOnlySpan<double> parameters, ReadOnlySpan<double> ePast, ReadOnlySpan<double> hPast, double backcast, double lowerPartialMoment, int horizon)
     {
         var r = new double[horizon];
         Array.Fill(r, parameters[0]);
         return r;
     }
 
-    internal override double UnconditionalVariance(ReadOnlySpan<double> parameters, double expectedAbsZ) => parameters[0];
+    /// <inheritdoc />
+    public override double UnconditionalVariance(ReadOnlySpan<double> parameters, double expectedAbsZ) => parameters[0];
 }

@@ -14,6 +14,34 @@ public sealed class Egarch : VolatilityProcess
     /// <inheritdoc />
     public override string Name => "egarch";
 
+    /// <summary>[1, 1, 1]: the orders (p, o, q) of arch's EGARCH; the text form is <c>egarch</c> or <c>egarch(1,1,1)</c>.</summary>
+    public override IReadOnlyList<double> Settings => [1, 1, 1];
+
+    /// <summary>True: the size term |z| - E|z| reads E|z| of the innovation distribution.</summary>
+    public override bool UsesExpectedAbsoluteInnovation => true;
+
+    /// <summary>The filter's own step: <see cref="Variance"/> carries the clamped log-variance, kept here in <paramref name="carry"/>.</summary>
+    /// <param name="parameters">[omega, alpha, gamma, beta].</param>
+    /// <param name="ePast">Residuals so far.</param>
+    /// <param name="hPast">Variances so far.</param>
+    /// <param name="backcast">Pre-sample value s0 (h_1 = s0).</param>
+    /// <param name="expectedAbsZ">E|z|.</param>
+    /// <param name="carry">log h_{t-1} (clamped).</param>
+    /// <returns>h_t.</returns>
+    public override double FilterStep(ReadOnlySpan<double> parameters, ReadOnlySpan<double> ePast, ReadOnlySpan<double> hPast, double backcast, double expectedAbsZ, ref double carry)
+    {
+        if (ePast.Length == 0)
+        {
+            carry = Math.Log(backcast);
+            return Math.Exp(carry);
+        }
+
+        double z = ePast[^1] / Math.Sqrt(hPast[^1]);
+        double lh = parameters[0] + parameters[1] * z + parameters[2] * (Math.Abs(z) - expectedAbsZ) + parameters[3] * carry;
+        carry = Math.Clamp(lh, -MaxLogVariance, MaxLogVariance);
+        return Math.Exp(carry);
+    }
+
     /// <inheritdoc />
     public override IReadOnlyList<ParameterInfo> Parameters { get; } = new[]
     {
@@ -31,7 +59,8 @@ public sealed class Egarch : VolatilityProcess
             && parameters[2] >= -5 && parameters[2] <= 5
             && parameters[3] >= -0.9999 && parameters[3] <= 0.9999;
 
-    internal override double[][] StartingGrid(double variance)
+    /// <inheritdoc />
+    public override IReadOnlyList<double[]> StartingGrid(double variance)
     {
         var list = new List<double[]>();
         double lv = Math.Log(variance);
@@ -49,7 +78,8 @@ public sealed class Egarch : VolatilityProcess
         return list.ToArray();
     }
 
-    internal override void Variance(ReadOnlySpan<double> parameters, ReadOnlySpan<double> e, double backcast, double expectedAbsZ, Span<double> h)
+    /// <inheritdoc />
+    public override void Variance(ReadOnlySpan<double> parameters, ReadOnlySpan<double> e, double backcast, double expectedAbsZ, Span<double> h)
     {
         double omega = parameters[0], alpha = parameters[1], gamma = parameters[2], beta = parameters[3];
         double lh = Math.Log(backcast);
@@ -63,7 +93,8 @@ public sealed class Egarch : VolatilityProcess
         }
     }
 
-    internal override double NextVariance(ReadOnlySpan<double> parameters, ReadOnlySpan<double> ePast, ReadOnlySpan<double> hPast, double backcast, double expectedAbsZ)
+    /// <inheritdoc />
+    public override double NextVariance(ReadOnlySpan<double> parameters, ReadOnlySpan<double> ePast, ReadOnlySpan<double> hPast, double backcast, double expectedAbsZ)
     {
         if (ePast.Length == 0)
         {
@@ -76,8 +107,10 @@ public sealed class Egarch : VolatilityProcess
         return Math.Exp(Math.Clamp(lh, -MaxLogVariance, MaxLogVariance));
     }
 
-    internal override int MaxLag => 1;
+    /// <inheritdoc />
+    public override int MaxLag => 1;
 
-    internal override double UnconditionalVariance(ReadOnlySpan<double> parameters, double expectedAbsZ)
-        => Math.Exp(parameters[0] / (1 - parameters[3])); // exp(E log h), a starting value for simulation
+    /// <inheritdoc />
+    public override double UnconditionalVariance(ReadOnlySpan<double> parameters, double expectedAbsZ)
+        => Math.Exp(parameters[0] / (1 - parameters[3])); // exp(E log h), an approximation
 }

@@ -29,6 +29,9 @@ public sealed class Ewma : VolatilityProcess
     /// <inheritdoc />
     public override string Name => "ewma";
 
+    /// <summary>[lambda]: the text form is <c>ewma(lambda)</c>.</summary>
+    public override IReadOnlyList<double> Settings => [Lambda];
+
     /// <inheritdoc />
     public override IReadOnlyList<ParameterInfo> Parameters { get; } = Array.Empty<ParameterInfo>();
 
@@ -38,17 +41,21 @@ public sealed class Ewma : VolatilityProcess
     /// <inheritdoc />
     public override bool IsFeasible(ReadOnlySpan<double> parameters) => parameters.Length == 0;
 
-    internal override double[][] StartingGrid(double variance) => new[] { Array.Empty<double>() };
+    /// <inheritdoc />
+    public override IReadOnlyList<double[]> StartingGrid(double variance) => new[] { Array.Empty<double>() };
 
-    internal override void Variance(ReadOnlySpan<double> parameters, ReadOnlySpan<double> e, double backcast, double expectedAbsZ, Span<double> h)
+    /// <inheritdoc />
+    public override void Variance(ReadOnlySpan<double> parameters, ReadOnlySpan<double> e, double backcast, double expectedAbsZ, Span<double> h)
     {
         h[0] = backcast;
         if (e.Length > 1) RiskMetrics.Filter(e[..^1], Lambda, backcast, h[1..]);
     }
 
-    internal override bool HasAnalyticGradient => true;
+    /// <inheritdoc />
+    public override bool HasAnalyticGradient => true;
 
-    internal override void VarianceGradient(ReadOnlySpan<double> parameters, ReadOnlySpan<double> e, double backcast, ReadOnlySpan<double> jacobian, int km, ReadOnlySpan<double> backcastGradient, Span<double> h, Span<double> dh)
+    /// <inheritdoc />
+    public override void VarianceGradient(ReadOnlySpan<double> parameters, ReadOnlySpan<double> e, double backcast, ReadOnlySpan<double> jacobian, int km, ReadOnlySpan<double> backcastGradient, Span<double> h, Span<double> dh)
     {
         Variance(parameters, e, backcast, 0, h);
         for (int c = 0; c < km; c++)
@@ -65,17 +72,19 @@ public sealed class Ewma : VolatilityProcess
         }
     }
 
-    internal override double NextVariance(ReadOnlySpan<double> parameters, ReadOnlySpan<double> ePast, ReadOnlySpan<double> hPast, double backcast, double expectedAbsZ)
+    /// <inheritdoc />
+    public override double NextVariance(ReadOnlySpan<double> parameters, ReadOnlySpan<double> ePast, ReadOnlySpan<double> hPast, double backcast, double expectedAbsZ)
         => ePast.Length == 0 ? backcast : RiskMetrics.Update(hPast[^1], ePast[^1], Lambda);
 
-    internal override int MaxLag => 1;
+    /// <inheritdoc />
+    public override int MaxLag => 1;
 
-    internal override double[] AnalyticForecast(ReadOnlySpan<double> parameters, ReadOnlySpan<double> ePast, ReadOnlySpan<double> hPast, double backcast, double lowerPartialMoment, int horizon)
+    /// <inheritdoc />
+    public override double[] AnalyticForecast(ReadOnlySpan<double> parameters, ReadOnlySpan<double> ePast, ReadOnlySpan<double> hPast, double backcast, double lowerPartialMoment, int horizon)
     {
         var r = new double[horizon];
         Array.Fill(r, NextVariance(parameters, ePast, hPast, backcast, 0));
         return r;
     }
 
-    internal override double UnconditionalVariance(ReadOnlySpan<double> parameters, double expectedAbsZ) => double.NaN;
 }

@@ -155,6 +155,28 @@ internal static class GarchRecursion
         }
     }
 
+    /// <summary>
+    /// The next filtered variance exactly as <see cref="Variance"/> computes it: the (1,1) fast path's arithmetic (with h_{t-1}
+    /// carried in <paramref name="carry"/>) for p = q = 1, o &lt;= 1, else <see cref="Step"/>.
+    /// </summary>
+    public static double FilterStep(ReadOnlySpan<double> w, int p, int o, int q, ReadOnlySpan<double> ePast, ReadOnlySpan<double> hPast, double s0, ref double carry)
+    {
+        if (p == 1 && q == 1 && o <= 1)
+        {
+            double omega = w[0], alpha = w[1], gamma = o == 1 ? w[2] : 0, beta = w[2 + o];
+            if (ePast.Length == 0)
+            {
+                return carry = omega + (alpha + 0.5 * gamma + beta) * s0;
+            }
+
+            double el = ePast[^1];
+            double e2 = el * el;
+            return carry = omega + (el < 0 ? alpha + gamma : alpha) * e2 + beta * carry;
+        }
+
+        return Step(w, p, o, q, ePast, hPast, s0);
+    }
+
     public static double Step(ReadOnlySpan<double> w, int p, int o, int q, ReadOnlySpan<double> ePast, ReadOnlySpan<double> hPast, double s0)
     {
         int t = ePast.Length;
