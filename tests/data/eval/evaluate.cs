@@ -15,6 +15,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MlNetLstm;
 using MlNetLstm.Data;
 using MlNetLstm.Evaluation;
 using MlNetLstm.Volatility;
