@@ -78,59 +78,75 @@ internal static unsafe class GemmDriver
             fixed (float* pa = a)
             fixed (float* pb = b)
             {
-                int mr = TK.MR, nr = TK.NR;
-                int kcMax = Math.Min(k, TK.KC);
-                int ncMax = Math.Min(RoundUp(n, nr), TK.NC);
-                int mcMax = Math.Min(RoundUp(m, mr), TK.MC);
-                // With few rows (m <= 96, the LSTM batch case) every B panel is used by one short sweep over the A panels
-                // only, so it is packed just before use into a KC x NR buffer that stays in L1, instead of writing
-                // the whole KC x NC block out to L2/L3 and reading it back.
-                bool panelAtATime = m <= 96;
-                float* packB = Scratch(ref t_packB, panelAtATime ? kcMax * nr : kcMax * ncMax);
-                float* packA = Scratch(ref t_packA, kcMax * mcMax);
-                float* tile = stackalloc float[mr * nr + 16];
-                float* tileAligned = (float*)(((nuint)tile + 63) & ~(nuint)63);
+                Blocked<TK>(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, null, beta, pc, ldc);
+            }
+        }
+    }
 
-                for (int jc = 0; jc < n; jc += TK.NC)
+    /// <summary>
+    /// The blocked loop nest shared by <see cref="Run{TK}"/> and <see cref="RunPrepacked{TK}"/> (m, n, k &gt; 0). B panels come from
+    /// <paramref name="prepacked"/> (the whole op(B) laid out by <see cref="PackAll{TK}"/>) when it is not null, else they are packed here:
+    /// with few rows (m &lt;= 96, the LSTM batch case) every B panel is used by one short sweep over the A panels only, so it is packed
+    /// just before use into a KC x NR buffer that stays in L1, instead of writing the whole KC x NC block out to L2/L3 and reading it back.
+    /// Either way the micro-kernel calls and their order are the same, so both entry points give bitwise the same results.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Blocked<TK>(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
+        float* pa, int lda, float* pb, int ldb, float* prepacked, float beta, float* pc, int ldc)
+        where TK : struct, IGemmKernel
+    {
+        int mr = TK.MR, nr = TK.NR;
+        int npad = RoundUp(n, nr);
+        int kcMax = Math.Min(k, TK.KC);
+        int ncMax = Math.Min(npad, TK.NC);
+        int mcMax = Math.Min(RoundUp(m, mr), TK.MC);
+        bool own = prepacked == null;
+        bool panelAtATime = own && m <= 96;
+        float* packB = own ? Scratch(ref t_packB, panelAtATime ? kcMax * nr : kcMax * ncMax) : null;
+        float* packA = Scratch(ref t_packA, kcMax * mcMax);
+        float* tile = stackalloc float[mr * nr + 16];
+        float* tileAligned = (float*)(((nuint)tile + 63) & ~(nuint)63);
+
+        for (int jc = 0; jc < n; jc += TK.NC)
+        {
+            int nc = Math.Min(TK.NC, n - jc);
+            for (int pcol = 0; pcol < k; pcol += TK.KC)
+            {
+                int kc = Math.Min(TK.KC, k - pcol);
+                float betaEff = pcol == 0 ? beta : 1f;
+                if (own && !panelAtATime) PackB(transposeB, pb, ldb, pcol, kc, jc, nc, nr, packB);
+                // Prepacked: block pcol holds all ceil(n/NR) panels; panel (jc + jr) / NR of it (NC is a multiple of NR).
+                float* block = own ? packB : prepacked + (long)pcol * npad + (long)(jc / nr) * nr * kc;
+                for (int ic = 0; ic < m; ic += TK.MC)
                 {
-                    int nc = Math.Min(TK.NC, n - jc);
-                    for (int pcol = 0; pcol < k; pcol += TK.KC)
+                    int mc = Math.Min(TK.MC, m - ic);
+                    PackA(transposeA, pa, lda, ic, mc, pcol, kc, mr, packA);
+                    for (int jr = 0; jr < nc; jr += nr)
                     {
-                        int kc = Math.Min(TK.KC, k - pcol);
-                        float betaEff = pcol == 0 ? beta : 1f;
-                        if (!panelAtATime) PackB(transposeB, pb, ldb, pcol, kc, jc, nc, nr, packB);
-                        for (int ic = 0; ic < m; ic += TK.MC)
+                        int nrEff = Math.Min(nr, nc - jr);
+                        float* bPanel;
+                        if (panelAtATime)
                         {
-                            int mc = Math.Min(TK.MC, m - ic);
-                            PackA(transposeA, pa, lda, ic, mc, pcol, kc, mr, packA);
-                            for (int jr = 0; jr < nc; jr += nr)
+                            PackB(transposeB, pb, ldb, pcol, kc, jc + jr, nrEff, nr, packB);
+                            bPanel = packB;
+                        }
+                        else
+                        {
+                            bPanel = block + (long)(jr / nr) * nr * kc;
+                        }
+                        for (int ir = 0; ir < mc; ir += mr)
+                        {
+                            int mrEff = Math.Min(mr, mc - ir);
+                            float* aPanel = packA + (long)(ir / mr) * mr * kc;
+                            float* cTile = pc + (long)(ic + ir) * ldc + jc + jr;
+                            if (mrEff == mr && nrEff == nr)
                             {
-                                int nrEff = Math.Min(nr, nc - jr);
-                                float* bPanel;
-                                if (panelAtATime)
-                                {
-                                    PackB(transposeB, pb, ldb, pcol, kc, jc + jr, nrEff, nr, packB);
-                                    bPanel = packB;
-                                }
-                                else
-                                {
-                                    bPanel = packB + (long)(jr / nr) * nr * kc;
-                                }
-                                for (int ir = 0; ir < mc; ir += mr)
-                                {
-                                    int mrEff = Math.Min(mr, mc - ir);
-                                    float* aPanel = packA + (long)(ir / mr) * mr * kc;
-                                    float* cTile = pc + (long)(ic + ir) * ldc + jc + jr;
-                                    if (mrEff == mr && nrEff == nr)
-                                    {
-                                        TK.Run(kc, aPanel, bPanel, cTile, ldc, alpha, betaEff);
-                                    }
-                                    else
-                                    {
-                                        TK.Run(kc, aPanel, bPanel, tileAligned, nr, 1f, 0f);
-                                        StoreEdge(tileAligned, nr, cTile, ldc, mrEff, nrEff, alpha, betaEff);
-                                    }
-                                }
+                                TK.Run(kc, aPanel, bPanel, cTile, ldc, alpha, betaEff);
+                            }
+                            else
+                            {
+                                TK.Run(kc, aPanel, bPanel, tileAligned, nr, 1f, 0f);
+                                StoreEdge(tileAligned, nr, cTile, ldc, mrEff, nrEff, alpha, betaEff);
                             }
                         }
                     }
@@ -156,7 +172,7 @@ internal static unsafe class GemmDriver
 
     /// <summary>
     /// <see cref="Run{TK}"/> with op(B) already packed by <see cref="PackAll{TK}"/>: the same blocking, the same micro-kernel calls in the
-    /// same order, so the result is bitwise that of <see cref="Run{TK}"/>; only the per-call packing of B is skipped.
+    /// same order (<see cref="Blocked{TK}"/>), so the result is bitwise that of <see cref="Run{TK}"/>; only the per-call packing of B is skipped.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void RunPrepacked<TK>(bool transposeA, int m, int n, int k, float alpha, ReadOnlySpan<float> a, int lda, float* packedB, float beta, Span<float> c, int ldc)
@@ -172,48 +188,7 @@ internal static unsafe class GemmDriver
             }
             fixed (float* pa = a)
             {
-                int mr = TK.MR, nr = TK.NR;
-                int npad = RoundUp(n, nr);
-                int kcMax = Math.Min(k, TK.KC);
-                int mcMax = Math.Min(RoundUp(m, mr), TK.MC);
-                float* packA = Scratch(ref t_packA, kcMax * mcMax);
-                float* tile = stackalloc float[mr * nr + 16];
-                float* tileAligned = (float*)(((nuint)tile + 63) & ~(nuint)63);
-                for (int jc = 0; jc < n; jc += TK.NC)
-                {
-                    int nc = Math.Min(TK.NC, n - jc);
-                    for (int pcol = 0; pcol < k; pcol += TK.KC)
-                    {
-                        int kc = Math.Min(TK.KC, k - pcol);
-                        float betaEff = pcol == 0 ? beta : 1f;
-                        float* block = packedB + (long)pcol * npad;
-                        for (int ic = 0; ic < m; ic += TK.MC)
-                        {
-                            int mc = Math.Min(TK.MC, m - ic);
-                            PackA(transposeA, pa, lda, ic, mc, pcol, kc, mr, packA);
-                            for (int jr = 0; jr < nc; jr += nr)
-                            {
-                                int nrEff = Math.Min(nr, nc - jr);
-                                float* bPanel = block + (long)((jc + jr) / nr) * nr * kc;
-                                for (int ir = 0; ir < mc; ir += mr)
-                                {
-                                    int mrEff = Math.Min(mr, mc - ir);
-                                    float* aPanel = packA + (long)(ir / mr) * mr * kc;
-                                    float* cTile = pc + (long)(ic + ir) * ldc + jc + jr;
-                                    if (mrEff == mr && nrEff == nr)
-                                    {
-                                        TK.Run(kc, aPanel, bPanel, cTile, ldc, alpha, betaEff);
-                                    }
-                                    else
-                                    {
-                                        TK.Run(kc, aPanel, bPanel, tileAligned, nr, 1f, 0f);
-                                        StoreEdge(tileAligned, nr, cTile, ldc, mrEff, nrEff, alpha, betaEff);
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+                Blocked<TK>(transposeA, false, m, n, k, alpha, pa, lda, null, 0, packedB, beta, pc, ldc);
             }
         }
     }
@@ -367,34 +342,78 @@ internal static unsafe class GemmDriver
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(bool transposeA, float* a, int lda, int i0, int mc, int p0, int kc, int mr, float* dst)
     {
+        if (transposeA)
+        {
+            // op(A)[i, p] = a[p*lda + i]: stored row p holds the mc values of every panel contiguously, so it is read once, in
+            // order, and spread over the panels (panel by panel would read MR floats per row at a stride of lda, which leaves
+            // L1 behind for the tall weight-gradient products, dW = dZ^T X with lda = 4H). Full panels of the common tile heights
+            // use vector copies.
+            int full = mc / mr * mr;
+            long panelStride = (long)mr * kc;
+            for (int p = 0; p < kc; p++)
+            {
+                float* s = a + (long)(p0 + p) * lda + i0;
+                float* d = dst + p * mr;
+                int ip = 0;
+                if (mr == 6 && Vector128.IsHardwareAccelerated)
+                {
+                    for (; ip < full; ip += 6, d += panelStride)
+                    {
+                        Vector128.Store(Vector128.Load(s + ip), d);
+                        *(long*)(d + 4) = *(long*)(s + ip + 4);
+                    }
+                }
+                else if (mr == 8 && Vector256.IsHardwareAccelerated)
+                {
+                    for (; ip < full; ip += 8, d += panelStride) Vector256.Store(Vector256.Load(s + ip), d);
+                }
+                else if (mr == 4 && Vector128.IsHardwareAccelerated)
+                {
+                    for (; ip < full; ip += 4, d += panelStride) Vector128.Store(Vector128.Load(s + ip), d);
+                }
+                for (; ip < mc; ip += mr, d += panelStride)
+                {
+                    int rows = Math.Min(mr, mc - ip), r = 0;
+                    for (; r < rows; r++) d[r] = s[ip + r];
+                    for (; r < mr; r++) d[r] = 0f;
+                }
+            }
+            return;
+        }
         for (int ip = 0; ip < mc; ip += mr)
         {
             int rows = Math.Min(mr, mc - ip);
             float* panel = dst + (long)(ip / mr) * mr * kc;
-            if (!transposeA)
+            if (rows == 4 && mr == 4 && Sse.IsSupported)
             {
-                // op(A)[i, p] = a[i*lda + p]: read each row contiguously, scatter with stride MR.
-                for (int r = 0; r < rows; r++)
+                // 4x4 register transposes (4 rows x 4 k values at a time), then a scalar k tail.
+                float* s0 = a + (long)(i0 + ip) * lda + p0, s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda;
+                int p4 = kc & ~3;
+                for (int p = 0; p < p4; p += 4)
                 {
-                    float* s = a + (long)(i0 + ip + r) * lda + p0;
-                    float* d = panel + r;
-                    for (int p = 0; p < kc; p++) d[p * mr] = s[p];
+                    Vector128<float> r0 = Sse.LoadVector128(s0 + p), r1 = Sse.LoadVector128(s1 + p), r2 = Sse.LoadVector128(s2 + p), r3 = Sse.LoadVector128(s3 + p);
+                    Vector128<float> t0 = Sse.UnpackLow(r0, r1), t1 = Sse.UnpackHigh(r0, r1), t2 = Sse.UnpackLow(r2, r3), t3 = Sse.UnpackHigh(r2, r3);
+                    float* d = panel + p * 4;
+                    Sse.Store(d, Sse.MoveLowToHigh(t0, t2));
+                    Sse.Store(d + 4, Sse.MoveHighToLow(t2, t0));
+                    Sse.Store(d + 8, Sse.MoveLowToHigh(t1, t3));
+                    Sse.Store(d + 12, Sse.MoveHighToLow(t3, t1));
                 }
-                for (int r = rows; r < mr; r++)
-                    for (int p = 0; p < kc; p++) panel[p * mr + r] = 0f;
+                for (int p = p4; p < kc; p++)
+                {
+                    panel[p * 4] = s0[p]; panel[p * 4 + 1] = s1[p]; panel[p * 4 + 2] = s2[p]; panel[p * 4 + 3] = s3[p];
+                }
+                continue;
             }
-            else
+            // op(A)[i, p] = a[i*lda + p]: read each row contiguously, scatter with stride MR.
+            for (int r = 0; r < rows; r++)
             {
-                // op(A)[i, p] = a[p*lda + i]: MR contiguous floats per p.
-                for (int p = 0; p < kc; p++)
-                {
-                    float* s = a + (long)(p0 + p) * lda + i0 + ip;
-                    float* d = panel + p * mr;
-                    int r = 0;
-                    for (; r < rows; r++) d[r] = s[r];
-                    for (; r < mr; r++) d[r] = 0f;
-                }
+                float* s = a + (long)(i0 + ip + r) * lda + p0;
+                float* d = panel + r;
+                for (int p = 0; p < kc; p++) d[p * mr] = s[p];
             }
+            for (int r = rows; r < mr; r++)
+                for (int p = 0; p < kc; p++) panel[p * mr + r] = 0f;
         }
     }
 }

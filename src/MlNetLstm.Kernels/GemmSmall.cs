@@ -26,6 +26,41 @@ internal static unsafe class GemmSmall
         bool hasBeta = beta != 0f;
         TV va = TS.Broadcast(alpha), vb = TS.Broadcast(beta);
         int i = 0;
+        if (n < 4 * w)
+        {
+            // Narrow C (fewer than 4 registers of columns, e.g. dW_ih = dZ^T X with n = the input width): 2 rows would leave only
+            // 2 FMA chains per register of columns, bound by the FMA latency over a long k. 8 rows give 8 independent chains.
+            // Each C element is still one sequential FMA sum over p, so the results are those of the 2-row loop below.
+            for (; i + 7 < m; i += 8)
+            {
+                float* a0 = a + i * si;
+                float* c0 = c + (long)i * ldc;
+                int j = 0;
+                for (; j <= n - w; j += w)
+                {
+                    TV x0 = default, x1 = default, x2 = default, x3 = default, x4 = default, x5 = default, x6 = default, x7 = default;
+                    float* bp = b + j;
+                    float* ap = a0;
+                    for (int p = 0; p < k; p++, bp += ldb, ap += sp)
+                    {
+                        TV b0 = TS.Load(ref *bp);
+                        x0 = TS.MulAdd(TS.Broadcast(ap[0]), b0, x0);
+                        x1 = TS.MulAdd(TS.Broadcast(ap[si]), b0, x1);
+                        x2 = TS.MulAdd(TS.Broadcast(ap[2 * si]), b0, x2);
+                        x3 = TS.MulAdd(TS.Broadcast(ap[3 * si]), b0, x3);
+                        x4 = TS.MulAdd(TS.Broadcast(ap[4 * si]), b0, x4);
+                        x5 = TS.MulAdd(TS.Broadcast(ap[5 * si]), b0, x5);
+                        x6 = TS.MulAdd(TS.Broadcast(ap[6 * si]), b0, x6);
+                        x7 = TS.MulAdd(TS.Broadcast(ap[7 * si]), b0, x7);
+                    }
+                    Finish<TS, TV>(x0, c0 + j, va, vb, hasBeta); Finish<TS, TV>(x1, c0 + ldc + j, va, vb, hasBeta);
+                    Finish<TS, TV>(x2, c0 + 2L * ldc + j, va, vb, hasBeta); Finish<TS, TV>(x3, c0 + 3L * ldc + j, va, vb, hasBeta);
+                    Finish<TS, TV>(x4, c0 + 4L * ldc + j, va, vb, hasBeta); Finish<TS, TV>(x5, c0 + 5L * ldc + j, va, vb, hasBeta);
+                    Finish<TS, TV>(x6, c0 + 6L * ldc + j, va, vb, hasBeta); Finish<TS, TV>(x7, c0 + 7L * ldc + j, va, vb, hasBeta);
+                }
+                for (int r = 0; r < 8; r++) ScalarColumns(j, n, k, alpha, a0 + r * si, sp, b, ldb, beta, c0 + (long)r * ldc);
+            }
+        }
         for (; i + 1 < m; i += 2)
         {
             float* a0 = a + i * si, a1 = a0 + si;

@@ -1,5 +1,5 @@
 // GEMV for batch-1 streaming steps: y[j] += sum_p x[p] * wT[p*n + j].
-// Suffixes: Scalar (oracle) | Vector128 / Vector256 (portable) | Avx2 (explicit Avx/Fma) | Avx512 (explicit Avx512F).
+// Paths through KernelDispatch.Run: Scalar (oracle) | V128Simd / V256Simd (portable) | Avx2Simd | Avx512Simd.
 // Layout: wT is [k, n] row-major (one row per input element). Register blocking: 8 accumulators of W lanes
 // along n (64 columns on AVX2, 128 on AVX-512) kept in registers over the whole k loop, then single-register
 // blocks, then a scalar column tail (same summation order as the scalar reference for those columns).
@@ -34,34 +34,35 @@ public static partial class Gemv
         KernelGuard.Length(wT.Length, (long)k * n, nameof(wT));
         KernelGuard.Length(x.Length, k, nameof(x));
         KernelGuard.Length(y.Length, n, nameof(y));
-        switch (KernelDispatch.Active)
-        {
-            case IsaLevel.Avx512: Core<Avx512Simd, Vector512<float>>(wT, k, n, x, y); break;
-            case IsaLevel.Avx2Fma: Core<Avx2Simd, Vector256<float>>(wT, k, n, x, y); break;
-            case IsaLevel.Vector256: Core<V256Simd, Vector256<float>>(wT, k, n, x, y); break;
-            case IsaLevel.Vector128: Core<V128Simd, Vector128<float>>(wT, k, n, x, y); break;
-            default: MultiplyTransposedAddScalar(wT, k, n, x, y); break;
-        }
+        MultiplyTransposedAdd(KernelDispatch.Active, wT, k, n, x, y);
     }
 
-    /// <summary>Scalar reference (the test oracle and the fallback).</summary>
-    internal static void MultiplyTransposedAddScalar(ReadOnlySpan<float> wT, int k, int n, ReadOnlySpan<float> x, Span<float> y)
+    /// <summary><see cref="MultiplyTransposedAdd(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, Span{float})"/> on the given path (no checks).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void MultiplyTransposedAdd(IsaLevel isa, ReadOnlySpan<float> wT, int k, int n, ReadOnlySpan<float> x, Span<float> y)
     {
-        for (int p = 0; p < k; p++)
+        var invoker = new Kernel(wT, k, n, x, y);
+        KernelDispatch.Run(isa, ref invoker);
+    }
+
+    /// <summary>The GEMV body per path: its own register blocking along n (it is not element-wise, so it has no driver).</summary>
+    private readonly ref struct Kernel(ReadOnlySpan<float> wT, int k, int n, ReadOnlySpan<float> x, Span<float> y) : IIsaInvoker
+    {
+        private readonly ReadOnlySpan<float> _wT = wT, _x = x;
+        private readonly Span<float> _y = y;
+
+        public void Invoke<TS, TV>() where TS : struct, ISimd<TV> where TV : struct => Core<TS, TV>(_wT, k, n, _x, _y);
+
+        public void InvokeScalar()
         {
-            float xp = x[p];
-            ReadOnlySpan<float> row = wT.Slice(p * n, n);
-            for (int j = 0; j < n; j++)
+            for (int p = 0; p < k; p++)
             {
-                y[j] += xp * row[j];
+                float xp = _x[p];
+                ReadOnlySpan<float> row = _wT.Slice(p * n, n);
+                for (int j = 0; j < n; j++) _y[j] += xp * row[j];
             }
         }
     }
-
-    internal static void MultiplyTransposedAddVector128(ReadOnlySpan<float> wT, int k, int n, ReadOnlySpan<float> x, Span<float> y) => Core<V128Simd, Vector128<float>>(wT, k, n, x, y);
-    internal static void MultiplyTransposedAddVector256(ReadOnlySpan<float> wT, int k, int n, ReadOnlySpan<float> x, Span<float> y) => Core<V256Simd, Vector256<float>>(wT, k, n, x, y);
-    internal static void MultiplyTransposedAddAvx2(ReadOnlySpan<float> wT, int k, int n, ReadOnlySpan<float> x, Span<float> y) => Core<Avx2Simd, Vector256<float>>(wT, k, n, x, y);
-    internal static void MultiplyTransposedAddAvx512(ReadOnlySpan<float> wT, int k, int n, ReadOnlySpan<float> x, Span<float> y) => Core<Avx512Simd, Vector512<float>>(wT, k, n, x, y);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Core<TS, TV>(ReadOnlySpan<float> wT, int k, int n, ReadOnlySpan<float> x, Span<float> y)

@@ -1,10 +1,12 @@
-// Kernel dispatch. Every public kernel switches once on KernelDispatch.Active (a static readonly field that the
-// JIT folds to a constant after tiering), then runs one of its internal paths:
-//   *Scalar     - plain C# loops, MathF-based; the test oracle (and the fallback when no SIMD is accelerated)
-//   *Vector128  - portable System.Runtime.Intrinsics Vector128<float> (SSE on x64, AdvSimd on ARM64)
-//   *Vector256  - portable Vector256<float>
-//   *Avx2       - explicit System.Runtime.Intrinsics.X86 Avx/Avx2/Fma intrinsics on Vector256<float>
-//   *Avx512     - explicit Avx512F intrinsics on Vector512<float>
+// Kernel dispatch. KernelDispatch.Run is the one place that maps an IsaLevel to a width struct (Simd.cs):
+//   Scalar     - plain C# loops, MathF-based; the test oracle (and the fallback when no SIMD is accelerated)
+//   Vector128  - V128Simd: portable System.Runtime.Intrinsics Vector128<float> (SSE on x64, AdvSimd on ARM64)
+//   Vector256  - V256Simd: portable Vector256<float>
+//   Avx2Fma    - Avx2Simd: explicit System.Runtime.Intrinsics.X86 Avx/Avx2/Fma intrinsics on Vector256<float>
+//   Avx512     - Avx512Simd: explicit Avx512F intrinsics on Vector512<float>
+// Element-wise kernels reach it through the loop drivers (ElementwiseDriver.cs); public entry points pass
+// KernelDispatch.Active (a static readonly field that the JIT folds to a constant after tiering), tests pass a level.
+// The GEMM and LstmPointwise kernels still switch on KernelDispatch.Active themselves.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -65,7 +67,7 @@ public static class KernelInfo
 }
 
 /// <summary>The single dispatcher: AVX-512F → AVX2+FMA → portable Vector256 → portable Vector128 → scalar.</summary>
-internal static class KernelDispatch
+internal static partial class KernelDispatch
 {
     /// <summary>True when the explicit AVX2 + FMA paths can run.</summary>
     internal static bool HasAvx2Fma => Avx2.IsSupported && Fma.IsSupported;
@@ -83,6 +85,37 @@ internal static class KernelDispatch
         if (Vector256.IsHardwareAccelerated) return IsaLevel.Vector256;
         if (Vector128.IsHardwareAccelerated) return IsaLevel.Vector128;
         return IsaLevel.Scalar;
+    }
+}
+
+/// <summary>
+/// One kernel invocation whose path is chosen by <see cref="KernelDispatch.Run{TInvoker}(IsaLevel, ref TInvoker)"/>:
+/// a vector path instantiated with the width struct of the level, or the scalar reference.
+/// </summary>
+internal interface IIsaInvoker
+{
+    /// <summary>Runs the vector path with width struct <typeparamref name="TS"/> over registers <typeparamref name="TV"/>.</summary>
+    void Invoke<TS, TV>() where TS : struct, ISimd<TV> where TV : struct;
+
+    /// <summary>Runs the scalar reference path.</summary>
+    void InvokeScalar();
+}
+
+/// <summary>The single ISA switch of the element-wise kernels (adding an ISA: a width struct and one case here).</summary>
+internal static partial class KernelDispatch
+{
+    /// <summary>Runs <paramref name="invoker"/> on the path of <paramref name="isa"/> (which must be available in this process).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Run<TInvoker>(IsaLevel isa, ref TInvoker invoker) where TInvoker : struct, IIsaInvoker, allows ref struct
+    {
+        switch (isa)
+        {
+            case IsaLevel.Avx512: invoker.Invoke<Avx512Simd, Vector512<float>>(); break;
+            case IsaLevel.Avx2Fma: invoker.Invoke<Avx2Simd, Vector256<float>>(); break;
+            case IsaLevel.Vector256: invoker.Invoke<V256Simd, Vector256<float>>(); break;
+            case IsaLevel.Vector128: invoker.Invoke<V128Simd, Vector128<float>>(); break;
+            default: invoker.InvokeScalar(); break;
+        }
     }
 }
 

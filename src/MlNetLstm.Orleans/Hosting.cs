@@ -22,6 +22,18 @@ public static class Hosting
         return builder;
     }
 
+    /// <summary>Keeps the silo's reminders (the instrument grains' refit schedules) in PostgreSQL (<see cref="PostgresReminderTable"/>), so they survive restarts.</summary>
+    /// <param name="builder">The silo builder.</param>
+    /// <param name="connectionString">Npgsql connection string.</param>
+    public static ISiloBuilder AddMlNetLstmPostgresReminders(this ISiloBuilder builder, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        builder.AddReminders();
+        builder.Services.AddSingleton<IReminderTable>(sp => new PostgresReminderTable(connectionString,
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<global::Orleans.Configuration.ClusterOptions>>(), sp.GetRequiredService<ILogger<PostgresReminderTable>>()));
+        return builder;
+    }
+
     /// <summary>Keeps the instrument grains' state in memory (lost when the silo stops; for trials and single-machine runs).</summary>
     /// <param name="builder">The silo builder.</param>
     public static ISiloBuilder AddMlNetLstmMemoryStorage(this ISiloBuilder builder) => builder.AddMemoryGrainStorage(StorageName);

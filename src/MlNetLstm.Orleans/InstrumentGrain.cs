@@ -59,6 +59,7 @@ public sealed class InstrumentGrain : Grain, IInstrumentGrain, IRemindable
     private StreamingModel? _model;
     private Task<StreamingModel>? _refit;
     private long _refitId, _refitAnchor;
+    private bool _stale;
 
     /// <summary>Creates the grain (by Orleans).</summary>
     public InstrumentGrain([PersistentState("instrument", Hosting.StorageName)] IPersistentState<InstrumentState> state, ILogger<InstrumentGrain> log, ILocalSiloDetails silo)
@@ -75,18 +76,17 @@ public sealed class InstrumentGrain : Grain, IInstrumentGrain, IRemindable
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (S.Model is { } bytes)
-        {
-            _model = StreamingModel.Load(bytes, S.Stream ?? throw new InvalidDataException($"Instrument '{this.GetPrimaryKeyString()}': a model is stored without its stream state."));
-        }
+        LoadModel();
         _log.LogInformation("Instrument {Id} activated: {Returns} returns, model version {Version}", this.GetPrimaryKeyString(), S.Returns, S.ModelVersion);
         if (S.Settings?.RefitPeriod is { } period) await this.RegisterOrUpdateReminder(ReminderName, period, period, cancellationToken);
     }
 
     /// <summary>
-    /// Writes the state. When the write fails (database unreachable, or another activation wrote first) the in-memory state is ahead
-    /// of the stored one: the activation is dropped, so the next call reloads what is stored and a retried observation is applied
-    /// again rather than taken for a duplicate.
+    /// Writes the state; a call that changed the state returns only after this succeeded, so an acknowledged observation is stored.
+    /// When the write fails (database unreachable, a timeout, or another activation wrote first) the in-memory state may be ahead of
+    /// the stored one: the activation is marked stale, so its next call first reloads what is stored (and fails if that cannot be
+    /// read), and a retried observation is then applied again, or recognised as a duplicate if the failed write did reach the
+    /// database. The activation is also dropped when idle.
     /// </summary>
     private async Task Persist()
     {
@@ -96,19 +96,37 @@ public sealed class InstrumentGrain : Grain, IInstrumentGrain, IRemindable
         }
         catch (Exception ex)
         {
-            _log.LogError(ex, "Instrument {Id}: writing the state failed; the activation is dropped and reloads the stored state on the next call", this.GetPrimaryKeyString());
-            _model = null;
-            _refit = null;
+            _log.LogError(ex, "Instrument {Id}: writing the state failed; the stored state is reloaded before the next call", this.GetPrimaryKeyString());
+            _stale = true;
             DeactivateOnIdle();
             throw;
         }
     }
+
+    /// <summary>Reloads the stored state after a failed write (see <see cref="Persist"/>); a refit started from the unstored state is ignored when it ends.</summary>
+    private async Task EnsureCurrent()
+    {
+        if (!_stale) return;
+        _model = null;
+        _refit = null;
+        _refitId++;
+        await _state.ReadStateAsync();
+        LoadModel();
+        _stale = false;
+        _log.LogInformation("Instrument {Id}: stored state reloaded after a failed write: {Returns} returns, model version {Version}", this.GetPrimaryKeyString(), S.Returns, S.ModelVersion);
+    }
+
+    private void LoadModel() =>
+        _model = S.Model is { } bytes
+            ? StreamingModel.Load(bytes, S.Stream ?? throw new InvalidDataException($"Instrument '{this.GetPrimaryKeyString()}': a model is stored without its stream state."))
+            : null;
 
     /// <inheritdoc />
     public async Task Configure(InstrumentSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
+        await EnsureCurrent();
         if (S.Settings is { } current && current != settings && (S.Returns > 0 || S.LastPrice is not null))
             throw new ArgumentException($"Instrument '{this.GetPrimaryKeyString()}' already has observations under other settings; settings cannot change.", nameof(settings));
         if (S.Settings == settings) return;
@@ -120,6 +138,7 @@ public sealed class InstrumentGrain : Grain, IInstrumentGrain, IRemindable
     /// <inheritdoc />
     public async Task<ObservationResult> Observe(DateOnly date, double value)
     {
+        await EnsureCurrent();
         var result = Apply(date, value);
         if (result.Applied) await Persist();
         return result;
@@ -129,6 +148,7 @@ public sealed class InstrumentGrain : Grain, IInstrumentGrain, IRemindable
     public async Task<ObservationResult[]> ObserveMany(Observation[] observations)
     {
         ArgumentNullException.ThrowIfNull(observations);
+        await EnsureCurrent();
         var results = new ObservationResult[observations.Length];
         for (int i = 0; i < observations.Length; i++) results[i] = Apply(observations[i].Date, observations[i].Value);
         if (results.Any(r => r.Applied)) await Persist();
@@ -199,35 +219,41 @@ public sealed class InstrumentGrain : Grain, IInstrumentGrain, IRemindable
     };
 
     /// <inheritdoc />
-    public Task<double[]> Forecast(int horizon)
+    public async Task<double[]> Forecast(int horizon)
     {
         if (horizon < 1) throw new ArgumentOutOfRangeException(nameof(horizon), horizon, "horizon must be at least 1.");
+        await EnsureCurrent();
         if (_model is null)
             throw new InvalidOperationException($"Instrument '{this.GetPrimaryKeyString()}' has no fitted model yet ({S.Returns} of {Settings.TrainSize} returns{(_refit is null ? string.Empty : "; the first fit is running")}).");
-        return Task.FromResult(_model.Forecast(horizon));
+        return _model.Forecast(horizon);
     }
 
     /// <inheritdoc />
-    public Task<bool> RequestRefit()
+    public async Task<bool> RequestRefit()
     {
-        if (_refit is not null || S.Returns < Settings.TrainSize) return Task.FromResult(false);
+        await EnsureCurrent();
+        if (_refit is not null || S.Returns < Settings.TrainSize) return false;
         StartRefit();
-        return Task.FromResult(true);
+        return true;
     }
 
     /// <inheritdoc />
-    public Task<InstrumentStatus> GetStatus() => Task.FromResult(new InstrumentStatus
+    public async Task<InstrumentStatus> GetStatus()
     {
-        Settings = Settings,
-        LastDate = S.LastDate,
-        Returns = S.Returns,
-        ModelVersion = S.ModelVersion,
-        FittedThrough = S.FittedThrough,
-        RefitRunning = _refit is not null,
-        ModelBytes = S.Model?.Length ?? 0,
-        LastRefitError = S.LastRefitError,
-        Silo = _silo.SiloAddress.ToString(),
-    });
+        await EnsureCurrent();
+        return new InstrumentStatus
+        {
+            Settings = Settings,
+            LastDate = S.LastDate,
+            Returns = S.Returns,
+            ModelVersion = S.ModelVersion,
+            FittedThrough = S.FittedThrough,
+            RefitRunning = _refit is not null,
+            ModelBytes = S.Model?.Length ?? 0,
+            LastRefitError = S.LastRefitError,
+            Silo = _silo.SiloAddress.ToString(),
+        };
+    }
 
     /// <inheritdoc />
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -252,6 +278,7 @@ public sealed class InstrumentGrain : Grain, IInstrumentGrain, IRemindable
     /// <inheritdoc />
     public async Task CompleteRefit(long refitId)
     {
+        await EnsureCurrent();
         if (refitId != _refitId || _refit is not { IsCompleted: true } task) return;
         _refit = null;
         string id = this.GetPrimaryKeyString();

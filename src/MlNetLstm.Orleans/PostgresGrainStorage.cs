@@ -15,14 +15,15 @@ public sealed class PostgresGrainStorage : IGrainStorage, IDisposable
     /// <summary>The table holding grain state.</summary>
     public const string TableName = "mlnetlstm_grain_state";
 
-    private readonly string _connectionString;
+    private readonly PostgresConnector _db;
     private readonly Serializer _serializer;
     private readonly ILogger _log;
-    private readonly SemaphoreSlim _schema = new(1, 1);
-    private bool _schemaReady;
 
-    /// <summary>Releases the schema lock.</summary>
-    public void Dispose() => _schema.Dispose();
+    /// <summary>The connection string this storage writes to.</summary>
+    internal string ConnectionString => _db.ConnectionString;
+
+    /// <summary>Releases the connector.</summary>
+    public void Dispose() => _db.Dispose();
 
     /// <summary>Creates the storage.</summary>
     /// <param name="connectionString">Npgsql connection string.</param>
@@ -31,7 +32,7 @@ public sealed class PostgresGrainStorage : IGrainStorage, IDisposable
     public PostgresGrainStorage(string connectionString, Serializer serializer, ILogger<PostgresGrainStorage> log)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        _connectionString = connectionString;
+        _db = new PostgresConnector(connectionString, "grain storage", CreateSchemaAsync, log);
         _serializer = serializer;
         _log = log;
     }
@@ -49,7 +50,9 @@ public sealed class PostgresGrainStorage : IGrainStorage, IDisposable
         catch (ArgumentException ex) { throw new ArgumentException($"The PostgreSQL connection string is not valid: {ex.Message}", nameof(connectionString), ex); }
         try
         {
-            await using var c = new NpgsqlConnection(connectionString);
+            // A connection of its own (not from the pool, which may hold connections to a server process that has since restarted),
+            // so the answer is about the server now.
+            await using var c = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
             await c.OpenAsync(cancellationToken);
             await CreateSchemaAsync(c, cancellationToken);
         }
@@ -68,74 +71,54 @@ public sealed class PostgresGrainStorage : IGrainStorage, IDisposable
         catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable) { /* created concurrently */ }
     }
 
-    private async Task<NpgsqlConnection> OpenAsync()
-    {
-        var c = new NpgsqlConnection(_connectionString);
-        await c.OpenAsync();
-        if (!_schemaReady)
-        {
-            await _schema.WaitAsync();
-            try
-            {
-                if (!_schemaReady) { await CreateSchemaAsync(c, default); _schemaReady = true; }
-            }
-            finally { _schema.Release(); }
-        }
-        return c;
-    }
-
     /// <inheritdoc />
-    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-    {
-        await using var c = await OpenAsync();
-        await using var cmd = new NpgsqlCommand($"SELECT etag, payload FROM {TableName} WHERE state_name = @s AND grain_id = @g", c);
-        cmd.Parameters.AddWithValue("s", stateName);
-        cmd.Parameters.AddWithValue("g", grainId.ToString());
-        await using var reader = await cmd.ExecuteReaderAsync();
-        if (!await reader.ReadAsync())
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        _db.RunAsync($"reading {stateName} of {grainId}", async c =>
         {
-            grainState.State = Activator.CreateInstance<T>();
-            grainState.ETag = null;
-            grainState.RecordExists = false;
-            return;
-        }
-        long etag = reader.GetInt64(0);
-        byte[] payload = (byte[])reader[1];
-        grainState.State = _serializer.Deserialize<T>(payload);
-        grainState.ETag = etag.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        grainState.RecordExists = true;
-    }
+            await using var cmd = new NpgsqlCommand($"SELECT etag, payload FROM {TableName} WHERE state_name = @s AND grain_id = @g", c);
+            cmd.Parameters.AddWithValue("s", stateName);
+            cmd.Parameters.AddWithValue("g", grainId.ToString());
+            await using var reader = await cmd.ExecuteReaderAsync();
+            if (!await reader.ReadAsync())
+            {
+                grainState.State = Activator.CreateInstance<T>();
+                grainState.ETag = null;
+                grainState.RecordExists = false;
+                return true;
+            }
+            long etag = reader.GetInt64(0);
+            byte[] payload = (byte[])reader[1];
+            grainState.State = _serializer.Deserialize<T>(payload);
+            grainState.ETag = etag.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            grainState.RecordExists = true;
+            return true;
+        });
 
     /// <inheritdoc />
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         byte[] payload = _serializer.SerializeToArray(grainState.State);
-        await using var c = await OpenAsync();
-        NpgsqlCommand cmd;
-        long next;
-        if (grainState.ETag is null)
+        long? current = grainState.ETag is null ? null : long.Parse(grainState.ETag, System.Globalization.CultureInfo.InvariantCulture);
+        long next = (current ?? 0) + 1;
+        int rows = await _db.RunAsync($"writing {stateName} of {grainId}", async c =>
         {
-            next = 1;
-            cmd = new NpgsqlCommand($"INSERT INTO {TableName} (state_name, grain_id, etag, payload) VALUES (@s, @g, 1, @p) ON CONFLICT DO NOTHING", c);
-        }
-        else
-        {
-            long current = long.Parse(grainState.ETag, System.Globalization.CultureInfo.InvariantCulture);
-            next = current + 1;
-            cmd = new NpgsqlCommand($"UPDATE {TableName} SET etag = @n, payload = @p, updated_utc = now() WHERE state_name = @s AND grain_id = @g AND etag = @e", c);
-            cmd.Parameters.AddWithValue("e", current);
-            cmd.Parameters.AddWithValue("n", next);
-        }
-        await using (cmd)
-        {
+            await using var cmd = current is null
+                ? new NpgsqlCommand($"INSERT INTO {TableName} (state_name, grain_id, etag, payload) VALUES (@s, @g, 1, @p) ON CONFLICT DO NOTHING", c)
+                : new NpgsqlCommand($"UPDATE {TableName} SET etag = @n, payload = @p, updated_utc = now() WHERE state_name = @s AND grain_id = @g AND etag = @e", c);
+            if (current is not null)
+            {
+                cmd.Parameters.AddWithValue("e", current.Value);
+                cmd.Parameters.AddWithValue("n", next);
+            }
             cmd.Parameters.AddWithValue("s", stateName);
             cmd.Parameters.AddWithValue("g", grainId.ToString());
             cmd.Parameters.AddWithValue("p", payload);
-            if (await cmd.ExecuteNonQueryAsync() != 1)
-            {
-                _log.LogWarning("Stale ETag writing {State} of {Grain}", stateName, grainId);
-                throw new InconsistentStateException($"The stored state of {grainId} ({stateName}) changed since it was read (ETag {grainState.ETag ?? "none"}).");
-            }
+            return await cmd.ExecuteNonQueryAsync();
+        });
+        if (rows != 1)
+        {
+            _log.LogWarning("Stale ETag writing {State} of {Grain}", stateName, grainId);
+            throw new InconsistentStateException($"The stored state of {grainId} ({stateName}) changed since it was read (ETag {grainState.ETag ?? "none"}).");
         }
         grainState.ETag = next.ToString(System.Globalization.CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
@@ -144,11 +127,13 @@ public sealed class PostgresGrainStorage : IGrainStorage, IDisposable
     /// <inheritdoc />
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        await using var c = await OpenAsync();
-        await using var cmd = new NpgsqlCommand($"DELETE FROM {TableName} WHERE state_name = @s AND grain_id = @g", c);
-        cmd.Parameters.AddWithValue("s", stateName);
-        cmd.Parameters.AddWithValue("g", grainId.ToString());
-        await cmd.ExecuteNonQueryAsync();
+        await _db.RunAsync($"clearing {stateName} of {grainId}", async c =>
+        {
+            await using var cmd = new NpgsqlCommand($"DELETE FROM {TableName} WHERE state_name = @s AND grain_id = @g", c);
+            cmd.Parameters.AddWithValue("s", stateName);
+            cmd.Parameters.AddWithValue("g", grainId.ToString());
+            return await cmd.ExecuteNonQueryAsync();
+        });
         grainState.ETag = null;
         grainState.RecordExists = false;
         grainState.State = Activator.CreateInstance<T>();

@@ -96,9 +96,16 @@ public static class ServiceHost
                 }
                 silo.Configure<ClusterOptions>(o => { o.ClusterId = settings.ClusterId; o.ServiceId = "mlnetlstm"; });
                 silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromHours(2));
-                if (settings.Storage == StateStorage.Postgres) silo.AddMlNetLstmPostgresStorage(settings.ConnectionString!);
-                else silo.AddMlNetLstmMemoryStorage();
-                silo.UseInMemoryReminderService();
+                if (settings.Storage == StateStorage.Postgres)
+                {
+                    silo.AddMlNetLstmPostgresStorage(settings.ConnectionString!);
+                    silo.AddMlNetLstmPostgresReminders(settings.ConnectionString!);
+                }
+                else
+                {
+                    silo.AddMlNetLstmMemoryStorage();
+                    silo.UseInMemoryReminderService();
+                }
             });
         if (settings.HealthPort is int port)
             builder.ConfigureServices(s => s.AddHostedService(sp => new HealthEndpoint(port, settings, sp.GetRequiredService<ILogger<HealthEndpoint>>())));

@@ -98,18 +98,36 @@ public interface ISeriesBacktestGrain : IGrainWithGuidKey
     Task<SeriesBacktestResult> Run(SeriesBacktestRequest request);
 }
 
+/// <summary>
+/// Awaited by <see cref="SeriesBacktestGrain"/> before a series runs, when a silo registers one in its services (the tests use it to
+/// hold every series at a known point, so that a silo is killed while its series are certainly running).
+/// </summary>
+internal abstract class SeriesBacktestHook
+{
+    /// <summary>Called on the silo, in the grain's turn, before the walk-forward of <paramref name="seriesName"/> starts.</summary>
+    public abstract Task BeforeRunAsync(string seriesName, SiloAddress silo);
+}
+
 /// <summary>A stateless grain placed at random over the silos: one activation per series (a fresh key each).</summary>
 [RandomPlacement]
 public sealed class SeriesBacktestGrain : Grain, ISeriesBacktestGrain
 {
     private readonly ILocalSiloDetails _silo;
+    private readonly SeriesBacktestHook? _hook;
 
     /// <summary>Creates the grain (by Orleans).</summary>
-    public SeriesBacktestGrain(ILocalSiloDetails silo) => _silo = silo;
+    public SeriesBacktestGrain(ILocalSiloDetails silo, IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        _silo = silo;
+        _hook = (SeriesBacktestHook?)services.GetService(typeof(SeriesBacktestHook));
+    }
 
     /// <inheritdoc />
     public async Task<SeriesBacktestResult> Run(SeriesBacktestRequest request)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        if (_hook is not null) await _hook.BeforeRunAsync(request.Name, _silo.SiloAddress);
         var result = await Task.Run(() => UniverseBacktest.RunSeries(request));
         DeactivateOnIdle();
         return result with { Silo = _silo.SiloAddress.ToString() };

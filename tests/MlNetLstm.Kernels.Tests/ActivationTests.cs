@@ -13,25 +13,9 @@ public class ActivationTests(ITestOutputHelper output)
 {
     public delegate void Unary(ReadOnlySpan<float> x, Span<float> d);
 
-    public static Unary SigmoidOf(string path) => path switch
-    {
-        KernelPaths.Public => Activations.Sigmoid,
-        "Vector128" => Activations.SigmoidVector128,
-        "Vector256" => Activations.SigmoidVector256,
-        "Avx2Fma" => Activations.SigmoidAvx2,
-        "Avx512" => Activations.SigmoidAvx512,
-        _ => throw new ArgumentOutOfRangeException(nameof(path)),
-    };
+    public static Unary SigmoidOf(string path) => KernelPaths.Pick<Unary>(path, Activations.Sigmoid, l => (x, d) => Activations.Sigmoid(l, x, d));
 
-    public static Unary TanhOf(string path) => path switch
-    {
-        KernelPaths.Public => Activations.Tanh,
-        "Vector128" => Activations.TanhVector128,
-        "Vector256" => Activations.TanhVector256,
-        "Avx2Fma" => Activations.TanhAvx2,
-        "Avx512" => Activations.TanhAvx512,
-        _ => throw new ArgumentOutOfRangeException(nameof(path)),
-    };
+    public static Unary TanhOf(string path) => KernelPaths.Pick<Unary>(path, Activations.Tanh, l => (x, d) => Activations.Tanh(l, x, d));
 
     private static readonly double SigTol = Activations.SigmoidMaxAbsError + Math.Pow(2, -23);
     private static readonly double TanhTol = Activations.TanhMaxAbsError + Math.Pow(2, -23);
@@ -39,12 +23,12 @@ public class ActivationTests(ITestOutputHelper output)
     [Theory]
     [MemberData(nameof(KernelPaths.All), MemberType = typeof(KernelPaths))]
     public void SigmoidMatchesOracleAtEveryLengthOffsetAndInPlace(string path)
-        => EveryLength(SigmoidOf(path), Activations.SigmoidScalar, SigTol, $"sigmoid/{path}");
+        => EveryLength(SigmoidOf(path), (x, d) => Activations.Sigmoid(IsaLevel.Scalar, x, d), SigTol, $"sigmoid/{path}");
 
     [Theory]
     [MemberData(nameof(KernelPaths.All), MemberType = typeof(KernelPaths))]
     public void TanhMatchesOracleAtEveryLengthOffsetAndInPlace(string path)
-        => EveryLength(TanhOf(path), Activations.TanhScalar, TanhTol, $"tanh/{path}");
+        => EveryLength(TanhOf(path), (x, d) => Activations.Tanh(IsaLevel.Scalar, x, d), TanhTol, $"tanh/{path}");
 
     private static void EveryLength(Unary fn, Unary oracle, double tol, string name)
     {

@@ -23,10 +23,10 @@ public class DispatchTests
         float[] x = TestData.Uniform(11, 203, -9f, 9f);
         float[] pub = new float[x.Length], direct = new float[x.Length];
         Activations.Sigmoid(x, pub);
-        if (ActivePath == "Scalar") Activations.SigmoidScalar(x, direct); else ActivationTests.SigmoidOf(ActivePath)(x, direct);
+        Activations.Sigmoid(KernelInfo.ActiveIsa, x, direct);
         Check.BitwiseEqual(direct, pub, "sigmoid");
         Activations.Tanh(x, pub);
-        if (ActivePath == "Scalar") Activations.TanhScalar(x, direct); else ActivationTests.TanhOf(ActivePath)(x, direct);
+        Activations.Tanh(KernelInfo.ActiveIsa, x, direct);
         Check.BitwiseEqual(direct, pub, "tanh");
     }
 
@@ -42,11 +42,7 @@ public class DispatchTests
         float[] w = TestData.Uniform(3, 40 * 77), xv = TestData.Uniform(4, 40);
         float[] y1 = new float[77], y2 = new float[77];
         Gemv.MultiplyTransposedAdd(w, 40, 77, xv, y1);
-        if (ActivePath == "Scalar") Gemv.MultiplyTransposedAddScalar(w, 40, 77, xv, y2);
-        else if (ActivePath == "Avx512") Gemv.MultiplyTransposedAddAvx512(w, 40, 77, xv, y2);
-        else if (ActivePath == "Avx2Fma") Gemv.MultiplyTransposedAddAvx2(w, 40, 77, xv, y2);
-        else if (ActivePath == "Vector256") Gemv.MultiplyTransposedAddVector256(w, 40, 77, xv, y2);
-        else Gemv.MultiplyTransposedAddVector128(w, 40, 77, xv, y2);
+        Gemv.MultiplyTransposedAdd(KernelInfo.ActiveIsa, w, 40, 77, xv, y2);
         Check.BitwiseEqual(y2, y1, "gemv");
 
         int hd = 37, batch = 3;

@@ -199,6 +199,49 @@ public class GemmTests
                     }
     }
 
+    /// <summary>
+    /// Every C element of the direct kernel is one sequential FMA sum over p whatever the row blocking (8 rows for narrow C,
+    /// 2 rows, 1 row), so a product of many rows equals, bitwise, the same rows multiplied one at a time.
+    /// </summary>
+    public static TheoryData<string> DirectVariants
+    {
+        get
+        {
+            var d = new TheoryData<string>();
+            foreach (string p in KernelPaths.Available())
+                if (p != KernelPaths.Public) d.Add(p + "/direct");
+            if (d.Count == 0) d.Add(KernelPaths.Public); // DOTNET_EnableHWIntrinsic=0: the scalar loop, one sum per element as well
+            return d;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(DirectVariants))]
+    public void RowsTogetherAreBitwiseRowsAlone(string path)
+    {
+        var fn = Of(path);
+        foreach (bool ta in new[] { false, true })
+            foreach (int n in new[] { 8, 9, 16, 17, 24, 31, 33, 64, 70 })
+                foreach (int k in new[] { 1, 7, 300 })
+                    foreach (int m in new[] { 8, 13, 19 })
+                    {
+                        int lda = ta ? m : k;
+                        float[] a = TestData.Uniform(m + n + k, m * k);
+                        float[] b = TestData.Uniform(n * k, k * n);
+                        float[] c0 = TestData.Uniform(7, m * n);
+                        float[] together = (float[])c0.Clone(), alone = (float[])c0.Clone();
+                        fn(ta, false, m, n, k, 1f, a, lda, b, n, 0.5f, together, n);
+                        for (int i = 0; i < m; i++)
+                        {
+                            // Row i of op(A) as its own 1-row matrix.
+                            float[] row = new float[k];
+                            for (int p = 0; p < k; p++) row[p] = ta ? a[p * lda + i] : a[i * lda + p];
+                            fn(false, false, 1, n, k, 1f, row, k, b, n, 0.5f, alone.AsSpan(i * n, n), n);
+                        }
+                        together.Should().Equal(alone, $"{path} m={m} n={n} k={k} tA={ta}");
+                    }
+    }
+
     [Fact]
     public void InvalidArgumentsThrowNamingTheArgument()
     {

@@ -13,16 +13,7 @@ public class GemvTests
 {
     public delegate void GemvFn(ReadOnlySpan<float> w, int k, int n, ReadOnlySpan<float> x, Span<float> y);
 
-    private static GemvFn Of(string path) => path switch
-    {
-        KernelPaths.Public => Gemv.MultiplyTransposedAdd,
-        "Scalar" => Gemv.MultiplyTransposedAddScalar,
-        "Vector128" => Gemv.MultiplyTransposedAddVector128,
-        "Vector256" => Gemv.MultiplyTransposedAddVector256,
-        "Avx2Fma" => Gemv.MultiplyTransposedAddAvx2,
-        "Avx512" => Gemv.MultiplyTransposedAddAvx512,
-        _ => throw new ArgumentOutOfRangeException(nameof(path)),
-    };
+    private static GemvFn Of(string path) => KernelPaths.Pick<GemvFn>(path, Gemv.MultiplyTransposedAdd, l => (w, k, n, x, y) => Gemv.MultiplyTransposedAdd(l, w, k, n, x, y));
 
     public static TheoryData<string> PathsAndOracle
     {

@@ -13,25 +13,9 @@ public class GruPointwiseTests
     public delegate void Fwd(int b, int h, ReadOnlySpan<float> xz, ReadOnlySpan<float> hz, ReadOnlySpan<float> hp, Span<float> g, Span<float> hs);
     public delegate void Bwd(int b, int h, ReadOnlySpan<float> g, ReadOnlySpan<float> hz, ReadOnlySpan<float> hp, ReadOnlySpan<float> dh, Span<float> dxz, Span<float> dhz, Span<float> dhp);
 
-    public static Fwd ForwardOf(string path) => path switch
-    {
-        KernelPaths.Public => GruPointwise.Forward,
-        "Vector128" => GruPointwise.ForwardVector128,
-        "Vector256" => GruPointwise.ForwardVector256,
-        "Avx2Fma" => GruPointwise.ForwardAvx2,
-        "Avx512" => GruPointwise.ForwardAvx512,
-        _ => throw new ArgumentOutOfRangeException(nameof(path)),
-    };
+    public static Fwd ForwardOf(string path) => KernelPaths.Pick<Fwd>(path, GruPointwise.Forward, l => (b, h, xz, hz, hp, g, hs) => GruPointwise.Forward(l, b, h, xz, hz, hp, g, hs));
 
-    public static Bwd BackwardOf(string path) => path switch
-    {
-        KernelPaths.Public => GruPointwise.Backward,
-        "Vector128" => GruPointwise.BackwardVector128,
-        "Vector256" => GruPointwise.BackwardVector256,
-        "Avx2Fma" => GruPointwise.BackwardAvx2,
-        "Avx512" => GruPointwise.BackwardAvx512,
-        _ => throw new ArgumentOutOfRangeException(nameof(path)),
-    };
+    public static Bwd BackwardOf(string path) => KernelPaths.Pick<Bwd>(path, GruPointwise.Backward, l => (b, h, g, hz, hp, dh, dxz, dhz, dhp) => GruPointwise.Backward(l, b, h, g, hz, hp, dh, dxz, dhz, dhp));
 
     private static float[] Place(float[] data, int offset)
     {
@@ -51,7 +35,7 @@ public class GruPointwiseTests
             string ctx = $"{path} H={hd} B={batch}";
             float[] xz = TestData.Uniform(hd, 3 * bh, -3f, 3f), hz = TestData.Uniform(hd + 1, 3 * bh, -3f, 3f), hp = TestData.Uniform(hd + 2, bh);
             float[] eg = new float[3 * bh], eh = new float[bh];
-            GruPointwise.ForwardScalar(batch, hd, xz, hz, hp, eg, eh);
+            GruPointwise.Forward(IsaLevel.Scalar, batch, hd, xz, hz, hp, eg, eh);
             float[] gb = TestData.Guarded(off, 3 * bh), hb = TestData.Guarded((off + 3) % 8, bh);
             fn(batch, hd, Place(xz, (off + 1) % 8).AsSpan((off + 1) % 8, 3 * bh), Place(hz, (off + 2) % 8).AsSpan((off + 2) % 8, 3 * bh),
                 Place(hp, 5).AsSpan(5, bh), gb.AsSpan(off, 3 * bh), hb.AsSpan((off + 3) % 8, bh));
@@ -73,10 +57,10 @@ public class GruPointwiseTests
             string ctx = $"{path} H={hd} B={batch}";
             float[] xz = TestData.Uniform(hd, 3 * bh, -3f, 3f), hz = TestData.Uniform(hd + 1, 3 * bh, -3f, 3f), hp = TestData.Uniform(hd + 2, bh);
             float[] gates = new float[3 * bh], h = new float[bh];
-            GruPointwise.ForwardScalar(batch, hd, xz, hz, hp, gates, h);
+            GruPointwise.Forward(IsaLevel.Scalar, batch, hd, xz, hz, hp, gates, h);
             float[] dh = TestData.Uniform(hd + 3, bh);
             float[] edx = new float[3 * bh], edhz = new float[3 * bh], edhp = new float[bh];
-            GruPointwise.BackwardScalar(batch, hd, gates, hz, hp, dh, edx, edhz, edhp);
+            GruPointwise.Backward(IsaLevel.Scalar, batch, hd, gates, hz, hp, dh, edx, edhz, edhp);
             float[] dxb = TestData.Guarded(off, 3 * bh), dhzb = TestData.Guarded((off + 1) % 8, 3 * bh), dhpb = TestData.Guarded((off + 2) % 8, bh);
             fn(batch, hd, Place(gates, 3).AsSpan(3, 3 * bh), Place(hz, 1).AsSpan(1, 3 * bh), Place(hp, 6).AsSpan(6, bh), Place(dh, off).AsSpan(off, bh),
                 dxb.AsSpan(off, 3 * bh), dhzb.AsSpan((off + 1) % 8, 3 * bh), dhpb.AsSpan((off + 2) % 8, bh));

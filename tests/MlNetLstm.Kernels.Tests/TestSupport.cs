@@ -32,6 +32,12 @@ public static class KernelPaths
         }
     }
 
+    /// <summary>The level a (non-Public) path name stands for; every kernel has an internal overload taking it.</summary>
+    public static IsaLevel Level(string path) => Enum.Parse<IsaLevel>(path);
+
+    /// <summary>The dispatched public API for "Public", otherwise the internal overload on that level.</summary>
+    public static T Pick<T>(string path, T publicApi, Func<IsaLevel, T> onLevel) => path == Public ? publicApi : onLevel(Level(path));
+
     /// <summary>True when the path uses fused multiply-add or an approximation (so results may differ from the
     /// scalar oracle by rounding), false only for the scalar fallback behind the public API.</summary>
     public static bool IsScalar(string path) => path == Public && KernelInfo.ActiveIsa == IsaLevel.Scalar;

@@ -34,26 +34,16 @@ public class VectorOpsTests
     public delegate double SsqFn(ReadOnlySpan<float> x);
     public delegate void ColSumFn(ReadOnlySpan<float> m, int rows, Span<float> d);
 
-    private static T Pick<T>(string path, T pub, T v128, T v256, T avx2, T avx512) => path switch
-    {
-        KernelPaths.Public => pub,
-        "Vector128" => v128,
-        "Vector256" => v256,
-        "Avx2Fma" => avx2,
-        "Avx512" => avx512,
-        _ => throw new ArgumentOutOfRangeException(nameof(path)),
-    };
-
     [Theory]
     [MemberData(nameof(KernelPaths.All), MemberType = typeof(KernelPaths))]
     public void Axpy(string path)
     {
-        AxpyFn fn = Pick<AxpyFn>(path, VectorOps.Axpy, VectorOps.AxpyVector128, VectorOps.AxpyVector256, VectorOps.AxpyAvx2, VectorOps.AxpyAvx512);
+        AxpyFn fn = KernelPaths.Pick<AxpyFn>(path, VectorOps.Axpy, l => (a, x, y) => VectorOps.Axpy(l, a, x, y));
         foreach (var (len, off) in Lengths())
         {
             float[] x = TestData.Uniform(len, len), y = TestData.Uniform(len + 1, len);
             float[] expected = (float[])y.Clone();
-            VectorOps.AxpyScalar(-1.75f, x, expected);
+            VectorOps.Axpy(IsaLevel.Scalar, -1.75f, x, expected);
             float[] yb = At(y, off);
             fn(-1.75f, At(x, 7 - off).AsSpan(7 - off, len), yb.AsSpan(off, len));
             for (int i = 0; i < len; i++)
@@ -66,12 +56,12 @@ public class VectorOpsTests
     [MemberData(nameof(KernelPaths.All), MemberType = typeof(KernelPaths))]
     public void AddOutOfPlaceAndInPlace(string path)
     {
-        AddFn fn = Pick<AddFn>(path, VectorOps.Add, VectorOps.AddVector128, VectorOps.AddVector256, VectorOps.AddAvx2, VectorOps.AddAvx512);
+        AddFn fn = KernelPaths.Pick<AddFn>(path, VectorOps.Add, l => (x, y, d) => VectorOps.Add(l, x, y, d));
         foreach (var (len, off) in Lengths())
         {
             float[] x = TestData.Uniform(len, len), y = TestData.Uniform(len + 1, len);
             var expected = new float[len];
-            VectorOps.AddScalar(x, y, expected);
+            VectorOps.Add(IsaLevel.Scalar, x, y, expected);
             float[] d = TestData.Guarded(off, len);
             fn(At(x, 3).AsSpan(3, len), At(y, 5).AsSpan(5, len), d.AsSpan(off, len));
             Check.BitwiseEqual(expected, d.AsSpan(off, len), $"add {path} len {len}");
@@ -87,7 +77,7 @@ public class VectorOpsTests
     [MemberData(nameof(KernelPaths.All), MemberType = typeof(KernelPaths))]
     public void Dot(string path)
     {
-        DotFn fn = Pick<DotFn>(path, VectorOps.Dot, VectorOps.DotVector128, VectorOps.DotVector256, VectorOps.DotAvx2, VectorOps.DotAvx512);
+        DotFn fn = KernelPaths.Pick<DotFn>(path, VectorOps.Dot, l => (x, y) => VectorOps.Dot(l, x, y));
         foreach (var (len, off) in Lengths())
         {
             float[] x = TestData.Uniform(len, len), y = TestData.Uniform(len + 1, len);
@@ -95,7 +85,7 @@ public class VectorOpsTests
             for (int i = 0; i < len; i++) { exact += (double)x[i] * y[i]; mag += Math.Abs((double)x[i] * y[i]); }
             float got = fn(At(x, off).AsSpan(off, len), At(y, 7 - off).AsSpan(7 - off, len));
             Check.Close(exact, got, (len + 2) * Math.Pow(2, -23) * mag, 0, $"dot {path} len {len}", 0);
-            Check.Close(exact, VectorOps.DotScalar(x, y), (len + 2) * Math.Pow(2, -23) * mag, 0, $"dot oracle len {len}", 0);
+            Check.Close(exact, VectorOps.Dot(IsaLevel.Scalar, x, y), (len + 2) * Math.Pow(2, -23) * mag, 0, $"dot oracle len {len}", 0);
         }
     }
 
@@ -103,12 +93,12 @@ public class VectorOpsTests
     [MemberData(nameof(KernelPaths.All), MemberType = typeof(KernelPaths))]
     public void ScaleInPlace(string path)
     {
-        ScaleFn fn = Pick<ScaleFn>(path, VectorOps.Scale, VectorOps.ScaleVector128, VectorOps.ScaleVector256, VectorOps.ScaleAvx2, VectorOps.ScaleAvx512);
+        ScaleFn fn = KernelPaths.Pick<ScaleFn>(path, VectorOps.Scale, l => (a, x) => VectorOps.Scale(l, a, x));
         foreach (var (len, off) in Lengths())
         {
             float[] x = TestData.Uniform(len, len);
             float[] expected = (float[])x.Clone();
-            VectorOps.ScaleScalar(0.3f, expected);
+            VectorOps.Scale(IsaLevel.Scalar, 0.3f, expected);
             float[] xb = At(x, off);
             fn(0.3f, xb.AsSpan(off, len));
             Check.BitwiseEqual(expected, xb.AsSpan(off, len), $"scale {path} len {len}");
@@ -120,7 +110,7 @@ public class VectorOpsTests
     [MemberData(nameof(KernelPaths.All), MemberType = typeof(KernelPaths))]
     public void AllFiniteFindsEveryNonFiniteAtEveryPosition(string path)
     {
-        FiniteFn fn = Pick<FiniteFn>(path, VectorOps.AllFinite, VectorOps.AllFiniteVector128, VectorOps.AllFiniteVector256, VectorOps.AllFiniteAvx2, VectorOps.AllFiniteAvx512);
+        FiniteFn fn = KernelPaths.Pick<FiniteFn>(path, VectorOps.AllFinite, l => x => VectorOps.AllFinite(l, x));
         float[] bad = { float.NaN, float.PositiveInfinity, float.NegativeInfinity };
         foreach (var (len, off) in Lengths())
         {
@@ -147,11 +137,11 @@ public class VectorOpsTests
     [MemberData(nameof(KernelPaths.All), MemberType = typeof(KernelPaths))]
     public void SumOfSquares(string path)
     {
-        SsqFn fn = Pick<SsqFn>(path, VectorOps.SumOfSquares, VectorOps.SumOfSquaresVector128, VectorOps.SumOfSquaresVector256, VectorOps.SumOfSquaresAvx2, VectorOps.SumOfSquaresAvx512);
+        SsqFn fn = KernelPaths.Pick<SsqFn>(path, VectorOps.SumOfSquares, l => x => VectorOps.SumOfSquares(l, x));
         foreach (var (len, off) in Lengths())
         {
             float[] x = TestData.Uniform(len, len, -100f, 100f);
-            double expected = VectorOps.SumOfSquaresScalar(x);
+            double expected = VectorOps.SumOfSquares(IsaLevel.Scalar, x);
             Check.Close(expected, fn(At(x, off).AsSpan(off, len)), 1e-300, 1e-12, $"ssq {path} len {len}", 0);
         }
     }
@@ -160,13 +150,13 @@ public class VectorOpsTests
     [MemberData(nameof(KernelPaths.All), MemberType = typeof(KernelPaths))]
     public void AddColumnSumsIsBitwiseTheScalarOrder(string path)
     {
-        ColSumFn fn = Pick<ColSumFn>(path, VectorOps.AddColumnSums, VectorOps.ColumnSumsVector128, VectorOps.ColumnSumsVector256, VectorOps.ColumnSumsAvx2, VectorOps.ColumnSumsAvx512);
+        ColSumFn fn = KernelPaths.Pick<ColSumFn>(path, VectorOps.AddColumnSums, l => (m, rows, d) => VectorOps.AddColumnSums(l, m, rows, d));
         foreach (var (len, off) in Lengths())
         {
             int rows = 1 + len % 5;
             float[] m = TestData.Uniform(len, rows * len), d = TestData.Uniform(len + 1, len);
             float[] expected = (float[])d.Clone();
-            VectorOps.ColumnSumsScalar(m, rows, expected);
+            VectorOps.AddColumnSums(IsaLevel.Scalar, m, rows, expected);
             float[] db = At(d, off);
             fn(At(m, 7 - off).AsSpan(7 - off, rows * len), rows, db.AsSpan(off, len));
             Check.BitwiseEqual(expected, db.AsSpan(off, len), $"colsums {path} len {len}");
@@ -210,11 +200,7 @@ public class AdamTests
     private static StepFn Of(string path) => path switch
     {
         KernelPaths.Public => (p, g, m, v, h) => Adam.Step(p, g, m, v, h.LearningRate, h.Beta1, h.Beta2, h.Epsilon, h.BiasCorrection1, h.BiasCorrection2, h.DecoupledWeightDecay),
-        "Vector128" => Adam.StepVector128,
-        "Vector256" => Adam.StepVector256,
-        "Avx2Fma" => Adam.StepAvx2,
-        "Avx512" => Adam.StepAvx512,
-        _ => throw new ArgumentOutOfRangeException(nameof(path)),
+        _ => (p, g, m, v, h) => Adam.Step(KernelPaths.Level(path), p, g, m, v, h),
     };
 
     [Theory]
@@ -233,7 +219,7 @@ public class AdamTests
             {
                 float[] g = TestData.Uniform(len * 10 + t, len);
                 var h = new Adam.Hyper(1e-3f, 0.9f, 0.999f, 1e-8f, 1f - MathF.Pow(0.9f, t), 1f - MathF.Pow(0.999f, t), t == 2 ? 0.01f : 0f);
-                Adam.StepScalar(pe, g, me, ve, h);
+                Adam.Step(IsaLevel.Scalar, pe, g, me, ve, h);
                 fn(pb.AsSpan(off, len), g, mb.AsSpan(7 - off, len), vb.AsSpan((off + 3) % 8, len), h);
             }
             string ctx = $"adam {path} len {len}";

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -5,16 +6,27 @@ using Orleans.TestingHost;
 
 namespace MlNetLstm.Orleans.Tests;
 
-/// <summary>Silo setup of the tests: instrument state in the throwaway PostgreSQL, in-memory reminders, fast failure detection.</summary>
+/// <summary>
+/// Silo setup of the tests: instrument state and reminders in the cluster's own throwaway PostgreSQL, fast failure detection.
+/// Everything a silo needs comes from its cluster's configuration (<see cref="TestClusterBuilder.Properties"/>), never from a static:
+/// test classes run in parallel and each starts its own cluster and server (a static connection string, set before each cluster's
+/// deployment, once let a cluster's later silos write to another class's server).
+/// </summary>
 public sealed class SiloConfigurator : ISiloConfigurator
 {
-    /// <summary>Set by <see cref="Clusters.StartAsync"/> before the silos start (they run in this process).</summary>
-    public static string ConnectionString = "";
+    public const string ConnectionStringKey = "MlNetLstmTests:Postgres";
+    public const string HookKey = "MlNetLstmTests:Hook";
+
+    /// <summary>Series-backtest hooks of the running clusters, by the key their configuration names.</summary>
+    internal static readonly ConcurrentDictionary<string, SeriesBacktestHook> Hooks = new();
 
     public void Configure(ISiloBuilder silo)
     {
-        silo.AddMlNetLstmPostgresStorage(ConnectionString);
-        silo.UseInMemoryReminderService();
+        string connectionString = silo.Configuration[ConnectionStringKey]
+            ?? throw new InvalidOperationException($"The test cluster's configuration has no {ConnectionStringKey}.");
+        silo.AddMlNetLstmPostgresStorage(connectionString);
+        if (silo.Configuration[HookKey] is { } hook) silo.Services.AddSingleton(Hooks[hook]);
+        silo.AddMlNetLstmPostgresReminders(connectionString);
         silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         silo.Configure<ClusterMembershipOptions>(o =>
         {
@@ -27,22 +39,49 @@ public sealed class SiloConfigurator : ISiloConfigurator
     }
 }
 
+/// <summary>
+/// The test client. A call the client sent through one silo's gateway to a grain on a silo that is then killed gets no answer and no
+/// rejection (the gateway does not break the calls it forwarded), so it ends with the response timeout: the failure tests set a short
+/// one (their calls are retried as a client of the service retries them), the others a long one (nothing there is retried).
+/// </summary>
 public sealed class ClientConfigurator : IClientBuilderConfigurator
 {
-    public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder client) =>
-        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(20));
+    public const string ResponseTimeoutKey = "MlNetLstmTests:ClientResponseTimeoutSeconds";
+
+    public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder client)
+    {
+        double seconds = double.Parse(configuration[ResponseTimeoutKey] ?? "30", System.Globalization.CultureInfo.InvariantCulture);
+        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(seconds));
+    }
 }
 
 public static class Clusters
 {
-    public static async Task<TestCluster> StartAsync(PostgresServer pg, short silos = 3)
+    /// <summary>
+    /// Starts a cluster whose grain state is in <paramref name="pg"/> and checks that every silo's storage writes there.
+    /// </summary>
+    internal static async Task<TestCluster> StartAsync(PostgresServer pg, short silos = 3, SeriesBacktestHook? hook = null, double clientResponseTimeoutSeconds = 30, string? serviceId = null)
     {
-        SiloConfigurator.ConnectionString = pg.ConnectionString;
         var builder = new TestClusterBuilder(silos);
+        if (serviceId is not null) builder.Options.ServiceId = serviceId;
+        builder.Properties[SiloConfigurator.ConnectionStringKey] = pg.ConnectionString;
+        builder.Properties[ClientConfigurator.ResponseTimeoutKey] = clientResponseTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (hook is not null)
+        {
+            string key = Guid.NewGuid().ToString("N");
+            SiloConfigurator.Hooks[key] = hook;
+            builder.Properties[SiloConfigurator.HookKey] = key;
+        }
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
         var cluster = builder.Build();
         await cluster.DeployAsync();
+        foreach (var silo in cluster.Silos.Cast<InProcessSiloHandle>())
+        {
+            var storage = (PostgresGrainStorage)silo.SiloHost.Services.GetRequiredKeyedService<global::Orleans.Storage.IGrainStorage>(Hosting.StorageName);
+            if (storage.ConnectionString != pg.ConnectionString)
+                throw new InvalidOperationException($"Silo {silo.Name} stores state at {storage.ConnectionString}, not in its cluster's server {pg.ConnectionString}.");
+        }
         return cluster;
     }
 }

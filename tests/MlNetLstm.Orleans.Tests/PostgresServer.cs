@@ -30,8 +30,20 @@ public sealed class PostgresServer : IAsyncLifetime
         if (_asPostgresUser) Run("chown", $"postgres \"{_dir}\"", asPostgres: false);
         string data = Path.Combine(_dir, "data");
         Run(Path.Combine(_bin, "initdb"), $"-D \"{data}\" -A trust -U postgres -E UTF8 --no-sync", asPostgres: _asPostgresUser);
-        Port = FreePort();
-        Start();
+        // A free port is found by binding port 0 and letting it go, so another process can take it before the server binds it:
+        // the start is retried on a new port when the server could not bind (its log says so).
+        for (int attempt = 1; ; attempt++)
+        {
+            Port = FreePort();
+            try
+            {
+                Start();
+                break;
+            }
+            catch (InvalidOperationException) when (attempt < 5 && ReadLog().Contains("could not bind", StringComparison.OrdinalIgnoreCase))
+            {
+            }
+        }
         var admin = new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "postgres", Database = "postgres", Pooling = false };
         await using (var c = new NpgsqlConnection(admin.ConnectionString))
         {
@@ -39,23 +51,52 @@ public sealed class PostgresServer : IAsyncLifetime
             await using var cmd = new NpgsqlCommand("CREATE DATABASE mlnetlstm", c);
             await cmd.ExecuteNonQueryAsync();
         }
-        ConnectionString = new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "postgres", Database = "mlnetlstm", MaxPoolSize = 50 }.ConnectionString;
+        // Application Name makes the connection string (and so Npgsql's pool) this server's own, even if a later server of the test
+        // run is given the same port: clearing or breaking one server's pool never touches another's.
+        ConnectionString = new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1", Port = Port, Username = "postgres", Database = "mlnetlstm", MaxPoolSize = 50,
+            ApplicationName = "mlnetlstm-tests-" + Path.GetFileName(_dir),
+        }.ConnectionString;
     }
 
-    /// <summary>Starts the server (again) on the same port.</summary>
+    private string ReadLog()
+    {
+        try { return File.ReadAllText(Path.Combine(_dir, "log")); }
+        catch (IOException) { return ""; }
+        catch (UnauthorizedAccessException) { return ""; }
+    }
+
+    /// <summary>
+    /// Starts the server (again) on the same port; returns when it accepts connections (pg_ctl -w waits for the server to report
+    /// itself ready).
+    /// </summary>
     public void Start() =>
         Run(Path.Combine(_bin, "pg_ctl"), $"-D \"{Path.Combine(_dir, "data")}\" -l \"{Path.Combine(_dir, "log")}\" -w -t 60 -o \"-p {Port} -k {_dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=200\" start", asPostgres: _asPostgresUser);
 
-    /// <summary>Stops the server (a database outage), dropping the open connections.</summary>
-    public void Stop()
+    /// <summary>
+    /// Stops the server (a database outage): a fast shutdown, which ends the open sessions; returns once the server process has exited,
+    /// so no statement sent after this returns can be executed. This server's connection pool is cleared (only its own: other test
+    /// classes run their own servers at the same time).
+    /// </summary>
+    /// <param name="clearPool">Clear this server's Npgsql pool (false: leave its idle connections to the stopped server in it, as a
+    /// process that did not notice the restart would).</param>
+    public void Stop(bool clearPool = true)
     {
-        Run(Path.Combine(_bin, "pg_ctl"), $"-D \"{Path.Combine(_dir, "data")}\" -m fast -w stop", asPostgres: _asPostgresUser);
-        NpgsqlConnection.ClearAllPools();
+        Run(Path.Combine(_bin, "pg_ctl"), $"-D \"{Path.Combine(_dir, "data")}\" -m fast -w -t 60 stop", asPostgres: _asPostgresUser);
+        if (clearPool) ClearPool();
+    }
+
+    private void ClearPool()
+    {
+        if (ConnectionString.Length == 0) return;
+        using var c = new NpgsqlConnection(ConnectionString);
+        NpgsqlConnection.ClearPool(c);
     }
 
     public Task DisposeAsync()
     {
-        NpgsqlConnection.ClearAllPools();
+        ClearPool();
         try
         {
             if (File.Exists(Path.Combine(_dir, "data", "postmaster.pid")))

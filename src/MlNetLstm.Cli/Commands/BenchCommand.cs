@@ -19,7 +19,7 @@ namespace MlNetLstm.Cli.Commands;
 /// </summary>
 internal static class BenchCommand
 {
-    internal sealed record Config(int Batch, int Seq, int Input, int Hidden, int Layers, int Threads, double Seconds);
+    internal sealed record Config(int Batch, int Seq, int Input, int Hidden, int Layers, int Threads, double Seconds, bool TrainOnly = false);
 
     public static Command Create()
     {
@@ -33,6 +33,10 @@ internal static class BenchCommand
         var seconds = new Option<double>("--seconds") { Description = "Minimum measuring time per metric.", DefaultValueFactory = _ => 2.0 };
         var format = new Option<string>("--format") { Description = "Output format.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json");
+        var trainOnly = new Option<bool>("--train-only")
+        {
+            Description = "Measure training only (skips batched inference and streaming, which are single-threaded: used for the two-thread runs of the side-by-side script).",
+        };
         var isa = new Option<string>("--isa")
         {
             Description = "Kernel path to measure: auto (the best this machine has), avx512 or avx2. A level below the active one re-runs " +
@@ -41,7 +45,7 @@ internal static class BenchCommand
         };
         isa.AcceptOnlyFromAmong("auto", "avx512", "avx2");
         var lstm = new Command("lstm", "Train (forward + backward + Adam, MSE on a linear head over the last hidden state), batched inference and streaming (batch 1) of an LSTM.");
-        foreach (Option o in new Option[] { batch, seq, input, hidden, layers, threads, seconds, format, isa }) lstm.Options.Add(o);
+        foreach (Option o in new Option[] { batch, seq, input, hidden, layers, threads, seconds, format, isa, trainOnly }) lstm.Options.Add(o);
         lstm.SetAction(pr =>
         {
             string wanted = pr.GetValue(isa) ?? "auto";
@@ -63,7 +67,7 @@ internal static class BenchCommand
                     return RunChild(level);
                 }
             }
-            var c = new Config(pr.GetValue(batch), pr.GetValue(seq), pr.GetValue(input), pr.GetValue(hidden), pr.GetValue(layers), pr.GetValue(threads), pr.GetValue(seconds));
+            var c = new Config(pr.GetValue(batch), pr.GetValue(seq), pr.GetValue(input), pr.GetValue(hidden), pr.GetValue(layers), pr.GetValue(threads), pr.GetValue(seconds), pr.GetValue(trainOnly));
             string? problem = Check(c);
             if (problem is not null) { Console.Error.WriteLine($"error: {problem}"); return 2; }
             JsonObject result;
@@ -227,11 +231,12 @@ internal static class BenchCommand
         for (int i = 0; i < y.Length; i++) y[i] = (float)(rng.NextDouble() * 2 - 1);
         var data = new SequenceDataset(x, c.Batch, c.Seq, c.Input, y, 1);
 
-        // Three metrics of at least c.Seconds each (plus warm-up): say what is measured and how long is left, on stderr.
+        // Three metrics (one with --train-only) of at least c.Seconds each (plus warm-up): say what is measured and how long is left, on stderr.
+        int metrics = c.TrainOnly ? 1 : 3;
         var clock = Stopwatch.StartNew();
         void Step(int i, string what) => Console.Error.WriteLine(i == 0
-            ? $"bench: measuring {what} (3 metrics of at least {NumberFormat.Seconds(c.Seconds)} each)"
-            : $"bench: measuring {what} ({NumberFormat.Seconds(clock.Elapsed.TotalSeconds)} elapsed, about {NumberFormat.Seconds(clock.Elapsed.TotalSeconds / i * (3 - i))} left)");
+            ? $"bench: measuring {what} ({metrics} metric{(metrics == 1 ? "" : "s")} of at least {NumberFormat.Seconds(c.Seconds)} each)"
+            : $"bench: measuring {what} ({NumberFormat.Seconds(clock.Elapsed.TotalSeconds)} elapsed, about {NumberFormat.Seconds(clock.Elapsed.TotalSeconds / i * (metrics - i))} left)");
 
         // Training: one Adam step per epoch over exactly one mini-batch of B sequences.
         Step(0, "training");
@@ -243,26 +248,30 @@ internal static class BenchCommand
                 LossFunction = Loss.MeanSquaredError, GradientClipNorm = 0,
             }), out trainCpuSeconds);
 
-        // Batched inference (single-threaded forward over B sequences).
-        Step(1, "batched inference");
-        double inferSeconds = Measure(c.Seconds, reps =>
-        {
-            for (int r = 0; r < reps; r++) net.Forward(x, c.Batch, c.Seq);
-        });
-
-        // Streaming: batch 1, one step per call.
-        Step(2, "streaming");
-        RecurrentStreamingEngine engine = net.CreateStreamingEngine();
-        float[] step = x.AsSpan(0, c.Input).ToArray();
+        double inferSeconds = double.NaN, streamSeconds = double.NaN, bytesPerStep = double.NaN;
         const int stepsPerRep = 1000;
-        for (int i = 0; i < 2 * stepsPerRep; i++) engine.Step(step);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < stepsPerRep; i++) engine.Step(step);
-        double bytesPerStep = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)stepsPerRep;
-        double streamSeconds = Measure(c.Seconds, reps =>
+        if (!c.TrainOnly)
         {
-            for (int r = 0; r < reps * stepsPerRep; r++) engine.Step(step);
-        });
+            // Batched inference (single-threaded forward over B sequences).
+            Step(1, "batched inference");
+            inferSeconds = Measure(c.Seconds, reps =>
+            {
+                for (int r = 0; r < reps; r++) net.Forward(x, c.Batch, c.Seq);
+            });
+
+            // Streaming: batch 1, one step per call.
+            Step(2, "streaming");
+            RecurrentStreamingEngine engine = net.CreateStreamingEngine();
+            float[] step = x.AsSpan(0, c.Input).ToArray();
+            for (int i = 0; i < 2 * stepsPerRep; i++) engine.Step(step);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < stepsPerRep; i++) engine.Step(step);
+            bytesPerStep = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)stepsPerRep;
+            streamSeconds = Measure(c.Seconds, reps =>
+            {
+                for (int r = 0; r < reps * stepsPerRep; r++) engine.Step(step);
+            });
+        }
 
         // Achieved GFLOP/s of the training step (matrix-product FLOPs, see TrainingFlops) against the FMA peak of the active ISA,
         // measured here with an FMA loop on one core and multiplied by the thread count.
@@ -279,10 +288,13 @@ internal static class BenchCommand
             ["timing"] = "best of at least 5 samples (wall clock; per CPU-second: process CPU time of all threads)",
             ["trainMflopPerSequence"] = Math.Round(flops / c.Batch / 1e6, 3),
             ["trainGflopsPerSecond"] = Math.Round(gflops, 2),
-            ["inferSequencesPerSecond"] = Math.Round(c.Batch / inferSeconds, 1),
-            ["streamMicrosecondsPerStep"] = Math.Round(streamSeconds / stepsPerRep * 1e6, 3),
-            ["streamBytesAllocatedPerStep"] = bytesPerStep,
         };
+        if (!c.TrainOnly)
+        {
+            result["inferSequencesPerSecond"] = Math.Round(c.Batch / inferSeconds, 1);
+            result["streamMicrosecondsPerStep"] = Math.Round(streamSeconds / stepsPerRep * 1e6, 3);
+            result["streamBytesAllocatedPerStep"] = bytesPerStep;
+        }
         if (peak > 0)
         {
             result["fmaPeakGflopsPerCore"] = Math.Round(peak, 1);

@@ -136,7 +136,7 @@ public sealed class TrainingCheckpoint
         order = Enumerable.Range(0, count).ToArray();
         if (!shuffle) return rng;
         for (int e = 0; e < completedEpochs; e++)
-            for (int i = order.Length - 1; i > 0; i--) { int j = rng.Next(i + 1); (order[i], order[j]) = (order[j], order[i]); }
+            Training.TrainingLoop.ShuffleFromEnd(order, rng);
         return rng;
     }
 

@@ -4,9 +4,12 @@ using MlNetLstm.Models;
 namespace MlNetLstm.Training;
 
 /// <summary>
-/// Mini-batch training of a <see cref="RecurrentNetwork"/> with (truncated) BPTT and Adam/AdamW.
+/// Mini-batch training of a <see cref="RecurrentNetwork"/> with (truncated) BPTT and Adam/AdamW, through the library's one
+/// training loop (the epoch, optimiser and stopping logic every network shares), with a pluggable loss
+/// (<see cref="ISequenceLoss"/>; the built-in ones are <see cref="DatasetLoss"/>) and batch source
+/// (<see cref="ISequenceBatchSource"/>, e.g. a <see cref="SequenceDataset"/>).
 /// Each mini-batch is split into fixed-size chunks of <see cref="TrainingOptions.ChunkSize"/> sequences; chunks run in
-/// parallel, each with its own workspace and gradient buffer, and chunk gradients are summed in chunk order, so the
+/// parallel, each with its own gradient buffer and a workspace borrowed from a pool (one per running chunk), and chunk gradients are summed in chunk order, so the
 /// result is bitwise identical for any thread count. Same seed → same result.
 /// </summary>
 public static class RecurrentTrainer
@@ -43,7 +46,50 @@ public static class RecurrentTrainer
             if (checkpoint.MaxEpochsThisRun is < 1)
                 throw new ArgumentOutOfRangeException(nameof(checkpoint), checkpoint.MaxEpochsThisRun, "TrainingCheckpointOptions.MaxEpochsThisRun must be at least 1.");
         }
-        return new Session(network.Topology, options).Run(network.ParameterArray, train, validation, checkpoint);
+        ISequenceLoss loss = new DatasetLoss(options.LossFunction, options.AuxiliaryOutputs, options.AuxiliaryWeight);
+        return new Session(network.Topology, options, loss).Train(network.ParameterArray, train, validation, checkpoint);
+    }
+
+    /// <summary>
+    /// Trains a copy of <paramref name="network"/> on any <see cref="ISequenceBatchSource"/> with any <see cref="ISequenceLoss"/>:
+    /// the same loop as the dataset overload (mini-batches of <see cref="TrainingOptions.BatchSize"/> samples in chunks of
+    /// <see cref="TrainingOptions.ChunkSize"/>, truncated BPTT, the optimiser, schedules, clipping, validation, early stopping,
+    /// best-weights restore), minimising Σ sum / N of <paramref name="loss"/> per mini-batch. <see cref="TrainingOptions.LossFunction"/>
+    /// is not used (the loss is <paramref name="loss"/>); the held-out split (<see cref="TrainingOptions.ValidationFraction"/>)
+    /// and <see cref="TrainingOptions.AuxiliaryOutputs"/> must be 0 (pass <paramref name="validation"/> instead; the auxiliary
+    /// term belongs to the built-in cross-entropy, <see cref="DatasetLoss"/>). Checkpointing is offered by the dataset overload.
+    /// </summary>
+    /// <param name="network">Initial network (not modified); its head's outputs are what <paramref name="loss"/> reads.</param>
+    /// <param name="data">Training samples.</param>
+    /// <param name="loss">The loss on the network's outputs.</param>
+    /// <param name="options">Options (null = defaults).</param>
+    /// <param name="validation">Validation samples (their loss is monitored), or null.</param>
+    /// <returns>The trained network and report (a NaN/infinite loss stops with <see cref="StopReason.NonFiniteLoss"/> and the best weights so far).</returns>
+    public static TrainingResult Train(RecurrentNetwork network, ISequenceBatchSource data, ISequenceLoss loss, TrainingOptions? options = null, ISequenceBatchSource? validation = null)
+    {
+        options ??= new TrainingOptions();
+        if (options.ValidationFraction > 0)
+            throw new ArgumentException($"TrainingOptions.ValidationFraction = {options.ValidationFraction}: with a batch source, pass the validation samples as {nameof(validation)} instead.", nameof(options));
+        if (options.AuxiliaryOutputs != 0)
+            throw new ArgumentException("TrainingOptions.AuxiliaryOutputs applies to the built-in cross-entropy only; write the auxiliary term into the plugged-in loss.", nameof(options));
+        return Train(network, data, loss, options, validation, TrainingRules.Standard);
+    }
+
+    /// <summary>The batch-source overload under explicit <paramref name="rules"/> (the LSTM volatility model's).</summary>
+    internal static TrainingResult Train(RecurrentNetwork network, ISequenceBatchSource data, ISequenceLoss loss, TrainingOptions options, ISequenceBatchSource? validation, TrainingRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        CheckSource(network, data, nameof(data));
+        if (validation != null) CheckSource(network, validation, nameof(validation));
+        if (options.TruncatedBpttSteps > 0 && network.Spec.Bidirectional)
+            throw new ArgumentException("Truncated BPTT does not apply to bidirectional networks.", nameof(options));
+        if (options.InputGatePenalty > 0 && !network.Topology.Cell.HasInputGate)
+            throw new ArgumentException($"TrainingOptions.InputGatePenalty applies to LSTM networks only; this network's cell is {network.Spec.Cell}.", nameof(options));
+        return new Session(network.Topology, options, loss, rules).Train(network.ParameterArray, data, validation);
     }
 
     /// <summary>Mean loss of <paramref name="network"/> on <paramref name="data"/> (full-sequence forward passes).</summary>
@@ -58,7 +104,7 @@ public static class RecurrentTrainer
         if (threads < 0) throw new ArgumentOutOfRangeException(nameof(threads), threads, "Must be non-negative.");
         Losses.CheckTraining(loss, nameof(loss));
         CheckCompatible(network, data, loss, nameof(data));
-        var s = new Session(network.Topology, new TrainingOptions { LossFunction = loss, Threads = threads });
+        var s = new Session(network.Topology, new TrainingOptions { LossFunction = loss, Threads = threads }, new DatasetLoss(loss));
         return s.Evaluate(network.ParameterArray, data);
     }
 
@@ -69,6 +115,18 @@ public static class RecurrentTrainer
     /// <param name="threads">Maximum threads (0 = all cores).</param>
     [Obsolete("Pass an MlNetLstm.Loss.")]
     public static double Evaluate(RecurrentNetwork network, SequenceDataset data, LossKind loss, int threads = 0) => Evaluate(network, data, loss.ToLoss(), threads);
+
+    /// <summary>The loss sum, N and summed gradient of one mini-batch of <paramref name="samples"/> (what one optimiser step of <see cref="Train(RecurrentNetwork, ISequenceBatchSource, ISequenceLoss, TrainingOptions?, ISequenceBatchSource?)"/> sees).</summary>
+    internal static (double Sum, long Count, float[] Gradient) BatchGradient(RecurrentNetwork network, ISequenceBatchSource data, ISequenceLoss loss, int[] samples, TrainingOptions options)
+    {
+        var g = new float[network.ParameterCount];
+        var (sum, n) = new Session(network.Topology, options with { BatchSize = samples.Length }, loss).BatchGradient(network.ParameterArray, data, samples, g);
+        return (sum, n, g);
+    }
+
+    /// <summary>The reported loss of <paramref name="network"/> on <paramref name="data"/> under <paramref name="loss"/> and <paramref name="rules"/> (the validation loss of a run).</summary>
+    internal static double EvaluateLoss(RecurrentNetwork network, ISequenceBatchSource data, ISequenceLoss loss, TrainingOptions options, TrainingRules rules) =>
+        new Session(network.Topology, options, loss, rules).Evaluate(network.ParameterArray, data);
 
     /// <summary>Global-norm clipping: when c &gt; 0 and ||g||_2 &gt; c, scales g by c / ||g||_2. Returns the norm before clipping.</summary>
     internal static double ClipGlobalNorm(Span<float> gradient, float maxNorm)
@@ -82,71 +140,99 @@ public static class RecurrentTrainer
         data.EnsureFits("network", nameof(network), network.Spec.InputSize, network.Spec.ExtraInputSize, "the network's forget-gate modifier",
             network.Spec.OutputSize, network.Spec.HeadMode, loss, paramName);
 
-    private sealed class Session
+    private static void CheckSource(RecurrentNetwork network, ISequenceBatchSource data, string paramName)
+    {
+        if (data.Count <= 0 || data.Steps <= 0)
+            throw new ArgumentException($"{paramName} has {data.Count} samples of {data.Steps} steps; both must be positive.", paramName);
+        if (data.InputSize != network.Spec.InputSize)
+            throw new ArgumentException($"{paramName} has {data.InputSize} input features, the network expects {network.Spec.InputSize}.", paramName);
+        if (data.ExtraSize != network.Spec.ExtraInputSize)
+            throw new ArgumentException($"{paramName} has {data.ExtraSize} extra inputs, the network's forget-gate modifier expects {network.Spec.ExtraInputSize}.", paramName);
+    }
+
+    /// <summary>
+    /// The recurrent network's part of the training loop: the gradient of a mini-batch, split into fixed chunks of
+    /// <see cref="TrainingOptions.ChunkSize"/> sequences that run in parallel, each with its own workspace and gradient buffer,
+    /// summed in chunk order; the loss is the plugged-in <see cref="ISequenceLoss"/>.
+    /// </summary>
+    private sealed class Session : TrainingLoop
     {
         private readonly NetworkTopology _t;
-        private readonly TrainingOptions _o;
         private readonly int _chunkSize, _maxChunks, _threads, _ld;
-        private readonly RecurrentWorkspace[] _ws;
-        private readonly float[][] _grad, _targets, _h, _c;
+        // Workspaces are borrowed per chunk from a pool that holds at most one per concurrently running chunk (min(threads, chunks)),
+        // not one per chunk: a workspace is large ((T+1)·B·11H floats) and is fully rewritten by every Forward/Backward, so reuse keeps
+        // memory and first-touch page faults down and its buffers warm in cache. Results do not depend on which workspace a chunk gets.
+        private readonly Stack<RecurrentWorkspace> _wsPool = new();
+        private readonly float[][] _grad, _h, _c;
         private readonly double[] _loss;
+        private RecurrentWorkspace? _evaluationWorkspace;
 
-        public Session(NetworkTopology topology, TrainingOptions options)
+        public Session(NetworkTopology topology, TrainingOptions options, ISequenceLoss loss, TrainingRules? rules = null)
+            : base(options, loss, rules ?? TrainingRules.Standard)
         {
-            _t = topology; _o = options;
+            _t = topology;
             _chunkSize = options.ChunkSize;
             _maxChunks = (options.BatchSize + _chunkSize - 1) / _chunkSize;
             _threads = options.Threads == 0 ? Environment.ProcessorCount : options.Threads;
             _ld = _t.Layers * _t.Directions;
-            _ws = new RecurrentWorkspace[_maxChunks];
-            _grad = new float[_maxChunks][]; _targets = new float[_maxChunks][]; _h = new float[_maxChunks][]; _c = new float[_maxChunks][];
+            _grad = new float[_maxChunks][]; _h = new float[_maxChunks][]; _c = new float[_maxChunks][];
             _loss = new double[_maxChunks];
             for (int c = 0; c < _maxChunks; c++)
             {
-                _ws[c] = new RecurrentWorkspace(topology);
                 _grad[c] = new float[topology.Layout.TotalLength];
-                _targets[c] = [];
                 _h[c] = new float[_ld * _chunkSize * _t.HiddenSize];
                 _c[c] = new float[_ld * _chunkSize * _t.HiddenSize];
             }
         }
 
-        /// <summary>Runs forward (and backward when training) over samples order[start..start+count), steps [s0, s0+len). Returns the loss sum and element count.</summary>
-        private (double Sum, long Elements) RunBatch(float[] p, SequenceDataset data, int[] order, int start, int count, int s0, int len, bool train, bool carry)
+        /// <summary>
+        /// Runs forward (and backward when training) over samples order[start..start+count), steps [s0, s0+len). Returns the
+        /// loss sum and N. <paramref name="oneChunk"/> (evaluation only) runs every sample as one chunk in one workspace.
+        /// </summary>
+        private (double Sum, long Elements) RunBatch(float[] p, ISequenceBatchSource data, int[] order, int start, int count, int s0, int len, bool train, bool carry,
+            bool oneChunk = false)
         {
-            int chunks = (count + _chunkSize - 1) / _chunkSize;
-            int K = data.TargetSize;
-            bool perStep = data.TargetsPerStep;
-            long elements = (long)count * (perStep ? len : 1) * (_o.LossFunction == Loss.SoftmaxCrossEntropy ? 1 : K);
-            float scale = (float)(1.0 / elements);
+            int chunkSize = oneChunk ? count : _chunkSize;
+            int chunks = (count + chunkSize - 1) / chunkSize;
+            long elements = SequenceLoss.Count(data, order.AsSpan(start, count), s0, len);
             // Input-gate penalty λ · mean(i) over the N gate activations of the whole mini-batch: c = λ/N per activation; its
             // value enters the loss sum as elements · λ · Σi / N, so Sum / Elements = L_task + λ · mean(i).
-            float lambda = _o.InputGatePenalty;
+            float lambda = Options.InputGatePenalty;
             long gates = (long)count * len * _t.HiddenSize * _ld;
             float gateCoefficient = lambda > 0 ? (float)(lambda / (double)gates) : 0f;
             void Body(int c)
             {
-                int r0 = start + c * _chunkSize, nr = Math.Min(_chunkSize, start + count - r0);
-                var ws = _ws[c];
+                int r0 = start + c * chunkSize, nr = Math.Min(chunkSize, start + count - r0);
+                if (oneChunk)
+                {
+                    Chunk(c, r0, nr, _evaluationWorkspace ??= new RecurrentWorkspace(_t));
+                    return;
+                }
+                RecurrentWorkspace ws;
+                lock (_wsPool) ws = _wsPool.Count > 0 ? _wsPool.Pop() : new RecurrentWorkspace(_t);
+                try
+                {
+                    Chunk(c, r0, nr, ws);
+                }
+                finally
+                {
+                    lock (_wsPool) _wsPool.Push(ws);
+                }
+            }
+            void Chunk(int c, int r0, int nr, RecurrentWorkspace ws)
+            {
                 ws.Ensure(nr, len);
-                int T = data.Steps, I = data.InputSize, E = data.ExtraSize;
-                int rows = perStep ? len * nr : nr;
-                if (_targets[c].Length < rows * K) _targets[c] = new float[Math.Max(rows * K, _chunkSize * (perStep ? T : 1) * K)];
-                float[] tg = _targets[c];
                 for (int b = 0; b < nr; b++)
                 {
                     int n = order[r0 + b];
-                    ws.SetInputRow(b, data.InputArray.AsSpan((n * T + s0) * I, len * I));
-                    if (E > 0) ws.SetExtraRow(b, data.ExtraArray.AsSpan((n * T + s0) * E, len * E));
-                    if (perStep)
-                        for (int s = 0; s < len; s++) data.TargetArray.AsSpan((n * T + s0 + s) * K, K).CopyTo(tg.AsSpan((s * nr + b) * K, K));
-                    else data.TargetArray.AsSpan(n * K, K).CopyTo(tg.AsSpan(b * K, K));
+                    ws.SetInputRow(b, data.GetInputs(n, s0, len));
+                    if (data.ExtraSize > 0) ws.SetExtraRow(b, data.GetExtraInputs(n, s0, len));
                 }
                 int stateLen = _ld * nr * _t.HiddenSize;
                 bool useState = carry && s0 > 0;
                 ws.Forward(p, useState ? _h[c].AsSpan(0, stateLen) : default, useState && _t.Cell.HasCellState ? _c[c].AsSpan(0, stateLen) : default);
                 if (carry) ws.GetFinalState(_h[c].AsSpan(0, stateLen), _c[c].AsSpan(0, stateLen));
-                _loss[c] = Losses.Sum(_o.LossFunction, ws.Output, tg, rows, K, scale, train ? ws.DY : default, _o.AuxiliaryOutputs, _o.AuxiliaryWeight);
+                _loss[c] = SequenceLoss.Sum(data, order.AsSpan(r0, nr), s0, len, ws.Output, train ? ws.DY : default, elements);
                 if (lambda > 0) _loss[c] += elements * (lambda * ws.InputGateSum() / gates);
                 if (train)
                 {
@@ -157,40 +243,55 @@ public static class RecurrentTrainer
             return (TrainingProgress.RunChunks(chunks, _threads, Body, _loss), elements);
         }
 
-        public double Evaluate(float[] p, SequenceDataset data)
+        protected override (double Sum, long Count) Gradient(float[] p, ISequenceBatchSource data, int[] order, int start, int count, int s0, int len, bool carry, float[] g)
         {
-            var order = Enumerable.Range(0, data.Count).ToArray();
-            double sum = 0; long n = 0;
-            for (int start = 0; start < data.Count; start += _o.BatchSize)
-            {
-                var (s, e) = RunBatch(p, data, order, start, Math.Min(_o.BatchSize, data.Count - start), 0, data.Steps, train: false, carry: false);
-                sum += s; n += e;
-            }
-            return sum / n;
+            var (sum, n) = RunBatch(p, data, order, start, count, s0, len, train: true, carry);
+            int chunks = (count + _chunkSize - 1) / _chunkSize;
+            _grad[0].AsSpan().CopyTo(g);
+            for (int c = 1; c < chunks; c++) VectorOps.Add(g, _grad[c], g);
+            return (sum, n);
         }
 
-        public TrainingResult Run(float[] initial, SequenceDataset train, SequenceDataset? validation, TrainingCheckpointOptions? checkpoint = null)
+        public (double Sum, long Count) BatchGradient(float[] p, ISequenceBatchSource data, int[] samples, float[] g) =>
+            Gradient(p, data, samples, 0, samples.Length, 0, data.Steps, carry: false, g);
+
+        public override double Evaluate(float[] p, ISequenceBatchSource data)
+        {
+            var order = Enumerable.Range(0, data.Count).ToArray();
+            int batch = Rules.EvaluateAsOneChunk ? data.Count : Options.BatchSize;
+            double sum = 0, weight = 0;
+            for (int start = 0; start < data.Count; start += batch)
+            {
+                var (s, e) = RunBatch(p, data, order, start, Math.Min(batch, data.Count - start), 0, data.Steps, train: false, carry: false, oneChunk: Rules.EvaluateAsOneChunk);
+                var (value, w) = SequenceLoss.Report(s, e);
+                sum += value; weight += w;
+            }
+            return sum / weight;
+        }
+
+        /// <summary>Trains from <paramref name="initial"/> (or the checkpoint it resumes) and returns the network and report.</summary>
+        public TrainingResult Train(float[] initial, ISequenceBatchSource train, ISequenceBatchSource? validation, TrainingCheckpointOptions? checkpoint = null)
         {
             int P = initial.Length;
-            var p = (float[])initial.Clone();
-            var m = new float[P]; var v = new float[P]; var g = new float[P];
-            var run = new TrainingProgress(_o, initial);
-            var rng = new Random(_o.Seed);
-            var order = Enumerable.Range(0, train.Count).ToArray();
-            int k = _o.TruncatedBpttSteps > 0 ? _o.TruncatedBpttSteps : train.Steps;
-            bool carry = _o.TruncatedBpttSteps > 0;
+            State state = Start(initial, train);
+            var run = new TrainingProgress(Options, initial, Rules);
             int firstEpoch = 0;
             uint dataFingerprint = 0;
+            Action<int, TrainingProgress>? afterEpoch = null;
             if (checkpoint is not null)
             {
-                dataFingerprint = Persistence.TrainingCheckpoint.DataFingerprint(train, validation);
+                // Checkpoints exist for SequenceDataset runs only (the public overload that takes a checkpoint takes datasets).
+                var trainSet = (SequenceDataset)train;
+                var validationSet = (SequenceDataset?)validation;
+                dataFingerprint = Persistence.TrainingCheckpoint.DataFingerprint(trainSet, validationSet);
                 if (checkpoint.Resume && File.Exists(checkpoint.Path))
                 {
                     var c = Persistence.TrainingCheckpoint.Load(checkpoint.Path);
                     if (c.Network.ParameterCount != P || c.Network.Spec with { ForgetGateModifier = null } != _t.Spec with { ForgetGateModifier = null }
                         || c.Network.Spec.ForgetGateModifier?.Name != _t.Spec.ForgetGateModifier?.Name)
                         throw new InvalidOperationException($"The checkpoint '{checkpoint.Path}' belongs to another network architecture.");
-                    rng = c.PrepareResume(_o, train, validation, out order);
+                    Random rng = c.PrepareResume(Options, trainSet, validationSet, out int[] order);
+                    var p = new float[P]; var m = new float[P]; var v = new float[P];
                     c.Network.Parameters.CopyTo(p);
                     c.AdamFirstMoment.Span.CopyTo(m);
                     c.AdamSecondMoment.Span.CopyTo(v);
@@ -198,55 +299,29 @@ public static class RecurrentTrainer
                     run.Steps = c.OptimizerSteps; run.Best = c.BestLoss; run.BestEpoch = c.BestEpoch; run.EpochsSinceBest = c.EpochsSinceBest;
                     run.TrainingLoss.AddRange(c.TrainingLoss.ToArray()); run.ValidationLoss.AddRange(c.ValidationLoss.ToArray()); run.LearningRates.AddRange(c.LearningRates.ToArray());
                     firstEpoch = c.CompletedEpochs;
+                    state = new State(p, m, v, order, rng, firstEpoch);
                 }
-            }
-            for (int epoch = firstEpoch; epoch < _o.Epochs && run.Running; epoch++)
-            {
-                float lr = LearningRateSchedules.At(_o, epoch);
-                if (_o.Shuffle)
-                    for (int i = order.Length - 1; i > 0; i--) { int j = rng.Next(i + 1); (order[i], order[j]) = (order[j], order[i]); }
-                double epochSum = 0; long epochN = 0;
-                int batchIndex = 0;
-                for (int start = 0; start < train.Count && run.Running; start += _o.BatchSize, batchIndex++)
-                {
-                    int count = Math.Min(_o.BatchSize, train.Count - start);
-                    int chunks = (count + _chunkSize - 1) / _chunkSize;
-                    for (int s0 = 0; s0 < train.Steps; s0 += k)
-                    {
-                        int len = Math.Min(k, train.Steps - s0);
-                        var (sum, n) = RunBatch(p, train, order, start, count, s0, len, train: true, carry);
-                        _grad[0].AsSpan().CopyTo(g);
-                        for (int c = 1; c < chunks; c++) VectorOps.Add(g, _grad[c], g);
-                        if (!double.IsFinite(sum) || !VectorOps.AllFinite(g))
-                        {
-                            run.StopNonFinite($"The loss or its gradient became {(double.IsFinite(sum) ? "non-finite" : sum.ToString())} in epoch {epoch}, mini-batch {batchIndex}, steps [{s0}, {s0 + len})");
-                            break;
-                        }
-                        epochSum += sum; epochN += n;
-                        if (!run.OptimizerStep(p, g, m, v, lr, epoch, batchIndex)) break;
-                    }
-                }
-                if (!run.Running) break;
-                run.EndEpoch(epoch, lr, epochSum / epochN, validation != null ? Evaluate(p, validation) : null, p);
-                if (checkpoint is not null && run.Running)
+                State s = state;
+                afterEpoch = (epoch, r) =>
                 {
                     new Persistence.TrainingCheckpoint
                     {
-                        Network = RecurrentNetwork.FromTrusted(_t, (float[])p.Clone()),
-                        AdamFirstMoment = m, AdamSecondMoment = v, OptimizerSteps = run.Steps, CompletedEpochs = epoch + 1, Seed = _o.Seed,
-                        ShuffleOrder = order, BestParameters = run.BestParameters, BestLoss = run.Best, BestEpoch = run.BestEpoch, EpochsSinceBest = run.EpochsSinceBest,
-                        TrainingLoss = run.TrainingLoss.ToArray(), ValidationLoss = run.ValidationLoss.ToArray(), LearningRates = run.LearningRates.ToArray(),
-                        OptionsFingerprintText = Persistence.TrainingCheckpoint.OptionsFingerprint(_o), DataFingerprintValue = dataFingerprint,
+                        Network = RecurrentNetwork.FromTrusted(_t, (float[])s.P.Clone()),
+                        AdamFirstMoment = s.M, AdamSecondMoment = s.V, OptimizerSteps = r.Steps, CompletedEpochs = epoch + 1, Seed = Options.Seed,
+                        ShuffleOrder = s.Order, BestParameters = r.BestParameters, BestLoss = r.Best, BestEpoch = r.BestEpoch, EpochsSinceBest = r.EpochsSinceBest,
+                        TrainingLoss = r.TrainingLoss.ToArray(), ValidationLoss = r.ValidationLoss.ToArray(), LearningRates = r.LearningRates.ToArray(),
+                        OptionsFingerprintText = Persistence.TrainingCheckpoint.OptionsFingerprint(Options), DataFingerprintValue = dataFingerprint,
                     }.Save(checkpoint.Path);
-                    if (checkpoint.MaxEpochsThisRun is int slice && epoch + 1 - firstEpoch >= slice && epoch + 1 < _o.Epochs)
+                    if (checkpoint.MaxEpochsThisRun is int slice && epoch + 1 - firstEpoch >= slice && epoch + 1 < Options.Epochs)
                     {
-                        run.Reason = StopReason.Paused;
-                        run.Message = $"Paused after epoch {epoch} ({epoch + 1} of {_o.Epochs} done); the checkpoint '{checkpoint.Path}' resumes it.";
+                        r.Reason = StopReason.Paused;
+                        r.Message = $"Paused after epoch {epoch} ({epoch + 1} of {Options.Epochs} done); the checkpoint '{checkpoint.Path}' resumes it.";
                     }
-                }
+                };
             }
-            var report = run.Report();
-            return new TrainingResult(RecurrentNetwork.FromTrusted(_t, run.FinalParameters(p, validation != null)), report);
+            var (progress, final) = Run(state, run, train, validation, afterEpoch);
+            var report = progress.Report();
+            return new TrainingResult(RecurrentNetwork.FromTrusted(_t, final), report);
         }
     }
 }

@@ -5,8 +5,9 @@ namespace MlNetLstm.Training;
 /// <summary>
 /// Immutable supervised sequence data: inputs [N, T, I]; targets [N, K] (one per sequence, for a last-step head) or
 /// [N, T, K] (per step, for an every-step head); optional forget-gate-modifier inputs [N, T, E]. All row-major, copied, finite.
+/// The training loop reads it as an <see cref="ISequenceBatchSource"/>; the built-in losses (<see cref="DatasetLoss"/>) read its targets.
 /// </summary>
-public sealed class SequenceDataset
+public sealed class SequenceDataset : ISequenceBatchSource
 {
     private readonly float[] _x, _y, _e;
 
@@ -90,6 +91,12 @@ public sealed class SequenceDataset
             throw new ArgumentException($"ValidationFraction {fraction} leaves no training samples out of {Count}.", optionsParam);
         return (Slice(0, Count - nVal), Slice(Count - nVal, nVal));
     }
+
+    ReadOnlySpan<float> ISequenceBatchSource.GetInputs(int sample, int firstStep, int steps) =>
+        _x.AsSpan((sample * Steps + firstStep) * InputSize, steps * InputSize);
+
+    ReadOnlySpan<float> ISequenceBatchSource.GetExtraInputs(int sample, int firstStep, int steps) =>
+        ExtraSize == 0 ? default : _e.AsSpan((sample * Steps + firstStep) * ExtraSize, steps * ExtraSize);
 
     internal float[] InputArray => _x;
     internal float[] TargetArray => _y;

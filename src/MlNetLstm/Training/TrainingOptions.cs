@@ -51,7 +51,7 @@ public enum StopReason
     NonFiniteLoss = 2,
     /// <summary>
     /// The run stopped after <see cref="TrainingCheckpointOptions.MaxEpochsThisRun"/> epochs with a checkpoint saved; calling
-    /// <see cref="RecurrentTrainer.Train"/> again with the same arguments resumes it. The returned network holds the current weights.
+    /// <see cref="RecurrentTrainer.Train(Models.RecurrentNetwork, SequenceDataset, TrainingOptions, SequenceDataset, TrainingCheckpointOptions)"/> again with the same arguments resumes it. The returned network holds the current weights.
     /// </summary>
     Paused = 3,
 }
@@ -230,7 +230,7 @@ public static class LearningRateSchedules
 }
 
 /// <summary>
-/// Checkpointing of a <see cref="RecurrentTrainer.Train"/> run: after every completed epoch the full training state
+/// Checkpointing of a <see cref="RecurrentTrainer.Train(Models.RecurrentNetwork, SequenceDataset, TrainingOptions, SequenceDataset, TrainingCheckpointOptions)"/> run: after every completed epoch the full training state
 /// (weights, Adam moments, step, epoch, shuffling state, best weights, loss history) is written atomically to
 /// <see cref="Path"/> (<see cref="Persistence.TrainingCheckpoint"/>: temporary file, flush, rename), so a crash or kill
 /// leaves the previous checkpoint intact. With <see cref="Resume"/>, an existing checkpoint is continued: the final

@@ -3,18 +3,20 @@ using MlNetLstm.Kernels;
 namespace MlNetLstm.Training;
 
 /// <summary>
-/// The bookkeeping every trainer's epoch loop shares (<see cref="RecurrentTrainer"/>, the local-window attention trainer):
+/// The bookkeeping every trainer's epoch loop shares (<see cref="TrainingLoop"/>: <see cref="RecurrentTrainer"/>, the local-window attention trainer, the LSTM volatility model):
 /// the optimiser step (gradient-norm clipping, L2 or decoupled weight decay, bias-corrected Adam), the loss curves, the
 /// best weights and early stopping, and the stop reason with its message. One place, so every trainer stops, restores and
-/// reports the same way.
+/// reports the same way. <see cref="TrainingRules"/> says how it monitors and stops.
 /// </summary>
 internal sealed class TrainingProgress
 {
     private readonly TrainingOptions _o;
+    private readonly TrainingRules _rules;
 
-    public TrainingProgress(TrainingOptions options, float[] initial)
+    public TrainingProgress(TrainingOptions options, float[] initial, TrainingRules? rules = null)
     {
         _o = options;
+        _rules = rules ?? TrainingRules.Standard;
         BestParameters = (float[])initial.Clone();
     }
 
@@ -46,7 +48,9 @@ internal sealed class TrainingProgress
         RecurrentTrainer.ClipGlobalNorm(g, _o.GradientClipNorm);
         if (_o.Optimizer == OptimizerKind.Adam && _o.WeightDecay > 0) VectorOps.Axpy(_o.WeightDecay, p, g);
         Steps++;
-        float bc1 = (float)(1 - Math.Pow(_o.Beta1, Steps)), bc2 = (float)(1 - Math.Pow(_o.Beta2, Steps));
+        float bc1, bc2;
+        if (_rules.SinglePrecisionBiasCorrection) { bc1 = 1f - MathF.Pow(_o.Beta1, Steps); bc2 = 1f - MathF.Pow(_o.Beta2, Steps); }
+        else { bc1 = (float)(1 - Math.Pow(_o.Beta1, Steps)); bc2 = (float)(1 - Math.Pow(_o.Beta2, Steps)); }
         Adam.Step(p, g, m, v, lr, _o.Beta1, _o.Beta2, _o.Epsilon, bc1, bc2, _o.Optimizer == OptimizerKind.AdamW ? _o.WeightDecay : 0f);
         if (VectorOps.AllFinite(p)) return true;
         StopNonFinite($"The weights became non-finite in epoch {epoch}, mini-batch {batchIndex}");
@@ -57,6 +61,7 @@ internal sealed class TrainingProgress
     /// Records a completed epoch: its learning rate and mean training loss, the validation loss (null without validation
     /// data), keeps the best weights (monitoring the validation loss if present, else the training loss) and decides early
     /// stopping (after <see cref="TrainingOptions.Patience"/> epochs without improvement) or a non-finite validation loss.
+    /// Without validation data only <see cref="TrainingRules.MonitorWithoutValidation"/> stops early.
     /// </summary>
     public void EndEpoch(int epoch, float lr, double trainingLoss, double? validationLoss, ReadOnlySpan<float> p)
     {
@@ -68,14 +73,14 @@ internal sealed class TrainingProgress
             ValidationLoss.Add(vl);
             monitored = vl;
         }
-        if (double.IsFinite(monitored) && monitored < Best)
+        if (double.IsFinite(monitored) && monitored < Best - _rules.MinImprovement)
         {
             Best = monitored; BestEpoch = epoch; EpochsSinceBest = 0;
             p.CopyTo(BestParameters);
         }
         else EpochsSinceBest++;
-        if (validationLoss is null) return;
-        if (!double.IsFinite(monitored))
+        if (validationLoss is null && !_rules.MonitorWithoutValidation) return;
+        if (!double.IsFinite(monitored) && validationLoss is not null && _rules.StopOnNonFiniteValidation)
             StopNonFinite($"The validation loss became {monitored} after epoch {epoch}");
         else if (_o.Patience > 0 && EpochsSinceBest >= _o.Patience)
         {
@@ -84,9 +89,13 @@ internal sealed class TrainingProgress
         }
     }
 
-    /// <summary>The weights to return: the best ones after a non-finite stop, or when restoring best weights with validation data; else <paramref name="p"/>.</summary>
+    /// <summary>
+    /// The weights to return: the best ones after a non-finite stop, or when restoring best weights with validation data
+    /// (always, the initial weights if no epoch improved, under <see cref="TrainingRules.MonitorWithoutValidation"/>); else <paramref name="p"/>.
+    /// </summary>
     public float[] FinalParameters(float[] p, bool hasValidation) =>
-        Reason == StopReason.NonFiniteLoss || (Reason != StopReason.Paused && _o.RestoreBestWeights && hasValidation && BestEpoch >= 0) ? BestParameters : p;
+        Reason == StopReason.NonFiniteLoss
+        || (Reason != StopReason.Paused && _o.RestoreBestWeights && (_rules.MonitorWithoutValidation || (hasValidation && BestEpoch >= 0))) ? BestParameters : p;
 
     /// <summary>
     /// Runs <paramref name="body"/> for chunks 0..<paramref name="chunks"/>-1 (in parallel on up to <paramref name="threads"/>

@@ -34,7 +34,7 @@ public sealed class TrainingReport
     public long OptimizerSteps { get; }
 }
 
-/// <summary>Immutable outcome of <see cref="RecurrentTrainer.Train"/>: the trained network and the report.</summary>
+/// <summary>Immutable outcome of <see cref="RecurrentTrainer.Train(RecurrentNetwork, SequenceDataset, TrainingOptions, SequenceDataset, TrainingCheckpointOptions)"/>: the trained network and the report.</summary>
 /// <param name="Network">The trained (or best restored) network.</param>
 /// <param name="Report">Loss curves and stop reason.</param>
 public sealed record TrainingResult(RecurrentNetwork Network, TrainingReport Report);

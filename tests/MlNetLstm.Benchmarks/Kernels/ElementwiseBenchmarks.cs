@@ -28,18 +28,18 @@ public class ActivationBenchmarks
     }
 
     [Benchmark(Baseline = true)] public void SigmoidTensorPrimitives() => TensorPrimitives.Sigmoid(_x, _y);
-    [Benchmark] public void SigmoidScalar() => Activations.SigmoidScalar(_x, _y);
-    [Benchmark] public void SigmoidVector128() { if (Levels.Contains(IsaLevel.Vector128)) Activations.SigmoidVector128(_x, _y); }
-    [Benchmark] public void SigmoidVector256() { if (Levels.Contains(IsaLevel.Vector256)) Activations.SigmoidVector256(_x, _y); }
-    [Benchmark] public void SigmoidAvx2() { if (Levels.Contains(IsaLevel.Avx2Fma)) Activations.SigmoidAvx2(_x, _y); }
-    [Benchmark] public void SigmoidAvx512() { if (Levels.Contains(IsaLevel.Avx512)) Activations.SigmoidAvx512(_x, _y); }
+    [Benchmark] public void SigmoidScalar() => Activations.Sigmoid(IsaLevel.Scalar, _x, _y);
+    [Benchmark] public void SigmoidVector128() { if (Levels.Contains(IsaLevel.Vector128)) Activations.Sigmoid(IsaLevel.Vector128, _x, _y); }
+    [Benchmark] public void SigmoidVector256() { if (Levels.Contains(IsaLevel.Vector256)) Activations.Sigmoid(IsaLevel.Vector256, _x, _y); }
+    [Benchmark] public void SigmoidAvx2() { if (Levels.Contains(IsaLevel.Avx2Fma)) Activations.Sigmoid(IsaLevel.Avx2Fma, _x, _y); }
+    [Benchmark] public void SigmoidAvx512() { if (Levels.Contains(IsaLevel.Avx512)) Activations.Sigmoid(IsaLevel.Avx512, _x, _y); }
 
     [Benchmark] public void TanhTensorPrimitives() => TensorPrimitives.Tanh(_x, _y);
-    [Benchmark] public void TanhScalar() => Activations.TanhScalar(_x, _y);
-    [Benchmark] public void TanhVector128() { if (Levels.Contains(IsaLevel.Vector128)) Activations.TanhVector128(_x, _y); }
-    [Benchmark] public void TanhVector256() { if (Levels.Contains(IsaLevel.Vector256)) Activations.TanhVector256(_x, _y); }
-    [Benchmark] public void TanhAvx2() { if (Levels.Contains(IsaLevel.Avx2Fma)) Activations.TanhAvx2(_x, _y); }
-    [Benchmark] public void TanhAvx512() { if (Levels.Contains(IsaLevel.Avx512)) Activations.TanhAvx512(_x, _y); }
+    [Benchmark] public void TanhScalar() => Activations.Tanh(IsaLevel.Scalar, _x, _y);
+    [Benchmark] public void TanhVector128() { if (Levels.Contains(IsaLevel.Vector128)) Activations.Tanh(IsaLevel.Vector128, _x, _y); }
+    [Benchmark] public void TanhVector256() { if (Levels.Contains(IsaLevel.Vector256)) Activations.Tanh(IsaLevel.Vector256, _x, _y); }
+    [Benchmark] public void TanhAvx2() { if (Levels.Contains(IsaLevel.Avx2Fma)) Activations.Tanh(IsaLevel.Avx2Fma, _x, _y); }
+    [Benchmark] public void TanhAvx512() { if (Levels.Contains(IsaLevel.Avx512)) Activations.Tanh(IsaLevel.Avx512, _x, _y); }
 }
 
 /// <summary>Axpy, Add and Dot per path against TensorPrimitives (MultiplyAdd, Add, Dot).</summary>
@@ -64,24 +64,24 @@ public class VectorOpsBenchmarks
     }
 
     [Benchmark(Baseline = true)] public void AddTensorPrimitives() => TensorPrimitives.Add(_x, _y, _d);
-    [Benchmark] public void AddScalar() => VectorOps.AddScalar(_x, _y, _d);
-    [Benchmark] public void AddVector128() { if (Levels.Contains(IsaLevel.Vector128)) VectorOps.AddVector128(_x, _y, _d); }
-    [Benchmark] public void AddVector256() { if (Levels.Contains(IsaLevel.Vector256)) VectorOps.AddVector256(_x, _y, _d); }
-    [Benchmark] public void AddAvx2() { if (Levels.Contains(IsaLevel.Avx2Fma)) VectorOps.AddAvx2(_x, _y, _d); }
-    [Benchmark] public void AddAvx512() { if (Levels.Contains(IsaLevel.Avx512)) VectorOps.AddAvx512(_x, _y, _d); }
+    [Benchmark] public void AddScalar() => VectorOps.Add(IsaLevel.Scalar, _x, _y, _d);
+    [Benchmark] public void AddVector128() { if (Levels.Contains(IsaLevel.Vector128)) VectorOps.Add(IsaLevel.Vector128, _x, _y, _d); }
+    [Benchmark] public void AddVector256() { if (Levels.Contains(IsaLevel.Vector256)) VectorOps.Add(IsaLevel.Vector256, _x, _y, _d); }
+    [Benchmark] public void AddAvx2() { if (Levels.Contains(IsaLevel.Avx2Fma)) VectorOps.Add(IsaLevel.Avx2Fma, _x, _y, _d); }
+    [Benchmark] public void AddAvx512() { if (Levels.Contains(IsaLevel.Avx512)) VectorOps.Add(IsaLevel.Avx512, _x, _y, _d); }
 
     // y = 0.5 x + y (TensorPrimitives.MultiplyAdd(x, 0.5, y, y) is the equivalent).
     [Benchmark] public void AxpyTensorPrimitives() => TensorPrimitives.MultiplyAdd(_x, 0.5f, _d, _d);
-    [Benchmark] public void AxpyScalar() => VectorOps.AxpyScalar(0.5f, _x, _d);
-    [Benchmark] public void AxpyVector128() { if (Levels.Contains(IsaLevel.Vector128)) VectorOps.AxpyVector128(0.5f, _x, _d); }
-    [Benchmark] public void AxpyVector256() { if (Levels.Contains(IsaLevel.Vector256)) VectorOps.AxpyVector256(0.5f, _x, _d); }
-    [Benchmark] public void AxpyAvx2() { if (Levels.Contains(IsaLevel.Avx2Fma)) VectorOps.AxpyAvx2(0.5f, _x, _d); }
-    [Benchmark] public void AxpyAvx512() { if (Levels.Contains(IsaLevel.Avx512)) VectorOps.AxpyAvx512(0.5f, _x, _d); }
+    [Benchmark] public void AxpyScalar() => VectorOps.Axpy(IsaLevel.Scalar, 0.5f, _x, _d);
+    [Benchmark] public void AxpyVector128() { if (Levels.Contains(IsaLevel.Vector128)) VectorOps.Axpy(IsaLevel.Vector128, 0.5f, _x, _d); }
+    [Benchmark] public void AxpyVector256() { if (Levels.Contains(IsaLevel.Vector256)) VectorOps.Axpy(IsaLevel.Vector256, 0.5f, _x, _d); }
+    [Benchmark] public void AxpyAvx2() { if (Levels.Contains(IsaLevel.Avx2Fma)) VectorOps.Axpy(IsaLevel.Avx2Fma, 0.5f, _x, _d); }
+    [Benchmark] public void AxpyAvx512() { if (Levels.Contains(IsaLevel.Avx512)) VectorOps.Axpy(IsaLevel.Avx512, 0.5f, _x, _d); }
 
     [Benchmark] public float DotTensorPrimitives() => TensorPrimitives.Dot(_x, _y);
-    [Benchmark] public float DotScalar() => VectorOps.DotScalar(_x, _y);
-    [Benchmark] public float DotVector128() => Levels.Contains(IsaLevel.Vector128) ? VectorOps.DotVector128(_x, _y) : 0f;
-    [Benchmark] public float DotVector256() => Levels.Contains(IsaLevel.Vector256) ? VectorOps.DotVector256(_x, _y) : 0f;
-    [Benchmark] public float DotAvx2() => Levels.Contains(IsaLevel.Avx2Fma) ? VectorOps.DotAvx2(_x, _y) : 0f;
-    [Benchmark] public float DotAvx512() => Levels.Contains(IsaLevel.Avx512) ? VectorOps.DotAvx512(_x, _y) : 0f;
+    [Benchmark] public float DotScalar() => VectorOps.Dot(IsaLevel.Scalar, _x, _y);
+    [Benchmark] public float DotVector128() => Levels.Contains(IsaLevel.Vector128) ? VectorOps.Dot(IsaLevel.Vector128, _x, _y) : 0f;
+    [Benchmark] public float DotVector256() => Levels.Contains(IsaLevel.Vector256) ? VectorOps.Dot(IsaLevel.Vector256, _x, _y) : 0f;
+    [Benchmark] public float DotAvx2() => Levels.Contains(IsaLevel.Avx2Fma) ? VectorOps.Dot(IsaLevel.Avx2Fma, _x, _y) : 0f;
+    [Benchmark] public float DotAvx512() => Levels.Contains(IsaLevel.Avx512) ? VectorOps.Dot(IsaLevel.Avx512, _x, _y) : 0f;
 }

@@ -62,9 +62,9 @@ public class GemvBenchmarks
         _y = new float[_n];
     }
 
-    [Benchmark(Baseline = true)] public void Scalar() => Gemv.MultiplyTransposedAddScalar(_w, _k, _n, _x, _y);
-    [Benchmark] public void Vector128() { if (Levels.Contains(IsaLevel.Vector128)) Gemv.MultiplyTransposedAddVector128(_w, _k, _n, _x, _y); }
-    [Benchmark] public void Vector256() { if (Levels.Contains(IsaLevel.Vector256)) Gemv.MultiplyTransposedAddVector256(_w, _k, _n, _x, _y); }
-    [Benchmark] public void Avx2() { if (Levels.Contains(IsaLevel.Avx2Fma)) Gemv.MultiplyTransposedAddAvx2(_w, _k, _n, _x, _y); }
-    [Benchmark] public void Avx512() { if (Levels.Contains(IsaLevel.Avx512)) Gemv.MultiplyTransposedAddAvx512(_w, _k, _n, _x, _y); }
+    [Benchmark(Baseline = true)] public void Scalar() => Gemv.MultiplyTransposedAdd(IsaLevel.Scalar, _w, _k, _n, _x, _y);
+    [Benchmark] public void Vector128() { if (Levels.Contains(IsaLevel.Vector128)) Gemv.MultiplyTransposedAdd(IsaLevel.Vector128, _w, _k, _n, _x, _y); }
+    [Benchmark] public void Vector256() { if (Levels.Contains(IsaLevel.Vector256)) Gemv.MultiplyTransposedAdd(IsaLevel.Vector256, _w, _k, _n, _x, _y); }
+    [Benchmark] public void Avx2() { if (Levels.Contains(IsaLevel.Avx2Fma)) Gemv.MultiplyTransposedAdd(IsaLevel.Avx2Fma, _w, _k, _n, _x, _y); }
+    [Benchmark] public void Avx512() { if (Levels.Contains(IsaLevel.Avx512)) Gemv.MultiplyTransposedAdd(IsaLevel.Avx512, _w, _k, _n, _x, _y); }
 }

@@ -95,12 +95,12 @@ public static class KernelQuickModes
         foreach (var (k, n) in new[] { (8, 256), (64, 256), (128, 512), (512, 2048) })
         {
             float[] w = Fill(rng, k * n), x = Fill(rng, k), y = new float[n];
-            var paths = new List<(string, Action)> { ("Scalar", () => Gemv.MultiplyTransposedAddScalar(w, k, n, x, y)) };
+            var paths = new List<(string, Action)> { ("Scalar", () => Gemv.MultiplyTransposedAdd(IsaLevel.Scalar, w, k, n, x, y)) };
             var levels = KernelInfo.AvailableLevels;
-            if (levels.Contains(IsaLevel.Vector128)) paths.Add(("Vector128", () => Gemv.MultiplyTransposedAddVector128(w, k, n, x, y)));
-            if (levels.Contains(IsaLevel.Vector256)) paths.Add(("Vector256", () => Gemv.MultiplyTransposedAddVector256(w, k, n, x, y)));
-            if (levels.Contains(IsaLevel.Avx2Fma)) paths.Add(("Avx2", () => Gemv.MultiplyTransposedAddAvx2(w, k, n, x, y)));
-            if (levels.Contains(IsaLevel.Avx512)) paths.Add(("Avx512", () => Gemv.MultiplyTransposedAddAvx512(w, k, n, x, y)));
+            if (levels.Contains(IsaLevel.Vector128)) paths.Add(("Vector128", () => Gemv.MultiplyTransposedAdd(IsaLevel.Vector128, w, k, n, x, y)));
+            if (levels.Contains(IsaLevel.Vector256)) paths.Add(("Vector256", () => Gemv.MultiplyTransposedAdd(IsaLevel.Vector256, w, k, n, x, y)));
+            if (levels.Contains(IsaLevel.Avx2Fma)) paths.Add(("Avx2", () => Gemv.MultiplyTransposedAdd(IsaLevel.Avx2Fma, w, k, n, x, y)));
+            if (levels.Contains(IsaLevel.Avx512)) paths.Add(("Avx512", () => Gemv.MultiplyTransposedAdd(IsaLevel.Avx512, w, k, n, x, y)));
             foreach (var (name, act) in paths)
             {
                 int reps = Math.Max(10, (int)(5e7 / (2.0 * k * n)));
@@ -167,12 +167,16 @@ public static class KernelQuickModes
             var rng = new Random(6);
             float[] x = Fill(rng, len), y = Fill(rng, len), d = new float[len];
             for (int i = 0; i < len; i++) x[i] *= 8f;
-            string Cell(bool ok, Action a) => ok ? $"{Time(a):F0}" : "n/a";
-            Console.WriteLine($"| sigmoid | {len} | {Cell(true, () => Activations.SigmoidScalar(x, d))} | {Cell(lv.Contains(IsaLevel.Vector128), () => Activations.SigmoidVector128(x, d))} | {Cell(lv.Contains(IsaLevel.Vector256), () => Activations.SigmoidVector256(x, d))} | {Cell(lv.Contains(IsaLevel.Avx2Fma), () => Activations.SigmoidAvx2(x, d))} | {Cell(lv.Contains(IsaLevel.Avx512), () => Activations.SigmoidAvx512(x, d))} | {Cell(true, () => System.Numerics.Tensors.TensorPrimitives.Sigmoid(x, d))} |");
-            Console.WriteLine($"| tanh | {len} | {Cell(true, () => Activations.TanhScalar(x, d))} | {Cell(lv.Contains(IsaLevel.Vector128), () => Activations.TanhVector128(x, d))} | {Cell(lv.Contains(IsaLevel.Vector256), () => Activations.TanhVector256(x, d))} | {Cell(lv.Contains(IsaLevel.Avx2Fma), () => Activations.TanhAvx2(x, d))} | {Cell(lv.Contains(IsaLevel.Avx512), () => Activations.TanhAvx512(x, d))} | {Cell(true, () => System.Numerics.Tensors.TensorPrimitives.Tanh(x, d))} |");
-            Console.WriteLine($"| axpy | {len} | {Cell(true, () => VectorOps.AxpyScalar(0.5f, x, d))} | {Cell(lv.Contains(IsaLevel.Vector128), () => VectorOps.AxpyVector128(0.5f, x, d))} | {Cell(lv.Contains(IsaLevel.Vector256), () => VectorOps.AxpyVector256(0.5f, x, d))} | {Cell(lv.Contains(IsaLevel.Avx2Fma), () => VectorOps.AxpyAvx2(0.5f, x, d))} | {Cell(lv.Contains(IsaLevel.Avx512), () => VectorOps.AxpyAvx512(0.5f, x, d))} | {Cell(true, () => System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(x, 0.5f, d, d))} |");
             float sink = 0;
-            Console.WriteLine($"| dot | {len} | {Cell(true, () => sink += VectorOps.DotScalar(x, y))} | {Cell(lv.Contains(IsaLevel.Vector128), () => sink += VectorOps.DotVector128(x, y))} | {Cell(lv.Contains(IsaLevel.Vector256), () => sink += VectorOps.DotVector256(x, y))} | {Cell(lv.Contains(IsaLevel.Avx2Fma), () => sink += VectorOps.DotAvx2(x, y))} | {Cell(lv.Contains(IsaLevel.Avx512), () => sink += VectorOps.DotAvx512(x, y))} | {Cell(true, () => sink += System.Numerics.Tensors.TensorPrimitives.Dot(x, y))} |");
+            IsaLevel[] cols = { IsaLevel.Scalar, IsaLevel.Vector128, IsaLevel.Vector256, IsaLevel.Avx2Fma, IsaLevel.Avx512 };
+            void Row(string name, Action<IsaLevel> path, Action peer)
+                => Console.WriteLine($"| {name} | {len} | {string.Join(" | ", cols.Select(l => lv.Contains(l) ? $"{Time(() => path(l)):F0}" : "n/a"))} | {Time(peer):F0} |");
+            Row("sigmoid", l => Activations.Sigmoid(l, x, d), () => System.Numerics.Tensors.TensorPrimitives.Sigmoid(x, d));
+            Row("tanh", l => Activations.Tanh(l, x, d), () => System.Numerics.Tensors.TensorPrimitives.Tanh(x, d));
+            Row("add", l => VectorOps.Add(l, x, y, d), () => System.Numerics.Tensors.TensorPrimitives.Add(x, y, d));
+            Row("axpy", l => VectorOps.Axpy(l, 0.5f, x, d), () => System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(x, 0.5f, d, d));
+            Row("scale", l => VectorOps.Scale(l, 1.0000001f, d), () => System.Numerics.Tensors.TensorPrimitives.Multiply(d, 1.0000001f, d));
+            Row("dot", l => sink += VectorOps.Dot(l, x, y), () => sink += System.Numerics.Tensors.TensorPrimitives.Dot(x, y));
             if (sink == 12345f) Console.WriteLine();
         }
     }

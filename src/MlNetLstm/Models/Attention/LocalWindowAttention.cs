@@ -20,7 +20,7 @@ namespace MlNetLstm.Models.Attention;
 /// value.weight [D, D], attention_output.weight [D, D], attention_output.bias [D], feed_forward1.weight [F, D],
 /// feed_forward1.bias [F], feed_forward2.weight [D, F], feed_forward2.bias [D] (the four only when F &gt; 0),
 /// head.weight [O, D], head.bias [O]; all row-major). Forward and backward passes compute in double precision;
-/// gradients are exact (hand-written backward pass). Train with <see cref="LocalWindowAttentionTrainer"/>.
+/// gradients are exact (hand-written backward pass). Train with <c>MlNetLstm.Training.LocalWindowAttentionTrainer</c>.
 /// </summary>
 public sealed class LocalWindowAttention
 {

@@ -62,7 +62,7 @@ public sealed partial class LstmVolatilityForecaster
         b.AddScalar("options/threads", o.Threads);
         b.AddScalar("options/learning_rate", o.LearningRate);
         b.AddScalar("options/weight_decay", o.WeightDecay);
-        b.AddScalar("options/gradient_clip", o.GradientClip);
+        b.AddScalar("options/gradient_clip", o.GradientClipNorm);
         b.AddScalar("options/validation_fraction", o.ValidationFraction);
         b.AddScalar("options/ewma_lambda", o.EwmaLambda);
         b.AddScalar("options/initial_beta", o.InitialBeta);
@@ -92,7 +92,7 @@ public sealed partial class LstmVolatilityForecaster
             RegimeAdaptive = s.Bool("regime_adaptive"), HiddenSize = s.Int("hidden_size"), SequenceLength = s.Int("sequence_length"),
             BurnIn = s.Int("burn_in"), ContextLength = s.Int("context_length"), Epochs = s.Int("epochs"), BatchSize = s.Int("batch_size"),
             Patience = s.Int("patience"), Seed = s.Int("seed"), Threads = s.Int("threads"),
-            LearningRate = (float)s.Real("learning_rate"), WeightDecay = (float)s.Real("weight_decay"), GradientClip = (float)s.Real("gradient_clip"),
+            LearningRate = (float)s.Real("learning_rate"), WeightDecay = (float)s.Real("weight_decay"), GradientClipNorm = (float)s.Real("gradient_clip"),
             ValidationFraction = s.Real("validation_fraction"), EwmaLambda = s.Real("ewma_lambda"), InitialBeta = (float)s.Real("initial_beta"),
             CorrectionBound = (float)s.Real("correction_bound"), GarchFeature = v2 && s.Bool("garch_feature"),
             Anchor = v2 ? s.Enum<VolatilityAnchor>("anchor", version) : VolatilityAnchor.Ewma,

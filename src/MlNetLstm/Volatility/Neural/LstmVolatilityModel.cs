@@ -3,6 +3,7 @@ using MlNetLstm.Data;
 using MlNetLstm.Evaluation;
 using MlNetLstm.Kernels;
 using MlNetLstm.Models;
+using MlNetLstm.Training;
 
 namespace MlNetLstm.Volatility.Neural;
 
@@ -36,8 +37,9 @@ namespace MlNetLstm.Volatility.Neural;
 /// on overlapping chunks of <see cref="LstmVolatilityOptions.SequenceLength"/> steps whose first
 /// <see cref="LstmVolatilityOptions.BurnIn"/> steps only warm the state up; AdamW with gradient-norm clipping; the most
 /// recent <see cref="LstmVolatilityOptions.ValidationFraction"/> of chunks for early stopping with best-weights restore.
-/// Gradients are computed over fixed sub-batches and summed in a fixed order, so the result does not depend on the
-/// thread count.
+/// The network is trained by the library's one training loop (<see cref="RecurrentTrainer"/>, the same code as every other
+/// network) with the chunks as its batch source and this loss plugged in. Gradients are computed over fixed sub-batches
+/// and summed in a fixed order, so the result does not depend on the thread count.
 /// </para>
 /// </summary>
 public sealed class LstmVolatilityModel : IVarianceModel
@@ -136,65 +138,24 @@ public sealed class LstmVolatilityModel : IVarianceModel
         p.AsSpan(headB.Offset, headB.Length).Clear();
         net = RecurrentNetwork.FromParameters(spec, p);
 
-        var m = new float[p.Length];
-        var v = new float[p.Length];
-        var rng = new Random(o.Seed);
-        var trainLosses = new List<double>();
-        var validLosses = new List<double>();
-        float[] best = p.ToArray();
-        double bestLoss = double.PositiveInfinity;
-        int bestEpoch = 0, sinceBest = 0, step = 0;
-        string stopReason = $"completed {o.Epochs} epochs";
-        const float beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;
-
-        for (int epoch = 1; epoch <= o.Epochs; epoch++)
+        // The shared training loop (RecurrentTrainer) with the chunks as batch source and the QLIKE loss on the variance head.
+        bool withExtra = spec.ForgetGateModifier != null;
+        var trainChunks = new VolatilityChunks(features, train, L, withExtra);
+        VolatilityChunks? validChunks = valid.Length > 0 ? new VolatilityChunks(features, valid, L, withExtra) : null;
+        TrainingResult result = RecurrentTrainer.Train(net, trainChunks, new VolatilityQlikeLoss(o, features), TrainingOptionsFor(o), validChunks, TrainingRules.VolatilityModel);
+        TrainingReport report = result.Report;
+        int bestEpoch = report.BestEpoch + 1; // 1-based, 0 = the initial weights
+        string stopReason = report.StopReason switch
         {
-            int[] order = (int[])train.Clone();
-            rng.Shuffle(order);
-            double epochLoss = 0;
-            int batches = 0;
-            bool diverged = false;
-            for (int b0 = 0; b0 < order.Length; b0 += o.BatchSize)
-            {
-                int[] batch = order.AsSpan(b0, Math.Min(o.BatchSize, order.Length - b0)).ToArray();
-                (double loss, float[] grad) = Gradient(net, features, batch, o);
-                if (!double.IsFinite(loss) || !VectorOps.AllFinite(grad)) { diverged = true; break; }
-                if (o.GradientClip > 0)
-                {
-                    double norm = Math.Sqrt(VectorOps.SumOfSquares(grad));
-                    if (norm > o.GradientClip) VectorOps.Scale((float)(o.GradientClip / norm), grad);
-                }
-                step++;
-                Adam.Step(p, grad, m, v, o.LearningRate, beta1, beta2, eps,
-                    1f - MathF.Pow(beta1, step), 1f - MathF.Pow(beta2, step), o.WeightDecay);
-                if (!VectorOps.AllFinite(p)) { diverged = true; break; } // an exploding step: stop, keep the best weights
-                net = RecurrentNetwork.FromParameters(spec, p);
-                epochLoss += loss;
-                batches++;
-            }
-            if (diverged)
-            {
-                stopReason = $"stopped at epoch {epoch}: the training loss, a gradient or the weights became NaN or infinite; the best weights (epoch {bestEpoch}) were kept";
-                break;
-            }
-            trainLosses.Add(epochLoss / Math.Max(1, batches));
-            double monitored = valid.Length > 0 ? Evaluate(net, features, valid, o) : trainLosses[^1];
-            validLosses.Add(valid.Length > 0 ? monitored : double.NaN);
-            if (monitored < bestLoss - 1e-6)
-            {
-                bestLoss = monitored; bestEpoch = epoch; sinceBest = 0;
-                p.CopyTo(best, 0);
-            }
-            else if (++sinceBest >= o.Patience)
-            {
-                stopReason = $"early stopping at epoch {epoch}: no validation improvement for {o.Patience} epochs; best epoch {bestEpoch}";
-                break;
-            }
-        }
+            StopReason.EarlyStopping => $"early stopping at epoch {report.EpochsRun}: no validation improvement for {o.Patience} epochs; best epoch {bestEpoch}",
+            StopReason.NonFiniteLoss => $"stopped at epoch {report.EpochsRun + 1}: the training loss, a gradient or the weights became NaN or infinite; the best weights (epoch {bestEpoch}) were kept",
+            _ => $"completed {o.Epochs} epochs",
+        };
         if (bestEpoch == 0) stopReason += " (no finite epoch: the initial weights, equal to the EWMA baseline, were kept)";
-        RecurrentNetwork fitted = RecurrentNetwork.FromParameters(spec, best);
+        double[] validLosses = validChunks != null ? report.ValidationLoss.ToArray() : Enumerable.Repeat(double.NaN, report.EpochsRun).ToArray();
+        RecurrentNetwork fitted = RecurrentNetwork.FromParameters(spec, result.Network.Parameters);
         (double weight, double[] shrinkScores) = ChooseCorrectionWeight(fitted, features, valid, o);
-        var summary = new LstmTrainingSummary(trainLosses.ToArray(), validLosses.ToArray(), bestEpoch, stopReason, sw.Elapsed.TotalSeconds)
+        var summary = new LstmTrainingSummary(report.TrainingLoss.ToArray(), validLosses, bestEpoch, stopReason, sw.Elapsed.TotalSeconds)
         {
             AnchorValidationQlike = anchorScores, ShrinkageValidationQlike = shrinkScores,
         };
@@ -246,6 +207,31 @@ public sealed class LstmVolatilityModel : IVarianceModel
         return double.IsFinite(sums[best]) ? (grid[best], sums) : (0, sums);
     }
 
+    /// <summary>
+    /// The training-loop settings of <paramref name="o"/>: AdamW (β1 = 0.9, β2 = 0.999, ε = 1e-8) at a constant learning rate with
+    /// decoupled weight decay and global gradient-norm clipping, mini-batches of <see cref="LstmVolatilityOptions.BatchSize"/>
+    /// chunks computed in fixed sub-batches of 8 (<see cref="TrainingOptions.ChunkSize"/>), shuffled every epoch, early stopping
+    /// after <see cref="LstmVolatilityOptions.Patience"/> epochs and best-weights restore. The validation chunks are chosen by
+    /// the model (the most recent ones), so the loop's own split is off.
+    /// </summary>
+    internal static TrainingOptions TrainingOptionsFor(LstmVolatilityOptions o) => new()
+    {
+        Epochs = o.Epochs,
+        BatchSize = o.BatchSize,
+        LearningRate = o.LearningRate,
+        Optimizer = OptimizerKind.AdamW,
+        WeightDecay = o.WeightDecay,
+        GradientClipNorm = o.GradientClipNorm,
+        Schedule = LearningRateSchedule.Constant,
+        ValidationFraction = 0,
+        Patience = o.Patience,
+        RestoreBestWeights = true,
+        Seed = o.Seed,
+        Threads = o.Threads,
+        ChunkSize = SubBatch,
+        Shuffle = true,
+    };
+
     internal static RecurrentNetworkSpec CreateSpec(LstmVolatilityOptions o, int inputSize) => new()
     {
         Cell = CellType.Lstm,
@@ -259,21 +245,6 @@ public sealed class LstmVolatilityModel : IVarianceModel
     };
 
     /// <summary>
-    /// Number N of scored (step, horizon) pairs of <paramref name="chunks"/>: steps BurnIn..T-1 of each chunk and horizons
-    /// k = 1..K whose target u²_{t+k} lies in the series. With K = 1 every step has its target, N = chunks · (T - BurnIn).
-    /// </summary>
-    internal static double ScoredCount(VolatilityFeatures f, int[] chunks, LstmVolatilityOptions o)
-    {
-        int T = o.SequenceLength, K = f.Horizons;
-        long count = 0;
-        foreach (int start in chunks)
-            for (int t = o.BurnIn; t < T; t++)
-                for (int k = 0; k < K; k++)
-                    if (!double.IsNaN(f.Target[(start + t) * K + k])) count++;
-        return count;
-    }
-
-    /// <summary>
     /// The reported loss from the mean QLIKE term q̄ = mean(log h̃ + u² / h̃) over the scored pairs: q̄ itself for
     /// <see cref="Loss.Qlike"/>, <c>0.5 · (q̄ + log 2π + 2 log s)</c> (the Gaussian NLL in original units, nats per
     /// observation) for <see cref="Loss.GaussianNll"/>.
@@ -282,84 +253,21 @@ public sealed class LstmVolatilityModel : IVarianceModel
         o.LossFunction == Loss.GaussianNll ? 0.5 * (meanQlike + Math.Log(2 * Math.PI) + 2 * Math.Log(f.Scale)) : meanQlike;
 
     /// <summary>
-    /// Loss (<see cref="ReportedLoss"/>) of a mini-batch of chunks and its gradient dL/dθ (flat, in the network's layout).
-    /// Outputs y [B, T, K]; for each scored pair (t, k): <c>log h̃ = log a_{t+k|t} + B tanh(y_{t,k} / B)</c>,
-    /// <c>dL/dy_{t,k} = c (1 - u²_{t+k} / h̃) (1 - tanh²(y_{t,k} / B)) / N</c> with c = 1 (QLIKE) or 0.5 (NLL).
+    /// Loss (<see cref="ReportedLoss"/>) of a mini-batch of <paramref name="chunks"/> (chunk start rows) and its gradient dL/dθ
+    /// (flat, in the network's layout), as one optimiser step of the training loop sees them (<see cref="VolatilityQlikeLoss"/>).
     /// </summary>
     internal static (double Loss, float[] Grad) Gradient(RecurrentNetwork net, VolatilityFeatures f, int[] chunks, LstmVolatilityOptions o)
     {
-        int T = o.SequenceLength, K = f.Horizons;
-        int subBatches = (chunks.Length + SubBatch - 1) / SubBatch;
-        double scored = ScoredCount(f, chunks, o);
-        double c = o.LossFunction == Loss.GaussianNll ? 0.5 : 1.0;
-        var losses = new double[subBatches];
-        var grads = new float[subBatches][];
-        Parallel.For(0, subBatches, new ParallelOptions { MaxDegreeOfParallelism = o.Threads }, sb =>
-        {
-            int[] part = chunks.AsSpan(sb * SubBatch, Math.Min(SubBatch, chunks.Length - sb * SubBatch)).ToArray();
-            int B = part.Length;
-            (float[] x, float[] e) = f.Gather(part, T, net.Spec.ForgetGateModifier != null);
-            double loss = 0;
-            // One forward + backward pass: the callback turns the outputs y [B, T, K] into the QLIKE sum and dL/dy.
-            RecurrentGradients g = net.ComputeGradients(x, B, T, (y, dy) =>
-            {
-                for (int b = 0; b < B; b++)
-                {
-                    for (int t = o.BurnIn; t < T; t++)
-                    {
-                        int idx = part[b] + t;
-                        for (int k = 0; k < K; k++)
-                        {
-                            double target = f.Target[idx * K + k];
-                            if (double.IsNaN(target)) continue; // u²_{t+k} is beyond the series: not scored
-                            int at = (b * T + t) * K + k;
-                            double th = Math.Tanh(y[at] / o.CorrectionBound);
-                            double logH = f.LogBaseline[idx * K + k] + o.CorrectionBound * th;
-                            double ratio = target * Math.Exp(-logH);
-                            loss += logH + ratio;
-                            dy[at] = (float)(c * (1 - ratio) * (1 - th * th) / scored);
-                        }
-                    }
-                }
-                // A non-finite loss is reported to the caller (which stops training) instead of thrown by the engine.
-                return double.IsFinite(loss) ? loss : 0;
-            }, e);
-            losses[sb] = loss;
-            grads[sb] = g.Parameters.ToArray();
-        });
-        var total = new float[net.ParameterCount];
-        double lossSum = 0;
-        for (int sb = 0; sb < subBatches; sb++)
-        {
-            VectorOps.Add(total, grads[sb], total);
-            lossSum += losses[sb];
-        }
-        return (ReportedLoss(lossSum / scored, f, o), total);
+        var loss = new VolatilityQlikeLoss(o, f);
+        var source = new VolatilityChunks(f, chunks, o.SequenceLength, net.Spec.ForgetGateModifier != null);
+        var (sum, count, grad) = RecurrentTrainer.BatchGradient(net, source, loss, Enumerable.Range(0, chunks.Length).ToArray(), TrainingOptionsFor(o));
+        return (loss.Report(sum, count).Value, grad);
     }
 
-    /// <summary>The loss (<see cref="ReportedLoss"/>) of <paramref name="chunks"/> under the network, forward pass only.</summary>
-    internal static double Evaluate(RecurrentNetwork net, VolatilityFeatures f, int[] chunks, LstmVolatilityOptions o)
-    {
-        int T = o.SequenceLength, K = f.Horizons;
-        (float[] x, float[] e) = f.Gather(chunks, T, net.Spec.ForgetGateModifier != null);
-        RecurrentOutput y = net.Forward(x, chunks.Length, T, e);
-        double loss = 0;
-        for (int b = 0; b < chunks.Length; b++)
-        {
-            for (int t = o.BurnIn; t < T; t++)
-            {
-                int idx = chunks[b] + t;
-                for (int k = 0; k < K; k++)
-                {
-                    double target = f.Target[idx * K + k];
-                    if (double.IsNaN(target)) continue;
-                    double logH = f.LogBaseline[idx * K + k] + o.CorrectionBound * Math.Tanh(y.Values[(b * T + t) * K + k] / o.CorrectionBound);
-                    loss += logH + target * Math.Exp(-logH);
-                }
-            }
-        }
-        return ReportedLoss(loss / ScoredCount(f, chunks, o), f, o);
-    }
+    /// <summary>The loss (<see cref="ReportedLoss"/>) of <paramref name="chunks"/> under the network, forward pass only (the validation loss of a fit).</summary>
+    internal static double Evaluate(RecurrentNetwork net, VolatilityFeatures f, int[] chunks, LstmVolatilityOptions o) =>
+        RecurrentTrainer.EvaluateLoss(net, new VolatilityChunks(f, chunks, o.SequenceLength, net.Spec.ForgetGateModifier != null), new VolatilityQlikeLoss(o, f),
+            TrainingOptionsFor(o), TrainingRules.VolatilityModel);
 }
 
 /// <summary>Immutable summary of an <see cref="LstmVolatilityModel"/> fit.</summary>

@@ -83,7 +83,7 @@ public enum RegimeTermForm
 /// <c>GaussianNll = 0.5 · Qlike + 0.5 · (log 2π + 2 log s)</c> term by term. They fit the same thing; they differ in the reported
 /// loss values (<see cref="LstmTrainingSummary.TrainLoss"/>, <see cref="LstmTrainingSummary.ValidationLoss"/>) and in the gradient
 /// scale (half as large for <see cref="GaussianNll"/>), which changes how often the gradient-norm clip
-/// (<see cref="LstmVolatilityOptions.GradientClip"/>) binds, the relative weight of AdamW's ε, and the early-stopping threshold
+/// (<see cref="LstmVolatilityOptions.GradientClipNorm"/>) binds, the relative weight of AdamW's ε, and the early-stopping threshold
 /// (an improvement of 1e-6 in the monitored loss), so the fitted weights are not identical.
 /// </para>
 /// </summary>
@@ -126,8 +126,11 @@ public sealed record LstmVolatilityOptions
     public const float DefaultLearningRate = 1e-2f;
     /// <summary>Default decoupled (AdamW) weight decay.</summary>
     public const float DefaultWeightDecay = 1e-3f;
-    /// <summary>Default global gradient-norm clip.</summary>
-    public const float DefaultGradientClip = 1f;
+    /// <summary>Default global gradient-norm clip <see cref="GradientClipNorm"/> (the same as <see cref="Training.TrainingOptions.DefaultGradientClipNorm"/>).</summary>
+    public const float DefaultGradientClipNorm = Training.TrainingOptions.DefaultGradientClipNorm;
+    /// <summary>Former name of <see cref="DefaultGradientClipNorm"/>; use that.</summary>
+    [Obsolete("Use DefaultGradientClipNorm (the name TrainingOptions uses).")]
+    public const float DefaultGradientClip = DefaultGradientClipNorm;
     /// <summary>Default fraction of (the most recent) training chunks held out for early stopping.</summary>
     public const double DefaultValidationFraction = 0.2;
     /// <summary>Default early-stopping patience (epochs without validation improvement).</summary>
@@ -223,7 +226,7 @@ public sealed record LstmVolatilityOptions
     /// Training loss: <see cref="MlNetLstm.Loss.Qlike"/> (default) or <see cref="MlNetLstm.Loss.GaussianNll"/> (formulas on <see cref="MlNetLstm.Loss"/>). With a zero-mean
     /// return and the squared return as target they have the same minimiser (NLL = 0.5 · QLIKE + 0.5 · (log 2π + 2 log s)): the
     /// choice changes the reported <see cref="LstmTrainingSummary"/> losses (NLL in nats per observation, original units) and the
-    /// gradient scale (half), which interacts with <see cref="GradientClip"/>, AdamW's ε and the early-stopping threshold, not
+    /// gradient scale (half), which interacts with <see cref="GradientClipNorm"/>, AdamW's ε and the early-stopping threshold, not
     /// what is being fitted.
     /// </summary>
     public Loss LossFunction { get; init; } = DefaultLossFunction;
@@ -262,8 +265,16 @@ public sealed record LstmVolatilityOptions
     /// <summary>AdamW decoupled weight decay.</summary>
     public float WeightDecay { get; init; } = DefaultWeightDecay;
 
-    /// <summary>Global gradient-norm clip (0 disables).</summary>
-    public float GradientClip { get; init; } = DefaultGradientClip;
+    /// <summary>
+    /// Global gradient-norm clip c: if ||g||_2 &gt; c then g *= c / ||g||_2 (0 disables); the training loop's
+    /// <see cref="Training.TrainingOptions.GradientClipNorm"/>. Saved in model files as <c>options/gradient_clip</c>.
+    /// </summary>
+    public float GradientClipNorm { get; init; } = DefaultGradientClipNorm;
+
+    /// <summary>Former name of <see cref="GradientClipNorm"/>: reads and sets it. Use <see cref="GradientClipNorm"/> (the name <see cref="Training.TrainingOptions"/> uses).</summary>
+    [Obsolete("Use GradientClipNorm (the name TrainingOptions uses); GradientClip reads and sets it.")]
+    [System.Text.Json.Serialization.JsonIgnore]
+    public float GradientClip { get => GradientClipNorm; init => GradientClipNorm = value; }
 
     /// <summary>Fraction of the most recent chunks held out for early stopping, in [0, 0.5].</summary>
     public double ValidationFraction { get; init; } = DefaultValidationFraction;
@@ -301,7 +312,7 @@ public sealed record LstmVolatilityOptions
         Check(BatchSize > 0, nameof(BatchSize), BatchSize, "must be positive");
         Check(LearningRate > 0 && float.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be positive and finite");
         Check(WeightDecay >= 0 && float.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay, "must be non-negative and finite");
-        Check(GradientClip >= 0 && float.IsFinite(GradientClip), nameof(GradientClip), GradientClip, "must be non-negative and finite");
+        Check(GradientClipNorm >= 0 && float.IsFinite(GradientClipNorm), nameof(GradientClipNorm), GradientClipNorm, "must be non-negative and finite");
         Check(ValidationFraction >= 0 && ValidationFraction <= 0.5, nameof(ValidationFraction), ValidationFraction, "must be in [0, 0.5]");
         Check(Patience > 0, nameof(Patience), Patience, "must be positive");
         Check(EwmaLambda > 0 && EwmaLambda < 1, nameof(EwmaLambda), EwmaLambda, "must be in (0, 1)");

@@ -1,7 +1,7 @@
-using MlNetLstm.Kernels;
-using MlNetLstm.Training;
+using MlNetLstm.Models;
+using MlNetLstm.Models.Attention;
 
-namespace MlNetLstm.Models.Attention;
+namespace MlNetLstm.Training;
 
 /// <summary>
 /// Mini-batch training of a <see cref="LocalWindowAttention"/> model with Adam/AdamW on a <see cref="SequenceDataset"/>,
@@ -10,7 +10,9 @@ namespace MlNetLstm.Models.Attention;
 /// <see cref="TrainingOptions.TruncatedBpttSteps"/> must be 0 (there is no recurrence) and checkpointing is not offered.
 /// Each mini-batch is split into fixed chunks of <see cref="TrainingOptions.ChunkSize"/> sequences whose gradients are
 /// computed in parallel (double precision) and summed in chunk order, so the result is bitwise identical for any thread
-/// count. Same model, data and options (seed) → same result.
+/// count. Same model, data and options (seed) → same result. The epochs, optimiser, validation and stopping are the shared
+/// training loop's (the same code as <see cref="RecurrentTrainer"/>); this class supplies the attention model's gradient.
+/// (Before issue 18 it lived in <c>MlNetLstm.Models.Attention</c>; it moved here so that Training depends on Models and never the reverse.)
 /// </summary>
 public static class LocalWindowAttentionTrainer
 {
@@ -33,7 +35,7 @@ public static class LocalWindowAttentionTrainer
         CheckCompatible(model, data, options.LossFunction, nameof(data));
         if (validation != null) CheckCompatible(model, validation, options.LossFunction, nameof(validation));
         (SequenceDataset train, validation) = data.WithValidation(validation, options.ValidationFraction, nameof(options));
-        return new Session(model.Topology, options).Run(model.ParameterArray, train, validation);
+        return new Session(model.Topology, options).Train(model.ParameterArray, train, validation);
     }
 
     /// <summary>Mean loss of <paramref name="model"/> on <paramref name="data"/> (as reported by <see cref="Train"/>).</summary>
@@ -49,7 +51,7 @@ public static class LocalWindowAttentionTrainer
         Losses.CheckTraining(loss, nameof(loss));
         CheckCompatible(model, data, loss, nameof(data));
         var s = new Session(model.Topology, new TrainingOptions { LossFunction = loss, Threads = threads });
-        return s.Evaluate(model.ParameterDoubles, data);
+        return s.EvaluateDoubles(model.ParameterDoubles, data);
     }
 
     /// <summary>Former overload of <see cref="Evaluate(LocalWindowAttention, SequenceDataset, Loss, int)"/> with the replaced loss enum.</summary>
@@ -64,18 +66,19 @@ public static class LocalWindowAttentionTrainer
         data.EnsureFits("model", nameof(model), model.Spec.InputSize, 0, "a local-window attention model",
             model.Spec.OutputSize, model.Spec.HeadMode, loss, paramName);
 
-    private sealed class Session
+    private sealed class Session : TrainingLoop
     {
         private readonly AttentionTopology _t;
-        private readonly TrainingOptions _o;
         private readonly int _chunkSize, _threads;
         private readonly AttentionWorkspace[] _ws;
         private readonly double[][] _grad;
         private readonly double[] _loss;
+        private double[] _pd = [];
 
         public Session(AttentionTopology topology, TrainingOptions options)
+            : base(options, new DatasetLoss(options.LossFunction), TrainingRules.Standard)
         {
-            _t = topology; _o = options;
+            _t = topology;
             _chunkSize = options.ChunkSize;
             int maxChunks = (options.BatchSize + _chunkSize - 1) / _chunkSize;
             _threads = options.Threads == 0 ? Environment.ProcessorCount : options.Threads;
@@ -86,13 +89,12 @@ public static class LocalWindowAttentionTrainer
         }
 
         /// <summary>Forward (and backward when training) over samples order[start..start+count). Returns the loss sum and element count.</summary>
-        private (double Sum, long Elements) RunBatch(double[] p, SequenceDataset data, int[] order, int start, int count, bool train)
+        private (double Sum, long Elements) RunBatch(double[] p, ISequenceBatchSource data, int[] order, int start, int count, bool train)
         {
             int chunks = (count + _chunkSize - 1) / _chunkSize;
-            int K = data.TargetSize, T = data.Steps, I = data.InputSize, O = _t.O;
-            int rows = data.TargetsPerStep ? T : 1;
-            long elements = (long)count * rows * (_o.LossFunction == Loss.SoftmaxCrossEntropy ? 1 : K);
-            float scale = (float)(1.0 / elements);
+            int T = data.Steps, O = _t.O;
+            long elements = SequenceLoss.Count(data, order.AsSpan(start, count), 0, T);
+            int rows = _t.Spec.HeadMode == HeadMode.EveryStep ? T : 1;
             void Body(int c)
             {
                 int r0 = start + c * _chunkSize, nr = Math.Min(_chunkSize, start + count - r0);
@@ -107,9 +109,9 @@ public static class LocalWindowAttentionTrainer
                 for (int b = 0; b < nr; b++)
                 {
                     int n = order[r0 + b];
-                    ws.Forward(p, data.InputArray.AsSpan(n * T * I, T * I), T, y);
+                    ws.Forward(p, data.GetInputs(n, 0, T), T, y);
                     for (int k = 0; k < y.Length; k++) yf[k] = (float)y[k];
-                    loss += Losses.Sum(_o.LossFunction, yf, data.TargetArray.AsSpan(n * rows * K, rows * K), rows, K, scale, dyf);
+                    loss += SequenceLoss.Sum(data, order.AsSpan(r0 + b, 1), 0, T, yf, dyf, elements);
                     if (train)
                     {
                         for (int k = 0; k < dy.Length; k++) dy[k] = dyf[k];
@@ -121,59 +123,45 @@ public static class LocalWindowAttentionTrainer
             return (TrainingProgress.RunChunks(chunks, _threads, Body, _loss), elements);
         }
 
-        public double Evaluate(double[] p, SequenceDataset data)
+        protected override (double Sum, long Count) Gradient(float[] p, ISequenceBatchSource data, int[] order, int start, int count, int s0, int len, bool carry, float[] g)
+        {
+            var (sum, n) = RunBatch(_pd, data, order, start, count, train: true);
+            int chunks = (count + _chunkSize - 1) / _chunkSize;
+            for (int k = 0; k < g.Length; k++)
+            {
+                double s = 0;
+                for (int c = 0; c < chunks; c++) s += _grad[c][k];
+                g[k] = (float)s;
+            }
+            return (sum, n);
+        }
+
+        // The forward and backward passes run in double precision on _pd, the copy of the float weights the loop updates.
+        protected override void ParametersChanged(float[] p)
+        {
+            for (int k = 0; k < p.Length; k++) _pd[k] = p[k];
+        }
+
+        public override double Evaluate(float[] p, ISequenceBatchSource data) => EvaluateDoubles(_pd, data);
+
+        public double EvaluateDoubles(double[] p, ISequenceBatchSource data)
         {
             var order = Enumerable.Range(0, data.Count).ToArray();
             double sum = 0; long n = 0;
-            for (int start = 0; start < data.Count; start += _o.BatchSize)
+            for (int start = 0; start < data.Count; start += Options.BatchSize)
             {
-                var (s, e) = RunBatch(p, data, order, start, Math.Min(_o.BatchSize, data.Count - start), train: false);
+                var (s, e) = RunBatch(p, data, order, start, Math.Min(Options.BatchSize, data.Count - start), train: false);
                 sum += s; n += e;
             }
             return sum / n;
         }
 
-        public LocalWindowAttentionTrainingResult Run(float[] initial, SequenceDataset train, SequenceDataset? validation)
+        public LocalWindowAttentionTrainingResult Train(float[] initial, SequenceDataset train, SequenceDataset? validation)
         {
-            int P = initial.Length;
-            var p = (float[])initial.Clone();
-            var pd = Array.ConvertAll(p, v => (double)v);
-            var m = new float[P]; var v = new float[P]; var g = new float[P];
-            var run = new TrainingProgress(_o, initial);
-            var rng = new Random(_o.Seed);
-            var order = Enumerable.Range(0, train.Count).ToArray();
-            for (int epoch = 0; epoch < _o.Epochs && run.Running; epoch++)
-            {
-                float lr = LearningRateSchedules.At(_o, epoch);
-                if (_o.Shuffle)
-                    for (int i = order.Length - 1; i > 0; i--) { int j = rng.Next(i + 1); (order[i], order[j]) = (order[j], order[i]); }
-                double epochSum = 0; long epochN = 0;
-                int batchIndex = 0;
-                for (int start = 0; start < train.Count; start += _o.BatchSize, batchIndex++)
-                {
-                    int count = Math.Min(_o.BatchSize, train.Count - start);
-                    int chunks = (count + _chunkSize - 1) / _chunkSize;
-                    var (sum, n) = RunBatch(pd, train, order, start, count, train: true);
-                    for (int k = 0; k < P; k++)
-                    {
-                        double s = 0;
-                        for (int c = 0; c < chunks; c++) s += _grad[c][k];
-                        g[k] = (float)s;
-                    }
-                    if (!double.IsFinite(sum) || !VectorOps.AllFinite(g))
-                    {
-                        run.StopNonFinite($"The loss or its gradient became non-finite in epoch {epoch}, mini-batch {batchIndex}");
-                        break;
-                    }
-                    epochSum += sum; epochN += n;
-                    if (!run.OptimizerStep(p, g, m, v, lr, epoch, batchIndex)) break;
-                    for (int k = 0; k < P; k++) pd[k] = p[k];
-                }
-                if (!run.Running) break;
-                run.EndEpoch(epoch, lr, epochSum / epochN, validation != null ? Evaluate(pd, validation) : null, p);
-            }
+            _pd = Array.ConvertAll(initial, v => (double)v);
+            var (run, final) = Run(Start(initial, train), new TrainingProgress(Options, initial, Rules), train, validation);
             var report = run.Report();
-            return new LocalWindowAttentionTrainingResult(LocalWindowAttention.FromTrusted(_t, run.FinalParameters(p, validation != null)), report);
+            return new LocalWindowAttentionTrainingResult(LocalWindowAttention.FromTrusted(_t, final), report);
         }
     }
 }
