@@ -1,6 +1,7 @@
 #:project ../src/MlNetLstm/MlNetLstm.csproj
-// The regime-adaptive LSTM volatility model ("lstm-regime"): its forget gate gets an extra term -beta * |r_t|, so a
-// large return closes the gate and the cell forgets the calm regime. Trained on S&P 500 daily returns before the
+// The regime-adaptive LSTM volatility model ("lstm-regime"): its forget gate gets an extra term -beta * |r_t| / sqrt(a_t)
+// (the shock relative to the anchor's variance forecast a_t, the default form), so a return large for the regime closes
+// the gate and the cell forgets the calm regime. Trained on S&P 500 daily returns before the
 // largest shock of the sample (October 1987), then explained around it. Run from the repository root.
 using System.Globalization;
 using MlNetLstm.Volatility.Neural;

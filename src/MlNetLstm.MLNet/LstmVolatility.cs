@@ -9,10 +9,12 @@ namespace MlNetLstm.MLNet;
 
 /// <summary>
 /// Trains the regime-adaptive LSTM volatility model (core <see cref="LstmVolatilityModel"/>, "lstm-regime") on the return
-/// column (and optional exogenous columns) of the training data. Forecast: <c>h_{t+1} = s² a_{t+1} exp(B tanh(y_t / B))</c>
-/// with the anchor a (<see cref="LstmVolatilityOptions.Anchor"/>: by default the geometric mean of the EWMA
-/// <c>b_{t+1} = λ b_t + (1 - λ) u_t²</c> and a GARCH(1,1) fitted on the training rows), <c>u = r / s</c>, and the LSTM's
-/// log-correction <c>y_t</c> whose forget gate is shifted by <c>-β ⊙ |u_t|</c> in the regime-adaptive variant.
+/// column (and optional exogenous columns) of the training data. Forecast: <c>h_{t+1} = s² a_{t+1} exp(w B tanh(y_t / B))</c>
+/// with the anchor a (<see cref="LstmVolatilityOptions.Anchor"/>: by default the one of the EWMA
+/// <c>b_{t+1} = λ b_t + (1 - λ) u_t²</c>, a GARCH(1,1) and a GJR-GARCH fitted on the training rows that forecast their last 20 % best),
+/// <c>u = r / s</c>, the LSTM's log-correction <c>y_t</c> whose forget gate is shifted by <c>-β ⊙ |u_t| / sqrt(a_t)</c> in the
+/// regime-adaptive variant (<see cref="LstmVolatilityOptions.RegimeForm"/>), and the weight w in [0, 1] chosen on validation
+/// (<see cref="LstmVolatilityOptions.Shrinkage"/>; 0 is the anchor alone).
 /// </summary>
 public sealed class LstmVolatilityEstimator : IEstimator<LstmVolatilityTransformer>
 {

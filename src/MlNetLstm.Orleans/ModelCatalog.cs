@@ -45,15 +45,19 @@ public sealed record ModelSpec
     /// <summary>Feed the negative part of the return as an extra input. Default <see cref="LstmVolatilityOptions.DefaultAsymmetricInput"/>.</summary>
     [Id(8)] public bool AsymmetricInput { get; init; } = LstmVolatilityOptions.DefaultAsymmetricInput;
 
+    /// <summary>Shrinkage of the LSTMs' correction toward the anchor. Default <see cref="LstmVolatilityOptions.DefaultShrinkage"/>.</summary>
+    [Id(9)] public CorrectionShrinkage Shrinkage { get; init; } = LstmVolatilityOptions.DefaultShrinkage;
+
     /// <summary>Equal when every option and the model names (in order) are equal.</summary>
     /// <param name="other">The other spec.</param>
     public bool Equals(ModelSpec? other) =>
         other is not null && Seed == other.Seed && Seeds == other.Seeds && Horizon == other.Horizon && GarchFeature == other.GarchFeature
         && Anchor == other.Anchor && DirectHeads == other.DirectHeads && RegimeForm == other.RegimeForm && AsymmetricInput == other.AsymmetricInput
+        && Shrinkage == other.Shrinkage
         && (Models ?? []).SequenceEqual(other.Models ?? []);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(string.Join(",", Models ?? []), Seed, Seeds, Horizon, GarchFeature, Anchor, DirectHeads, HashCode.Combine(RegimeForm, AsymmetricInput));
+    public override int GetHashCode() => HashCode.Combine(string.Join(",", Models ?? []), Seed, Seeds, Horizon, GarchFeature, Anchor, DirectHeads, HashCode.Combine(RegimeForm, AsymmetricInput, Shrinkage));
 
     /// <summary>Checks the names and counts.</summary>
     /// <exception cref="ArgumentException">An unknown or duplicate model, fewer than one seed, a horizon below 1.</exception>
@@ -73,6 +77,7 @@ public sealed record ModelSpec
         var o = new LstmVolatilityOptions
         {
             RegimeAdaptive = regimeAdaptive, Seed = Seed, GarchFeature = GarchFeature, Anchor = Anchor, RegimeForm = RegimeForm, AsymmetricInput = AsymmetricInput,
+            Shrinkage = Shrinkage,
         };
         return DirectHeads ? o with { Horizons = Math.Clamp(Horizon, 1, o.SequenceLength - o.BurnIn) } : o;
     }

@@ -77,8 +77,14 @@ internal static class BacktestData
             if (s.Input == "price") exogenous = exogenous.Slice(1, exogenous.Count - 1);
         }
         string exogText = exogenous is null ? string.Empty : $" Exogenous inputs of the LSTMs: {string.Join(", ", exogenous.Names)}.";
-        string garchText = s.Anchor != VolatilityAnchor.Ewma ? $" The LSTMs correct the {s.Anchor.ToString().ToLowerInvariant()} anchor and read a GARCH(1,1) forecast (hybrid LSTM-GARCH)."
-            : s.GarchFeature ? " The LSTMs also read a GARCH(1,1) forecast (hybrid LSTM-GARCH)." : string.Empty;
+        string garchText = s.Anchor switch
+        {
+            VolatilityAnchor.Selected => " The LSTMs correct an anchor chosen on each training window among EWMA, GARCH(1,1) and GJR by validation QLIKE, and read its forecast when it is GARCH or GJR.",
+            VolatilityAnchor.Gjr => " The LSTMs correct the gjr anchor and read a GJR-GARCH(1,1,1) forecast.",
+            VolatilityAnchor.Ewma => s.GarchFeature ? " The LSTMs also read a GARCH(1,1) forecast (hybrid LSTM-GARCH)." : string.Empty,
+            _ => $" The LSTMs correct the {s.Anchor.ToString().ToLowerInvariant()} anchor and read a GARCH(1,1) forecast (hybrid LSTM-GARCH).",
+        };
+        if (s.Shrinkage == CorrectionShrinkage.Validation) garchText += " Their correction is shrunk toward the anchor by a weight chosen on each window's validation tail (0: the anchor alone).";
         return [new BacktestSeries($"{Path.GetFileName(s.Data)} [{s.Column}]",
             $"{returns.Length} {(s.Input == "price" ? "log returns from prices" : "returns")} from {s.Data}.{exogText}{garchText}", returns, exogenous, dates)];
     }

@@ -74,8 +74,8 @@ internal static class BacktestRunner
                 InvalidForecasts = InvalidForecastPolicy.Fallback,
             };
             IReadOnlyList<IVarianceModel> models = set.Intraday is null
-                ? BacktestModels.Create(modelNames, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads, s.Seeds, s.RegimeForm, s.AsymmetricInput)
-                : BacktestModels.CreateRealized(modelNames, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads, s.Seeds, s.RegimeForm, s.AsymmetricInput);
+                ? BacktestModels.Create(modelNames, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads, s.Seeds, s.RegimeForm, s.AsymmetricInput, s.Shrinkage)
+                : BacktestModels.CreateRealized(modelNames, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads, s.Seeds, s.RegimeForm, s.AsymmetricInput, s.Shrinkage);
             WalkForwardReport report = null!;
             string label = $"{set.Name}: walk-forward ({n:N0} returns, train {trainSize:N0}, refit every {s.Refit})";
             // Blocks differ in cost by model: weight each by a rough relative fit time so that the bar and its ETA move evenly.
@@ -98,7 +98,7 @@ internal static class BacktestRunner
                 // (the same options as the backtested lstm-regime, heads included; Explain reports its one-step head).
                 int first = report.Origins[0];
                 stderr.WriteLine($"{set.Name}: fitting lstm-regime once more for the gate charts...");
-                var fitted = new LstmVolatilityModel(BacktestModels.LstmOptions(true, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads, s.RegimeForm, s.AsymmetricInput) with { Threads = s.Threads })
+                var fitted = new LstmVolatilityModel(BacktestModels.LstmOptions(true, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads, s.RegimeForm, s.AsymmetricInput, s.Shrinkage) with { Threads = s.Threads })
                     .Fit(set.Returns.AsSpan(first - trainSize, trainSize), set.Exogenous?.Slice(first - trainSize, trainSize));
                 telemetry = fitted.Explain(set.Returns.AsSpan(first - trainSize), set.Exogenous?.Slice(first - trainSize, n - (first - trainSize)));
             }

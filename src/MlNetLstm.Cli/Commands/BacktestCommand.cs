@@ -43,6 +43,7 @@ internal static class BacktestCommand
         public VolatilityAnchor Anchor { get; init; } = LstmVolatilityOptions.DefaultAnchor;
         public RegimeTermForm RegimeForm { get; init; } = LstmVolatilityOptions.DefaultRegimeForm;
         public bool AsymmetricInput { get; init; } = LstmVolatilityOptions.DefaultAsymmetricInput;
+        public CorrectionShrinkage Shrinkage { get; init; } = LstmVolatilityOptions.DefaultShrinkage;
         public bool Intraday { get; init; }
         public string TimeZone { get; init; } = IntradaySessionOptions.DefaultTimeZone;
         public string Session { get; init; } = DefaultSession;
@@ -126,10 +127,10 @@ internal static class BacktestCommand
         var garchFeature = new Option<bool>("--garch-feature") { Description = "Hybrid LSTM-GARCH: feed a GARCH(1,1) forecast (fitted on each training window) to lstm-regime and lstm as an extra input." };
         var anchor = new Option<string>("--anchor")
         {
-            Description = "Baseline forecast the LSTMs correct: ewma, garch (a GARCH(1,1) fitted on each training window) or blend (their geometric mean); garch and blend imply --garch-feature.",
+            Description = "Baseline forecast the LSTMs correct: ewma, garch (a GARCH(1,1) fitted on each training window), blend (the geometric mean of the two), gjr (a GJR-GARCH(1,1,1)) or selected (chosen per training window among ewma, garch and gjr by QLIKE on the window's last 20 %); garch, blend and gjr imply the GARCH-family input.",
             DefaultValueFactory = _ => LstmVolatilityOptions.DefaultAnchor.ToString().ToLowerInvariant(),
         };
-        anchor.AcceptOnlyFromAmong("ewma", "garch", "blend");
+        anchor.AcceptOnlyFromAmong("ewma", "garch", "blend", "gjr", "selected");
         var regimeForm = new Option<string>("--regime-form")
         {
             Description = "Regime term of lstm-regime's forget gate: absolute (beta |u_t|), relative (beta |u_t| / anchor volatility) or leverage (beta |u_t| - gamma u_t).",
@@ -137,6 +138,13 @@ internal static class BacktestCommand
         };
         regimeForm.AcceptOnlyFromAmong("absolute", "relative", "leverage");
         var asymmetric = new Option<bool>("--asymmetric-input") { Description = "Give lstm-regime and lstm the negative part of the return, max(-u_t, 0), as an extra input (leverage effect)." };
+        var shrinkage = new Option<string>("--shrinkage")
+        {
+            Description = "Shrinkage of the LSTMs' correction toward the anchor: none, or validation (the correction's weight w in {0, .25, .5, .75, 1} " +
+                          "chosen on each training window's validation tail; w = 0 falls back to the anchor alone).",
+            DefaultValueFactory = _ => LstmVolatilityOptions.DefaultShrinkage.ToString().ToLowerInvariant(),
+        };
+        shrinkage.AcceptOnlyFromAmong("none", "validation");
         var intraday = new Option<bool>("--intraday")
         {
             Description = "The --data file holds intraday prices (with --input price and a time column): group them into trading days by --session, " +
@@ -172,7 +180,7 @@ internal static class BacktestCommand
                           "PostgreSQL connection string of a cluster with PostgreSQL membership. Results are identical to running each series alone.",
         };
         var command = new Command("backtest", "Walk-forward volatility backtest: lstm-regime and lstm against GARCH, GJR, EWMA, HAR and SSA, with an HTML report.");
-        foreach (Option o in new Option[] { data, column, dateColumn, input, horizon, directHeads, seedsOption, train, test, refit, seed, threads, outDir, format, models, exog, garchFeature, anchor, regimeForm, asymmetric,
+        foreach (Option o in new Option[] { data, column, dateColumn, input, horizon, directHeads, seedsOption, train, test, refit, seed, threads, outDir, format, models, exog, garchFeature, anchor, regimeForm, asymmetric, shrinkage,
             intraday, timeZone, session, minReturns, overnight, estimator, estimatorParameter, universe, cluster }) command.Options.Add(o);
         command.SetAction(pr => Run(new Settings
         {
@@ -196,6 +204,7 @@ internal static class BacktestCommand
             Anchor = Enum.Parse<VolatilityAnchor>(pr.GetValue(anchor)!, ignoreCase: true),
             RegimeForm = ParseForm(pr.GetValue(regimeForm)!),
             AsymmetricInput = pr.GetValue(asymmetric),
+            Shrinkage = Enum.Parse<CorrectionShrinkage>(pr.GetValue(shrinkage)!, ignoreCase: true),
             Intraday = pr.GetValue(intraday),
             TimeZone = pr.GetValue(timeZone)!,
             Session = pr.GetValue(session)!,

@@ -14,16 +14,18 @@ internal static class BacktestModels
     /// default because it did better on the bundled real series at k = 5 (README, "Multi-step heads").
     /// </summary>
     public static LstmVolatilityOptions LstmOptions(bool regimeAdaptive, int seed, bool garchFeature, VolatilityAnchor anchor, int horizon, bool directHeads = false,
-        RegimeTermForm regimeForm = LstmVolatilityOptions.DefaultRegimeForm, bool asymmetricInput = LstmVolatilityOptions.DefaultAsymmetricInput)
-        => Spec([], seed, garchFeature, anchor, horizon, directHeads, 1, regimeForm, asymmetricInput).LstmOptions(regimeAdaptive);
+        RegimeTermForm regimeForm = LstmVolatilityOptions.DefaultRegimeForm, bool asymmetricInput = LstmVolatilityOptions.DefaultAsymmetricInput,
+        CorrectionShrinkage shrinkage = LstmVolatilityOptions.DefaultShrinkage)
+        => Spec([], seed, garchFeature, anchor, horizon, directHeads, 1, regimeForm, asymmetricInput, shrinkage).LstmOptions(regimeAdaptive);
 
     /// <summary>The line-up as a <see cref="MlNetLstm.Orleans.ModelSpec"/>: the models are built there, so a series gives the same
     /// forecasts in-process and on an Orleans cluster.</summary>
     public static MlNetLstm.Orleans.ModelSpec Spec(IEnumerable<string> names, int seed, bool garchFeature, VolatilityAnchor anchor, int horizon, bool directHeads, int seeds,
-        RegimeTermForm regimeForm = LstmVolatilityOptions.DefaultRegimeForm, bool asymmetricInput = LstmVolatilityOptions.DefaultAsymmetricInput) => new()
+        RegimeTermForm regimeForm = LstmVolatilityOptions.DefaultRegimeForm, bool asymmetricInput = LstmVolatilityOptions.DefaultAsymmetricInput,
+        CorrectionShrinkage shrinkage = LstmVolatilityOptions.DefaultShrinkage) => new()
     {
         Models = names.ToArray(), Seed = seed, GarchFeature = garchFeature, Anchor = anchor, Horizon = horizon, DirectHeads = directHeads, Seeds = seeds,
-        RegimeForm = regimeForm, AsymmetricInput = asymmetricInput,
+        RegimeForm = regimeForm, AsymmetricInput = asymmetricInput, Shrinkage = shrinkage,
     };
 
     /// <summary>The most direct heads the default LSTM options allow: SequenceLength - BurnIn.</summary>
@@ -31,9 +33,10 @@ internal static class BacktestModels
 
     public static IReadOnlyList<IVarianceModel> Create(IEnumerable<string> names, int seed, bool garchFeature = LstmVolatilityOptions.DefaultGarchFeature,
         VolatilityAnchor anchor = LstmVolatilityOptions.DefaultAnchor, int horizon = 1, bool directHeads = false, int seeds = 1,
-        RegimeTermForm regimeForm = LstmVolatilityOptions.DefaultRegimeForm, bool asymmetricInput = LstmVolatilityOptions.DefaultAsymmetricInput)
+        RegimeTermForm regimeForm = LstmVolatilityOptions.DefaultRegimeForm, bool asymmetricInput = LstmVolatilityOptions.DefaultAsymmetricInput,
+        CorrectionShrinkage shrinkage = LstmVolatilityOptions.DefaultShrinkage)
     {
-        var spec = Spec(names, seed, garchFeature, anchor, horizon, directHeads, seeds, regimeForm, asymmetricInput);
+        var spec = Spec(names, seed, garchFeature, anchor, horizon, directHeads, seeds, regimeForm, asymmetricInput, shrinkage);
         foreach (string name in spec.Models) _ = MlNetLstm.Orleans.ModelSpec.Check(name);
         return spec.Models.Select(spec.Create).ToList();
     }
@@ -44,18 +47,19 @@ internal static class BacktestModels
     /// </summary>
     public static IReadOnlyList<IVarianceModel> CreateRealized(IEnumerable<string> names, int seed, bool garchFeature = LstmVolatilityOptions.DefaultGarchFeature,
         VolatilityAnchor anchor = LstmVolatilityOptions.DefaultAnchor, int horizon = 1, bool directHeads = false, int seeds = 1,
-        RegimeTermForm regimeForm = LstmVolatilityOptions.DefaultRegimeForm, bool asymmetricInput = LstmVolatilityOptions.DefaultAsymmetricInput)
+        RegimeTermForm regimeForm = LstmVolatilityOptions.DefaultRegimeForm, bool asymmetricInput = LstmVolatilityOptions.DefaultAsymmetricInput,
+        CorrectionShrinkage shrinkage = LstmVolatilityOptions.DefaultShrinkage)
     {
         var list = new List<IVarianceModel>();
         foreach (string name in names)
         {
             list.Add(name switch
             {
-                "lstm-regime" or "lstm" => RealizedLstm(LstmOptions(name == "lstm-regime", seed, garchFeature, anchor, horizon, directHeads, regimeForm, asymmetricInput), seeds),
+                "lstm-regime" or "lstm" => RealizedLstm(LstmOptions(name == "lstm-regime", seed, garchFeature, anchor, horizon, directHeads, regimeForm, asymmetricInput, shrinkage), seeds),
                 "har-rv" => new MlNetLstm.Realized.RealizedHarVarianceModel(log: false),
                 "log-har" => new MlNetLstm.Realized.RealizedHarVarianceModel(log: true),
                 "ewma-rv" => new MlNetLstm.Realized.RealizedEwmaVarianceModel(),
-                _ => Create([name], seed, garchFeature, anchor, horizon, directHeads, seeds, regimeForm, asymmetricInput)[0],
+                _ => Create([name], seed, garchFeature, anchor, horizon, directHeads, seeds, regimeForm, asymmetricInput, shrinkage)[0],
             });
         }
         return list;

@@ -14,7 +14,7 @@ internal static class UniverseCluster
     public static List<(BacktestSeries Set, WalkForwardReport Report, WalkForwardOptions Options, SeriesBacktestResult Result)> Run(
         BacktestCommand.Settings s, List<BacktestSeries> sets, string[] modelNames, IAnsiConsole progressConsole, TextWriter stderr)
     {
-        var spec = BacktestModels.Spec(modelNames, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads, s.Seeds, s.RegimeForm, s.AsymmetricInput);
+        var spec = BacktestModels.Spec(modelNames, s.Seed, s.GarchFeature, s.Anchor, s.Horizon, s.DirectHeads, s.Seeds, s.RegimeForm, s.AsymmetricInput, s.Shrinkage);
         var requests = sets.Select(set => new SeriesBacktestRequest
         {
             Name = set.Name,

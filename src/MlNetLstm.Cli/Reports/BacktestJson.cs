@@ -60,6 +60,7 @@ internal static class BacktestJson
                 ["anchor"] = settings.Anchor.ToString().ToLowerInvariant(),
                 ["regimeForm"] = BacktestCommand.FormName(settings.RegimeForm),
                 ["asymmetricInput"] = settings.AsymmetricInput,
+                ["shrinkage"] = settings.Shrinkage.ToString().ToLowerInvariant(),
                 ["exogenous"] = new JsonArray((set.Exogenous?.Names ?? []).Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
                 ["bestModel"] = report.BestModel,
                 ["bestBaseline"] = best,

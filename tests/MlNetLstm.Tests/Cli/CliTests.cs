@@ -85,8 +85,8 @@ public class CliTests
     [Fact]
     public void Backtest_at_horizon_5_with_direct_heads_gives_the_lstms_five_heads_and_scores_their_fifth()
     {
-        BacktestModels.LstmOptions(true, 42, false, VolatilityAnchor.Blend, 1).Should().Be(new LstmVolatilityOptions(), "horizon 1 is the default model");
-        BacktestModels.LstmOptions(true, 42, false, VolatilityAnchor.Blend, 5).Should().Be(new LstmVolatilityOptions(), "without --direct-heads the single head fades");
+        BacktestModels.LstmOptions(true, 42, false, LstmVolatilityOptions.DefaultAnchor, 1).Should().Be(new LstmVolatilityOptions(), "horizon 1 is the default model");
+        BacktestModels.LstmOptions(true, 42, false, LstmVolatilityOptions.DefaultAnchor, 5).Should().Be(new LstmVolatilityOptions(), "without --direct-heads the single head fades");
         BacktestModels.Create(["lstm-regime", "lstm", "ewma"], 42, horizon: 5, directHeads: true).OfType<LstmVolatilityModel>().Select(m => m.Options.Horizons).Should().Equal(5, 5);
         BacktestModels.LstmOptions(false, 42, false, VolatilityAnchor.Blend, 500, directHeads: true).Horizons.Should().Be(LstmVolatilityOptions.DefaultSequenceLength - LstmVolatilityOptions.DefaultBurnIn, "capped at SequenceLength - BurnIn");
 

@@ -20,10 +20,10 @@ public class SchemaGuardTests
         [typeof(LstmForecasterOptions)] = ["HiddenSize", "Layers", "WindowSize", "Horizon", "Epochs", "BatchSize", "LearningRate", "Seed", "Threads", "ValidationFraction",
             "Patience", "CellType", "Bidirectional", "Peepholes", "CoupledGates", "LossFunction", "Loss" /* [Obsolete] forwarder of LossFunction */, "GradientClipNorm", "Optimizer", "WeightDecay", "Schedule", "WarmupEpochs", "ForgetGateBias"],
         [typeof(LstmVolatilityOptions)] = ["RegimeAdaptive", "HiddenSize", "SequenceLength", "BurnIn", "ContextLength", "Epochs", "BatchSize", "LearningRate", "WeightDecay",
-            "GradientClipNorm", "GradientClip" /* [Obsolete] forwarder of GradientClipNorm */, "ValidationFraction", "Patience", "EwmaLambda", "InitialBeta", "CorrectionBound", "Seed", "Threads", "GarchFeature", "Anchor", "Horizons", "LossFunction", "Loss" /* [Obsolete] forwarder of LossFunction */, "RegimeForm", "AsymmetricInput"],
+            "GradientClipNorm", "GradientClip" /* [Obsolete] forwarder of GradientClipNorm */, "ValidationFraction", "Patience", "EwmaLambda", "InitialBeta", "CorrectionBound", "Seed", "Threads", "GarchFeature", "Anchor", "Horizons", "LossFunction", "Loss" /* [Obsolete] forwarder of LossFunction */, "RegimeForm", "AsymmetricInput", "Shrinkage"],
         [typeof(SsaOptions)] = ["WindowSize", "SeriesLength", "TrainSize", "Horizon", "ConfidenceLevel", "Rank", "MaxRank", "EnergyThreshold", "DiscountFactor", "IsAdaptive"],
         [typeof(HarOptions)] = ["WeeklyWindow", "MonthlyWindow", "Log", "LogFloorFraction", "ForecastMethod", "MaxHorizon", "NeweyWestLags"],
-        [typeof(LstmTrainingSummary)] = ["TrainLoss", "ValidationLoss", "BestEpoch", "StopReason", "Seconds"],
+        [typeof(LstmTrainingSummary)] = ["TrainLoss", "ValidationLoss", "BestEpoch", "StopReason", "Seconds", "AnchorValidationQlike", "ShrinkageValidationQlike"],
     };
 
     [Fact]

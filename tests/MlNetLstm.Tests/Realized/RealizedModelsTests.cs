@@ -196,6 +196,8 @@ public class RealizedModelsTests
             {
                 Data = Path.Combine(Repo(), "tests", "data", "synthetic", "intraday-synthetic.csv"), Column = "price", Input = "price", Intraday = true,
                 TimeZone = "America/New_York", Session = "09:30-16:00", MinReturns = 30, Overnight = true, Seeds = 1, Threads = 2, Out = dir, Format = "json",
+                // The LSTM defaults of the README table (README: --anchor blend --shrinkage none --regime-form absolute; issue 19 changed the defaults later).
+                Anchor = VolatilityAnchor.Blend, Shrinkage = CorrectionShrinkage.None, RegimeForm = RegimeTermForm.AbsoluteShock,
                 Models = ["lstm-regime", "lstm", "har-rv", "log-har", "garch", "gjr", "ewma-rv", "ewma"],
             };
             BacktestCommand.Run(settings, stdout, stderr).Should().Be(0, stderr.ToString());

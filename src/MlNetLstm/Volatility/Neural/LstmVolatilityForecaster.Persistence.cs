@@ -34,7 +34,13 @@ public sealed partial class LstmVolatilityForecaster
         // Added after layout 4 shipped, as optional keys: files without them mean AbsoluteShock and no asymmetric input.
         b.AddText("options/regime_form", o.RegimeForm.ToString());
         b.AddScalar("options/asymmetric_input", o.AsymmetricInput ? 1 : 0);
+        // Optional keys (issue 19): the shrinkage option and the fitted weight w, the anchor a Selected model chose, the selection scores.
+        b.AddText("options/shrinkage", o.Shrinkage.ToString());
+        b.AddScalar("inputs/correction_weight", model.CorrectionWeight);
         LstmVolatilityInputs inputs = model.Inputs;
+        if (o.Anchor == VolatilityAnchor.Selected) b.AddText("inputs/anchor", inputs.Anchor.ToString());
+        if (model.Training.AnchorValidationQlike.Count > 0) b.Add("training/anchor_validation_qlike", model.Training.AnchorValidationQlike.ToArray());
+        if (model.Training.ShrinkageValidationQlike.Count > 0) b.Add("training/shrinkage_validation_qlike", model.Training.ShrinkageValidationQlike.ToArray());
         b.AddScalar("inputs/exogenous_count", inputs.ExogenousNames.Count);
         if (inputs.ExogenousNames.Count > 0)
         {
@@ -42,7 +48,8 @@ public sealed partial class LstmVolatilityForecaster
             b.Add("inputs/exogenous_means", inputs.ExogenousMeans.ToArray());
             b.Add("inputs/exogenous_scales", inputs.ExogenousScales.ToArray());
         }
-        if (inputs.Garch is { } g) b.Add("inputs/garch", new[] { g.Mu, g.Omega, g.Alpha, g.Beta, g.Backcast });
+        if (inputs.Garch is { } g)
+            b.Add("inputs/garch", inputs.Anchor == VolatilityAnchor.Gjr ? new[] { g.Mu, g.Omega, g.Alpha, g.Beta, g.Backcast, g.Gamma } : new[] { g.Mu, g.Omega, g.Alpha, g.Beta, g.Backcast });
         b.AddScalar("options/regime_adaptive", o.RegimeAdaptive ? 1 : 0);
         b.AddScalar("options/hidden_size", o.HiddenSize);
         b.AddScalar("options/sequence_length", o.SequenceLength);
@@ -95,7 +102,21 @@ public sealed partial class LstmVolatilityForecaster
             // Optional keys (absent from files written before they existed: the original |u_t| term, no asymmetric input).
             RegimeForm = s.Contains("regime_form") ? s.EnumName<RegimeTermForm>("regime_form") : RegimeTermForm.AbsoluteShock,
             AsymmetricInput = s.Contains("asymmetric_input") && s.Bool("asymmetric_input"),
+            Shrinkage = s.Contains("shrinkage") ? s.EnumName<CorrectionShrinkage>("shrinkage") : CorrectionShrinkage.None,
         };
+        if (version < ArchiveVersion && o.Anchor > VolatilityAnchor.Blend)
+            throw r.Error("options/anchor", $"= {o.Anchor} did not exist in layout {version} (Ewma, Garch or Blend).");
+        // The anchor the transform uses: the stored one, or the one a Selected model chose on its window (inputs/anchor).
+        VolatilityAnchor anchor = o.Anchor;
+        if (o.Anchor == VolatilityAnchor.Selected)
+        {
+            anchor = r.EnumName<VolatilityAnchor>("inputs/anchor");
+            if (anchor is not (VolatilityAnchor.Ewma or VolatilityAnchor.Garch or VolatilityAnchor.Gjr))
+                throw r.Error("inputs/anchor", $"= {anchor} is not a candidate of the Selected anchor (Ewma, Garch, Gjr).");
+        }
+        else if (r.Contains("inputs/anchor")) throw r.Error("inputs/anchor", $"is present but options/anchor is {o.Anchor}, not Selected.");
+        double correctionWeight = r.Contains("inputs/correction_weight") ? r.Real("inputs/correction_weight") : 1;
+        if (!(correctionWeight >= 0 && correctionWeight <= 1)) throw r.Error("inputs/correction_weight", $"= {correctionWeight} must be in [0, 1].");
         try { o.Validate(); }
         catch (ArgumentException e) { throw r.Error("the stored volatility options are invalid: " + e.Message); }
         double scale = r.Real("scale");
@@ -119,16 +140,17 @@ public sealed partial class LstmVolatilityForecaster
                     if (!(exogScales[j] > 1e-12 * Math.Max(1, Math.Abs(exogMeans[j]))))
                         throw r.Error("inputs/exogenous_scales", $"holds {exogScales[j]} at index {j}; a fitted scale is above 1e-12 x max(1, |mean|) = {1e-12 * Math.Max(1, Math.Abs(exogMeans[j]))}.");
             }
-            if (o.GarchFeature || o.Anchor != VolatilityAnchor.Ewma)
+            if (o.GarchFeature || anchor != VolatilityAnchor.Ewma)
             {
-                double[] g = r.Doubles("inputs/garch", 5);
+                bool gjr = anchor == VolatilityAnchor.Gjr;
+                double[] g = r.Doubles("inputs/garch", gjr ? 6 : 5);
                 CheckGarchInput(r, g);
-                garch = new GarchFeatureParameters(g[0], g[1], g[2], g[3], g[4]);
+                garch = new GarchFeatureParameters(g[0], g[1], g[2], g[3], g[4], gjr ? g[5] : 0);
             }
             else if (r.Contains("inputs/garch")) throw r.Error("inputs/garch", "is present but neither options/garch_feature nor the GARCH anchor asks for it.");
         }
         LstmVolatilityInputs inputs;
-        try { inputs = new LstmVolatilityInputs(scale, o.EwmaLambda, o.Anchor, garch, exogNames, exogMeans, exogScales, o.RegimeForm, o.AsymmetricInput); }
+        try { inputs = new LstmVolatilityInputs(scale, o.EwmaLambda, anchor, garch, exogNames, exogMeans, exogScales, o.RegimeForm, o.AsymmetricInput); }
         catch (ArgumentException e) { throw r.Error("the stored input transform is invalid: " + e.Message); }
         RecurrentNetwork net = RecurrentNetwork.ReadFrom(r.Sub("network/"), version, null);
         RecurrentNetworkSpec want = LstmVolatilityModel.CreateSpec(o, inputs.InputSize), got = net.Spec;
@@ -140,25 +162,30 @@ public sealed partial class LstmVolatilityForecaster
         int bestEpoch = r.Int("training/best_epoch", 0);
         double seconds = r.Real("training/seconds");
         var summary = new LstmTrainingSummary(r.Doubles("training/train_loss", finite: false), r.Doubles("training/validation_loss", finite: false),
-            bestEpoch, r.Text("training/stop_reason"), seconds);
-        return new LstmVolatilityForecaster(name, o, net, inputs, summary);
+            bestEpoch, r.Text("training/stop_reason"), seconds)
+        {
+            AnchorValidationQlike = r.Contains("training/anchor_validation_qlike") ? r.Doubles("training/anchor_validation_qlike", LstmVolatilityInputs.SelectionCandidates.Count, finite: false) : [],
+            ShrinkageValidationQlike = r.Contains("training/shrinkage_validation_qlike") ? r.Doubles("training/shrinkage_validation_qlike", LstmVolatilityOptions.ShrinkageGrid.Count, finite: false) : [],
+        };
+        return new LstmVolatilityForecaster(name, o, net, inputs, summary, correctionWeight);
     }
 
     /// <summary>Largest accepted omega, backcast and |mu| of the GARCH input in scaled units (smallest backcast: its inverse).</summary>
     private const double MaxScaledGarchVariance = 1e6;
 
     /// <summary>
-    /// The GARCH(1,1) input [mu, omega, alpha, beta, backcast] is fitted on returns scaled to mean square 1: it must be stationary
-    /// (alpha + beta &lt; 1, as the estimator enforces), and omega (a lower bound of every conditional variance), the backcast
-    /// (the mean squared residual) and |mu| must be within a factor 1e6 of that unit scale.
+    /// The GARCH(1,1) input [mu, omega, alpha, beta, backcast] (GJR: [..., gamma]) is fitted on returns scaled to mean square 1: it
+    /// must be stationary (alpha + gamma / 2 + beta &lt; 1, as the estimator enforces; alpha + gamma &gt;= 0), and omega (a lower bound of
+    /// every conditional variance), the backcast (the mean squared residual) and |mu| must be within a factor 1e6 of that unit scale.
     /// </summary>
     private static void CheckGarchInput(ArchiveReader r, double[] g)
     {
-        string values = $"[mu = {g[0]}, omega = {g[1]}, alpha = {g[2]}, beta = {g[3]}, backcast = {g[4]}]";
-        if (!(g[1] > 0) || !(g[2] >= 0) || !(g[3] >= 0))
-            throw r.Error("inputs/garch", $"{values}: omega must be positive, alpha and beta non-negative.");
-        if (!(g[2] + g[3] < 1))
-            throw r.Error("inputs/garch", $"{values} is not stationary (alpha + beta = {g[2] + g[3]} must be below 1).");
+        double gamma = g.Length > 5 ? g[5] : 0;
+        string values = $"[mu = {g[0]}, omega = {g[1]}, alpha = {g[2]}, beta = {g[3]}, backcast = {g[4]}" + (g.Length > 5 ? $", gamma = {gamma}]" : "]");
+        if (!(g[1] > 0) || !(g[2] >= 0) || !(g[3] >= 0) || !(g[2] + gamma >= 0))
+            throw r.Error("inputs/garch", $"{values}: omega must be positive, alpha and beta non-negative, alpha + gamma non-negative.");
+        if (!(g[2] + 0.5 * gamma + g[3] < 1))
+            throw r.Error("inputs/garch", $"{values} is not stationary (alpha + gamma / 2 + beta = {g[2] + 0.5 * gamma + g[3]} must be below 1).");
         if (!(g[1] <= MaxScaledGarchVariance) || !(g[4] <= MaxScaledGarchVariance && g[4] >= 1 / MaxScaledGarchVariance) || !(Math.Abs(g[0]) <= MaxScaledGarchVariance))
             throw r.Error("inputs/garch", $"{values} is not a fit of returns scaled to mean square 1: omega and |mu| must be at most {MaxScaledGarchVariance}, the backcast within a factor {MaxScaledGarchVariance} of 1.");
     }

@@ -9,8 +9,12 @@ namespace MlNetLstm.Volatility.Neural;
 /// </summary>
 public sealed partial class LstmVolatilityForecaster : IFittedVarianceModel
 {
-    internal LstmVolatilityForecaster(string name, LstmVolatilityOptions options, RecurrentNetwork network, LstmVolatilityInputs inputs, LstmTrainingSummary training)
+    internal LstmVolatilityForecaster(string name, LstmVolatilityOptions options, RecurrentNetwork network, LstmVolatilityInputs inputs, LstmTrainingSummary training,
+        double correctionWeight = 1)
     {
+        if (!(correctionWeight >= 0 && correctionWeight <= 1))
+            throw new ArgumentOutOfRangeException(nameof(correctionWeight), correctionWeight, "correctionWeight must be in [0, 1].");
+        CorrectionWeight = correctionWeight;
         if (network.Spec.InputSize != inputs.InputSize)
             throw new ArgumentException($"The network reads {network.Spec.InputSize} inputs but the input transform makes {inputs.InputSize}.", nameof(network));
         if (network.Spec.OutputSize != options.Horizons)
@@ -29,6 +33,19 @@ public sealed partial class LstmVolatilityForecaster : IFittedVarianceModel
     /// K = <see cref="LstmVolatilityOptions.Horizons"/> outputs: output k - 1 is the log-correction of the k-step forecast).
     /// </summary>
     public RecurrentNetwork Network { get; }
+
+    /// <summary>
+    /// The weight w in [0, 1] of the network's log-correction: <c>log h = log(s² a) + w B tanh(y / B)</c>. 1 unless
+    /// <see cref="LstmVolatilityOptions.Shrinkage"/> chose it on the validation chunks; 0 is the anchor alone.
+    /// </summary>
+    public double CorrectionWeight { get; }
+
+    /// <summary>
+    /// This forecaster with another correction weight (same network, inputs and training summary): <c>w = 0</c> gives the anchor
+    /// alone, 1 the unshrunk network. For ablations of <see cref="LstmVolatilityOptions.Shrinkage"/> without refitting.
+    /// </summary>
+    /// <param name="weight">The weight, in [0, 1].</param>
+    public LstmVolatilityForecaster WithCorrectionWeight(double weight) => new(Name, Options, Network, Inputs, Training, weight);
 
     /// <summary>The fitted input transform: return scale, baselines and exogenous standardisation.</summary>
     public LstmVolatilityInputs Inputs { get; }
@@ -68,7 +85,7 @@ public sealed partial class LstmVolatilityForecaster : IFittedVarianceModel
     /// with exogenous inputs, their rows up to now. The network reads the last <see cref="LstmVolatilityOptions.ContextLength"/>
     /// steps from a zero state; the EWMA (and GARCH) baselines read them all. With K = <see cref="LstmVolatilityOptions.Horizons"/>
     /// direct heads y_T = [y_{T,1}, …, y_{T,K}], step k is
-    /// <c>h_{T+k} = s² a_{T+k|T} exp(B tanh(y_{T,k} / B))</c> for k ≤ K and <c>h_{T+k} = s² a_{T+k|T} exp(p^{k-K} B tanh(y_{T,K} / B))</c>
+    /// <c>h_{T+k} = s² a_{T+k|T} exp(w B tanh(y_{T,k} / B))</c> for k ≤ K and <c>h_{T+k} = s² a_{T+k|T} exp(p^{k-K} w B tanh(y_{T,K} / B))</c> (w = <see cref="CorrectionWeight"/>)
     /// beyond, where a_{T+k|T} is the anchor's own k-step forecast (the EWMA's is flat; the GARCH's reverts,
     /// h^G_{k+1} = ω + (α + β) h^G_k; the blend combines the two) and the last head's log-correction fades at the anchor's
     /// persistence p (λ, α + β, or their mean). With K = 1 every step beyond the first fades the one-step correction,
@@ -106,7 +123,7 @@ public sealed partial class LstmVolatilityForecaster : IFittedVarianceModel
         {
             // Heads 1..K give their own horizon; beyond K the last head's correction fades (fade = 1 at k = K - 1, then p, p², ...).
             float yk = y[Math.Min(k, K - 1)];
-            double correction = Options.CorrectionBound * Math.Tanh(yk / Options.CorrectionBound);
+            double correction = CorrectionWeight * (Options.CorrectionBound * Math.Tanh(yk / Options.CorrectionBound));
             result[k] = Scale * Scale * Inputs.AnchorOf(state.Ewma, garch) * Math.Exp(fade * correction);
             if (k >= K - 1) fade *= Inputs.AnchorPersistence;
             garch = Inputs.NextGarchStep(garch);
@@ -116,7 +133,7 @@ public sealed partial class LstmVolatilityForecaster : IFittedVarianceModel
 
     /// <summary>
     /// Runs the network statefully over the whole <paramref name="returns"/> series and records, per step t, the
-    /// one-step variance forecast for t+1 (head 1, <c>s² a_{t+1} exp(B tanh(y_{t,1} / B))</c>, also with several heads) and the
+    /// one-step variance forecast for t+1 (head 1, <c>s² a_{t+1} exp(w B tanh(y_{t,1} / B))</c>, also with several heads) and the
     /// mean (over units) forget, input and output gate activations and regime term: what the network kept, wrote and forgot.
     /// </summary>
     /// <param name="returns">Returns, oldest first.</param>
@@ -142,7 +159,7 @@ public sealed partial class LstmVolatilityForecaster : IFittedVarianceModel
             Inputs.Features(returns[t], state, exogenous is null ? default : exogenous.Row(t), x);
             e[0] = Inputs.RegimeInput(returns[t], state);
             float y = engine.Step(x, regime ? e : default)[0]; // head 1: the one-step forecast (whatever the number of heads)
-            forecast[t] = Scale * Scale * Inputs.AnchorVariance(state) * Math.Exp(Options.CorrectionBound * Math.Tanh(y / Options.CorrectionBound));
+            forecast[t] = Scale * Scale * Inputs.AnchorVariance(state) * Math.Exp(CorrectionWeight * (Options.CorrectionBound * Math.Tanh(y / Options.CorrectionBound)));
             forget[t] = Mean(engine.GetSignal(GateSignal.ForgetGate));
             input[t] = Mean(engine.GetSignal(GateSignal.InputGate));
             output[t] = Mean(engine.GetSignal(GateSignal.OutputGate));

@@ -3,19 +3,26 @@ using MlNetLstm.Data;
 namespace MlNetLstm.Volatility.Neural;
 
 /// <summary>
-/// Parameters of the GARCH(1,1) baseline input of the hybrid LSTM-GARCH (<see cref="LstmVolatilityOptions.GarchFeature"/>),
-/// in scaled units u = r / s: <c>h_{t+1} = Omega + Alpha (u_t - Mu)² + Beta h_t</c>, with <c>h_0 = Omega + (Alpha + Beta) Backcast</c>.
+/// Parameters of the GARCH(1,1) baseline input of the hybrid LSTM-GARCH (<see cref="LstmVolatilityOptions.GarchFeature"/>), or of the
+/// GJR-GARCH(1,1,1) of the <see cref="VolatilityAnchor.Gjr"/> anchor, in scaled units u = r / s, with e_t = u_t - Mu:
+/// <c>h_{t+1} = Omega + (Alpha + Gamma 1[e_t &lt; 0]) e_t² + Beta h_t</c>, with <c>h_0 = Omega + (Alpha + Gamma / 2 + Beta) Backcast</c>
+/// (Gamma = 0: the GARCH(1,1)).
 /// </summary>
 /// <param name="Mu">Constant mean μ.</param>
 /// <param name="Omega">ω &gt; 0.</param>
 /// <param name="Alpha">α ≥ 0.</param>
 /// <param name="Beta">β ≥ 0.</param>
 /// <param name="Backcast">Pre-sample variance used for the lagged squared residual and variance at t = 0.</param>
-public sealed record GarchFeatureParameters(double Mu, double Omega, double Alpha, double Beta, double Backcast)
+/// <param name="Gamma">The GJR asymmetry γ (α + γ ≥ 0); 0 for the GARCH(1,1).</param>
+public sealed record GarchFeatureParameters(double Mu, double Omega, double Alpha, double Beta, double Backcast, double Gamma = 0)
 {
-    /// <summary>Throws <see cref="ArgumentException"/> unless every parameter is finite, ω and the backcast positive and α, β ≥ 0.</summary>
+    /// <summary>Persistence α + γ/2 + β: the k-step forecast reverts as <c>h_{k+1} = ω + (α + γ/2 + β) h_k</c>.</summary>
+    public double Persistence => Alpha + 0.5 * Gamma + Beta;
+
+    /// <summary>Throws <see cref="ArgumentException"/> unless every parameter is finite, ω and the backcast positive, α, β ≥ 0 and α + γ ≥ 0.</summary>
     public void Validate()
     {
+        if (!double.IsFinite(Gamma) || !(Alpha + Gamma >= 0)) throw new ArgumentException($"GJR feature gamma = {Gamma} must be finite with alpha + gamma >= 0 (alpha = {Alpha}).", nameof(Gamma));
         if (!double.IsFinite(Mu)) throw new ArgumentException($"GARCH feature mu = {Mu} must be finite.", nameof(Mu));
         if (!(Omega > 0) || !double.IsFinite(Omega)) throw new ArgumentException($"GARCH feature omega = {Omega} must be positive and finite.", nameof(Omega));
         if (!(Alpha >= 0) || !double.IsFinite(Alpha)) throw new ArgumentException($"GARCH feature alpha = {Alpha} must be non-negative and finite.", nameof(Alpha));
@@ -74,7 +81,11 @@ public sealed class LstmVolatilityInputs
         if (!(ewmaLambda > 0 && ewmaLambda < 1)) throw new ArgumentOutOfRangeException(nameof(ewmaLambda), ewmaLambda, "ewmaLambda must be in (0, 1).");
         garch?.Validate();
         if (!Enum.IsDefined(anchor)) throw new ArgumentOutOfRangeException(nameof(anchor), anchor, "Unknown anchor.");
+        if (anchor == VolatilityAnchor.Selected)
+            throw new ArgumentException("A fitted transform has a concrete anchor (Ewma, Garch, Blend or Gjr); Selected is resolved when the model is fitted.", nameof(anchor));
         if (anchor != VolatilityAnchor.Ewma && garch is null) throw new ArgumentException($"The {anchor} anchor needs the GARCH parameters.", nameof(garch));
+        if (anchor != VolatilityAnchor.Gjr && garch is { Gamma: not 0 })
+            throw new ArgumentException($"GARCH-input gamma = {garch.Gamma}: only the Gjr anchor has an asymmetric (GJR) input.", nameof(garch));
         ArgumentNullException.ThrowIfNull(exogenousNames);
         ArgumentNullException.ThrowIfNull(exogenousMeans);
         ArgumentNullException.ThrowIfNull(exogenousScales);
@@ -105,10 +116,13 @@ public sealed class LstmVolatilityInputs
     /// <summary>EWMA decay λ of the baseline.</summary>
     public double EwmaLambda { get; }
 
-    /// <summary>The baseline forecast the network corrects.</summary>
+    /// <summary>
+    /// The baseline forecast the network corrects: Ewma, Garch, Blend or Gjr (never Selected: with
+    /// <see cref="VolatilityAnchor.Selected"/> this is the anchor chosen on the training window).
+    /// </summary>
     public VolatilityAnchor Anchor { get; }
 
-    /// <summary>The GARCH(1,1) input's parameters (scaled units), or null when the model has no GARCH input.</summary>
+    /// <summary>The GARCH(1,1) input's parameters (the GJR's with the Gjr anchor; scaled units), or null when the model has no GARCH-family input.</summary>
     public GarchFeatureParameters? Garch { get; }
 
     /// <summary>Exogenous column names the model was fitted with, in input order (empty for none).</summary>
@@ -125,22 +139,86 @@ public sealed class LstmVolatilityInputs
 
     private static readonly string[] BaseInputNames = ["u", "|u|", "log ewma"];
 
-    /// <summary>Names of the network inputs in order: "u", "|u|", "log ewma", optionally "log garch", optionally "u-", then the exogenous names.</summary>
+    /// <summary>Names of the network inputs in order: "u", "|u|", "log ewma", optionally "log garch" (or "log gjr"), optionally "u-", then the exogenous names.</summary>
     public IReadOnlyList<string> InputNames =>
-        BaseInputNames.Concat(Garch is null ? [] : ["log garch"]).Concat(AsymmetricInput ? ["u-"] : []).Concat(_names).ToArray();
+        BaseInputNames.Concat(Garch is null ? [] : [Anchor == VolatilityAnchor.Gjr ? "log gjr" : "log garch"]).Concat(AsymmetricInput ? ["u-"] : []).Concat(_names).ToArray();
 
-    /// <summary>Fits the transform on a training window.</summary>
+    /// <summary>The candidates of <see cref="VolatilityAnchor.Selected"/>, in order of preference on a tie.</summary>
+    public static IReadOnlyList<VolatilityAnchor> SelectionCandidates { get; } = [VolatilityAnchor.Ewma, VolatilityAnchor.Garch, VolatilityAnchor.Gjr];
+
+    /// <summary>Fewest validation returns the anchor selection scores, whatever the fraction.</summary>
+    public const int MinimumSelectionReturns = 20;
+
+    /// <summary>Fits a GARCH(1,1) (gjr false) or GJR-GARCH(1,1,1) (constant mean, normal) on scaled returns u.</summary>
+    internal static GarchFeatureParameters FitGarchFamily(ReadOnlySpan<double> u, bool gjr)
+    {
+        ArchFitResult fit = gjr ? Arch.Create(u, "constant", "gjr", "normal").Fit() : Arch.Fit(u);
+        var p = fit.Parameters;
+        return new GarchFeatureParameters(p["mu"], p["omega"], p["alpha"], p["beta"], fit.Backcast, gjr ? p["gamma"] : 0);
+    }
+
+    /// <summary>
+    /// The anchor selection of <see cref="VolatilityAnchor.Selected"/> on scaled returns u: each candidate (EWMA; GARCH and GJR fitted
+    /// on u[0, n - v)) runs over the whole window, and its one-step forecasts a_t of u_t, t in [n - v, n), each made from u[0, t),
+    /// are scored by the mean QLIKE log a_t + u_t² / a_t. A candidate whose fit fails scores +∞. Returns the scores in
+    /// <see cref="SelectionCandidates"/> order.
+    /// </summary>
+    internal static double[] ScoreAnchors(ReadOnlySpan<double> u, int v, double ewmaLambda)
+    {
+        int n = u.Length;
+        var scores = new double[SelectionCandidates.Count];
+        for (int i = 0; i < scores.Length; i++)
+        {
+            VolatilityAnchor anchor = SelectionCandidates[i];
+            try
+            {
+                GarchFeatureParameters? g = anchor == VolatilityAnchor.Ewma ? null : FitGarchFamily(u[..(n - v)], anchor == VolatilityAnchor.Gjr);
+                var map = new LstmVolatilityInputs(1, ewmaLambda, anchor, g, [], [], []);
+                State s = map.Start();
+                double sum = 0;
+                for (int t = 0; t < n; t++)
+                {
+                    if (t >= n - v)
+                    {
+                        double a = map.AnchorVariance(s);
+                        sum += Math.Log(a) + u[t] * u[t] / a;
+                    }
+                    map.Advance(ref s, u[t]);
+                }
+                scores[i] = double.IsFinite(sum) ? sum / v : double.PositiveInfinity;
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException)
+            {
+                scores[i] = double.PositiveInfinity;
+            }
+        }
+        return scores;
+    }
+
+    /// <summary>Fits the transform on a training window (and, with <see cref="VolatilityAnchor.Selected"/>, chooses the anchor).</summary>
     internal static LstmVolatilityInputs Fit(ReadOnlySpan<double> returns, ExogenousSeries? exogenous, LstmVolatilityOptions options, double scale)
+        => Fit(returns, exogenous, options, scale, out _);
+
+    /// <summary>As <see cref="Fit(ReadOnlySpan{double}, ExogenousSeries?, LstmVolatilityOptions, double)"/>; <paramref name="anchorScores"/> gets the selection's scores (empty without selection).</summary>
+    internal static LstmVolatilityInputs Fit(ReadOnlySpan<double> returns, ExogenousSeries? exogenous, LstmVolatilityOptions options, double scale, out double[] anchorScores)
     {
         GarchFeatureParameters? garch = null;
-        if (options.GarchFeature || options.Anchor != VolatilityAnchor.Ewma)
+        VolatilityAnchor anchor = options.Anchor;
+        anchorScores = [];
+        var u = new double[returns.Length];
+        for (int t = 0; t < u.Length; t++) u[t] = returns[t] / scale;
+        if (anchor == VolatilityAnchor.Selected)
         {
-            var u = new double[returns.Length];
-            for (int t = 0; t < u.Length; t++) u[t] = returns[t] / scale;
-            ArchFitResult fit = Arch.Fit(u);
-            var p = fit.Parameters;
-            garch = new GarchFeatureParameters(p["mu"], p["omega"], p["alpha"], p["beta"], fit.Backcast);
+            int n = u.Length, v = Math.Max(MinimumSelectionReturns, (int)(n * options.ValidationFraction));
+            if (n < 2 * v) throw new ArgumentException($"returns has {n} observations; the anchor selection needs at least {2 * v} (twice the {v} validation returns).", nameof(returns));
+            anchorScores = ScoreAnchors(u, v, options.EwmaLambda);
+            int best = -1;
+            for (int i = 0; i < anchorScores.Length; i++)
+                if (double.IsFinite(anchorScores[i]) && (best < 0 || anchorScores[i] < anchorScores[best])) best = i;
+            anchor = best < 0 ? VolatilityAnchor.Ewma : SelectionCandidates[best]; // EWMA needs no fit: it can always be scored
         }
+        if (options.GarchFeature || anchor != VolatilityAnchor.Ewma)
+            garch = FitGarchFamily(u, anchor == VolatilityAnchor.Gjr);
         int k = exogenous?.Width ?? 0;
         var means = new double[k];
         var scales = new double[k];
@@ -155,7 +233,7 @@ public sealed class LstmVolatilityInputs
             means[j] = mean;
             scales[j] = sd > 1e-12 * Math.Max(1, Math.Abs(mean)) ? sd : 1; // a constant column becomes 0 (a bias), not a division by zero
         }
-        return new LstmVolatilityInputs(scale, options.EwmaLambda, options.Anchor, garch, exogenous?.Names ?? [], means, scales,
+        return new LstmVolatilityInputs(scale, options.EwmaLambda, anchor, garch, exogenous?.Names ?? [], means, scales,
             options.RegimeForm, options.AsymmetricInput);
     }
 
@@ -189,7 +267,7 @@ public sealed class LstmVolatilityInputs
     internal State Start() => new()
     {
         Ewma = 1,
-        GarchVar = Garch is { } g ? g.Omega + (g.Alpha + g.Beta) * g.Backcast : 0,
+        GarchVar = Garch is { } g ? g.Omega + (g.Alpha + 0.5 * g.Gamma + g.Beta) * g.Backcast : 0, // γ = 0: ω + (α + β) backcast, exactly
     };
 
     /// <summary>Advances the baselines with return r_t: after the call, Ewma = b_{t+1} and GarchVar = h^G_{t+1}.</summary>
@@ -201,7 +279,8 @@ public sealed class LstmVolatilityInputs
         if (Garch is { } g)
         {
             double e = u - g.Mu;
-            s.GarchVar = Math.Max(BaselineFloor, g.Omega + g.Alpha * e * e + g.Beta * s.GarchVar);
+            double alpha = e < 0 ? g.Alpha + g.Gamma : g.Alpha; // γ = 0 (GARCH): α, exactly
+            s.GarchVar = Math.Max(BaselineFloor, g.Omega + alpha * e * e + g.Beta * s.GarchVar);
         }
     }
 
@@ -211,7 +290,7 @@ public sealed class LstmVolatilityInputs
     /// <summary>The anchor from the EWMA and GARCH forecasts of the same step.</summary>
     internal double AnchorOf(double ewma, double garch) => Anchor switch
     {
-        VolatilityAnchor.Garch => garch,
+        VolatilityAnchor.Garch or VolatilityAnchor.Gjr => garch,
         VolatilityAnchor.Blend => Math.Sqrt(ewma * garch),
         _ => ewma,
     };
@@ -231,13 +310,14 @@ public sealed class LstmVolatilityInputs
         }
     }
 
-    /// <summary>The GARCH forecast k+1 steps ahead from the k-step one: <c>ω + (α + β) h</c> (the EWMA's is flat).</summary>
-    internal double NextGarchStep(double h) => Garch is { } g ? g.Omega + (g.Alpha + g.Beta) * h : h;
+    /// <summary>The GARCH forecast k+1 steps ahead from the k-step one: <c>ω + (α + γ/2 + β) h</c> (γ = 0 but for GJR; the EWMA's is flat).</summary>
+    internal double NextGarchStep(double h) => Garch is { } g ? g.Omega + (g.Alpha + 0.5 * g.Gamma + g.Beta) * h : h;
 
-    /// <summary>How fast the anchor forgets, used to fade the correction over the horizon: λ (EWMA), α + β (GARCH) or their mean (blend).</summary>
+    /// <summary>How fast the anchor forgets, used to fade the correction over the horizon: λ (EWMA), α + β (GARCH), α + γ/2 + β (GJR) or the mean of λ and α + β (blend).</summary>
     internal double AnchorPersistence => Anchor switch
     {
         VolatilityAnchor.Garch => Math.Min(1, Garch!.Alpha + Garch.Beta),
+        VolatilityAnchor.Gjr => Math.Min(1, Garch!.Persistence),
         VolatilityAnchor.Blend => 0.5 * (EwmaLambda + Math.Min(1, Garch!.Alpha + Garch.Beta)),
         _ => EwmaLambda,
     };

@@ -16,15 +16,18 @@ namespace MlNetLstm.Volatility.Neural;
 /// Inputs per step x_t = [u_t, |u_t|, log b_{t+1}], then log h^G_{t+1} when present, then the standardised exogenous series
 /// (each clipped to ±10; see <see cref="LstmVolatilityInputs"/>). One LSTM layer (PyTorch layout) with a dense head on every
 /// step gives y_t (K = <see cref="LstmVolatilityOptions.Horizons"/> outputs, one per direct horizon), and the forecast is a
-/// bounded multiplicative correction of the anchor (<see cref="LstmVolatilityOptions.Anchor"/>: b, h^G, or by default their
-/// geometric mean sqrt(b h^G)): <c>log h_{t+k|t} = log(s² a_{t+k|t}) + B tanh(y_{t,k} / B)</c>, k = 1..K, with a_{t+k|t} the
+/// bounded multiplicative correction of the anchor (<see cref="LstmVolatilityOptions.Anchor"/>: b, h^G, their geometric mean
+/// sqrt(b h^G), a GJR-GARCH, or by default the one of EWMA, GARCH and GJR that forecast the window's validation tail best):
+/// <c>log h_{t+k|t} = log(s² a_{t+k|t}) + w B tanh(y_{t,k} / B)</c>, k = 1..K, with w = 1 or, by default, chosen on validation
+/// (<see cref="LstmVolatilityOptions.Shrinkage"/>; 0 is the anchor alone), and a_{t+k|t} the
 /// anchor's own k-step forecast (K = 1, the default: the one-step forecast <c>log h_{t+1} = log(s² a_{t+1}) + B tanh(y_t / B)</c>).
 /// With a zero head (the initialisation) the model equals the anchor; training learns when and how much to depart from it.
 /// </para>
 /// <para>
 /// Regime term (<see cref="LstmVolatilityOptions.RegimeAdaptive"/>): every forget gate gets
-/// <c>z_f = W_f [h_{t-1}, x_t] + b_f - beta ⊙ |u_t|</c>, beta = softplus(rho) &gt;= 0 learned per unit
-/// (<see cref="RegimeForgetModifier"/>): after a shock the gate closes and the cell re-learns the level.
+/// <c>z_f = W_f [h_{t-1}, x_t] + b_f - beta ⊙ e_t</c>, beta = softplus(rho) &gt;= 0 learned per unit, with e_t = |u_t| / sqrt(a_t) by
+/// default (<see cref="LstmVolatilityOptions.RegimeForm"/>; |u_t| or a signed term otherwise) (<see cref="RegimeForgetModifier"/>):
+/// after a shock the gate closes and the cell re-learns the level.
 /// </para>
 /// <para>
 /// Training: QLIKE loss <c>log h̃_{t+k|t} + u_{t+k}² / h̃_{t+k|t}</c> in scaled units (h̃ = h / s²) or, with
@@ -116,7 +119,7 @@ public sealed class LstmVolatilityModel : IVarianceModel
             throw new ArgumentException($"returns have root mean square {scale}; it must be within [{LstmVolatilityInputs.MinScale}, {LstmVolatilityInputs.MaxScale}] (rescale the returns).", nameof(returns));
 
         var sw = Stopwatch.StartNew();
-        LstmVolatilityInputs inputs = LstmVolatilityInputs.Fit(returns, exogenous, o, scale);
+        LstmVolatilityInputs inputs = LstmVolatilityInputs.Fit(returns, exogenous, o, scale, out double[] anchorScores);
         var features = VolatilityFeatures.Build(returns, exogenous, inputs, o.Horizons);
         int L = o.SequenceLength, stride = L - o.BurnIn;
         var starts = new List<int>();
@@ -151,8 +154,57 @@ public sealed class LstmVolatilityModel : IVarianceModel
         if (bestEpoch == 0) stopReason += " (no finite epoch: the initial weights, equal to the EWMA baseline, were kept)";
         double[] validLosses = validChunks != null ? report.ValidationLoss.ToArray() : Enumerable.Repeat(double.NaN, report.EpochsRun).ToArray();
         RecurrentNetwork fitted = RecurrentNetwork.FromParameters(spec, result.Network.Parameters);
-        var summary = new LstmTrainingSummary(report.TrainingLoss.ToArray(), validLosses, bestEpoch, stopReason, sw.Elapsed.TotalSeconds);
-        return new LstmVolatilityForecaster(Name, o, fitted, inputs, summary);
+        (double weight, double[] shrinkScores) = ChooseCorrectionWeight(fitted, features, valid, o);
+        var summary = new LstmTrainingSummary(report.TrainingLoss.ToArray(), validLosses, bestEpoch, stopReason, sw.Elapsed.TotalSeconds)
+        {
+            AnchorValidationQlike = anchorScores, ShrinkageValidationQlike = shrinkScores,
+        };
+        return new LstmVolatilityForecaster(Name, o, fitted, inputs, summary, weight);
+    }
+
+    /// <summary>
+    /// The correction weight w of <see cref="LstmVolatilityOptions.Shrinkage"/>: 1 for <see cref="CorrectionShrinkage.None"/>; for
+    /// <see cref="CorrectionShrinkage.Validation"/> the w of <see cref="LstmVolatilityOptions.ShrinkageGrid"/> with the lowest mean
+    /// QLIKE <c>log a + w B tanh(y / B) + u² / h̃</c> over the scored steps and horizons of the validation chunks (the smallest w on a
+    /// tie), and 0 when there is no validation chunk. Also returns the QLIKE per grid point (empty for None).
+    /// </summary>
+    internal static (double Weight, double[] Scores) ChooseCorrectionWeight(RecurrentNetwork net, VolatilityFeatures f, int[] valid, LstmVolatilityOptions o)
+    {
+        if (o.Shrinkage == CorrectionShrinkage.None) return (1, []);
+        IReadOnlyList<double> grid = LstmVolatilityOptions.ShrinkageGrid;
+        if (valid.Length == 0) return (0, []);
+        int T = o.SequenceLength, K = f.Horizons;
+        (float[] x, float[] e) = f.Gather(valid, T, net.Spec.ForgetGateModifier != null);
+        RecurrentOutput y = net.Forward(x, valid.Length, T, e);
+        var sums = new double[grid.Count];
+        long count = 0;
+        for (int b = 0; b < valid.Length; b++)
+        {
+            for (int t = o.BurnIn; t < T; t++)
+            {
+                int idx = valid[b] + t;
+                for (int k = 0; k < K; k++)
+                {
+                    double target = f.Target[idx * K + k];
+                    if (double.IsNaN(target)) continue;
+                    double correction = o.CorrectionBound * Math.Tanh(y.Values[(b * T + t) * K + k] / o.CorrectionBound);
+                    double logA = f.LogBaseline[idx * K + k];
+                    for (int g = 0; g < grid.Count; g++)
+                    {
+                        double logH = logA + grid[g] * correction;
+                        sums[g] += logH + target * Math.Exp(-logH);
+                    }
+                    count++;
+                }
+            }
+        }
+        int best = 0;
+        for (int g = 0; g < grid.Count; g++)
+        {
+            sums[g] /= Math.Max(1, count);
+            if (sums[g] < sums[best]) best = g;
+        }
+        return double.IsFinite(sums[best]) ? (grid[best], sums) : (0, sums);
     }
 
     /// <summary>
@@ -225,4 +277,17 @@ public sealed class LstmVolatilityModel : IVarianceModel
 /// <param name="BestEpoch">Epoch whose weights were kept (0: the initial, EWMA-equivalent weights).</param>
 /// <param name="StopReason">Why training stopped.</param>
 /// <param name="Seconds">Wall-clock training time.</param>
-public sealed record LstmTrainingSummary(IReadOnlyList<double> TrainLoss, IReadOnlyList<double> ValidationLoss, int BestEpoch, string StopReason, double Seconds);
+public sealed record LstmTrainingSummary(IReadOnlyList<double> TrainLoss, IReadOnlyList<double> ValidationLoss, int BestEpoch, string StopReason, double Seconds)
+{
+    /// <summary>
+    /// With <see cref="VolatilityAnchor.Selected"/>: the mean validation QLIKE (scaled units) of each candidate anchor, in
+    /// <see cref="LstmVolatilityInputs.SelectionCandidates"/> order (EWMA, GARCH, GJR; +∞ for a failed fit); empty otherwise.
+    /// </summary>
+    public IReadOnlyList<double> AnchorValidationQlike { get; init; } = [];
+
+    /// <summary>
+    /// With <see cref="CorrectionShrinkage.Validation"/>: the mean validation QLIKE (scaled units) of each correction weight of
+    /// <see cref="LstmVolatilityOptions.ShrinkageGrid"/>; empty otherwise (or without validation chunks).
+    /// </summary>
+    public IReadOnlyList<double> ShrinkageValidationQlike { get; init; } = [];
+}

@@ -81,7 +81,7 @@ public sealed class LstmVolatilityStream
 
     /// <summary>
     /// Variance forecasts for the next <c>destination.Length</c> returns: step k (1-based) is
-    /// <c>h_{T+k} = s² a_{T+k|T} exp(f_k B tanh(y_{T,min(k,K)} / B))</c>, with f_k = 1 for k ≤ K and <c>p^{k-K}</c> beyond
+    /// <c>h_{T+k} = s² a_{T+k|T} exp(f_k w B tanh(y_{T,min(k,K)} / B))</c>, with f_k = 1 for k ≤ K and <c>p^{k-K}</c> beyond
     /// (see <see cref="LstmVolatilityForecaster.ForecastVariance(ReadOnlySpan{double}, Data.ExogenousSeries?, int)"/>).
     /// </summary>
     /// <param name="destination">Receives the forecasts (length = horizon, at least 1).</param>
@@ -96,7 +96,7 @@ public sealed class LstmVolatilityStream
         for (int k = 0; k < destination.Length; k++)
         {
             float yk = _y[Math.Min(k, K - 1)];
-            double correction = bound * Math.Tanh(yk / bound);
+            double correction = _f.CorrectionWeight * (bound * Math.Tanh(yk / bound));
             destination[k] = _f.Scale * _f.Scale * inputs.AnchorOf(_state.Ewma, garch) * Math.Exp(fade * correction);
             if (k >= K - 1) fade *= inputs.AnchorPersistence;
             garch = inputs.NextGarchStep(garch);

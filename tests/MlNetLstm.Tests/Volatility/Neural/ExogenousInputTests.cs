@@ -10,7 +10,8 @@ namespace MlNetLstm.Tests.Volatility.Neural;
 /// <summary>Exogenous series and the hybrid GARCH input of the LSTM volatility models, end to end.</summary>
 public class ExogenousInputTests
 {
-    private static readonly LstmVolatilityOptions Fast = new() { Epochs = 12, HiddenSize = 8, SequenceLength = 96, BurnIn = 24, ContextLength = 96 };
+    // The defaults these tests were written for (issue 19 changed the anchor, the shrinkage and the regime form later).
+    private static readonly LstmVolatilityOptions Fast = new() { Epochs = 12, HiddenSize = 8, SequenceLength = 96, BurnIn = 24, ContextLength = 96, Anchor = VolatilityAnchor.Blend, Shrinkage = CorrectionShrinkage.None, RegimeForm = RegimeTermForm.AbsoluteShock };
 
     /// <summary>
     /// Stochastic volatility r_t = exp(a_t) z_t with a persistent AR(1) log-volatility a_t, and an "implied volatility" column

@@ -19,17 +19,20 @@ public class RegimeFormTests
     };
 
     [Fact]
-    public void Defaults_are_the_original_absolute_shock_form_without_the_asymmetric_input()
+    public void Defaults_are_the_relative_shock_form_without_the_asymmetric_input()
     {
+        // RelativeShock since the second round of issue 19 (README, "Second round"); AbsoluteShock before.
         var o = new LstmVolatilityOptions();
-        o.RegimeForm.Should().Be(RegimeTermForm.AbsoluteShock);
+        o.RegimeForm.Should().Be(RegimeTermForm.RelativeShock);
         o.AsymmetricInput.Should().BeFalse();
         double[] r = LstmVolatilityModelTests.RegimeSwitching(500, 8, out _);
         var implicitDefault = new LstmVolatilityModel(Small).Fit(r);
-        var explicitForm = new LstmVolatilityModel(Small with { RegimeForm = RegimeTermForm.AbsoluteShock, AsymmetricInput = false }).Fit(r);
+        var explicitForm = new LstmVolatilityModel(Small with { RegimeForm = RegimeTermForm.RelativeShock, AsymmetricInput = false }).Fit(r);
         explicitForm.Network.Parameters.ToArray().Should().Equal(implicitDefault.Network.Parameters.ToArray());
         implicitDefault.Network.Spec.ForgetGateModifier.Should().BeOfType<RegimeForgetModifier>();
         implicitDefault.Inputs.InputNames.Should().Equal("u", "|u|", "log ewma");
+        var absolute = new LstmVolatilityModel(Small with { RegimeForm = RegimeTermForm.AbsoluteShock }).Fit(r);
+        absolute.Network.Parameters.ToArray().Should().NotEqual(implicitDefault.Network.Parameters.ToArray(), "the two forms feed the gate different inputs");
     }
 
     [Fact]
@@ -115,7 +118,7 @@ public class RegimeFormTests
     public void Files_written_before_the_new_keys_load_as_the_original_form()
     {
         double[] r = LstmVolatilityModelTests.RegimeSwitching(500, 13, out _);
-        var fitted = new LstmVolatilityModel(Small with { Epochs = 2 }).Fit(r);
+        var fitted = new LstmVolatilityModel(Small with { Epochs = 2, RegimeForm = RegimeTermForm.AbsoluteShock }).Fit(r);
         ModelArchive full = ModelSerializer.ToArchive(fitted);
         full.Contains("options/regime_form").Should().BeTrue();
         full.Contains("options/asymmetric_input").Should().BeTrue();
