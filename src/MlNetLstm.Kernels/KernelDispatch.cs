@@ -6,7 +6,7 @@
 //   Avx512     - Avx512Simd: explicit Avx512F intrinsics on Vector512<float>
 // Element-wise kernels reach it through the loop drivers (ElementwiseDriver.cs); public entry points pass
 // KernelDispatch.Active (a static readonly field that the JIT folds to a constant after tiering), tests pass a level.
-// The GEMM and LstmPointwise kernels still switch on KernelDispatch.Active themselves.
+// The fused LSTM/GRU cell steps run on ElementwiseDriver.Cell; only GEMM still switches on KernelDispatch.Active itself.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;

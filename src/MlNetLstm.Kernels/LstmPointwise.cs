@@ -1,12 +1,10 @@
-// Fused LSTM pointwise step. Suffixes: Scalar (MathF oracle) | Vector128 / Vector256 (portable) | Avx2 (explicit
-// Avx/Fma through Avx2Simd) | Avx512 (explicit Avx512F through Avx512Simd).
+// Fused LSTM pointwise step: the public API and its streams; the operator structs (scalar form and vector body) are
+// in Operations/LstmForward.cs and Operations/LstmBackward.cs, the loops in ElementwiseDriver.Cell.
 // Layout: per batch row, z / gates / dz hold [i | f | g | o] (each H), states hold H. One pass over H per row:
 // load the four gate pre-activations, activate (SimdMath sigmoid/tanh), update c and h, store; the tail of H goes
 // through stack staging so it is computed exactly like a full vector. Every vector is fully loaded before anything
 // is stored, so the documented aliases (gates = z, dcPrev = dcNext) are safe.
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace MlNetLstm.Kernels;
 
@@ -34,14 +32,7 @@ public static partial class LstmPointwise
         Span<float> gates, Span<float> c, Span<float> h)
     {
         ValidateForward(batch, hidden, z, cPrev, gates, c, h);
-        switch (KernelDispatch.Active)
-        {
-            case IsaLevel.Avx512: ForwardCore<Avx512Simd, Vector512<float>>(batch, hidden, z, cPrev, gates, c, h); break;
-            case IsaLevel.Avx2Fma: ForwardCore<Avx2Simd, Vector256<float>>(batch, hidden, z, cPrev, gates, c, h); break;
-            case IsaLevel.Vector256: ForwardCore<V256Simd, Vector256<float>>(batch, hidden, z, cPrev, gates, c, h); break;
-            case IsaLevel.Vector128: ForwardCore<V128Simd, Vector128<float>>(batch, hidden, z, cPrev, gates, c, h); break;
-            default: ForwardScalar(batch, hidden, z, cPrev, gates, c, h); break;
-        }
+        Forward(KernelDispatch.Active, batch, hidden, z, cPrev, gates, c, h);
     }
 
     /// <summary>
@@ -64,57 +55,7 @@ public static partial class LstmPointwise
         ReadOnlySpan<float> c, ReadOnlySpan<float> dh, ReadOnlySpan<float> dcNext, Span<float> dz, Span<float> dcPrev)
     {
         ValidateBackward(batch, hidden, gates, cPrev, c, dh, dcNext, dz, dcPrev);
-        switch (KernelDispatch.Active)
-        {
-            case IsaLevel.Avx512: BackwardCore<Avx512Simd, Vector512<float>>(batch, hidden, gates, cPrev, c, dh, dcNext, dz, dcPrev); break;
-            case IsaLevel.Avx2Fma: BackwardCore<Avx2Simd, Vector256<float>>(batch, hidden, gates, cPrev, c, dh, dcNext, dz, dcPrev); break;
-            case IsaLevel.Vector256: BackwardCore<V256Simd, Vector256<float>>(batch, hidden, gates, cPrev, c, dh, dcNext, dz, dcPrev); break;
-            case IsaLevel.Vector128: BackwardCore<V128Simd, Vector128<float>>(batch, hidden, gates, cPrev, c, dh, dcNext, dz, dcPrev); break;
-            default: BackwardScalar(batch, hidden, gates, cPrev, c, dh, dcNext, dz, dcPrev); break;
-        }
-    }
-
-    internal static void ForwardScalar(int batch, int hidden, ReadOnlySpan<float> z, ReadOnlySpan<float> cPrev,
-        Span<float> gates, Span<float> c, Span<float> h)
-    {
-        int g4 = 4 * hidden;
-        for (int b = 0; b < batch; b++)
-        {
-            int zo = b * g4, so = b * hidden;
-            for (int j = 0; j < hidden; j++)
-            {
-                float i = Activations.SigmoidScalar(z[zo + j]);
-                float f = Activations.SigmoidScalar(z[zo + hidden + j]);
-                float g = MathF.Tanh(z[zo + 2 * hidden + j]);
-                float o = Activations.SigmoidScalar(z[zo + 3 * hidden + j]);
-                float cn = f * cPrev[so + j] + i * g;
-                gates[zo + j] = i; gates[zo + hidden + j] = f; gates[zo + 2 * hidden + j] = g; gates[zo + 3 * hidden + j] = o;
-                c[so + j] = cn;
-                h[so + j] = o * MathF.Tanh(cn);
-            }
-        }
-    }
-
-    internal static void BackwardScalar(int batch, int hidden, ReadOnlySpan<float> gates, ReadOnlySpan<float> cPrev,
-        ReadOnlySpan<float> c, ReadOnlySpan<float> dh, ReadOnlySpan<float> dcNext, Span<float> dz, Span<float> dcPrev)
-    {
-        int g4 = 4 * hidden;
-        for (int b = 0; b < batch; b++)
-        {
-            int zo = b * g4, so = b * hidden;
-            for (int j = 0; j < hidden; j++)
-            {
-                float i = gates[zo + j], f = gates[zo + hidden + j], g = gates[zo + 2 * hidden + j], o = gates[zo + 3 * hidden + j];
-                float tc = MathF.Tanh(c[so + j]);
-                float dhv = dh[so + j];
-                float dct = (dcNext.IsEmpty ? 0f : dcNext[so + j]) + dhv * o * (1f - tc * tc);
-                dz[zo + j] = dct * g * i * (1f - i);
-                dz[zo + hidden + j] = dct * cPrev[so + j] * f * (1f - f);
-                dz[zo + 2 * hidden + j] = dct * i * (1f - g * g);
-                dz[zo + 3 * hidden + j] = dhv * tc * o * (1f - o);
-                dcPrev[so + j] = dct * f;
-            }
-        }
+        Backward(KernelDispatch.Active, batch, hidden, gates, cPrev, c, dh, dcNext, dz, dcPrev);
     }
 
     private static void ValidateForward(int batch, int hidden, ReadOnlySpan<float> z, ReadOnlySpan<float> cPrev,
@@ -145,138 +86,38 @@ public static partial class LstmPointwise
         KernelGuard.Length(dcPrev.Length, bh, nameof(dcPrev));
     }
 
-    internal static void ForwardVector128(int b, int h, ReadOnlySpan<float> z, ReadOnlySpan<float> cp, Span<float> g, Span<float> c, Span<float> hs) => ForwardCore<V128Simd, Vector128<float>>(b, h, z, cp, g, c, hs);
-    internal static void ForwardVector256(int b, int h, ReadOnlySpan<float> z, ReadOnlySpan<float> cp, Span<float> g, Span<float> c, Span<float> hs) => ForwardCore<V256Simd, Vector256<float>>(b, h, z, cp, g, c, hs);
-    internal static void ForwardAvx2(int b, int h, ReadOnlySpan<float> z, ReadOnlySpan<float> cp, Span<float> g, Span<float> c, Span<float> hs) => ForwardCore<Avx2Simd, Vector256<float>>(b, h, z, cp, g, c, hs);
-    internal static void ForwardAvx512(int b, int h, ReadOnlySpan<float> z, ReadOnlySpan<float> cp, Span<float> g, Span<float> c, Span<float> hs) => ForwardCore<Avx512Simd, Vector512<float>>(b, h, z, cp, g, c, hs);
-
-    internal static void BackwardVector128(int b, int h, ReadOnlySpan<float> g, ReadOnlySpan<float> cp, ReadOnlySpan<float> c, ReadOnlySpan<float> dh, ReadOnlySpan<float> dcn, Span<float> dz, Span<float> dcp) => BackwardCore<V128Simd, Vector128<float>>(b, h, g, cp, c, dh, dcn, dz, dcp);
-    internal static void BackwardVector256(int b, int h, ReadOnlySpan<float> g, ReadOnlySpan<float> cp, ReadOnlySpan<float> c, ReadOnlySpan<float> dh, ReadOnlySpan<float> dcn, Span<float> dz, Span<float> dcp) => BackwardCore<V256Simd, Vector256<float>>(b, h, g, cp, c, dh, dcn, dz, dcp);
-    internal static void BackwardAvx2(int b, int h, ReadOnlySpan<float> g, ReadOnlySpan<float> cp, ReadOnlySpan<float> c, ReadOnlySpan<float> dh, ReadOnlySpan<float> dcn, Span<float> dz, Span<float> dcp) => BackwardCore<Avx2Simd, Vector256<float>>(b, h, g, cp, c, dh, dcn, dz, dcp);
-    internal static void BackwardAvx512(int b, int h, ReadOnlySpan<float> g, ReadOnlySpan<float> cp, ReadOnlySpan<float> c, ReadOnlySpan<float> dh, ReadOnlySpan<float> dcn, Span<float> dz, Span<float> dcp) => BackwardCore<Avx512Simd, Vector512<float>>(b, h, g, cp, c, dh, dcn, dz, dcp);
-
-    /// <summary>One vector of the forward step; all loads happen before the first store (alias-safe).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ForwardVector<TS, TV>(ref float zi, ref float zf, ref float zg, ref float zo, ref float cp,
-        ref float gi, ref float gf, ref float gg, ref float go, ref float cOut, ref float hOut)
-        where TS : struct, ISimd<TV> where TV : struct
-    {
-        TV i = SimdMath.Sigmoid<TS, TV>(TS.Load(ref zi));
-        TV f = SimdMath.Sigmoid<TS, TV>(TS.Load(ref zf));
-        TV g = SimdMath.Tanh<TS, TV>(TS.Load(ref zg));
-        TV o = SimdMath.Sigmoid<TS, TV>(TS.Load(ref zo));
-        TV cn = TS.MulAdd(f, TS.Load(ref cp), TS.Mul(i, g));
-        TV hn = TS.Mul(o, SimdMath.Tanh<TS, TV>(cn));
-        TS.Store(i, ref gi); TS.Store(f, ref gf); TS.Store(g, ref gg); TS.Store(o, ref go);
-        TS.Store(cn, ref cOut); TS.Store(hn, ref hOut);
-    }
-
+    /// <summary><see cref="Forward(int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float})"/> on the given path (no checks).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void ForwardCore<TS, TV>(int batch, int hidden, ReadOnlySpan<float> z, ReadOnlySpan<float> cPrev,
+    internal static void Forward(IsaLevel isa, int batch, int hidden, ReadOnlySpan<float> z, ReadOnlySpan<float> cPrev,
         Span<float> gates, Span<float> c, Span<float> h)
-        where TS : struct, ISimd<TV> where TV : struct
     {
-        int w = TS.Count, g4 = 4 * hidden;
-        ref float zr = ref MemoryMarshal.GetReference(z);
-        ref float cpr = ref MemoryMarshal.GetReference(cPrev);
-        ref float gr = ref MemoryMarshal.GetReference(gates);
-        ref float cr = ref MemoryMarshal.GetReference(c);
-        ref float hr = ref MemoryMarshal.GetReference(h);
-        for (int b = 0; b < batch; b++)
-        {
-            int zo = b * g4, so = b * hidden, j = 0;
-            for (; j <= hidden - w; j += w)
-            {
-                ForwardVector<TS, TV>(
-                    ref Unsafe.Add(ref zr, zo + j), ref Unsafe.Add(ref zr, zo + hidden + j), ref Unsafe.Add(ref zr, zo + 2 * hidden + j), ref Unsafe.Add(ref zr, zo + 3 * hidden + j),
-                    ref Unsafe.Add(ref cpr, so + j),
-                    ref Unsafe.Add(ref gr, zo + j), ref Unsafe.Add(ref gr, zo + hidden + j), ref Unsafe.Add(ref gr, zo + 2 * hidden + j), ref Unsafe.Add(ref gr, zo + 3 * hidden + j),
-                    ref Unsafe.Add(ref cr, so + j), ref Unsafe.Add(ref hr, so + j));
-            }
-            int t = hidden - j;
-            if (t > 0)
-            {
-                Staging16x11 st = default;
-                Span<float> s = st;
-                for (int q = 0; q < 4; q++) z.Slice(zo + q * hidden + j, t).CopyTo(s.Slice(16 * q));
-                cPrev.Slice(so + j, t).CopyTo(s.Slice(64));
-                ForwardVector<TS, TV>(ref s[0], ref s[16], ref s[32], ref s[48], ref s[64],
-                    ref s[80], ref s[96], ref s[112], ref s[128], ref s[144], ref s[160]);
-                for (int q = 0; q < 4; q++) s.Slice(80 + 16 * q, t).CopyTo(gates.Slice(zo + q * hidden + j));
-                s.Slice(144, t).CopyTo(c.Slice(so + j));
-                s.Slice(160, t).CopyTo(h.Slice(so + j));
-            }
-        }
+        if (batch == 0 || hidden == 0) return;
+        int g4 = 4 * hidden;
+        CellStreams s = default;
+        s.Set(0, z, g4); s.Set(1, z.Slice(hidden), g4); s.Set(2, z.Slice(2 * hidden), g4); s.Set(3, z.Slice(3 * hidden), g4);
+        s.Set(4, cPrev, hidden);
+        s.Set(5, gates, g4); s.Set(6, gates.Slice(hidden), g4); s.Set(7, gates.Slice(2 * hidden), g4); s.Set(8, gates.Slice(3 * hidden), g4);
+        s.Set(9, c, hidden);
+        s.Set(10, h, hidden);
+        ElementwiseDriver.Cell(isa, default(LstmForwardOperator), batch, hidden, in s);
     }
 
-    /// <summary>One vector of the backward step; all loads happen before the first store (alias-safe).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void BackwardVector<TS, TV>(ref float gi, ref float gf, ref float gg, ref float go, ref float cp, ref float cc,
-        ref float dhr, ref float dcn, bool hasDcNext, ref float dzi, ref float dzf, ref float dzg, ref float dzo, ref float dcp)
-        where TS : struct, ISimd<TV> where TV : struct
-    {
-        TV one = TS.Broadcast(1f);
-        TV i = TS.Load(ref gi), f = TS.Load(ref gf), g = TS.Load(ref gg), o = TS.Load(ref go);
-        TV cPrev = TS.Load(ref cp);
-        TV tc = SimdMath.Tanh<TS, TV>(TS.Load(ref cc));
-        TV dh = TS.Load(ref dhr);
-        TV dNext = hasDcNext ? TS.Load(ref dcn) : default;
-        TV dhO = TS.Mul(dh, o);
-        TV dct = TS.MulAdd(dhO, TS.Sub(one, TS.Mul(tc, tc)), dNext);
-        TV dzI = TS.Mul(TS.Mul(dct, g), TS.Mul(i, TS.Sub(one, i)));
-        TV dzF = TS.Mul(TS.Mul(dct, cPrev), TS.Mul(f, TS.Sub(one, f)));
-        TV dzG = TS.Mul(TS.Mul(dct, i), TS.Sub(one, TS.Mul(g, g)));
-        TV dzO = TS.Mul(TS.Mul(dh, tc), TS.Mul(o, TS.Sub(one, o)));
-        TV dcP = TS.Mul(dct, f);
-        TS.Store(dzI, ref dzi); TS.Store(dzF, ref dzf); TS.Store(dzG, ref dzg); TS.Store(dzO, ref dzo);
-        TS.Store(dcP, ref dcp);
-    }
-
+    /// <summary><see cref="Backward(int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float})"/> on the given path (no checks).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void BackwardCore<TS, TV>(int batch, int hidden, ReadOnlySpan<float> gates, ReadOnlySpan<float> cPrev,
+    internal static void Backward(IsaLevel isa, int batch, int hidden, ReadOnlySpan<float> gates, ReadOnlySpan<float> cPrev,
         ReadOnlySpan<float> c, ReadOnlySpan<float> dh, ReadOnlySpan<float> dcNext, Span<float> dz, Span<float> dcPrev)
-        where TS : struct, ISimd<TV> where TV : struct
     {
-        int w = TS.Count, g4 = 4 * hidden;
-        bool hasDc = !dcNext.IsEmpty;
-        ref float gr = ref MemoryMarshal.GetReference(gates);
-        ref float cpr = ref MemoryMarshal.GetReference(cPrev);
-        ref float cr = ref MemoryMarshal.GetReference(c);
-        ref float dhr = ref MemoryMarshal.GetReference(dh);
-        ref float dcnr = ref MemoryMarshal.GetReference(dcNext);
-        ref float dzr = ref MemoryMarshal.GetReference(dz);
-        ref float dcpr = ref MemoryMarshal.GetReference(dcPrev);
-        for (int b = 0; b < batch; b++)
-        {
-            int zo = b * g4, so = b * hidden, j = 0;
-            for (; j <= hidden - w; j += w)
-            {
-                BackwardVector<TS, TV>(
-                    ref Unsafe.Add(ref gr, zo + j), ref Unsafe.Add(ref gr, zo + hidden + j), ref Unsafe.Add(ref gr, zo + 2 * hidden + j), ref Unsafe.Add(ref gr, zo + 3 * hidden + j),
-                    ref Unsafe.Add(ref cpr, so + j), ref Unsafe.Add(ref cr, so + j), ref Unsafe.Add(ref dhr, so + j),
-                    ref hasDc ? ref Unsafe.Add(ref dcnr, so + j) : ref dcnr, hasDc,
-                    ref Unsafe.Add(ref dzr, zo + j), ref Unsafe.Add(ref dzr, zo + hidden + j), ref Unsafe.Add(ref dzr, zo + 2 * hidden + j), ref Unsafe.Add(ref dzr, zo + 3 * hidden + j),
-                    ref Unsafe.Add(ref dcpr, so + j));
-            }
-            int t = hidden - j;
-            if (t > 0)
-            {
-                Staging16x11 st = default;
-                Span<float> s = st;
-                for (int q = 0; q < 4; q++) gates.Slice(zo + q * hidden + j, t).CopyTo(s.Slice(16 * q));
-                cPrev.Slice(so + j, t).CopyTo(s.Slice(64));
-                c.Slice(so + j, t).CopyTo(s.Slice(80));
-                dh.Slice(so + j, t).CopyTo(s.Slice(96));
-                if (hasDc) dcNext.Slice(so + j, t).CopyTo(s.Slice(112));
-                // Outputs reuse the staging slots of gates (0..63) and of cPrev (64): everything is loaded first.
-                BackwardVector<TS, TV>(ref s[0], ref s[16], ref s[32], ref s[48], ref s[64], ref s[80], ref s[96], ref s[112], hasDc,
-                    ref s[128], ref s[144], ref s[160], ref s[0], ref s[16]);
-                s.Slice(128, t).CopyTo(dz.Slice(zo + j));
-                s.Slice(144, t).CopyTo(dz.Slice(zo + hidden + j));
-                s.Slice(160, t).CopyTo(dz.Slice(zo + 2 * hidden + j));
-                s.Slice(0, t).CopyTo(dz.Slice(zo + 3 * hidden + j));
-                s.Slice(16, t).CopyTo(dcPrev.Slice(so + j));
-            }
-        }
+        if (batch == 0 || hidden == 0) return;
+        int g4 = 4 * hidden;
+        bool hasDcNext = !dcNext.IsEmpty;
+        CellStreams s = default;
+        s.Set(0, gates, g4); s.Set(1, gates.Slice(hidden), g4); s.Set(2, gates.Slice(2 * hidden), g4); s.Set(3, gates.Slice(3 * hidden), g4);
+        s.Set(4, cPrev, hidden);
+        s.Set(5, c, hidden);
+        s.Set(6, dh, hidden);
+        s.Set(7, hasDcNext ? dcNext : dh, hidden);  // without dc_next any valid [B, H] stream: the operator does not read it
+        s.Set(8, dz, g4); s.Set(9, dz.Slice(hidden), g4); s.Set(10, dz.Slice(2 * hidden), g4); s.Set(11, dz.Slice(3 * hidden), g4);
+        s.Set(12, dcPrev, hidden);
+        ElementwiseDriver.Cell(isa, new LstmBackwardOperator(hasDcNext), batch, hidden, in s);
     }
 }

@@ -49,8 +49,7 @@ public class DispatchTests
         float[] z = TestData.Uniform(5, 4 * hd * batch, -3f, 3f), cp = TestData.Uniform(6, hd * batch);
         float[] g1 = new float[z.Length], g2 = new float[z.Length], cc1 = new float[cp.Length], cc2 = new float[cp.Length], h1 = new float[cp.Length], h2 = new float[cp.Length];
         LstmPointwise.Forward(batch, hd, z, cp, g1, cc1, h1);
-        if (ActivePath == "Scalar") LstmPointwise.ForwardScalar(batch, hd, z, cp, g2, cc2, h2);
-        else LstmPointwiseTests.ForwardOf(ActivePath)(batch, hd, z, cp, g2, cc2, h2);
+        LstmPointwise.Forward(KernelInfo.ActiveIsa, batch, hd, z, cp, g2, cc2, h2);
         Check.BitwiseEqual(g2, g1, "lstm gates");
         Check.BitwiseEqual(h2, h1, "lstm h");
     }

@@ -18,25 +18,9 @@ public class LstmPointwiseTests
     public delegate void Fwd(int b, int h, ReadOnlySpan<float> z, ReadOnlySpan<float> cp, Span<float> g, Span<float> c, Span<float> hs);
     public delegate void Bwd(int b, int h, ReadOnlySpan<float> g, ReadOnlySpan<float> cp, ReadOnlySpan<float> c, ReadOnlySpan<float> dh, ReadOnlySpan<float> dcn, Span<float> dz, Span<float> dcp);
 
-    public static Fwd ForwardOf(string path) => path switch
-    {
-        KernelPaths.Public => LstmPointwise.Forward,
-        "Vector128" => LstmPointwise.ForwardVector128,
-        "Vector256" => LstmPointwise.ForwardVector256,
-        "Avx2Fma" => LstmPointwise.ForwardAvx2,
-        "Avx512" => LstmPointwise.ForwardAvx512,
-        _ => throw new ArgumentOutOfRangeException(nameof(path)),
-    };
+    public static Fwd ForwardOf(string path) => KernelPaths.Pick<Fwd>(path, LstmPointwise.Forward, l => (b, h, z, cp, g, c, hs) => LstmPointwise.Forward(l, b, h, z, cp, g, c, hs));
 
-    public static Bwd BackwardOf(string path) => path switch
-    {
-        KernelPaths.Public => LstmPointwise.Backward,
-        "Vector128" => LstmPointwise.BackwardVector128,
-        "Vector256" => LstmPointwise.BackwardVector256,
-        "Avx2Fma" => LstmPointwise.BackwardAvx2,
-        "Avx512" => LstmPointwise.BackwardAvx512,
-        _ => throw new ArgumentOutOfRangeException(nameof(path)),
-    };
+    public static Bwd BackwardOf(string path) => KernelPaths.Pick<Bwd>(path, LstmPointwise.Backward, l => (b, h, g, cp, c, dh, dcn, dz, dcp) => LstmPointwise.Backward(l, b, h, g, cp, c, dh, dcn, dz, dcp));
 
     /// <summary>Copies data into a sentinel-guarded buffer at the offset.</summary>
     private static float[] Place(float[] data, int offset)
@@ -57,7 +41,7 @@ public class LstmPointwiseTests
             string ctx = $"{path} H={hd} B={batch}";
             float[] z = TestData.Uniform(hd, 4 * bh, -4f, 4f), cPrev = TestData.Uniform(hd + 7, bh, -2f, 2f);
             float[] eg = new float[4 * bh], ec = new float[bh], eh = new float[bh];
-            LstmPointwise.ForwardScalar(batch, hd, z, cPrev, eg, ec, eh);
+            LstmPointwise.Forward(IsaLevel.Scalar, batch, hd, z, cPrev, eg, ec, eh);
 
             bool alias = hd % 2 == 0;
             float[] zb = Place(z, off), cpb = Place(cPrev, (off + 3) % 8);
@@ -88,12 +72,12 @@ public class LstmPointwiseTests
             string ctx = $"{path} H={hd} B={batch}";
             float[] z = TestData.Uniform(hd, 4 * bh, -4f, 4f), cPrev = TestData.Uniform(hd + 7, bh, -2f, 2f);
             float[] gates = new float[4 * bh], c = new float[bh], h = new float[bh];
-            LstmPointwise.ForwardScalar(batch, hd, z, cPrev, gates, c, h);
+            LstmPointwise.Forward(IsaLevel.Scalar, batch, hd, z, cPrev, gates, c, h);
             float[] dh = TestData.Uniform(hd + 11, bh);
             bool emptyDc = hd % 3 == 0;
             float[] dcNext = emptyDc ? Array.Empty<float>() : TestData.Uniform(hd + 13, bh);
             float[] edz = new float[4 * bh], edc = new float[bh];
-            LstmPointwise.BackwardScalar(batch, hd, gates, cPrev, c, dh, dcNext, edz, edc);
+            LstmPointwise.Backward(IsaLevel.Scalar, batch, hd, gates, cPrev, c, dh, dcNext, edz, edc);
 
             bool alias = !emptyDc && hd % 2 == 1;
             float[] dcnb = Place(dcNext, off);
