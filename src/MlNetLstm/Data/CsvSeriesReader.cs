@@ -3,81 +3,6 @@ using System.Text;
 
 namespace MlNetLstm.Data;
 
-/// <summary>A CSV input problem, located by source, line (1-based, physical) and column name.</summary>
-public sealed class CsvFormatException : FormatException
-{
-    /// <summary>Creates the exception.</summary>
-    /// <param name="source">File name or description of the input.</param>
-    /// <param name="line">1-based line number, or 0 when not tied to a line.</param>
-    /// <param name="column">Column name, or null.</param>
-    /// <param name="problem">What is wrong.</param>
-    public CsvFormatException(string source, int line, string? column, string problem)
-        : base($"{source}{(line > 0 ? $", line {line}" : string.Empty)}{(column is null ? string.Empty : $", column '{column}'")}: {problem}")
-    {
-        SourceName = source;
-        Line = line;
-        Column = column;
-    }
-
-    /// <summary>File name or description of the input.</summary>
-    public string SourceName { get; }
-
-    /// <summary>1-based line number (0 when not tied to a line).</summary>
-    public int Line { get; }
-
-    /// <summary>Column name, or null.</summary>
-    public string? Column { get; }
-}
-
-/// <summary>A numeric series read from a CSV file, with optional dates (strictly increasing).</summary>
-public sealed class SeriesData
-{
-    internal SeriesData(string name, double[] values, DateTime[]? dates)
-    {
-        Name = name;
-        Values = Array.AsReadOnly(values);
-        Dates = dates is null ? null : Array.AsReadOnly(dates);
-    }
-
-    /// <summary>Name of the value column.</summary>
-    public string Name { get; }
-
-    /// <summary>The values, in file order.</summary>
-    public IReadOnlyList<double> Values { get; }
-
-    /// <summary>The dates (strictly increasing) when a date column was read, otherwise null.</summary>
-    public IReadOnlyList<DateTime>? Dates { get; }
-
-    /// <summary>Number of rows.</summary>
-    public int Count => Values.Count;
-
-    /// <summary>The values as a new array.</summary>
-    /// <returns>A copy of <see cref="Values"/>.</returns>
-    public double[] ToArray() => Values.ToArray();
-}
-
-/// <summary>Options of <see cref="CsvSeriesReader"/>. Defaults are defined here once.</summary>
-public sealed record CsvSeriesOptions
-{
-    /// <summary>The default options.</summary>
-    public static CsvSeriesOptions Default { get; } = new();
-
-    /// <summary>Name of the date column, or null for none (default null).</summary>
-    public string? DateColumn { get; init; }
-
-    /// <summary>Minimum number of data rows (default 2).</summary>
-    public int MinimumRows { get; init; } = 2;
-
-    /// <summary>Field delimiter (default ',').</summary>
-    public char Delimiter { get; init; } = ',';
-
-    /// <summary>
-    /// Require every value to be strictly positive, as prices are (default false); a zero or negative value raises a
-    /// <see cref="CsvFormatException"/> naming its line and column.
-    /// </summary>
-    public bool RequirePositive { get; init; }
-}
-
 /// <summary>
 /// Reads one numeric column (chosen by header name) and an optional date column from an RFC 4180 CSV file
 /// (quoted fields, doubled quotes, CRLF or LF). Numbers use the invariant culture. Every problem raises a
@@ -322,42 +247,5 @@ public static class CsvSeriesReader
                 c = reader.Read();
             }
         }
-    }
-}
-
-/// <summary>Price-to-return conversion.</summary>
-public static class PriceReturns
-{
-    /// <summary>
-    /// Returns r_2..r_n from prices p_1..p_n (length n - 1), multiplied by 100 when <paramref name="percent"/>.
-    /// Throws <see cref="ArgumentException"/> naming the index for non-positive or non-finite prices.
-    /// </summary>
-    /// <param name="prices">Prices, oldest first, at least 2.</param>
-    /// <param name="kind">Log or simple returns (default log).</param>
-    /// <param name="percent">Multiply by 100 (default false).</param>
-    /// <returns>The returns.</returns>
-    public static double[] FromPrices(ReadOnlySpan<double> prices, ReturnKind kind = ReturnKind.Log, bool percent = false)
-    {
-        if (prices.Length < 2)
-        {
-            throw new ArgumentException($"At least 2 prices are needed to compute returns, got {prices.Length}.", nameof(prices));
-        }
-
-        for (int i = 0; i < prices.Length; i++)
-        {
-            if (!double.IsFinite(prices[i]) || prices[i] <= 0)
-            {
-                throw new ArgumentException($"Price at index {i} is {prices[i]}; prices must be positive and finite.", nameof(prices));
-            }
-        }
-
-        double scale = percent ? 100 : 1;
-        var r = new double[prices.Length - 1];
-        for (int t = 1; t < prices.Length; t++)
-        {
-            r[t - 1] = scale * (kind == ReturnKind.Log ? Math.Log(prices[t] / prices[t - 1]) : prices[t] / prices[t - 1] - 1);
-        }
-
-        return r;
     }
 }

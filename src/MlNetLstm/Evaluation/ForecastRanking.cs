@@ -3,24 +3,6 @@ using System.Text;
 
 namespace MlNetLstm.Evaluation;
 
-/// <summary>A named forecast series used to build a <see cref="ForecastRanking"/>.</summary>
-/// <param name="Name">Model name (unique within a ranking).</param>
-/// <param name="Forecasts">Variance forecasts aligned with the proxy.</param>
-public sealed record NamedForecast(string Name, IReadOnlyList<double> Forecasts);
-
-/// <summary>One row of a <see cref="ForecastRanking"/>. Immutable.</summary>
-/// <param name="Name">Model name.</param>
-/// <param name="Rank">1 = lowest loss under the ranking loss.</param>
-/// <param name="Mse">Mean squared error.</param>
-/// <param name="Mae">Mean absolute error.</param>
-/// <param name="Qlike">Mean QLIKE loss (+∞ when a forecast is not strictly positive and QLIKE is not the ranking loss).</param>
-/// <param name="VersusBest">DM test of this model (1) against the best (2); null for the best model itself.
-/// A positive statistic means the best model is more accurate.</param>
-/// <param name="VersusBenchmark">DM test of this model (1) against the benchmark (2); null without a benchmark
-/// or for the benchmark itself.</param>
-public sealed record ForecastRankingRow(string Name, int Rank, double Mse, double Mae, double Qlike,
-    DieboldMarianoResult? VersusBest, DieboldMarianoResult? VersusBenchmark);
-
 /// <summary>Ranking table of competing variance forecasts, sorted by a chosen loss, with Diebold-Mariano tests. Immutable.</summary>
 public sealed class ForecastRanking
 {

@@ -1,18 +1,5 @@
 namespace MlNetLstm.Features;
 
-/// <summary>Optional element-wise transform applied to a return.</summary>
-public enum ReturnTransform
-{
-    /// <summary>The return itself.</summary>
-    None,
-
-    /// <summary>Squared return <c>r²</c> (a variance proxy).</summary>
-    Squared,
-
-    /// <summary>Absolute return <c>|r|</c>.</summary>
-    Absolute,
-}
-
 /// <summary>
 /// Batch return features over a regularly spaced price series. From n prices they write n - 1 returns
 /// (element t-1 is the return from p_{t-1} to p_t). With <c>percent</c> the return is multiplied by 100
@@ -101,89 +88,4 @@ public static class Returns
         if (kind == ReturnKind.Simple && price == 0)
             throw new ArgumentException($"{name}[{index}] is 0; simple returns divide by the previous price, which must be non-zero.", name);
     }
-}
-
-/// <summary>
-/// Streaming returns: <see cref="Update"/> takes the next price and returns the (transformed) return since the
-/// previous price. The first price has no predecessor: <see cref="Update"/> then returns 0 and
-/// <see cref="IsReady"/> stays false until the second price.
-/// </summary>
-public sealed class OnlineReturns : IOnlineFeature
-{
-    private double _previous;
-
-    /// <summary>Creates the streaming return computation.</summary>
-    /// <param name="kind">Simple or log returns.</param>
-    /// <param name="percent">Express returns in percent.</param>
-    /// <param name="transform">Element-wise transform (none, squared, absolute).</param>
-    public OnlineReturns(ReturnKind kind = ReturnKind.Log, bool percent = false, ReturnTransform transform = ReturnTransform.None)
-    {
-        Kind = kind;
-        Percent = percent;
-        Transform = transform;
-    }
-
-    /// <summary>Return kind.</summary>
-    public ReturnKind Kind { get; }
-
-    /// <summary>Whether returns are in percent.</summary>
-    public bool Percent { get; }
-
-    /// <summary>Element-wise transform.</summary>
-    public ReturnTransform Transform { get; }
-
-    /// <inheritdoc />
-    public int Count { get; private set; }
-
-    /// <inheritdoc />
-    public bool IsReady => Count >= 2;
-
-    /// <inheritdoc />
-    /// <exception cref="ArgumentException">A non-finite price, a non-positive price for log returns, or a zero price for simple returns.</exception>
-    public double Update(double x)
-    {
-        Returns.CheckPrice(Kind, x, Count, nameof(x));
-        double value = Count == 0 ? 0.0 : Returns.Apply(Returns.OneReturn(Kind, _previous, x, Percent), Transform);
-        _previous = x;
-        Count++;
-        return value;
-    }
-
-    /// <inheritdoc />
-    public void Reset()
-    {
-        Count = 0;
-        _previous = 0;
-    }
-}
-
-/// <summary>
-/// Streaming element-wise transform of returns (squared or absolute returns, or the identity): the online
-/// counterpart of <see cref="Returns.Squared"/> and <see cref="Returns.Absolute"/>. Ready after the first return.
-/// </summary>
-public sealed class OnlineReturnTransform : IOnlineFeature
-{
-    /// <summary>Creates the transform.</summary>
-    /// <param name="transform">Squared, absolute or none.</param>
-    public OnlineReturnTransform(ReturnTransform transform) => Transform = transform;
-
-    /// <summary>The transform applied.</summary>
-    public ReturnTransform Transform { get; }
-
-    /// <inheritdoc />
-    public int Count { get; private set; }
-
-    /// <inheritdoc />
-    public bool IsReady => Count >= 1;
-
-    /// <inheritdoc />
-    public double Update(double x)
-    {
-        if (!double.IsFinite(x)) throw new ArgumentException($"x is {x} at observation {Count}; returns must be finite.", nameof(x));
-        Count++;
-        return Returns.Apply(x, Transform);
-    }
-
-    /// <inheritdoc />
-    public void Reset() => Count = 0;
 }

@@ -1,25 +1,5 @@
 namespace MlNetLstm.Models;
 
-/// <summary>The recurrent cell of a <see cref="RecurrentNetwork"/>.</summary>
-public enum CellType
-{
-    /// <summary>Long short-term memory (PyTorch nn.LSTM; gate order i, f, g, o).</summary>
-    Lstm = 0,
-    /// <summary>Gated recurrent unit (PyTorch nn.GRU; gate order r, z, n).</summary>
-    Gru = 1,
-    /// <summary>Plain Elman RNN with tanh (PyTorch nn.RNN, nonlinearity "tanh"); the baseline.</summary>
-    Rnn = 2,
-}
-
-/// <summary>Where the dense (linear) head reads the recurrent output.</summary>
-public enum HeadMode
-{
-    /// <summary>The head maps the top-layer output of the last time step: y [B, O].</summary>
-    LastStep = 0,
-    /// <summary>The head maps the top-layer output of every time step: y [B, T, O].</summary>
-    EveryStep = 1,
-}
-
 /// <summary>
 /// Immutable architecture of a <see cref="RecurrentNetwork"/>: cell, sizes, stacking, direction, LSTM variants,
 /// an optional forget-gate modifier and an optional dense head <c>y = W h + b</c>.

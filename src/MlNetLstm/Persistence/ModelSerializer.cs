@@ -9,88 +9,6 @@ using MlNetLstm.Volatility.Neural;
 
 namespace MlNetLstm.Persistence;
 
-/// <summary>The model kinds stored in <see cref="ModelFile"/>s and their current layout versions (see FORMAT.md).</summary>
-public static class ModelKinds
-{
-    /// <summary><see cref="RecurrentNetwork"/>.</summary>
-    public const string RecurrentNetwork = Models.RecurrentNetwork.ArchiveKind;
-    /// <summary><see cref="LstmForecastModel"/>.</summary>
-    public const string LstmForecastModel = Forecasting.LstmForecastModel.ArchiveKind;
-    /// <summary><see cref="Volatility.Neural.LstmVolatilityForecaster"/>.</summary>
-    public const string LstmVolatilityForecaster = Volatility.Neural.LstmVolatilityForecaster.ArchiveKind;
-    /// <summary><see cref="ArchFitResult"/> (GARCH family).</summary>
-    public const string ArchFit = ArchFitResult.ArchiveKind;
-    /// <summary><see cref="SsaForecaster"/>.</summary>
-    public const string SsaForecaster = Ssa.SsaForecaster.ArchiveKind;
-    /// <summary><see cref="HarModel"/>.</summary>
-    public const string HarModel = Volatility.Har.HarModel.ArchiveKind;
-    /// <summary><see cref="Training.TrainingCheckpoint"/>.</summary>
-    public const string TrainingCheckpoint = Training.TrainingCheckpoint.ArchiveKind;
-    /// <summary>A <see cref="Volatility.CombinedVarianceForecaster"/> of LSTM volatility forecasters (a seed ensemble).</summary>
-    public const string CombinedVarianceForecaster = Volatility.CombinedVarianceForecaster.ArchiveKind;
-
-    /// <summary>
-    /// Layout version 4, written for every kind above: named entries (no positional arrays), enums by name, and fitted state
-    /// stored for every kind (HAR regressions, SSA subspace), so nothing is refitted on load. Loaders also read the layouts
-    /// earlier versions of the library wrote: 1 for every kind, and 2 and 3 for <see cref="LstmVolatilityForecaster"/>
-    /// (FORMAT.md describes each and how it is upgraded on load).
-    /// </summary>
-    public const int CurrentVersion = ArchiveReader.CurrentLayoutVersion;
-
-    /// <summary>
-    /// Layout version written for <see cref="ArchFit"/> (5: each part of the model stored as its registered name and settings,
-    /// <see cref="ArchComponents"/>; layouts 4 and 1, which stored the built-in parts' orders in fixed entries, still load).
-    /// </summary>
-    public const int ArchFitVersion = ArchFitResult.ArchiveVersion;
-
-    /// <summary>Layout version written for <see cref="HarModel"/> (<see cref="CurrentVersion"/>; version 1 stored the proxy and is refitted on load).</summary>
-    public const int HarModelVersion = Volatility.Har.HarModel.ArchiveVersion;
-
-    /// <summary>Layout version written for <see cref="SsaForecaster"/> (<see cref="CurrentVersion"/>; version 1 stored the series and is refitted on load).</summary>
-    public const int SsaForecasterVersion = Ssa.SsaForecaster.ArchiveVersion;
-
-    /// <summary>
-    /// Layout version written for <see cref="LstmVolatilityForecaster"/> (<see cref="CurrentVersion"/>). Older layouts still load:
-    /// 1 (neither GARCH input nor exogenous standardisation), 2 (adds them), 3 (adds the number of direct heads and the training
-    /// loss; version 1 and 2 files load with Horizons = 1 and Loss = Qlike).
-    /// </summary>
-    public const int LstmVolatilityForecasterVersion = Volatility.Neural.LstmVolatilityForecaster.ArchiveVersion;
-}
-
-/// <summary>
-/// An <see cref="ArchFitResult"/> read back from a model file, with the estimation summary as it was when the model was
-/// saved. <see cref="Result"/> forecasts and filters exactly like the saved fit (same parameters, returns and backcast); it is
-/// restored without re-estimation (one filter pass over the stored returns) and carries the original optimiser report,
-/// log-likelihood and standard errors, which are also the properties of this class.
-/// </summary>
-public sealed class StoredArchFit
-{
-    internal StoredArchFit(ArchFitResult result, ConvergenceReport convergence, double logLikelihood, bool standardErrorsAvailable,
-        IReadOnlyDictionary<string, double> standardErrors, IReadOnlyDictionary<string, double> robustStandardErrors)
-    {
-        Result = result; Convergence = convergence; LogLikelihood = logLikelihood; StandardErrorsAvailable = standardErrorsAvailable;
-        StandardErrors = standardErrors; RobustStandardErrors = robustStandardErrors;
-    }
-
-    /// <summary>The fit, ready to forecast and filter.</summary>
-    public ArchFitResult Result { get; }
-
-    /// <summary>The optimiser report of the original estimation.</summary>
-    public ConvergenceReport Convergence { get; }
-
-    /// <summary>The maximised log-likelihood of the original estimation.</summary>
-    public double LogLikelihood { get; }
-
-    /// <summary>Whether the original estimation had standard errors.</summary>
-    public bool StandardErrorsAvailable { get; }
-
-    /// <summary>Hessian-based standard errors of the original estimation, by parameter name.</summary>
-    public IReadOnlyDictionary<string, double> StandardErrors { get; }
-
-    /// <summary>Robust (sandwich) standard errors of the original estimation, by parameter name.</summary>
-    public IReadOnlyDictionary<string, double> RobustStandardErrors { get; }
-}
-
 /// <summary>
 /// Saves and loads every fitted model of the library in the one versioned, checksummed <see cref="ModelFile"/> format
 /// (layout of each kind in src/MlNetLstm/Persistence/FORMAT.md). This class is the single entry point; each kind's reader and
@@ -209,7 +127,7 @@ public static class ModelSerializer
     // ----------------------------------------------------------------------------------------------------------------
 
     /// <summary>Most members a combination file may hold.</summary>
-    public const int MaxCombinationMembers = CombinedVarianceForecaster.MaxStoredMembers;
+    public const int MaxCombinationMembers = SeedEnsembleArchive.MaxStoredMembers;
 
     /// <summary>
     /// The fitted combination as an archive (kind <see cref="ModelKinds.CombinedVarianceForecaster"/>): its name and, per
@@ -221,7 +139,7 @@ public static class ModelSerializer
     public static ModelArchive ToArchive(CombinedVarianceForecaster model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return model.ToArchive();
+        return SeedEnsembleArchive.ToArchive(model);
     }
 
     /// <summary>Saves a fitted seed ensemble (every member network, its options, scale and training summary) atomically.</summary>
@@ -235,7 +153,7 @@ public static class ModelSerializer
 
     /// <summary>Reads a combination from an archive of kind <see cref="ModelKinds.CombinedVarianceForecaster"/>.</summary>
     /// <param name="archive">The archive.</param>
-    public static CombinedVarianceForecaster ReadCombinedForecaster(ModelArchive archive) => CombinedVarianceForecaster.FromArchive(archive);
+    public static CombinedVarianceForecaster ReadCombinedForecaster(ModelArchive archive) => SeedEnsembleArchive.FromArchive(archive);
 
     // ----------------------------------------------------------------------------------------------------------------
     // LstmVolatilityForecaster

@@ -1,3 +1,5 @@
+using MlNetLstm.Volatility.Estimation;
+
 namespace MlNetLstm.Volatility;
 
 /// <summary>Options of <see cref="ArchModel.Fit"/>. Defaults are defined here once.</summary>
@@ -23,6 +25,9 @@ public sealed record ArchFitOptions
     /// at the final point (default 1e-6).
     /// </summary>
     public double Tolerance { get; init; } = 1e-6;
+
+    /// <summary>These options as the optimiser's limits (the estimation layer does not see this facade type).</summary>
+    internal OptimizerLimits Limits => new(Starts, ScreeningIterations, MaxIterations, PolishIterations, Tolerance);
 
     /// <summary>Throws when an option is out of range.</summary>
     public void Validate()

@@ -1,6 +1,7 @@
 using MlNetLstm.Volatility.Distributions;
 using MlNetLstm.Volatility.Estimation;
 using MlNetLstm.Volatility.Mean;
+using MlNetLstm.Volatility.Parameters;
 using MlNetLstm.Volatility.Processes;
 
 namespace MlNetLstm.Volatility;
@@ -204,7 +205,7 @@ public sealed class ArchModel
         options ??= ArchFitOptions.Default;
         options.Validate();
         var engine = CreateEngine();
-        var optimizer = new ArchOptimizer(engine, options);
+        var optimizer = new ArchOptimizer(engine, options.Limits);
         var outcome = optimizer.Maximize(StartingValues());
         var report = new ConvergenceReport(outcome.Converged, outcome.Iterations, outcome.GradientEvaluations, outcome.GradientNorm, outcome.Message);
         return ArchFitResult.Build(this, engine, outcome.Theta, outcome.Hessian ?? optimizer.Hessian(outcome.Theta), report);
@@ -226,7 +227,7 @@ public sealed class ArchModel
         }
 
         var theta = parameters.ToArray();
-        var optimizer = new ArchOptimizer(engine, ArchFitOptions.Default);
+        var optimizer = new ArchOptimizer(engine, ArchFitOptions.Default.Limits);
         var report = new ConvergenceReport(false, 0, 0, double.NaN, "Parameters fixed by the caller; not estimated.");
         return ArchFitResult.Build(this, engine, theta, optimizer.Hessian(theta), report);
     }

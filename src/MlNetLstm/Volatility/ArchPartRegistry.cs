@@ -1,3 +1,5 @@
+using MlNetLstm.Volatility.Parameters;
+
 namespace MlNetLstm.Volatility;
 
 /// <summary>One kind's name and type tables of <see cref="ArchComponents"/> (thread-safe).</summary>

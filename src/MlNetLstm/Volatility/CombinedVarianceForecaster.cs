@@ -7,7 +7,7 @@ namespace MlNetLstm.Volatility;
 /// A fitted <see cref="CombinedVarianceModel"/>: immutable and thread-safe when its members are (every fitted model of this
 /// library is).
 /// </summary>
-public sealed partial class CombinedVarianceForecaster : IFittedVarianceModel
+public sealed class CombinedVarianceForecaster : IFittedVarianceModel
 {
     private readonly string[] _names;
     private readonly IFittedVarianceModel[] _members;

@@ -1,3 +1,4 @@
+using MlNetLstm.Volatility.Parameters;
 using MlNetLstm.Volatility;
 using MlNetLstm.Volatility.Distributions;
 using MlNetLstm.Volatility.Mean;

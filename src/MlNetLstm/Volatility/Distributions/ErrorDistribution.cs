@@ -1,5 +1,6 @@
 using MathNet.Numerics;
 using MathNet.Numerics.Integration;
+using MlNetLstm.Volatility.Parameters;
 
 namespace MlNetLstm.Volatility.Distributions;
 

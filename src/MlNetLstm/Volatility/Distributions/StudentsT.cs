@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using MathNet.Numerics;
+using MlNetLstm.Volatility.Parameters;
 
 namespace MlNetLstm.Volatility.Distributions;
 

@@ -13,14 +13,14 @@ namespace MlNetLstm.Volatility.Estimation;
 internal sealed class ArchOptimizer
 {
     private readonly LikelihoodEngine _engine;
-    private readonly ArchFitOptions _options;
+    private readonly OptimizerLimits _options;
     private readonly int _k;
     private readonly double[] _scores;
     private readonly double[] _lo;
     private readonly double[] _hi;
     private int _gradEvals;
 
-    public ArchOptimizer(LikelihoodEngine engine, ArchFitOptions options)
+    public ArchOptimizer(LikelihoodEngine engine, OptimizerLimits options)
     {
         _engine = engine;
         _options = options;
@@ -194,10 +194,10 @@ internal sealed class ArchOptimizer
         return _engine.GradientHessian(theta, g, h, Span<double>.Empty); // scores only when a scoring step needs them
     }
 
-    /// <summary>Newton iterations from each start before the best is chosen (each is worth several BFGS iterations; capped by <see cref="ArchFitOptions.ScreeningIterations"/>).</summary>
+    /// <summary>Newton iterations from each start before the best is chosen (each is worth several BFGS iterations; capped by <see cref="OptimizerLimits.ScreeningIterations"/>).</summary>
     private const int NewtonScreeningIterations = 2;
 
-    /// <summary>Screening Newton runs from each start (at most <see cref="ArchFitOptions.ScreeningIterations"/> iterations), then the best to convergence.</summary>
+    /// <summary>Screening Newton runs from each start (at most <see cref="OptimizerLimits.ScreeningIterations"/> iterations), then the best to convergence.</summary>
     private OptimizationOutcome NewtonMaximize(List<double[]> starts)
     {
         int iterations = 0;

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using MlNetLstm.Volatility.Distributions;
 using MlNetLstm.Volatility.Mean;
+using MlNetLstm.Volatility.Parameters;
 using MlNetLstm.Volatility.Processes;
 
 namespace MlNetLstm.Volatility.Estimation;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
+using MlNetLstm.Volatility.Parameters;
 
 namespace MlNetLstm.Volatility.Mean;
 

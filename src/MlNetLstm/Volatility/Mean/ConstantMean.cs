@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using MlNetLstm.Volatility.Parameters;
 namespace MlNetLstm.Volatility.Mean;
 
 /// <summary>Constant mean: e_t = y_t - mu. Parameter "mu".</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using MlNetLstm.Volatility.Parameters;
 namespace MlNetLstm.Volatility.Mean;
 
 /// <summary>Zero mean: e_t = y_t. No parameters.</summary>

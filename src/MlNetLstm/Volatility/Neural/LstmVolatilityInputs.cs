@@ -3,35 +3,6 @@ using MlNetLstm.Data;
 namespace MlNetLstm.Volatility.Neural;
 
 /// <summary>
-/// Parameters of the GARCH(1,1) baseline input of the hybrid LSTM-GARCH (<see cref="LstmVolatilityOptions.GarchFeature"/>), or of the
-/// GJR-GARCH(1,1,1) of the <see cref="VolatilityAnchor.Gjr"/> anchor, in scaled units u = r / s, with e_t = u_t - Mu:
-/// <c>h_{t+1} = Omega + (Alpha + Gamma 1[e_t &lt; 0]) e_t² + Beta h_t</c>, with <c>h_0 = Omega + (Alpha + Gamma / 2 + Beta) Backcast</c>
-/// (Gamma = 0: the GARCH(1,1)).
-/// </summary>
-/// <param name="Mu">Constant mean μ.</param>
-/// <param name="Omega">ω &gt; 0.</param>
-/// <param name="Alpha">α ≥ 0.</param>
-/// <param name="Beta">β ≥ 0.</param>
-/// <param name="Backcast">Pre-sample variance used for the lagged squared residual and variance at t = 0.</param>
-/// <param name="Gamma">The GJR asymmetry γ (α + γ ≥ 0); 0 for the GARCH(1,1).</param>
-public sealed record GarchFeatureParameters(double Mu, double Omega, double Alpha, double Beta, double Backcast, double Gamma = 0)
-{
-    /// <summary>Persistence α + γ/2 + β: the k-step forecast reverts as <c>h_{k+1} = ω + (α + γ/2 + β) h_k</c>.</summary>
-    public double Persistence => Alpha + 0.5 * Gamma + Beta;
-
-    /// <summary>Throws <see cref="ArgumentException"/> unless every parameter is finite, ω and the backcast positive, α, β ≥ 0 and α + γ ≥ 0.</summary>
-    public void Validate()
-    {
-        if (!double.IsFinite(Gamma) || !(Alpha + Gamma >= 0)) throw new ArgumentException($"GJR feature gamma = {Gamma} must be finite with alpha + gamma >= 0 (alpha = {Alpha}).", nameof(Gamma));
-        if (!double.IsFinite(Mu)) throw new ArgumentException($"GARCH feature mu = {Mu} must be finite.", nameof(Mu));
-        if (!(Omega > 0) || !double.IsFinite(Omega)) throw new ArgumentException($"GARCH feature omega = {Omega} must be positive and finite.", nameof(Omega));
-        if (!(Alpha >= 0) || !double.IsFinite(Alpha)) throw new ArgumentException($"GARCH feature alpha = {Alpha} must be non-negative and finite.", nameof(Alpha));
-        if (!(Beta >= 0) || !double.IsFinite(Beta)) throw new ArgumentException($"GARCH feature beta = {Beta} must be non-negative and finite.", nameof(Beta));
-        if (!(Backcast > 0) || !double.IsFinite(Backcast)) throw new ArgumentException($"GARCH feature backcast = {Backcast} must be positive and finite.", nameof(Backcast));
-    }
-}
-
-/// <summary>
 /// The fitted input transform of an <see cref="LstmVolatilityForecaster"/>: everything (besides the network) needed to turn
 /// returns and exogenous rows into network inputs, fixed on the training window and saved with the model.
 /// <para>
@@ -349,63 +320,5 @@ public sealed class LstmVolatilityInputs
         if (Garch is not null) x[i++] = (float)Math.Clamp(Math.Log(s.GarchVar), -Clip, Clip);
         if (AsymmetricInput) x[i++] = (float)Math.Min(Math.Max(-u, 0), Clip);
         for (int j = 0; j < _names.Length; j++) x[i + j] = (float)Math.Clamp((exogenousRow[j] - _means[j]) / _scales[j], -Clip, Clip);
-    }
-}
-
-/// <summary>
-/// Per-step inputs, baselines and targets of a return series in scaled units (training data of the network), for K horizons.
-/// </summary>
-internal sealed class VolatilityFeatures
-{
-    public required int InputSize { get; init; }
-    public required int Horizons { get; init; }        // K
-    public required double Scale { get; init; }        // s (the NLL's 2 log s)
-    public required float[] Inputs { get; init; }      // [n, I]
-    public required float[] Extra { get; init; }       // [n]: the regime term's input (LstmVolatilityInputs.RegimeInput)
-    public required double[] LogBaseline { get; init; } // [n, K]: log a_{t+k|t}, the anchor's k-step forecast made at t
-    public required double[] Target { get; init; }     // [n, K]: u_{t+k}^2 (NaN where t + k is beyond the series)
-
-    public static void Validate(ReadOnlySpan<double> returns, string paramName)
-    {
-        if (returns.IsEmpty) throw new ArgumentException("The return series is empty.", paramName);
-        for (int i = 0; i < returns.Length; i++)
-            if (!double.IsFinite(returns[i])) throw new ArgumentException($"{paramName}[{i}] is {returns[i]}; returns must be finite.", paramName);
-    }
-
-    public static VolatilityFeatures Build(ReadOnlySpan<double> returns, ExogenousSeries? exogenous, LstmVolatilityInputs map, int horizons = 1)
-    {
-        int n = returns.Length, I = map.InputSize, K = horizons;
-        var x = new float[n * I];
-        var e = new float[n];
-        var lb = new double[n * K];
-        var target = new double[n * K];
-        Span<double> path = K <= 64 ? stackalloc double[K] : new double[K];
-        LstmVolatilityInputs.State s = map.Start();
-        for (int t = 0; t < n; t++)
-        {
-            map.Advance(ref s, returns[t]);
-            map.Features(returns[t], s, exogenous is null ? default : exogenous.Row(t), x.AsSpan(t * I, I));
-            e[t] = map.RegimeInput(returns[t], s);
-            map.AnchorPath(s, path);
-            for (int k = 1; k <= K; k++)
-            {
-                lb[t * K + k - 1] = Math.Log(path[k - 1]);
-                target[t * K + k - 1] = t + k < n ? Math.Pow(returns[t + k] / map.Scale, 2) : double.NaN;
-            }
-        }
-        return new VolatilityFeatures { InputSize = I, Horizons = K, Scale = map.Scale, Inputs = x, Extra = e, LogBaseline = lb, Target = target };
-    }
-
-    public (float[] X, float[] E) Gather(int[] starts, int steps, bool withExtra)
-    {
-        int I = InputSize;
-        var x = new float[starts.Length * steps * I];
-        var e = withExtra ? new float[starts.Length * steps] : [];
-        for (int b = 0; b < starts.Length; b++)
-        {
-            Inputs.AsSpan(starts[b] * I, steps * I).CopyTo(x.AsSpan(b * steps * I));
-            if (withExtra) Extra.AsSpan(starts[b], steps).CopyTo(e.AsSpan(b * steps));
-        }
-        return (x, e);
     }
 }

@@ -1,3 +1,5 @@
+using MlNetLstm.Volatility.Parameters;
+
 namespace MlNetLstm.Volatility.Processes;
 
 /// <summary>Constant variance: h_t = sigma2 (parameter "sigma2" &gt; 0). The homoskedastic benchmark.</summary>

@@ -1,3 +1,5 @@
+using MlNetLstm.Volatility.Parameters;
+
 namespace MlNetLstm.Volatility.Processes;
 
 /// <summary>

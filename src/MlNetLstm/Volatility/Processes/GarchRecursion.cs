@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using MlNetLstm.Volatility.Parameters;
 namespace MlNetLstm.Volatility.Processes;
 
 /// <summary>

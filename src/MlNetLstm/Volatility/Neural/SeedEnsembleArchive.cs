@@ -1,11 +1,14 @@
 using MlNetLstm.Persistence.Format;
-using MlNetLstm.Volatility.Neural;
 
-namespace MlNetLstm.Volatility;
+namespace MlNetLstm.Volatility.Neural;
 
-// Model-file reader and writer of CombinedVarianceForecaster seed ensembles (kind "MlNetLstm.CombinedVarianceForecaster";
-// layout in src/MlNetLstm/Persistence/FORMAT.md).
-public sealed partial class CombinedVarianceForecaster
+/// <summary>
+/// Model-file reader and writer of <see cref="CombinedVarianceForecaster"/> seed ensembles (kind
+/// "MlNetLstm.CombinedVarianceForecaster"; layout in src/MlNetLstm/Persistence/FORMAT.md). It lives here, above both the
+/// combination (in <c>MlNetLstm.Volatility</c>) and its <see cref="LstmVolatilityForecaster"/> members, so the combination
+/// itself does not depend on this namespace.
+/// </summary>
+internal static class SeedEnsembleArchive
 {
     /// <summary>Model-file kind.</summary>
     internal const string ArchiveKind = "MlNetLstm.CombinedVarianceForecaster";
@@ -17,9 +20,9 @@ public sealed partial class CombinedVarianceForecaster
     internal const int ArchiveVersion = ArchiveReader.CurrentLayoutVersion;
 
     /// <summary>The combination as an archive (see <see cref="Persistence.ModelSerializer.ToArchive(CombinedVarianceForecaster)"/>).</summary>
-    internal ModelArchive ToArchive()
+    /// <param name="model">A combination whose members are all <see cref="LstmVolatilityForecaster"/>s.</param>
+    internal static ModelArchive ToArchive(CombinedVarianceForecaster model)
     {
-        CombinedVarianceForecaster model = this;
         var b = new ModelArchiveBuilder(ArchiveKind, ArchiveVersion);
         b.AddText("name", model.Name);
         b.AddScalar("member_count", model.Members.Count);

@@ -1,4 +1,4 @@
-namespace MlNetLstm.Volatility;
+namespace MlNetLstm.Volatility.Parameters;
 
 /// <summary>
 /// Describes one estimated parameter of a model component: its name and the closed box
