@@ -113,19 +113,19 @@ public class NotebookTests(KernelFixture kernel)
     public async Task Notebook_02_numbers_quoted_in_README_and_in_the_notebook()
     {
         NotebookRun run = await kernel.Run("02-volatility-modeling.ipynb");
-        // README (notebooks table): "an exogenous implied-volatility column (QLIKE -7.93 with it, -6.80 without)".
+        // README (notebooks table): "an exogenous implied-volatility column (QLIKE -7.93 with it, -6.88 without)".
         HtmlTable exog = HtmlTable.In(run.Cells.Single(c => c.Source.Contains("implied_vol")), "OutOfSampleQlike").Single();
         exog.Number("with implied_vol", "OutOfSampleQlike").Should().BeApproximately(-7.93, Quoted2);
-        exog.Number("returns only", "OutOfSampleQlike").Should().BeApproximately(-6.80, Quoted2);
-        // Notebook text: five direct heads -6.02 against -5.94 at k = 5; their first head -6.69 against -6.80.
+        exog.Number("returns only", "OutOfSampleQlike").Should().BeApproximately(-6.88, Quoted2);
+        // Notebook text: at k = 5 the faded single head -6.06 against -5.99 for five direct heads; their first head -6.84 against -6.88.
         HtmlTable heads = HtmlTable.In(run.Cells.Single(c => c.Source.Contains("fiveHeads")), "FiveDirectHeads").Single();
-        heads.Number("5", "FiveDirectHeads").Should().BeApproximately(-6.02, Quoted2);
-        heads.Number("5", "OneHeadFaded").Should().BeApproximately(-5.94, Quoted2);
-        heads.Number("1", "FiveDirectHeads").Should().BeApproximately(-6.69, Quoted2);
-        heads.Number("1", "OneHeadFaded").Should().BeApproximately(-6.80, Quoted2);
-        // README results: on DEM/GBP both LSTMs lose narrowly to GARCH and GJR (-0.927 vs -0.936).
+        heads.Number("5", "FiveDirectHeads").Should().BeApproximately(-5.99, Quoted2);
+        heads.Number("5", "OneHeadFaded").Should().BeApproximately(-6.06, Quoted2);
+        heads.Number("1", "FiveDirectHeads").Should().BeApproximately(-6.84, Quoted2);
+        heads.Number("1", "OneHeadFaded").Should().BeApproximately(-6.88, Quoted2);
+        // README results: on DEM/GBP both LSTMs lose to GARCH and GJR, not significantly (-0.904 vs -0.936; the notebook runs single networks).
         HtmlTable wf = HtmlTable.In(run.Cells.Single(c => c.Source.Contains("WalkForward.Run")), "Qlike").Single();
-        wf.Number("lstm-regime", "Qlike").Should().BeApproximately(-0.927, Quoted2);
+        wf.Number("lstm-regime", "Qlike").Should().BeApproximately(-0.904, Quoted2);
         wf.Number("gjr", "Qlike").Should().BeApproximately(-0.936, Quoted2);
         wf.Number("gjr", "Qlike").Should().BeLessThan(wf.Number("lstm-regime", "Qlike"));
         // The forget gate closes on the shock day.
@@ -164,13 +164,14 @@ public class NotebookTests(KernelFixture kernel)
     {
         NotebookRun run = await kernel.Run("50-mlnet-pipeline.ipynb");
         HtmlTable t = HtmlTable.In(run.Cells.Single(c => c.Source.Contains("DieboldMariano")), "Qlike").Single();
-        // The notebook's text: QLIKE ewma 2.7736, garch 2.7509, lstm-regime 2.7580; DM p 0.002 (ewma) and 0.22 (garch).
+        // The notebook's text: QLIKE ewma 2.7736, garch 2.7509, lstm-regime 2.7736 (the default falls back to its EWMA
+        // anchor here); DM p 0.22 (ewma) and 0.011 (garch).
         // EWMA and GARCH are deterministic fits (1e-4: the table's 4 decimals); the LSTM gets 0.005 for other CPUs.
         t.Number("ewma", "Qlike").Should().BeApproximately(2.7736, 1e-4);
         t.Number("garch", "Qlike").Should().BeApproximately(2.7509, 1e-4);
-        t.Number("lstm-regime", "Qlike").Should().BeApproximately(2.7580, 0.005);
-        t.Number("ewma", "DmVsLstmP").Should().BeApproximately(0.002, 0.002);
-        t.Number("garch", "DmVsLstmP").Should().BeApproximately(0.22, 0.05);
+        t.Number("lstm-regime", "Qlike").Should().BeApproximately(2.7736, 0.005);
+        t.Number("ewma", "DmVsLstmP").Should().BeApproximately(0.22, 0.05);
+        t.Number("garch", "DmVsLstmP").Should().BeApproximately(0.011, 0.01);
         run.Cells[^1].Texts.Should().Contain(s => s.Contains("reproduces the LSTM column exactly: True"));
     }
 
