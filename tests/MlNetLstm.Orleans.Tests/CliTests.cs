@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using MlNetLstm.Cli.Commands;
 using Microsoft.Extensions.Hosting;
@@ -51,15 +49,6 @@ public sealed class CliTests : IDisposable
         return node;
     }
 
-    private static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
-
     [Fact]
     public void Universe_in_process_gives_each_series_the_tables_and_json_of_its_own_backtest()
     {
@@ -80,7 +69,7 @@ public sealed class CliTests : IDisposable
     public async Task Universe_on_a_served_silo_gives_the_same_json_as_in_process()
     {
         // The command connects with the default cluster id: a silo as `mlnetlstm serve` starts it by default.
-        int silo2 = FreePort(), gateway2 = FreePort();
+        int silo2 = PostgresServer.FreePort(), gateway2 = PostgresServer.FreePort();
         using IHost served = await ServiceHost.BuildSilo(new SiloSettings { SiloPort = silo2, GatewayPort = gateway2, LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning });
         await served.StartAsync();
         try
@@ -107,7 +96,7 @@ public sealed class CliTests : IDisposable
         var down = Backtest(Settings("e4") with { Universe = _dir, Cluster = "Host=127.0.0.1;Port=1;Database=x;Username=u;Timeout=2" });
         down.Code.Should().Be(2);
         down.Err.Should().Contain("--cluster").And.Contain("PostgreSQL is unreachable at host '127.0.0.1', port 1");
-        var noSilo = Backtest(Settings("e5") with { Universe = _dir, Cluster = $"localhost:{FreePort()}" });
+        var noSilo = Backtest(Settings("e5") with { Universe = _dir, Cluster = $"localhost:{PostgresServer.FreePort()}" });
         noSilo.Code.Should().Be(2);
         noSilo.Err.Should().Contain("--cluster").And.Contain("No silo");
     }

@@ -120,7 +120,8 @@ public sealed class PostgresServer : IAsyncLifetime
         return null;
     }
 
-    private static int FreePort()
+    /// <summary>A TCP port on the loopback interface that is free now (the OS picks it).</summary>
+    internal static int FreePort()
     {
         var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Hosting;
 
@@ -13,15 +12,6 @@ public sealed class ServeHealthTests : IAsyncLifetime
     public Task InitializeAsync() => _pg.InitializeAsync();
 
     public Task DisposeAsync() => _pg.DisposeAsync();
-
-    private static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
 
     /// <summary>GET /health, waiting for the endpoint to listen (it starts with the host, in the background).</summary>
     private static async Task<(HttpStatusCode Code, JsonNode Body)> Health(HttpClient http, int port)
@@ -43,13 +33,13 @@ public sealed class ServeHealthTests : IAsyncLifetime
     [Fact]
     public async Task Health_is_200_with_the_database_up_and_503_naming_the_server_while_it_is_down()
     {
-        int health = FreePort();
+        int health = PostgresServer.FreePort();
         using IHost silo = await ServiceHost.BuildSilo(new SiloSettings
         {
             Storage = StateStorage.Postgres,
             ConnectionString = _pg.ConnectionString,
-            SiloPort = FreePort(),
-            GatewayPort = FreePort(),
+            SiloPort = PostgresServer.FreePort(),
+            GatewayPort = PostgresServer.FreePort(),
             HealthPort = health,
             LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
         });

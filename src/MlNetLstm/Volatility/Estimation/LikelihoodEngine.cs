@@ -271,17 +271,9 @@ internal sealed class LikelihoodEngine
         int kh = Km + Kv;
         _d2h ??= new double[N * kh * kh];
         _d2s0 ??= new double[Km * Km];
-        Mean.Residuals(theta[..Km], _y, _e);
-        double s0 = Backcast(_e);
+        double s0 = ResidualsAndBackcast(theta);
         for (int c = 0; c < Km; c++)
         {
-            double acc = 0;
-            for (int t = 0; t < N; t++)
-            {
-                acc += _e[t] * _jac[t * Km + c];
-            }
-
-            _ds0[c] = 2 * acc / N;
             for (int d = 0; d < Km; d++)
             {
                 double a2 = 0;
@@ -575,8 +567,11 @@ internal sealed class LikelihoodEngine
         return ll;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every fit: full optimisation from the first call
-    private double AnalyticScores(ReadOnlySpan<double> theta, Span<double> scores)
+    /// <summary>
+    /// Residuals e = y - mean(θ_mean) into the residual buffer, the backcast s0 = mean e² and its gradient
+    /// ds0/dθ_c = 2/N Σ_t e_t ∂e_t/∂θ_c (the residual Jacobian is constant for the linear means) into <c>_ds0</c>.
+    /// </summary>
+    private double ResidualsAndBackcast(ReadOnlySpan<double> theta)
     {
         Mean.Residuals(theta[..Km], _y, _e);
         double s0 = Backcast(_e);
@@ -590,6 +585,14 @@ internal sealed class LikelihoodEngine
 
             _ds0[c] = 2 * acc / N;
         }
+
+        return s0;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop of every fit: full optimisation from the first call
+    private double AnalyticScores(ReadOnlySpan<double> theta, Span<double> scores)
+    {
+        double s0 = ResidualsAndBackcast(theta);
 
         Process.VarianceGradient(theta.Slice(Km, Kv), _e, s0, _jac, Km, _ds0, _h, _dh);
         return Finish(theta, _logf, true, scores);

@@ -21,7 +21,7 @@ public class AnchorSelectionTests
     [Fact]
     public void Gjr_anchor_is_the_library_gjr_fit_of_the_scaled_window_run_as_a_recursion()
     {
-        double[] r = LeverageSeries(800, 21);
+        double[] r = RegimeFormTests.LeverageSeries(800, 21);
         var fitted = new LstmVolatilityModel(Small with { Anchor = VolatilityAnchor.Gjr }).Fit(r);
         fitted.Inputs.Anchor.Should().Be(VolatilityAnchor.Gjr);
         fitted.Inputs.InputNames.Should().Equal("u", "|u|", "log ewma", "log gjr");
@@ -49,7 +49,7 @@ public class AnchorSelectionTests
     [Fact]
     public void Selected_anchor_is_the_candidate_with_the_lowest_validation_qlike_recomputed_independently()
     {
-        double[] r = LeverageSeries(1000, 22);
+        double[] r = RegimeFormTests.LeverageSeries(1000, 22);
         var o = Small with { Anchor = VolatilityAnchor.Selected };
         var fitted = new LstmVolatilityModel(o).Fit(r);
         IReadOnlyList<double> scores = fitted.Training.AnchorValidationQlike;
@@ -94,7 +94,7 @@ public class AnchorSelectionTests
     [Fact]
     public void Selection_reads_only_the_training_window()
     {
-        double[] r = LeverageSeries(1200, 23);
+        double[] r = RegimeFormTests.LeverageSeries(1200, 23);
         var o = Small with { Anchor = VolatilityAnchor.Selected, Epochs = 1 };
         var a = new LstmVolatilityModel(o).Fit(r.AsSpan(0, 900));
         double[] changed = (double[])r.Clone();
@@ -145,7 +145,7 @@ public class AnchorSelectionTests
     [InlineData(VolatilityAnchor.Selected, CorrectionShrinkage.Validation)]
     public void New_anchors_and_the_weight_round_trip_through_a_model_file(VolatilityAnchor anchor, CorrectionShrinkage shrinkage)
     {
-        double[] r = LeverageSeries(700, 26);
+        double[] r = RegimeFormTests.LeverageSeries(700, 26);
         var fitted = new LstmVolatilityModel(Small with { Anchor = anchor, Shrinkage = shrinkage, Epochs = 2 }).Fit(r).WithCorrectionWeight(0.5);
         ModelArchive archive = ModelSerializer.ToArchive(fitted);
         var loaded = ModelSerializer.ReadVolatilityForecaster(archive);
@@ -161,7 +161,7 @@ public class AnchorSelectionTests
     [Fact]
     public void A_selected_model_file_without_its_chosen_anchor_or_with_a_non_candidate_is_rejected()
     {
-        double[] r = LeverageSeries(600, 27);
+        double[] r = RegimeFormTests.LeverageSeries(600, 27);
         var fitted = new LstmVolatilityModel(Small with { Anchor = VolatilityAnchor.Selected, Epochs = 1 }).Fit(r);
         ModelArchive full = ModelSerializer.ToArchive(fitted);
         var missing = new ModelArchive(full.Kind, full.KindVersion, full.Entries.Where(e => e.Name != "inputs/anchor").ToList());
@@ -194,7 +194,7 @@ public class AnchorSelectionTests
         var o = new LstmVolatilityOptions();
         o.Anchor.Should().Be(VolatilityAnchor.Selected).And.Be(LstmVolatilityOptions.DefaultAnchor);
         o.Shrinkage.Should().Be(CorrectionShrinkage.Validation).And.Be(LstmVolatilityOptions.DefaultShrinkage);
-        double[] r = LeverageSeries(700, 29);
+        double[] r = RegimeFormTests.LeverageSeries(700, 29);
         var fitted = new LstmVolatilityModel(new LstmVolatilityOptions { HiddenSize = 4, SequenceLength = 64, BurnIn = 16, ContextLength = 80, Epochs = 2 }).Fit(r);
         fitted.Training.AnchorValidationQlike.Should().HaveCount(3);
         fitted.Training.ShrinkageValidationQlike.Should().HaveCount(5);
@@ -209,20 +209,5 @@ public class AnchorSelectionTests
             .Should().Throw<ArgumentOutOfRangeException>().WithMessage("*ValidationFraction*Selected*");
         FluentActions.Invoking(() => new LstmVolatilityInputs(1, 0.94, VolatilityAnchor.Selected, null, [], [], []))
             .Should().Throw<ArgumentException>().WithMessage("*Selected*");
-    }
-
-    /// <summary>GJR-type returns: negative returns raise the next variance more than positive ones.</summary>
-    internal static double[] LeverageSeries(int n, int seed)
-    {
-        var rng = new Random(seed);
-        var r = new double[n];
-        double h = 1;
-        for (int t = 0; t < n; t++)
-        {
-            double z = Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
-            r[t] = Math.Sqrt(h) * z;
-            h = 0.05 + 0.02 * r[t] * r[t] + (r[t] < 0 ? 0.15 * r[t] * r[t] : 0) + 0.85 * h;
-        }
-        return r;
     }
 }

@@ -145,7 +145,7 @@ public class RegimeFormTests
     }
 
     /// <summary>GJR-type returns: negative returns raise the next variance more than positive ones.</summary>
-    private static double[] LeverageSeries(int n, int seed)
+    internal static double[] LeverageSeries(int n, int seed)
     {
         var rng = new Random(seed);
         var r = new double[n];
