@@ -8,6 +8,9 @@ internal sealed record BenchmarkOptions
     /// <summary>PostgreSQL connection string: the instrument streams also run with state in PostgreSQL (null: memory only).</summary>
     public string? Postgres { get; init; }
 
+    /// <summary>Process id of the PostgreSQL server's postmaster, to measure the server's CPU (null: not measured).</summary>
+    public int? PostgresPid { get; init; }
+
     /// <summary>GARCH(1,1) instruments of the stream measurement (and of the memory per instrument).</summary>
     public int Instruments { get; init; } = 200;
 
@@ -61,6 +64,7 @@ internal sealed record BenchmarkOptions
             o = name switch
             {
                 "--pg" => o with { Postgres = value },
+                "--pg-pid" => o with { PostgresPid = Positive() },
                 "--instruments" => o with { Instruments = Positive() },
                 "--lstm-instruments" => o with { LstmInstruments = Positive() },
                 "--observations" => o with { Observations = Positive() },

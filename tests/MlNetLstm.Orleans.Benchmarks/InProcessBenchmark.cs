@@ -41,10 +41,10 @@ internal static class InProcessBenchmark
             Console.WriteLine("instrument streams on one silo (CPU and memory: the whole process, silo and client together; 'client CPU' is the same process)");
             await using var cluster = await Start(1);
             var stats = () => Task.FromResult(ProcessStats.OfThisProcess());
-            await Workload.Stream(cluster.GrainFactory, stats, true, "warm-up", new ModelSpec { Models = ["garch"] }, 10, 500, 20);
-            await Workload.Stream(cluster.GrainFactory, stats, true, "warm-up", new ModelSpec { Models = ["lstm-regime"], Seeds = 1 }, 2, 1000, 20);
-            await Workload.Stream(cluster.GrainFactory, stats, true, "garch", new ModelSpec { Models = ["garch"] }, o.Instruments, 500, o.Observations);
-            await Workload.Stream(cluster.GrainFactory, stats, true, "lstm-regime", new ModelSpec { Models = ["lstm-regime"], Seeds = 1 }, o.LstmInstruments, 1000, o.Observations);
+            await Workload.Stream(cluster.GrainFactory, stats, "process (silo and client)", [], "warm-up", new ModelSpec { Models = ["garch"] }, 10, 500, 20);
+            await Workload.Stream(cluster.GrainFactory, stats, "process (silo and client)", [], "warm-up", new ModelSpec { Models = ["lstm-regime"], Seeds = 1 }, 2, 1000, 20);
+            await Workload.Stream(cluster.GrainFactory, stats, "process (silo and client)", [], "garch", new ModelSpec { Models = ["garch"] }, o.Instruments, 500, o.Observations);
+            await Workload.Stream(cluster.GrainFactory, stats, "process (silo and client)", [], "lstm-regime", new ModelSpec { Models = ["lstm-regime"], Seeds = 1 }, o.LstmInstruments, 1000, o.Observations);
         }
         if (o.Universe)
         {

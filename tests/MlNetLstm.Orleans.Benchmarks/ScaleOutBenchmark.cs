@@ -33,7 +33,7 @@ internal static class ScaleOutBenchmark
         {
             // Not pinned yet: start this benchmark again pinned to the client core, with the same arguments.
             int cores = Environment.ProcessorCount;
-            if (cores < 2) throw new ArgumentException($"scaleout: this process may use {cores} core; two silos on two cores need at least 2.");
+            if (cores < 2) throw new ArgumentException($"scaleout: this process may use {cores} core (start it without taskset: it pins itself and its silos); two silos on two cores need at least 2.");
             int client = o.ClientCore ?? cores - 1;
             if (client >= cores) throw new ArgumentException($"--client-core {client}: this machine has cores 0-{cores - 1}.");
             var psi = new ProcessStartInfo(taskset) { UseShellExecute = false };
@@ -53,10 +53,15 @@ internal static class ScaleOutBenchmark
                 await using var cluster = await PinnedCluster.Start(taskset, 1, pg);
                 Console.WriteLine($"instrument streams on one silo (core 0), storage {(pg is null ? "memory" : "PostgreSQL")}; CPU and memory read in the silo process");
                 var stats = async () => (await cluster.Stats())[0];
-                await Workload.Stream(cluster.Grains, stats, false, "warm-up", new ModelSpec { Models = ["garch"] }, 10, 500, 20);
-                await Workload.Stream(cluster.Grains, stats, false, "warm-up", new ModelSpec { Models = ["lstm-regime"], Seeds = 1 }, 2, 1000, 20);
-                await Workload.Stream(cluster.Grains, stats, false, "garch", new ModelSpec { Models = ["garch"] }, o.Instruments, 500, o.Observations);
-                await Workload.Stream(cluster.Grains, stats, false, "lstm-regime", new ModelSpec { Models = ["lstm-regime"], Seeds = 1 }, o.LstmInstruments, 1000, o.Observations);
+                var start = await stats();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  an idle silo process: managed {start.ManagedBytes / 1048576.0:F1} MiB, RSS {start.RssBytes / 1048576.0:F1} MiB"));
+                var others = new List<(string, Func<double>)> { ("client", Workload.ClientCpu) };
+                if (pg is not null && o.PostgresPid is int pid) others.Add(("PostgreSQL", () => ProcessStats.ServerTreeCpuSeconds(pid)));
+                await Workload.Stream(cluster.Grains, stats, "silo", others, "warm-up", new ModelSpec { Models = ["garch"] }, 10, 500, 20);
+                await Workload.Stream(cluster.Grains, stats, "silo", others, "warm-up", new ModelSpec { Models = ["lstm-regime"], Seeds = 1 }, 2, 1000, 20);
+                await Workload.Stream(cluster.Grains, stats, "silo", others, "garch", new ModelSpec { Models = ["garch"] }, o.Instruments, 500, o.Observations);
+                await Workload.Stream(cluster.Grains, stats, "silo", others, "lstm-regime", new ModelSpec { Models = ["lstm-regime"], Seeds = 1 }, o.LstmInstruments, 1000, o.Observations);
             }
         }
         if (o.Universe)

@@ -33,6 +33,30 @@ internal sealed record ProcessStats(double CpuSeconds, long ManagedBytes, long R
     /// <summary>One line of the child silo's stdout protocol.</summary>
     public string ToLine() => string.Create(CultureInfo.InvariantCulture, $"stats {CpuSeconds:R} {ManagedBytes} {RssBytes}");
 
+    /// <summary>
+    /// CPU seconds of a PostgreSQL server: its postmaster (with the children it has reaped) and its live children (the backends),
+    /// from /proc (clock ticks of 1/100 s).
+    /// </summary>
+    public static double ServerTreeCpuSeconds(int postmasterPid)
+    {
+        const double Tick = 0.01;
+        double total = 0;
+        foreach (string dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out int pid)) continue;
+            string stat;
+            try { stat = File.ReadAllText(Path.Combine(dir, "stat")); }
+            catch (IOException) { continue; } // the process has exited
+            // Fields after the command name (which may hold spaces, closed by the last ')'): state ppid ... utime(14) stime(15) cutime(16) cstime(17).
+            string[] f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            int ppid = int.Parse(f[1], CultureInfo.InvariantCulture);
+            double Field(int n) => double.Parse(f[n - 3], CultureInfo.InvariantCulture);
+            if (pid == postmasterPid) total += (Field(14) + Field(15) + Field(16) + Field(17)) * Tick;
+            else if (ppid == postmasterPid) total += (Field(14) + Field(15)) * Tick;
+        }
+        return total;
+    }
+
     /// <summary>Parses <see cref="ToLine"/>.</summary>
     public static ProcessStats Parse(string line)
     {
@@ -72,17 +96,20 @@ internal static class Workload
     }
 
     /// <summary>
-    /// Streams observations to <paramref name="instruments"/> grains of one model each and prints what it cost on the silo
-    /// <paramref name="siloStats"/> reports (one silo process, or the whole in-process cluster):
+    /// Streams observations to <paramref name="instruments"/> grains of one model each and prints what it cost in the process
+    /// <paramref name="siloStats"/> reports (one silo process, or the whole in-process cluster) and in the other processes
+    /// <paramref name="others"/> meters (the client, PostgreSQL):
     /// 1. configure each grain and send its first <paramref name="train"/> returns in one <c>ObserveMany</c>, wait for every first fit:
-    ///    silo CPU per fit, and managed memory and RSS per active instrument (silo after minus silo before, over the instruments);
+    ///    CPU per instrument (mostly the fit), and managed memory and RSS per active instrument (silo after minus silo before, over the
+    ///    instruments; with memory storage the stored copy of the state is in the silo too);
     /// 2. <paramref name="observations"/> single <c>Observe</c> calls per instrument (all instruments at once, each in date order; every
-    ///    call persisted before its reply): observations per second, silo and client CPU per observation;
+    ///    call persisted before its reply): observations per second, CPU per observation;
     /// 3. as many again in <c>ObserveMany</c> batches of 20 dates (one message and one storage write per batch).
     /// </summary>
-    /// <param name="clientIsSilo">The client runs in the silo's process (in-process mode): its CPU is part of the silo's, not shown apart.</param>
-    public static async Task Stream(IGrainFactory grains, Func<Task<ProcessStats>> siloStats, bool clientIsSilo, string label, ModelSpec model,
-        int instruments, int train, int observations)
+    /// <param name="siloName">What <paramref name="siloStats"/> measures, e.g. "silo".</param>
+    /// <param name="others">CPU seconds so far of other processes, by name (none in in-process mode: the client is in the silo's process).</param>
+    public static async Task Stream(IGrainFactory grains, Func<Task<ProcessStats>> siloStats, string siloName,
+        IReadOnlyList<(string Name, Func<double> CpuSeconds)> others, string label, ModelSpec model, int instruments, int train, int observations)
     {
         var settings = new InstrumentSettings { Model = model, TrainSize = train, RefitEvery = 0 };
         var data = Enumerable.Range(0, instruments).Select(k => Garch(train + 2 * observations, k)).ToArray();
@@ -90,8 +117,14 @@ internal static class Workload
         string run = Guid.NewGuid().ToString("N")[..8]; // fresh grains each run (PostgreSQL keeps the state of earlier runs)
         var grain = Enumerable.Range(0, instruments).Select(k => grains.GetGrain<IInstrumentGrain>($"{label}-{run}-{k}")).ToArray();
         Observation Obs(int k, int i) => new(start.AddDays(i), data[k][i]);
+        double[] OthersCpu() => others.Select(o => o.CpuSeconds()).ToArray();
+        var inv = CultureInfo.InvariantCulture;
+        string Cpu(ProcessStats before, ProcessStats after, double[] othersBefore, double[] othersAfter, double per, string unit, double scale) =>
+            string.Join(", ", new[] { $"{siloName} {((after.CpuSeconds - before.CpuSeconds) / per * scale).ToString("F1", inv)} {unit}" }
+                .Concat(others.Select((o, i) => $"{o.Name} {((othersAfter[i] - othersBefore[i]) / per * scale).ToString("F1", inv)} {unit}")));
 
         var s0 = await siloStats();
+        var o0 = OthersCpu();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, instruments).Select(async k =>
         {
@@ -101,20 +134,20 @@ internal static class Workload
         foreach (var g in grain)
             while ((await g.GetStatus()).ModelVersion < 1) await Task.Delay(20);
         double fitSeconds = clock.Elapsed.TotalSeconds;
+        var o1 = OthersCpu();
         var s1 = await siloStats();
         var status = await grain[0].GetStatus();
 
-        var client0 = ClientCpu();
         clock.Restart();
         await Task.WhenAll(Enumerable.Range(0, instruments).Select(async k =>
         {
             for (int i = train; i < train + observations; i++) await grain[k].Observe(start.AddDays(i), data[k][i]);
         }));
         double single = clock.Elapsed.TotalSeconds;
-        double clientSingle = ClientCpu() - client0;
+        var o2 = OthersCpu();
         var s2 = await siloStats();
 
-        client0 = ClientCpu();
+        o2 = OthersCpu();
         clock.Restart();
         await Task.WhenAll(Enumerable.Range(0, instruments).Select(async k =>
         {
@@ -122,20 +155,19 @@ internal static class Workload
                 await grain[k].ObserveMany(Enumerable.Range(i, Math.Min(20, train + 2 * observations - i)).Select(j => Obs(k, j)).ToArray());
         }));
         double batched = clock.Elapsed.TotalSeconds;
-        double clientBatched = ClientCpu() - client0;
+        var o3 = OthersCpu();
         var s3 = await siloStats();
 
         double total = (double)instruments * observations;
-        string Who = clientIsSilo ? "process (silo and client) " : "silo ";
-        string Client(double cpu) => clientIsSilo ? "" : string.Create(CultureInfo.InvariantCulture, $", client {cpu / total * 1e6:F1} us");
+        double kib = 1024.0 * instruments;
         FormattableString line = $"""
             {label}: {instruments} instruments, window {train}, model file {status.ModelBytes:N0} bytes
-              first fits: {fitSeconds:F1} s wall, {Who}CPU {(s1.CpuSeconds - s0.CpuSeconds) / instruments:F3} s per instrument (ObserveMany of the window + fit)
-              memory per active instrument ({Who.TrimEnd()}, after the first fits): managed {(s1.ManagedBytes - s0.ManagedBytes) / 1024.0 / instruments:F1} KiB, RSS {(s1.RssBytes - s0.RssBytes) / 1024.0 / instruments:F1} KiB; after {2 * observations} more returns: managed {(s3.ManagedBytes - s0.ManagedBytes) / 1024.0 / instruments:F1} KiB, RSS {(s3.RssBytes - s0.RssBytes) / 1024.0 / instruments:F1} KiB
-              Observe (one call per date): {total:N0} observations in {single:F2} s = {total / single:N0}/s; {Who}CPU {(s2.CpuSeconds - s1.CpuSeconds) / total * 1e6:F0} us{Client(clientSingle)} per observation
-              ObserveMany (20 dates per call): {total:N0} observations in {batched:F2} s = {total / batched:N0}/s; {Who}CPU {(s3.CpuSeconds - s2.CpuSeconds) / total * 1e6:F1} us{Client(clientBatched)} per observation
+              first fits: {fitSeconds:F1} s wall; CPU per instrument (ObserveMany of the window + fit): {Cpu(s0, s1, o0, o1, instruments, "ms", 1e3)}
+              memory per active instrument ({siloName}, after the first fits): managed {(s1.ManagedBytes - s0.ManagedBytes) / kib:F1} KiB, RSS {(s1.RssBytes - s0.RssBytes) / kib:F1} KiB; after {2 * observations} more returns: managed {(s3.ManagedBytes - s0.ManagedBytes) / kib:F1} KiB, RSS {(s3.RssBytes - s0.RssBytes) / kib:F1} KiB
+              Observe (one call per date): {total:N0} observations in {single:F2} s = {total / single:N0}/s; CPU per observation: {Cpu(s1, s2, o1, o2, total, "us", 1e6)}
+              ObserveMany (20 dates per call): {total:N0} observations in {batched:F2} s = {total / batched:N0}/s; CPU per observation: {Cpu(s2, s3, o2, o3, total, "us", 1e6)}
             """;
-        Console.WriteLine(line.ToString(CultureInfo.InvariantCulture));
+        Console.WriteLine(line.ToString(inv));
     }
 
     /// <summary>CPU seconds of this process (the client, or the whole in-process cluster).</summary>

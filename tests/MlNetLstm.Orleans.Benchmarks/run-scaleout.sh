@@ -34,7 +34,7 @@ conn="Host=127.0.0.1;Port=$port;Username=postgres;Database=bench;Maximum Pool Si
 echo "== machine: $(lscpu | grep 'Model name' | cut -d: -f2 | xargs), $cores cores, .NET SDK $(dotnet --version), PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') pinned to core $client_core"
 echo "== load before: $(uptime)"
 start=$(date +%s)
-"$bench" scaleout --pg "$conn" --instruments "${INSTRUMENTS:-1000}" --lstm-instruments "${LSTM_INSTRUMENTS:-20}" \
+"$bench" scaleout --pg "$conn" --pg-pid "$(head -n 1 "$dir/data/postmaster.pid")" --instruments "${INSTRUMENTS:-1000}" --lstm-instruments "${LSTM_INSTRUMENTS:-20}" \
   --observations "${OBSERVATIONS:-60}" "${universe[@]}" "$@"
 echo "== in-process mode (TestingHost, not pinned), the same universe backtest"
 "$bench" inprocess --no-streams "${universe[@]}"
