@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Orleans.Runtime;
 
 namespace MlNetLstm.Orleans.Benchmarks;
 
@@ -7,7 +8,8 @@ namespace MlNetLstm.Orleans.Benchmarks;
 /// <param name="CpuSeconds">User + system CPU time of the whole process since it started.</param>
 /// <param name="ManagedBytes"><see cref="GC.GetTotalMemory(bool)"/> after full collections (live managed objects).</param>
 /// <param name="RssBytes">Resident set size (VmRSS of /proc/self/status): managed heap, runtime, JIT code, native allocations.</param>
-internal sealed record ProcessStats(double CpuSeconds, long ManagedBytes, long RssBytes)
+/// <param name="Threads">Thread-pool threads (each may hold thread-local scratch of the library's kernels, so memory grows with them too).</param>
+internal sealed record ProcessStats(double CpuSeconds, long ManagedBytes, long RssBytes, int Threads)
 {
     /// <summary>This process, after two full collections (so only live objects count as managed memory).</summary>
     public static ProcessStats OfThisProcess()
@@ -17,7 +19,7 @@ internal sealed record ProcessStats(double CpuSeconds, long ManagedBytes, long R
         GC.Collect();
         long managed = GC.GetTotalMemory(forceFullCollection: true);
         using var self = Process.GetCurrentProcess();
-        return new ProcessStats(self.TotalProcessorTime.TotalSeconds, managed, ReadRss());
+        return new ProcessStats(self.TotalProcessorTime.TotalSeconds, managed, ReadRss(), ThreadPool.ThreadCount);
     }
 
     private static long ReadRss()
@@ -31,7 +33,7 @@ internal sealed record ProcessStats(double CpuSeconds, long ManagedBytes, long R
     }
 
     /// <summary>One line of the child silo's stdout protocol.</summary>
-    public string ToLine() => string.Create(CultureInfo.InvariantCulture, $"stats {CpuSeconds:R} {ManagedBytes} {RssBytes}");
+    public string ToLine() => string.Create(CultureInfo.InvariantCulture, $"stats {CpuSeconds:R} {ManagedBytes} {RssBytes} {Threads}");
 
     /// <summary>
     /// CPU seconds of a PostgreSQL server: its postmaster (with the children it has reaped) and its live children (the backends),
@@ -61,9 +63,9 @@ internal sealed record ProcessStats(double CpuSeconds, long ManagedBytes, long R
     public static ProcessStats Parse(string line)
     {
         string[] f = line.Split(' ');
-        if (f.Length != 4 || f[0] != "stats") throw new FormatException($"Not a stats line: '{line}'.");
+        if (f.Length != 5 || f[0] != "stats") throw new FormatException($"Not a stats line: '{line}'.");
         return new ProcessStats(double.Parse(f[1], CultureInfo.InvariantCulture), long.Parse(f[2], CultureInfo.InvariantCulture),
-            long.Parse(f[3], CultureInfo.InvariantCulture));
+            long.Parse(f[3], CultureInfo.InvariantCulture), int.Parse(f[4], CultureInfo.InvariantCulture));
     }
 }
 
@@ -158,12 +160,23 @@ internal static class Workload
         var o3 = OthersCpu();
         var s3 = await siloStats();
 
+        // 4. Every idle activation is dropped (these instruments and the earlier runs'; memory storage keeps the state in its own grains),
+        //    then these instruments are called again, so they reactivate from storage: the memory of a reactivated instrument, whose model
+        //    is read from its model file rather than left by a fit. The reactivated grains must find their model and every return.
+        await grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        var s4 = await siloStats();
+        var again = await Task.WhenAll(grain.Select(g => g.GetStatus()));
+        var s5 = await siloStats();
+        if (again.Any(a => a.ModelVersion < 1 || a.Returns != train + 2 * observations))
+            throw new InvalidOperationException($"{label}: a reactivated instrument lost its state ({again.Count(a => a.ModelVersion < 1)} without a model).");
+
         double total = (double)instruments * observations;
         double kib = 1024.0 * instruments;
         FormattableString line = $"""
             {label}: {instruments} instruments, window {train}, model file {status.ModelBytes:N0} bytes
               first fits: {fitSeconds:F1} s wall; CPU per instrument (ObserveMany of the window + fit): {Cpu(s0, s1, o0, o1, instruments, "ms", 1e3)}
-              memory per active instrument ({siloName}, after the first fits): managed {(s1.ManagedBytes - s0.ManagedBytes) / kib:F1} KiB, RSS {(s1.RssBytes - s0.RssBytes) / kib:F1} KiB; after {2 * observations} more returns: managed {(s3.ManagedBytes - s0.ManagedBytes) / kib:F1} KiB, RSS {(s3.RssBytes - s0.RssBytes) / kib:F1} KiB
+              memory per active instrument ({siloName}, after the first fits): managed {(s1.ManagedBytes - s0.ManagedBytes) / kib:F1} KiB, RSS {(s1.RssBytes - s0.RssBytes) / kib:F1} KiB; after {2 * observations} more returns: managed {(s3.ManagedBytes - s0.ManagedBytes) / kib:F1} KiB, RSS {(s3.RssBytes - s0.RssBytes) / kib:F1} KiB; thread-pool threads {s0.Threads} -> {s1.Threads} -> {s3.Threads}
+              memory per instrument reactivated from storage ({siloName}): managed {(s5.ManagedBytes - s4.ManagedBytes) / kib:F1} KiB, RSS {(s5.RssBytes - s4.RssBytes) / kib:F1} KiB
               Observe (one call per date): {total:N0} observations in {single:F2} s = {total / single:N0}/s; CPU per observation: {Cpu(s1, s2, o1, o2, total, "us", 1e6)}
               ObserveMany (20 dates per call): {total:N0} observations in {batched:F2} s = {total / batched:N0}/s; CPU per observation: {Cpu(s2, s3, o2, o3, total, "us", 1e6)}
             """;

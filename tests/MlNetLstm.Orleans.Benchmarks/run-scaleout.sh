@@ -13,7 +13,7 @@ pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -x "$pgbin/initdb" ] || { echo "error: PostgreSQL is not installed: apt-get install postgresql" >&2; exit 2; }
 cores=$(nproc)
 client_core=$((cores - 1))
-universe=(--series "${SERIES:-48}" --returns "${RETURNS:-3000}" --train 1000 --refit 10 --repeat "${REPEAT:-3}")
+universe=(--series "${SERIES:-48}" --returns "${RETURNS:-3000}" --train 1000 --refit 10 --repeat "${REPEAT:-5}")
 
 dotnet build tests/MlNetLstm.Orleans.Benchmarks -c Release -v q -nologo >/dev/null
 bench=artifacts/bin/MlNetLstm.Orleans.Benchmarks/release/MlNetLstm.Orleans.Benchmarks
@@ -34,7 +34,7 @@ conn="Host=127.0.0.1;Port=$port;Username=postgres;Database=bench;Maximum Pool Si
 echo "== machine: $(lscpu | grep 'Model name' | cut -d: -f2 | xargs), $cores cores, .NET SDK $(dotnet --version), PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') pinned to core $client_core"
 echo "== load before: $(uptime)"
 start=$(date +%s)
-"$bench" scaleout --pg "$conn" --pg-pid "$(head -n 1 "$dir/data/postmaster.pid")" --instruments "${INSTRUMENTS:-1000}" --lstm-instruments "${LSTM_INSTRUMENTS:-20}" \
+"$bench" scaleout --pg "$conn" --pg-pid "$(head -n 1 "$dir/data/postmaster.pid")" --instruments "${INSTRUMENTS:-1000}" --lstm-instruments "${LSTM_INSTRUMENTS:-40}" \
   --observations "${OBSERVATIONS:-60}" "${universe[@]}" "$@"
 echo "== in-process mode (TestingHost, not pinned), the same universe backtest"
 "$bench" inprocess --no-streams "${universe[@]}"
