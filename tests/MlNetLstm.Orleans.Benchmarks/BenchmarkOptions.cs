@@ -14,6 +14,9 @@ internal sealed record BenchmarkOptions
     /// <summary>GARCH(1,1) instruments of the stream measurement (and of the memory per instrument).</summary>
     public int Instruments { get; init; } = 200;
 
+    /// <summary>Training window (returns) of the GARCH instruments; the whole state, this window included, is written on every observation.</summary>
+    public int GarchWindow { get; init; } = 500;
+
     /// <summary>One-network lstm-regime instruments of the stream measurement.</summary>
     public int LstmInstruments { get; init; } = 8;
 
@@ -65,6 +68,7 @@ internal sealed record BenchmarkOptions
             {
                 "--pg" => o with { Postgres = value },
                 "--pg-pid" => o with { PostgresPid = Positive() },
+                "--garch-window" => o with { GarchWindow = Positive() },
                 "--instruments" => o with { Instruments = Positive() },
                 "--lstm-instruments" => o with { LstmInstruments = Positive() },
                 "--observations" => o with { Observations = Positive() },

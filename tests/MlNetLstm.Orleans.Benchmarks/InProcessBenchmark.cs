@@ -45,7 +45,7 @@ internal static class InProcessBenchmark
             // the first few dozen fits (about 8 KiB per lstm-regime fit over the first 40, then flat), so the memory measured next is the instruments' own.
             await Workload.Stream(cluster.GrainFactory, stats, "process (silo and client)", [], "warm-up", new ModelSpec { Models = ["garch"] }, Math.Max(10, o.Instruments / 10), 500, 20);
             await Workload.Stream(cluster.GrainFactory, stats, "process (silo and client)", [], "warm-up", new ModelSpec { Models = ["lstm-regime"], Seeds = 1 }, o.LstmInstruments, 1000, 20);
-            await Workload.Stream(cluster.GrainFactory, stats, "process (silo and client)", [], "garch", new ModelSpec { Models = ["garch"] }, o.Instruments, 500, o.Observations);
+            await Workload.Stream(cluster.GrainFactory, stats, "process (silo and client)", [], "garch", new ModelSpec { Models = ["garch"] }, o.Instruments, o.GarchWindow, o.Observations);
             await Workload.Stream(cluster.GrainFactory, stats, "process (silo and client)", [], "lstm-regime", new ModelSpec { Models = ["lstm-regime"], Seeds = 1 }, o.LstmInstruments, 1000, o.Observations);
         }
         if (o.Universe)

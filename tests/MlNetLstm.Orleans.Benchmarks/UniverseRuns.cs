@@ -7,8 +7,9 @@ namespace MlNetLstm.Orleans.Benchmarks;
 /// <param name="Label">The configuration, e.g. "2 silos".</param>
 /// <param name="Seconds">Wall-clock seconds of each run, from fanning the series out to the last result gathered (the cluster's part).</param>
 /// <param name="LargestShare">Per run, the largest fraction of the series that one silo ran (random placement: 1/silos at best).</param>
+/// <param name="LargestCpuShare">Per run, the largest fraction of the silos' CPU time that one silo spent (null when the silos share a process).</param>
 /// <param name="Results">The first timed run's results, in the requests' order.</param>
-internal sealed record UniverseRuns(string Label, double[] Seconds, double[] LargestShare, SeriesBacktestResult[] Results)
+internal sealed record UniverseRuns(string Label, double[] Seconds, double[] LargestShare, double[]? LargestCpuShare, SeriesBacktestResult[] Results)
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -25,6 +26,7 @@ internal sealed record UniverseRuns(string Label, double[] Seconds, double[] Lar
         await UniverseBacktest.RunOnClusterAsync(grains, warm);
         var seconds = new double[repeat];
         var largest = new double[repeat];
+        var largestCpu = siloCpu is null ? null : new double[repeat];
         SeriesBacktestResult[]? first = null;
         for (int rep = 0; rep < repeat; rep++)
         {
@@ -38,7 +40,13 @@ internal sealed record UniverseRuns(string Label, double[] Seconds, double[] Lar
             var perSilo = results.GroupBy(r => r.Silo).Select(g => g.Count()).OrderDescending().ToArray();
             largest[rep] = perSilo[0] / (double)requests.Length;
             first ??= results;
-            string silos = cpu0 is null ? "" : "; silo CPU " + string.Join(" + ", cpu1!.Select((c, i) => (c - cpu0[i]).ToString("F2", Inv))) + " s";
+            string silos = "";
+            if (cpu0 is not null)
+            {
+                var used = cpu1!.Select((c, i) => c - cpu0[i]).ToArray();
+                largestCpu![rep] = used.Max() / used.Sum();
+                silos = "; silo CPU " + string.Join(" + ", used.Select(c => c.ToString("F2", Inv))) + " s";
+            }
             Console.WriteLine(string.Create(Inv,
                 $"  {label}, run {rep + 1}: {seconds[rep]:F2} s; series per silo {string.Join("/", perSilo)}; client CPU {client:F2} s{silos}"));
         }
@@ -47,22 +55,29 @@ internal sealed record UniverseRuns(string Label, double[] Seconds, double[] Lar
         for (int i = 0; i < requests.Length; i++) UniverseBacktest.ToReport(requests[i], first![i]);
         Console.WriteLine(string.Create(Inv, $"  {label}: {Workload.Summary(seconds)}; then the client's losses and tests of all series: " +
                                              $"{losses.Elapsed.TotalSeconds:F2} s wall, {Workload.ClientCpu() - lossCpu0:F2} s CPU"));
-        return new UniverseRuns(label, seconds, largest, first!);
+        return new UniverseRuns(label, seconds, largest, largestCpu, first!);
     }
 
     /// <summary>
     /// Prints the speed-up of <paramref name="more"/> over <paramref name="one"/> (ratio of medians, and the range over all pairs of runs)
-    /// and the part placement explains: with random placement the busiest silo runs a share s of the series, so the best speed-up
-    /// that run could show is 1/s (when every silo has its own core: <paramref name="ownCores"/>).
+    /// and, when every silo has its own core (<paramref name="ownCores"/>), the part placement explains: random placement gives the
+    /// busiest silo a share s of the work (of the series, and of the silos' CPU time), so the best speed-up that run could show is 1/s.
     /// </summary>
     public static void PrintSpeedUp(UniverseRuns one, UniverseRuns more, bool ownCores)
     {
         var ratios = one.Seconds.SelectMany(a => more.Seconds.Select(b => a / b)).ToArray();
-        double bound = Workload.Median(more.LargestShare.Select(s => 1 / s).ToArray());
         double speedUp = Workload.Median(one.Seconds) / Workload.Median(more.Seconds);
-        string placement = ownCores
-            ? string.Create(Inv, $"; the busiest silo's share of the series allows {bound:F2}x (median over runs), so {speedUp / bound:P0} of what this placement allows")
-            : "";
+        string placement = "";
+        if (ownCores)
+        {
+            double bySeries = Workload.Median(more.LargestShare.Select(s => 1 / s).ToArray());
+            placement = string.Create(Inv, $"; the busiest silo's share of the series allows {bySeries:F2}x");
+            if (more.LargestCpuShare is { } cpu)
+            {
+                double byCpu = Workload.Median(cpu.Select(s => 1 / s).ToArray());
+                placement += string.Create(Inv, $", its share of the silos' CPU {byCpu:F2}x (medians over runs): {speedUp / byCpu:P0} of that");
+            }
+        }
         Console.WriteLine(string.Create(Inv,
             $"speed-up {one.Label} -> {more.Label}: {speedUp:F2}x (median over median; {ratios.Min():F2}-{ratios.Max():F2}x over all pairs of runs){placement}"));
     }

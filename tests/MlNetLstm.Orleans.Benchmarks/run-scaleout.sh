@@ -4,7 +4,8 @@
 # 1. scale-out mode: silo processes pinned with taskset (silo k on core k), the client on the last core; instrument streams with
 #    memory storage and with a throwaway PostgreSQL (durable defaults: fsync and synchronous commit on) pinned to the client's core;
 #    the universe backtest on one silo and on two;
-# 2. the same universe backtest in the in-process mode (TestingHost, not pinned), for comparison.
+# 2. GARCH instruments with longer windows (100 instruments, memory storage): what an observation costs against the window;
+# 3. the same universe backtest in the in-process mode (TestingHost, not pinned), for comparison.
 # Prints the machine, .NET and the load before and after. Needs taskset (util-linux) and PostgreSQL (apt-get install postgresql).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -35,7 +36,11 @@ echo "== machine: $(lscpu | grep 'Model name' | cut -d: -f2 | xargs), $cores cor
 echo "== load before: $(uptime)"
 start=$(date +%s)
 "$bench" scaleout --pg "$conn" --pg-pid "$(head -n 1 "$dir/data/postmaster.pid")" --instruments "${INSTRUMENTS:-1000}" --lstm-instruments "${LSTM_INSTRUMENTS:-40}" \
-  --observations "${OBSERVATIONS:-60}" "${universe[@]}" "$@"
+  --observations "${OBSERVATIONS:-60}" "${universe[@]}" --repeat "${REPEAT:-5}" "$@"
+echo "== the cost of an observation against the GARCH window (the whole state, window included, is written on every observation); memory storage"
+for window in 1000 2000; do
+  "$bench" scaleout --no-universe --instruments 100 --lstm-instruments 2 --observations 40 --garch-window "$window" | grep -A 6 '^garch'
+done
 echo "== in-process mode (TestingHost, not pinned), the same universe backtest"
-"$bench" inprocess --no-streams "${universe[@]}"
+"$bench" inprocess --no-streams "${universe[@]}" --repeat "${INPROCESS_REPEAT:-3}"
 echo "== load after: $(uptime); $(( $(date +%s) - start )) s"
