@@ -17,7 +17,7 @@ client_core=$((cores - 1))
 universe=(--series "${SERIES:-48}" --returns "${RETURNS:-3000}" --train 1000 --refit 10 --repeat "${REPEAT:-5}")
 
 dotnet build tests/MlNetLstm.Orleans.Benchmarks -c Release -v q -nologo >/dev/null
-bench=artifacts/bin/MlNetLstm.Orleans.Benchmarks/release/MlNetLstm.Orleans.Benchmarks
+bench=$PWD/artifacts/bin/MlNetLstm.Orleans.Benchmarks/release/MlNetLstm.Orleans.Benchmarks
 
 # A throwaway PostgreSQL cluster on a free port, run by the postgres user (it refuses root), pinned to the client's core.
 dir=$(mktemp -d /tmp/mlnetlstm-bench-pg.XXXXXX)
@@ -39,8 +39,9 @@ start=$(date +%s)
   --observations "${OBSERVATIONS:-60}" "${universe[@]}" --repeat "${REPEAT:-5}" "$@"
 echo "== the cost of an observation against the GARCH window (the whole state, window included, is written on every observation); memory storage"
 for window in 1000 2000; do
-  "$bench" scaleout --no-universe --instruments 100 --lstm-instruments 2 --observations 40 --garch-window "$window" | grep -A 6 '^garch'
+  "$bench" scaleout --no-universe --instruments 100 --lstm-instruments 2 --observations 40 --garch-window "$window" | sed -n '/^garch/,/^lstm/p' | grep -v '^lstm'
 done
 echo "== in-process mode (TestingHost, not pinned), the same universe backtest"
-"$bench" inprocess --no-streams "${universe[@]}" --repeat "${INPROCESS_REPEAT:-3}"
+# (in the temporary folder: Orleans TestingHost writes its log files to ./logs)
+(cd "$dir" && "$bench" inprocess --no-streams "${universe[@]}" --repeat "${INPROCESS_REPEAT:-3}")
 echo "== load after: $(uptime); $(( $(date +%s) - start )) s"
