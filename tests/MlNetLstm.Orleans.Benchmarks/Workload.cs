@@ -149,7 +149,7 @@ internal static class Workload
         var o2 = OthersCpu();
         var s2 = await siloStats();
 
-        o2 = OthersCpu();
+        var o2b = OthersCpu();
         clock.Restart();
         await Task.WhenAll(Enumerable.Range(0, instruments).Select(async k =>
         {
@@ -178,7 +178,7 @@ internal static class Workload
               memory per active instrument ({siloName}, after the first fits): managed {(s1.ManagedBytes - s0.ManagedBytes) / kib:F1} KiB, RSS {(s1.RssBytes - s0.RssBytes) / kib:F1} KiB; after {2 * observations} more returns: managed {(s3.ManagedBytes - s0.ManagedBytes) / kib:F1} KiB, RSS {(s3.RssBytes - s0.RssBytes) / kib:F1} KiB; thread-pool threads {s0.Threads} -> {s1.Threads} -> {s3.Threads}
               memory per instrument reactivated from storage ({siloName}): managed {(s5.ManagedBytes - s4.ManagedBytes) / kib:F1} KiB, RSS {(s5.RssBytes - s4.RssBytes) / kib:F1} KiB
               Observe (one call per date): {total:N0} observations in {single:F2} s = {total / single:N0}/s; CPU per observation: {Cpu(s1, s2, o1, o2, total, "us", 1e6)}
-              ObserveMany (20 dates per call): {total:N0} observations in {batched:F2} s = {total / batched:N0}/s; CPU per observation: {Cpu(s2, s3, o2, o3, total, "us", 1e6)}
+              ObserveMany (20 dates per call): {total:N0} observations in {batched:F2} s = {total / batched:N0}/s; CPU per observation: {Cpu(s2, s3, o2b, o3, total, "us", 1e6)}
             """;
         Console.WriteLine(line.ToString(inv));
     }
