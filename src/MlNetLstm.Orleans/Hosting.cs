@@ -11,14 +11,18 @@ public static class Hosting
     /// <summary>Name of the grain storage the instrument grains use.</summary>
     public const string StorageName = "mlnetlstm";
 
-    /// <summary>Stores the instrument grains' state in PostgreSQL (<see cref="PostgresGrainStorage"/>).</summary>
+    /// <summary>
+    /// Stores the instrument grains' state in PostgreSQL (<see cref="PostgresGrainStorage"/>), in rows of the silo's
+    /// <see cref="global::Orleans.Configuration.ClusterOptions.ServiceId"/>: services sharing one database keep separate state.
+    /// </summary>
     /// <param name="builder">The silo builder.</param>
     /// <param name="connectionString">Npgsql connection string.</param>
     public static ISiloBuilder AddMlNetLstmPostgresStorage(this ISiloBuilder builder, string connectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         builder.Services.AddKeyedSingleton<IGrainStorage>(StorageName, (sp, _) =>
-            new PostgresGrainStorage(connectionString, sp.GetRequiredService<Serializer>(), sp.GetRequiredService<ILogger<PostgresGrainStorage>>()));
+            new PostgresGrainStorage(connectionString, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<global::Orleans.Configuration.ClusterOptions>>(),
+                sp.GetRequiredService<Serializer>(), sp.GetRequiredService<ILogger<PostgresGrainStorage>>()));
         return builder;
     }
 

@@ -53,6 +53,16 @@ public sealed record SiloSettings
     /// <summary>Cluster id (silos of one cluster share it). Default "mlnetlstm".</summary>
     public string ClusterId { get; init; } = "mlnetlstm";
 
+    /// <summary>The default <see cref="ServiceId"/>: "mlnetlstm".</summary>
+    public const string DefaultServiceId = "mlnetlstm";
+
+    /// <summary>
+    /// Service id (Orleans' <see cref="ClusterOptions.ServiceId"/>): the instruments' state and reminders in PostgreSQL are kept per
+    /// service id, so services sharing one database never see each other's rows; it stays the same across deployments of one
+    /// service. Not empty. Default <see cref="DefaultServiceId"/>.
+    /// </summary>
+    public string ServiceId { get; init; } = DefaultServiceId;
+
     /// <summary>HTTP port of the health endpoint (GET /health), or null for none. Default null.</summary>
     public int? HealthPort { get; init; }
 
@@ -72,6 +82,7 @@ public static class ServiceHost
     public static async Task<IHost> BuildSilo(SiloSettings settings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        if (string.IsNullOrWhiteSpace(settings.ServiceId)) throw new ArgumentException("The service id (SiloSettings.ServiceId) is empty.", nameof(settings));
         bool pg = settings.Storage == StateStorage.Postgres || settings.Membership == Membership.Postgres;
         if (pg)
         {
@@ -94,7 +105,7 @@ public static class ServiceHost
                 {
                     silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
                 }
-                silo.Configure<ClusterOptions>(o => { o.ClusterId = settings.ClusterId; o.ServiceId = "mlnetlstm"; });
+                silo.Configure<ClusterOptions>(o => { o.ClusterId = settings.ClusterId; o.ServiceId = settings.ServiceId; });
                 silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromHours(2));
                 if (settings.Storage == StateStorage.Postgres)
                 {
@@ -119,11 +130,15 @@ public static class ServiceHost
     /// </summary>
     /// <param name="cluster">The cluster.</param>
     /// <param name="clusterId">The cluster id.</param>
+    /// <param name="serviceId">The client's service id (<see cref="SiloSettings.ServiceId"/>). The gateways admit a client by its cluster id
+    /// alone: whose rows the grains use is the silos' service id, so any client of the cluster reaches that service's instruments.</param>
     /// <param name="connectTimeout">How long to wait for a gateway (default 15 s).</param>
     /// <param name="cancellationToken">Cancellation.</param>
-    public static async Task<IHost> ConnectClient(string cluster, string clusterId = "mlnetlstm", TimeSpan? connectTimeout = null, CancellationToken cancellationToken = default)
+    public static async Task<IHost> ConnectClient(string cluster, string clusterId = "mlnetlstm", string serviceId = SiloSettings.DefaultServiceId,
+        TimeSpan? connectTimeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(cluster);
+        ArgumentException.ThrowIfNullOrWhiteSpace(serviceId);
         bool local = cluster.StartsWith("localhost", StringComparison.OrdinalIgnoreCase);
         int gateway = 30000;
         if (local && cluster.Length > "localhost".Length)
@@ -139,11 +154,11 @@ public static class ServiceHost
             .ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning))
             .UseOrleansClient(client =>
             {
-                if (local) client.UseLocalhostClustering(gateway, serviceId: "mlnetlstm", clusterId: clusterId);
+                if (local) client.UseLocalhostClustering(gateway, serviceId: serviceId, clusterId: clusterId);
                 else
                 {
                     client.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = cluster; });
-                    client.Configure<ClusterOptions>(o => { o.ClusterId = clusterId; o.ServiceId = "mlnetlstm"; });
+                    client.Configure<ClusterOptions>(o => { o.ClusterId = clusterId; o.ServiceId = serviceId; });
                 }
                 client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromHours(2));
             })
@@ -189,7 +204,7 @@ public static class ServiceHost
                     try { await PostgresGrainStorage.EnsureReachableAsync(settings.ConnectionString!, stoppingToken); }
                     catch (InvalidOperationException ex) { dbError = ex.Message; }
                 }
-                var body = JsonSerializer.Serialize(new { status = dbError is null ? "ok" : "degraded", storage = settings.Storage.ToString().ToLowerInvariant(), database = dbError ?? "reachable", clusterId = settings.ClusterId });
+                var body = JsonSerializer.Serialize(new { status = dbError is null ? "ok" : "degraded", storage = settings.Storage.ToString().ToLowerInvariant(), database = dbError ?? "reachable", clusterId = settings.ClusterId, serviceId = settings.ServiceId });
                 ctx.Response.StatusCode = dbError is null ? 200 : 503;
                 ctx.Response.ContentType = "application/json";
                 byte[] bytes = Encoding.UTF8.GetBytes(body);
