@@ -58,7 +58,8 @@ public sealed class ClientConfigurator : IClientBuilderConfigurator
 public static class Clusters
 {
     /// <summary>
-    /// Starts a cluster whose grain state is in <paramref name="pg"/> and checks that every silo's storage writes there.
+    /// Starts a cluster whose grain state is in <paramref name="pg"/> and checks that every silo's storage writes there, under the
+    /// cluster's service id (<paramref name="serviceId"/>, or TestingHost's own when null).
     /// </summary>
     internal static async Task<TestCluster> StartAsync(PostgresServer pg, short silos = 3, SeriesBacktestHook? hook = null, double clientResponseTimeoutSeconds = 30, string? serviceId = null)
     {
@@ -81,6 +82,8 @@ public static class Clusters
             var storage = (PostgresGrainStorage)silo.SiloHost.Services.GetRequiredKeyedService<global::Orleans.Storage.IGrainStorage>(Hosting.StorageName);
             if (storage.ConnectionString != pg.ConnectionString)
                 throw new InvalidOperationException($"Silo {silo.Name} stores state at {storage.ConnectionString}, not in its cluster's server {pg.ConnectionString}.");
+            if (storage.ServiceId != builder.Options.ServiceId)
+                throw new InvalidOperationException($"Silo {silo.Name} stores state under service id {storage.ServiceId}, not its cluster's {builder.Options.ServiceId}.");
         }
         return cluster;
     }
