@@ -68,9 +68,13 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task Universe_on_a_served_silo_gives_the_same_json_as_in_process()
     {
-        // The command connects with the default cluster id: a silo as `mlnetlstm serve` starts it by default.
+        // The command connects with the default cluster id: a silo as `mlnetlstm serve` starts it by default. Its service id is not the
+        // default: the gateway admits a client by the cluster id alone, so backtest needs no --service-id.
         int silo2 = PostgresServer.FreePort(), gateway2 = PostgresServer.FreePort();
-        using IHost served = await ServiceHost.BuildSilo(new SiloSettings { SiloPort = silo2, GatewayPort = gateway2, LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning });
+        using IHost served = await ServiceHost.BuildSilo(new SiloSettings
+        {
+            SiloPort = silo2, GatewayPort = gateway2, ServiceId = "desk-u", LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+        });
         await served.StartAsync();
         try
         {
@@ -111,5 +115,21 @@ public sealed class CliTests : IDisposable
         err = new StringWriter();
         (await ServeCommand.RunAsync(new ServeCommand.Settings { Storage = "postgres" }, err, CancellationToken.None)).Should().Be(2);
         err.ToString().Should().Contain("--connection is required");
+    }
+
+    [Fact]
+    public async Task Serve_rejects_an_empty_service_id_naming_the_option()
+    {
+        foreach (string id in new[] { "", "   " })
+        {
+            var err = new StringWriter();
+            (await ServeCommand.RunAsync(new ServeCommand.Settings { ServiceId = id }, err, CancellationToken.None)).Should().Be(2);
+            err.ToString().Should().Contain("error: --service-id is empty");
+        }
+        // The option reaches the settings: its default, and a value given on the command line.
+        ServeCommand.Create().Parse([]).GetValue<string>("--service-id").Should().Be(SiloSettings.DefaultServiceId);
+        ServeCommand.Create().Parse(["--service-id", "desk-a"]).GetValue<string>("--service-id").Should().Be("desk-a");
+        var direct = async () => await ServiceHost.BuildSilo(new SiloSettings { ServiceId = " " });
+        (await direct.Should().ThrowAsync<ArgumentException>()).Which.Message.Should().Contain("SiloSettings.ServiceId");
     }
 }
