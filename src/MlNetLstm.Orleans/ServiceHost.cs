@@ -25,9 +25,8 @@ public enum Membership
     Localhost,
 
     /// <summary>
-    /// Orleans' ADO.NET clustering in PostgreSQL (any number of silos and machines). The database needs the Orleans
-    /// PostgreSQL-Main.sql and PostgreSQL-Clustering.sql scripts of the Orleans version used (10.4.2), which the NuGet packages do not ship:
-    /// they are in the Orleans repository, src/AdoNet.
+    /// Membership in PostgreSQL (any number of silos and machines): <see cref="PostgresMembershipTable"/> for silos,
+    /// <see cref="PostgresGatewayListProvider"/> for clients; the service creates its tables itself on first use.
     /// </summary>
     Postgres,
 }
@@ -87,7 +86,7 @@ public static class ServiceHost
             {
                 if (settings.Membership == Membership.Postgres)
                 {
-                    silo.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = settings.ConnectionString; });
+                    silo.UseMlNetLstmPostgresClustering(settings.ConnectionString!);
                     silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort);
                 }
                 else
@@ -114,7 +113,7 @@ public static class ServiceHost
 
     /// <summary>
     /// Connects a client to a running cluster: <paramref name="cluster"/> is <c>localhost</c> or <c>localhost:PORT</c> (a silo started
-    /// with localhost membership; default gateway port 30000) or a PostgreSQL connection string (ADO.NET membership). Throws
+    /// with localhost membership; default gateway port 30000) or a PostgreSQL connection string (membership in PostgreSQL, <see cref="Membership.Postgres"/>). Throws
     /// <see cref="InvalidOperationException"/> with the reason when no silo answers or the database is unreachable.
     /// </summary>
     /// <param name="cluster">The cluster.</param>
@@ -142,7 +141,7 @@ public static class ServiceHost
                 if (local) client.UseLocalhostClustering(gateway, serviceId: "mlnetlstm", clusterId: clusterId);
                 else
                 {
-                    client.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = cluster; });
+                    client.UseMlNetLstmPostgresClustering(cluster);
                     client.Configure<ClusterOptions>(o => { o.ClusterId = clusterId; o.ServiceId = "mlnetlstm"; });
                 }
                 client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromHours(2));
