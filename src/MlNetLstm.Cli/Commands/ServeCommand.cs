@@ -32,8 +32,8 @@ internal static class ServeCommand
         var connection = new Option<string?>("--connection") { Description = "PostgreSQL connection string (Npgsql), e.g. \"Host=db;Database=mlnetlstm;Username=svc;Password=...\"; also read from MLNETLSTM_POSTGRES." };
         var membership = new Option<string>("--membership")
         {
-            Description = "How silos find each other: localhost (one silo) or postgres (many silos and machines; the database needs the Orleans " +
-                          "PostgreSQL-Main.sql and PostgreSQL-Clustering.sql scripts of Orleans 10.4.2).",
+            Description = "How silos find each other: localhost (one silo) or postgres (many silos and machines; membership tables in the " +
+                          "--connection database, created by the service; clients: backtest --cluster CONNECTION).",
             DefaultValueFactory = _ => "localhost",
         };
         membership.AcceptOnlyFromAmong("localhost", "postgres");
