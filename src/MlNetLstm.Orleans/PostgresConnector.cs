@@ -45,7 +45,16 @@ internal sealed class PostgresConnector : IDisposable
                 await _schema.WaitAsync(ct);
                 try
                 {
-                    if (!_schemaReady) { await _createSchema(c, ct); _schemaReady = true; }
+                    if (!_schemaReady)
+                    {
+                        try { await _createSchema(c, ct); }
+                        catch (PostgresException ex) when (IsConcurrentCreate(ex))
+                        {
+                            // Another process created the table at the same moment (silos starting together); now it exists.
+                            await _createSchema(c, ct);
+                        }
+                        _schemaReady = true;
+                    }
                 }
                 finally { _schema.Release(); }
             }
@@ -91,6 +100,13 @@ internal sealed class PostgresConnector : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// True for the errors PostgreSQL gives a <c>CREATE TABLE IF NOT EXISTS</c> that races another session creating the same table
+    /// (the catalog's unique index on the table's row type, or the type itself): the table exists once the other session commits.
+    /// </summary>
+    public static bool IsConcurrentCreate(PostgresException ex) =>
+        ex.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable or PostgresErrorCodes.DuplicateObject;
 
     /// <summary>True for a failure of the connection rather than of the statement: I/O errors, and the server shutting down or not accepting connections yet.</summary>
     public static bool IsConnectionFailure(Exception ex) => ex switch

@@ -72,7 +72,7 @@ public sealed class PostgresMembershipTable : IMembershipTable, IDisposable
         {
             await using var cmd = new NpgsqlCommand(sql, c);
             try { await cmd.ExecuteNonQueryAsync(ct); }
-            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable) { /* created concurrently */ }
+            catch (PostgresException ex) when (PostgresConnector.IsConcurrentCreate(ex)) { /* created concurrently */ }
         }
     }
 
