@@ -40,7 +40,7 @@ public sealed class CliTests : IDisposable
     };
 
     /// <summary>The JSON without what depends on the clock (fit times, the hardware line).</summary>
-    private static JsonNode Comparable(string json)
+    internal static JsonNode Comparable(string json)
     {
         var node = JsonNode.Parse(json)!;
         node.AsObject().Remove("hardware");
