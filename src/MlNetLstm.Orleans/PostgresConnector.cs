@@ -5,7 +5,8 @@ namespace MlNetLstm.Orleans;
 
 /// <summary>
 /// Connections to one PostgreSQL database for the Orleans providers of this assembly (<see cref="PostgresGrainStorage"/>,
-/// <see cref="PostgresReminderTable"/>): creates the provider's table on first use, retries once on a fresh connection after a
+/// <see cref="PostgresReminderTable"/>, <see cref="PostgresMembershipTable"/>, <see cref="PostgresGatewayListProvider"/>): creates the
+/// provider's tables on first use (a creation that races another process's is run again), retries once on a fresh connection after a
 /// connection failure and turns Npgsql's exceptions, which have no Orleans codec, into <see cref="OrleansException"/>s naming the server.
 /// </summary>
 internal sealed class PostgresConnector : IDisposable

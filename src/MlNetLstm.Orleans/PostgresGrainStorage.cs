@@ -54,7 +54,8 @@ public sealed class PostgresGrainStorage : IGrainStorage, IDisposable
             // so the answer is about the server now.
             await using var c = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
             await c.OpenAsync(cancellationToken);
-            await CreateSchemaAsync(c, cancellationToken);
+            try { await CreateSchemaAsync(c, cancellationToken); }
+            catch (PostgresException ex) when (PostgresConnector.IsConcurrentCreate(ex)) { await CreateSchemaAsync(c, cancellationToken); } // two silos starting together
         }
         catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
         {

@@ -334,6 +334,44 @@ public sealed class MembershipTableTests(PostgresServer pg) : IClassFixture<Post
     }
 
     [Fact]
+    public async Task Silos_starting_together_on_a_fresh_database_all_create_the_tables_without_error()
+    {
+        // CREATE TABLE IF NOT EXISTS racing another session fails (duplicate type or catalog key) instead of waiting: each provider
+        // must survive that, or silos started together fail at random (seen with the three-silo cluster before the fix).
+        for (int round = 0; round < 8; round++)
+        {
+            string db = $"fresh_{Guid.NewGuid():N}";
+            await using (var admin = new NpgsqlConnection(pg.ConnectionString))
+            {
+                await admin.OpenAsync();
+                await using var create = new NpgsqlCommand($"CREATE DATABASE {db}", admin);
+                await create.ExecuteNonQueryAsync();
+            }
+            string fresh = new NpgsqlConnectionStringBuilder(pg.ConnectionString) { Database = db, Pooling = false }.ConnectionString;
+            var starts = Enumerable.Range(0, 6).SelectMany(i => new Func<Task>[]
+            {
+                async () =>
+                {
+                    using var t = new PostgresMembershipTable(fresh, Options.Create(new ClusterOptions { ClusterId = _clusterId }), NullLogger<PostgresMembershipTable>.Instance);
+                    await t.InitializeMembershipTable(true);
+                },
+                () => PostgresGrainStorage.EnsureReachableAsync(fresh),
+                async () =>
+                {
+                    using var r = new PostgresReminderTable(fresh, Options.Create(new ClusterOptions { ClusterId = _clusterId, ServiceId = "svc" }), NullLogger<PostgresReminderTable>.Instance);
+                    await r.Init();
+                },
+            });
+            await Task.WhenAll(starts.Select(Task.Run));
+            await using var c = new NpgsqlConnection(fresh);
+            await c.OpenAsync();
+            await using var check = new NpgsqlCommand($"SELECT version FROM {PostgresMembershipTable.VersionTableName} WHERE cluster_id = @c", c);
+            check.Parameters.AddWithValue("c", _clusterId);
+            (await check.ExecuteScalarAsync()).Should().Be(0, "one version row, created once");
+        }
+    }
+
+    [Fact]
     public async Task An_unreachable_database_fails_with_an_OrleansException_naming_the_server()
     {
         var t = new PostgresMembershipTable($"Host=127.0.0.1;Port={PostgresServer.FreePort()};Database=nowhere;Username=u;Timeout=2",
