@@ -25,9 +25,8 @@ public enum Membership
     Localhost,
 
     /// <summary>
-    /// Orleans' ADO.NET clustering in PostgreSQL (any number of silos and machines). The database needs the Orleans
-    /// PostgreSQL-Main.sql and PostgreSQL-Clustering.sql scripts of the Orleans version used (10.4.2), which the NuGet packages do not ship:
-    /// they are in the Orleans repository, src/AdoNet.
+    /// Membership in PostgreSQL (any number of silos and machines): <see cref="PostgresMembershipTable"/> for silos,
+    /// <see cref="PostgresGatewayListProvider"/> for clients; the service creates its tables itself on first use.
     /// </summary>
     Postgres,
 }
@@ -50,8 +49,11 @@ public sealed record SiloSettings
     /// <summary>Client gateway port. Default 30000.</summary>
     public int GatewayPort { get; init; } = 30000;
 
-    /// <summary>Cluster id (silos of one cluster share it). Default "mlnetlstm".</summary>
-    public string ClusterId { get; init; } = "mlnetlstm";
+    /// <summary>The default <see cref="ClusterId"/>: "mlnetlstm".</summary>
+    public const string DefaultClusterId = "mlnetlstm";
+
+    /// <summary>Cluster id (silos of one cluster share it; a client names it to connect). Not empty. Default <see cref="DefaultClusterId"/>.</summary>
+    public string ClusterId { get; init; } = DefaultClusterId;
 
     /// <summary>The default <see cref="ServiceId"/>: "mlnetlstm".</summary>
     public const string DefaultServiceId = "mlnetlstm";
@@ -82,6 +84,7 @@ public static class ServiceHost
     public static async Task<IHost> BuildSilo(SiloSettings settings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        if (string.IsNullOrWhiteSpace(settings.ClusterId)) throw new ArgumentException("The cluster id (SiloSettings.ClusterId) is empty.", nameof(settings));
         if (string.IsNullOrWhiteSpace(settings.ServiceId)) throw new ArgumentException("The service id (SiloSettings.ServiceId) is empty.", nameof(settings));
         bool pg = settings.Storage == StateStorage.Postgres || settings.Membership == Membership.Postgres;
         if (pg)
@@ -98,7 +101,7 @@ public static class ServiceHost
             {
                 if (settings.Membership == Membership.Postgres)
                 {
-                    silo.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = settings.ConnectionString; });
+                    silo.UseMlNetLstmPostgresClustering(settings.ConnectionString!);
                     silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort);
                 }
                 else
@@ -125,7 +128,7 @@ public static class ServiceHost
 
     /// <summary>
     /// Connects a client to a running cluster: <paramref name="cluster"/> is <c>localhost</c> or <c>localhost:PORT</c> (a silo started
-    /// with localhost membership; default gateway port 30000) or a PostgreSQL connection string (ADO.NET membership). Throws
+    /// with localhost membership; default gateway port 30000) or a PostgreSQL connection string (membership in PostgreSQL, <see cref="Membership.Postgres"/>). Throws
     /// <see cref="InvalidOperationException"/> with the reason when no silo answers or the database is unreachable.
     /// </summary>
     /// <param name="cluster">The cluster.</param>
@@ -134,7 +137,7 @@ public static class ServiceHost
     /// alone: whose rows the grains use is the silos' service id, so any client of the cluster reaches that service's instruments.</param>
     /// <param name="connectTimeout">How long to wait for a gateway (default 15 s).</param>
     /// <param name="cancellationToken">Cancellation.</param>
-    public static async Task<IHost> ConnectClient(string cluster, string clusterId = "mlnetlstm", string serviceId = SiloSettings.DefaultServiceId,
+    public static async Task<IHost> ConnectClient(string cluster, string clusterId = SiloSettings.DefaultClusterId, string serviceId = SiloSettings.DefaultServiceId,
         TimeSpan? connectTimeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(cluster);
@@ -157,7 +160,7 @@ public static class ServiceHost
                 if (local) client.UseLocalhostClustering(gateway, serviceId: serviceId, clusterId: clusterId);
                 else
                 {
-                    client.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = cluster; });
+                    client.UseMlNetLstmPostgresClustering(cluster);
                     client.Configure<ClusterOptions>(o => { o.ClusterId = clusterId; o.ServiceId = serviceId; });
                 }
                 client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromHours(2));

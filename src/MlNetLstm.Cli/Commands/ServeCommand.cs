@@ -20,7 +20,7 @@ internal static class ServeCommand
         public string Membership { get; init; } = "localhost";
         public int SiloPort { get; init; } = 11111;
         public int GatewayPort { get; init; } = 30000;
-        public string ClusterId { get; init; } = "mlnetlstm";
+        public string ClusterId { get; init; } = SiloSettings.DefaultClusterId;
         public string ServiceId { get; init; } = SiloSettings.DefaultServiceId;
         public int? HealthPort { get; init; }
         public string LogLevel { get; init; } = "information";
@@ -33,14 +33,14 @@ internal static class ServeCommand
         var connection = new Option<string?>("--connection") { Description = "PostgreSQL connection string (Npgsql), e.g. \"Host=db;Database=mlnetlstm;Username=svc;Password=...\"; also read from MLNETLSTM_POSTGRES." };
         var membership = new Option<string>("--membership")
         {
-            Description = "How silos find each other: localhost (one silo) or postgres (many silos and machines; the database needs the Orleans " +
-                          "PostgreSQL-Main.sql and PostgreSQL-Clustering.sql scripts of Orleans 10.4.2).",
+            Description = "How silos find each other: localhost (one silo) or postgres (many silos and machines; membership tables in the " +
+                          "--connection database, created by the service; clients: backtest --cluster CONNECTION).",
             DefaultValueFactory = _ => "localhost",
         };
         membership.AcceptOnlyFromAmong("localhost", "postgres");
         var siloPort = new Option<int>("--silo-port") { Description = "Silo-to-silo port.", DefaultValueFactory = _ => 11111 };
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Client gateway port (backtest --cluster localhost:PORT).", DefaultValueFactory = _ => 30000 };
-        var clusterId = new Option<string>("--cluster-id") { Description = "Cluster id shared by the silos of one cluster.", DefaultValueFactory = _ => "mlnetlstm" };
+        var clusterId = new Option<string>("--cluster-id") { Description = "Cluster id shared by the silos of one cluster (clients: backtest --cluster-id).", DefaultValueFactory = _ => SiloSettings.DefaultClusterId };
         var serviceId = new Option<string>("--service-id")
         {
             Description = "Service id: the instruments' state and reminders in PostgreSQL are kept per service id, so services sharing one database " +
@@ -75,6 +75,8 @@ internal static class ServeCommand
         {
             foreach (var (name, port) in new[] { ("--silo-port", s.SiloPort), ("--gateway-port", s.GatewayPort), ("--health-port", s.HealthPort ?? 1) })
                 if (port is < 1 or > 65535) throw new ArgumentException($"{name} must be a port between 1 and 65535 (got {port}).");
+            if (string.IsNullOrWhiteSpace(s.ClusterId))
+                throw new ArgumentException("--cluster-id is empty: give the cluster's id (default " + SiloSettings.DefaultClusterId + "), shared by its silos and named by its clients.");
             if (string.IsNullOrWhiteSpace(s.ServiceId))
                 throw new ArgumentException("--service-id is empty: give the service's id (default " + SiloSettings.DefaultServiceId + "), the key of its rows in PostgreSQL.");
             bool pg = s.Storage == "postgres" || s.Membership == "postgres";
