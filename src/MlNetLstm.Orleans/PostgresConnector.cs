@@ -5,7 +5,8 @@ namespace MlNetLstm.Orleans;
 
 /// <summary>
 /// Connections to one PostgreSQL database for the Orleans providers of this assembly (<see cref="PostgresGrainStorage"/>,
-/// <see cref="PostgresReminderTable"/>): creates the provider's table on first use, retries once on a fresh connection after a
+/// <see cref="PostgresReminderTable"/>, <see cref="PostgresMembershipTable"/>, <see cref="PostgresGatewayListProvider"/>): creates the
+/// provider's tables on first use (a creation that races another process's is run again), retries once on a fresh connection after a
 /// connection failure and turns Npgsql's exceptions, which have no Orleans codec, into <see cref="OrleansException"/>s naming the server.
 /// </summary>
 internal sealed class PostgresConnector : IDisposable
@@ -45,7 +46,16 @@ internal sealed class PostgresConnector : IDisposable
                 await _schema.WaitAsync(ct);
                 try
                 {
-                    if (!_schemaReady) { await _createSchema(c, ct); _schemaReady = true; }
+                    if (!_schemaReady)
+                    {
+                        try { await _createSchema(c, ct); }
+                        catch (PostgresException ex) when (IsConcurrentCreate(ex))
+                        {
+                            // Another process created the table at the same moment (silos starting together); now it exists.
+                            await _createSchema(c, ct);
+                        }
+                        _schemaReady = true;
+                    }
                 }
                 finally { _schema.Release(); }
             }
@@ -91,6 +101,13 @@ internal sealed class PostgresConnector : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// True for the errors PostgreSQL gives a <c>CREATE TABLE IF NOT EXISTS</c> that races another session creating the same table
+    /// (the catalog's unique index on the table's row type, or the type itself): the table exists once the other session commits.
+    /// </summary>
+    public static bool IsConcurrentCreate(PostgresException ex) =>
+        ex.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable or PostgresErrorCodes.DuplicateObject;
 
     /// <summary>True for a failure of the connection rather than of the statement: I/O errors, and the server shutting down or not accepting connections yet.</summary>
     public static bool IsConnectionFailure(Exception ex) => ex switch

@@ -8,58 +8,6 @@ using Orleans.Configuration;
 
 namespace MlNetLstm.Orleans;
 
-/// <summary>Where a silo keeps the instrument grains' state.</summary>
-public enum StateStorage
-{
-    /// <summary>In memory: lost when the silo stops (trials, one machine).</summary>
-    Memory,
-
-    /// <summary>PostgreSQL (<see cref="PostgresGrainStorage"/>).</summary>
-    Postgres,
-}
-
-/// <summary>How silos and clients find each other.</summary>
-public enum Membership
-{
-    /// <summary>One silo on this machine (Orleans' localhost clustering).</summary>
-    Localhost,
-
-    /// <summary>
-    /// Orleans' ADO.NET clustering in PostgreSQL (any number of silos and machines). The database needs the Orleans
-    /// PostgreSQL-Main.sql and PostgreSQL-Clustering.sql scripts of the Orleans version used (10.4.2), which the NuGet packages do not ship:
-    /// they are in the Orleans repository, src/AdoNet.
-    /// </summary>
-    Postgres,
-}
-
-/// <summary>Settings of a silo started by <see cref="ServiceHost.BuildSilo"/> (<c>mlnetlstm serve</c>).</summary>
-public sealed record SiloSettings
-{
-    /// <summary>State storage. Default <see cref="StateStorage.Memory"/>.</summary>
-    public StateStorage Storage { get; init; } = StateStorage.Memory;
-
-    /// <summary>Membership. Default <see cref="Membership.Localhost"/>.</summary>
-    public Membership Membership { get; init; } = Membership.Localhost;
-
-    /// <summary>PostgreSQL connection string (storage and/or membership in PostgreSQL).</summary>
-    public string? ConnectionString { get; init; }
-
-    /// <summary>Silo-to-silo port. Default 11111.</summary>
-    public int SiloPort { get; init; } = 11111;
-
-    /// <summary>Client gateway port. Default 30000.</summary>
-    public int GatewayPort { get; init; } = 30000;
-
-    /// <summary>Cluster id (silos of one cluster share it). Default "mlnetlstm".</summary>
-    public string ClusterId { get; init; } = "mlnetlstm";
-
-    /// <summary>HTTP port of the health endpoint (GET /health), or null for none. Default null.</summary>
-    public int? HealthPort { get; init; }
-
-    /// <summary>Minimum log level. Default Information.</summary>
-    public LogLevel LogLevel { get; init; } = LogLevel.Information;
-}
-
 /// <summary>Starts silos and connects clients for the CLI and the benchmark.</summary>
 public static class ServiceHost
 {
@@ -72,6 +20,8 @@ public static class ServiceHost
     public static async Task<IHost> BuildSilo(SiloSettings settings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        if (string.IsNullOrWhiteSpace(settings.ClusterId)) throw new ArgumentException("The cluster id (SiloSettings.ClusterId) is empty.", nameof(settings));
+        if (string.IsNullOrWhiteSpace(settings.ServiceId)) throw new ArgumentException("The service id (SiloSettings.ServiceId) is empty.", nameof(settings));
         bool pg = settings.Storage == StateStorage.Postgres || settings.Membership == Membership.Postgres;
         if (pg)
         {
@@ -87,14 +37,14 @@ public static class ServiceHost
             {
                 if (settings.Membership == Membership.Postgres)
                 {
-                    silo.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = settings.ConnectionString; });
+                    silo.UseMlNetLstmPostgresClustering(settings.ConnectionString!);
                     silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort);
                 }
                 else
                 {
                     silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
                 }
-                silo.Configure<ClusterOptions>(o => { o.ClusterId = settings.ClusterId; o.ServiceId = "mlnetlstm"; });
+                silo.Configure<ClusterOptions>(o => { o.ClusterId = settings.ClusterId; o.ServiceId = settings.ServiceId; });
                 silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromHours(2));
                 if (settings.Storage == StateStorage.Postgres)
                 {
@@ -114,16 +64,20 @@ public static class ServiceHost
 
     /// <summary>
     /// Connects a client to a running cluster: <paramref name="cluster"/> is <c>localhost</c> or <c>localhost:PORT</c> (a silo started
-    /// with localhost membership; default gateway port 30000) or a PostgreSQL connection string (ADO.NET membership). Throws
+    /// with localhost membership; default gateway port 30000) or a PostgreSQL connection string (membership in PostgreSQL, <see cref="Membership.Postgres"/>). Throws
     /// <see cref="InvalidOperationException"/> with the reason when no silo answers or the database is unreachable.
     /// </summary>
     /// <param name="cluster">The cluster.</param>
     /// <param name="clusterId">The cluster id.</param>
+    /// <param name="serviceId">The client's service id (<see cref="SiloSettings.ServiceId"/>). The gateways admit a client by its cluster id
+    /// alone: whose rows the grains use is the silos' service id, so any client of the cluster reaches that service's instruments.</param>
     /// <param name="connectTimeout">How long to wait for a gateway (default 15 s).</param>
     /// <param name="cancellationToken">Cancellation.</param>
-    public static async Task<IHost> ConnectClient(string cluster, string clusterId = "mlnetlstm", TimeSpan? connectTimeout = null, CancellationToken cancellationToken = default)
+    public static async Task<IHost> ConnectClient(string cluster, string clusterId = SiloSettings.DefaultClusterId, string serviceId = SiloSettings.DefaultServiceId,
+        TimeSpan? connectTimeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(cluster);
+        ArgumentException.ThrowIfNullOrWhiteSpace(serviceId);
         bool local = cluster.StartsWith("localhost", StringComparison.OrdinalIgnoreCase);
         int gateway = 30000;
         if (local && cluster.Length > "localhost".Length)
@@ -139,11 +93,11 @@ public static class ServiceHost
             .ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning))
             .UseOrleansClient(client =>
             {
-                if (local) client.UseLocalhostClustering(gateway, serviceId: "mlnetlstm", clusterId: clusterId);
+                if (local) client.UseLocalhostClustering(gateway, serviceId: serviceId, clusterId: clusterId);
                 else
                 {
-                    client.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = cluster; });
-                    client.Configure<ClusterOptions>(o => { o.ClusterId = clusterId; o.ServiceId = "mlnetlstm"; });
+                    client.UseMlNetLstmPostgresClustering(cluster);
+                    client.Configure<ClusterOptions>(o => { o.ClusterId = clusterId; o.ServiceId = serviceId; });
                 }
                 client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromHours(2));
             })
@@ -189,7 +143,7 @@ public static class ServiceHost
                     try { await PostgresGrainStorage.EnsureReachableAsync(settings.ConnectionString!, stoppingToken); }
                     catch (InvalidOperationException ex) { dbError = ex.Message; }
                 }
-                var body = JsonSerializer.Serialize(new { status = dbError is null ? "ok" : "degraded", storage = settings.Storage.ToString().ToLowerInvariant(), database = dbError ?? "reachable", clusterId = settings.ClusterId });
+                var body = JsonSerializer.Serialize(new { status = dbError is null ? "ok" : "degraded", storage = settings.Storage.ToString().ToLowerInvariant(), database = dbError ?? "reachable", clusterId = settings.ClusterId, serviceId = settings.ServiceId });
                 ctx.Response.StatusCode = dbError is null ? 200 : 503;
                 ctx.Response.ContentType = "application/json";
                 byte[] bytes = Encoding.UTF8.GetBytes(body);

@@ -40,7 +40,7 @@ public sealed class CliTests : IDisposable
     };
 
     /// <summary>The JSON without what depends on the clock (fit times, the hardware line).</summary>
-    private static JsonNode Comparable(string json)
+    internal static JsonNode Comparable(string json)
     {
         var node = JsonNode.Parse(json)!;
         node.AsObject().Remove("hardware");
@@ -68,13 +68,20 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task Universe_on_a_served_silo_gives_the_same_json_as_in_process()
     {
-        // The command connects with the default cluster id: a silo as `mlnetlstm serve` starts it by default.
+        // The silo's cluster id and service id are not the defaults: backtest names the cluster id (--cluster-id), and the gateway admits
+        // a client by the cluster id alone, so backtest needs no --service-id. A client naming another cluster id is not admitted.
         int silo2 = PostgresServer.FreePort(), gateway2 = PostgresServer.FreePort();
-        using IHost served = await ServiceHost.BuildSilo(new SiloSettings { SiloPort = silo2, GatewayPort = gateway2, LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning });
+        using IHost served = await ServiceHost.BuildSilo(new SiloSettings
+        {
+            SiloPort = silo2, GatewayPort = gateway2, ClusterId = "desk-c", ServiceId = "desk-u", LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+        });
         await served.StartAsync();
         try
         {
-            var cluster = Backtest(Settings("cluster") with { Universe = _dir, Cluster = $"localhost:{gateway2}" });
+            var wrong = Backtest(Settings("wrong") with { Universe = _dir, Cluster = $"localhost:{gateway2}" });
+            wrong.Code.Should().Be(2);
+            wrong.Err.Should().Contain($"--cluster localhost:{gateway2}").And.Contain("No silo of cluster 'mlnetlstm'");
+            var cluster = Backtest(Settings("cluster") with { Universe = _dir, Cluster = $"localhost:{gateway2}", ClusterId = "desk-c" });
             cluster.Code.Should().Be(0, cluster.Err);
             var local = Backtest(Settings("local2") with { Universe = _dir });
             JsonNode.DeepEquals(Comparable(cluster.Out), Comparable(local.Out)).Should().BeTrue();
@@ -99,6 +106,9 @@ public sealed class CliTests : IDisposable
         var noSilo = Backtest(Settings("e5") with { Universe = _dir, Cluster = $"localhost:{PostgresServer.FreePort()}" });
         noSilo.Code.Should().Be(2);
         noSilo.Err.Should().Contain("--cluster").And.Contain("No silo");
+        var noId = Backtest(Settings("e6") with { Universe = _dir, Cluster = "localhost", ClusterId = " " });
+        noId.Code.Should().Be(2);
+        noId.Err.Should().Contain("--cluster-id is empty");
     }
 
     [Fact]
@@ -111,5 +121,26 @@ public sealed class CliTests : IDisposable
         err = new StringWriter();
         (await ServeCommand.RunAsync(new ServeCommand.Settings { Storage = "postgres" }, err, CancellationToken.None)).Should().Be(2);
         err.ToString().Should().Contain("--connection is required");
+    }
+
+    [Fact]
+    public async Task Serve_rejects_an_empty_service_id_or_cluster_id_naming_the_option()
+    {
+        var clusterErr = new StringWriter();
+        (await ServeCommand.RunAsync(new ServeCommand.Settings { ClusterId = " " }, clusterErr, CancellationToken.None)).Should().Be(2);
+        clusterErr.ToString().Should().Contain("error: --cluster-id is empty");
+        var noCluster = async () => await ServiceHost.BuildSilo(new SiloSettings { ClusterId = "" });
+        (await noCluster.Should().ThrowAsync<ArgumentException>()).Which.Message.Should().Contain("SiloSettings.ClusterId");
+        foreach (string id in new[] { "", "   " })
+        {
+            var err = new StringWriter();
+            (await ServeCommand.RunAsync(new ServeCommand.Settings { ServiceId = id }, err, CancellationToken.None)).Should().Be(2);
+            err.ToString().Should().Contain("error: --service-id is empty");
+        }
+        // The option reaches the settings: its default, and a value given on the command line.
+        ServeCommand.Create().Parse([]).GetValue<string>("--service-id").Should().Be(SiloSettings.DefaultServiceId);
+        ServeCommand.Create().Parse(["--service-id", "desk-a"]).GetValue<string>("--service-id").Should().Be("desk-a");
+        var direct = async () => await ServiceHost.BuildSilo(new SiloSettings { ServiceId = " " });
+        (await direct.Should().ThrowAsync<ArgumentException>()).Which.Message.Should().Contain("SiloSettings.ServiceId");
     }
 }

@@ -55,14 +55,39 @@ public sealed class ClientConfigurator : IClientBuilderConfigurator
     }
 }
 
+/// <summary>Silo membership in the cluster's PostgreSQL (<see cref="PostgresMembershipTable"/>) instead of the test cluster's own.</summary>
+public sealed class PostgresMembershipSiloConfigurator : ISiloConfigurator
+{
+    public void Configure(ISiloBuilder siloBuilder) => siloBuilder.UseMlNetLstmPostgresClustering(siloBuilder.Configuration[SiloConfigurator.ConnectionStringKey]
+        ?? throw new InvalidOperationException($"The test cluster's configuration has no {SiloConfigurator.ConnectionStringKey}."));
+}
+
+/// <summary>The client finds the gateways in the cluster's PostgreSQL (<see cref="PostgresGatewayListProvider"/>).</summary>
+public sealed class PostgresMembershipClientConfigurator : IClientBuilderConfigurator
+{
+    public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder clientBuilder) =>
+        clientBuilder.UseMlNetLstmPostgresClustering(configuration[SiloConfigurator.ConnectionStringKey]
+            ?? throw new InvalidOperationException($"The test cluster's configuration has no {SiloConfigurator.ConnectionStringKey}."));
+}
+
 public static class Clusters
 {
     /// <summary>
-    /// Starts a cluster whose grain state is in <paramref name="pg"/> and checks that every silo's storage writes there.
+    /// Starts a cluster whose grain state is in <paramref name="pg"/> and checks that every silo's storage writes there, under the
+    /// cluster's service id (<paramref name="serviceId"/>, or TestingHost's own when null). With
+    /// <paramref name="postgresMembership"/> the silos' membership and the client's gateway list are in <paramref name="pg"/> too
+    /// (no primary silo: all silos are equal and find each other through the database).
     /// </summary>
-    internal static async Task<TestCluster> StartAsync(PostgresServer pg, short silos = 3, SeriesBacktestHook? hook = null, double clientResponseTimeoutSeconds = 30, string? serviceId = null)
+    internal static async Task<TestCluster> StartAsync(PostgresServer pg, short silos = 3, SeriesBacktestHook? hook = null, double clientResponseTimeoutSeconds = 30, string? serviceId = null,
+        bool postgresMembership = false)
     {
         var builder = new TestClusterBuilder(silos);
+        if (postgresMembership)
+        {
+            builder.Options.UseTestClusterMembership = false;
+            builder.AddSiloBuilderConfigurator<PostgresMembershipSiloConfigurator>();
+            builder.AddClientBuilderConfigurator<PostgresMembershipClientConfigurator>();
+        }
         if (serviceId is not null) builder.Options.ServiceId = serviceId;
         builder.Properties[SiloConfigurator.ConnectionStringKey] = pg.ConnectionString;
         builder.Properties[ClientConfigurator.ResponseTimeoutKey] = clientResponseTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -81,6 +106,8 @@ public static class Clusters
             var storage = (PostgresGrainStorage)silo.SiloHost.Services.GetRequiredKeyedService<global::Orleans.Storage.IGrainStorage>(Hosting.StorageName);
             if (storage.ConnectionString != pg.ConnectionString)
                 throw new InvalidOperationException($"Silo {silo.Name} stores state at {storage.ConnectionString}, not in its cluster's server {pg.ConnectionString}.");
+            if (storage.ServiceId != builder.Options.ServiceId)
+                throw new InvalidOperationException($"Silo {silo.Name} stores state under service id {storage.ServiceId}, not its cluster's {builder.Options.ServiceId}.");
         }
         return cluster;
     }

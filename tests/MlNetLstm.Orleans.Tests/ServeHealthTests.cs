@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace MlNetLstm.Orleans.Tests;
@@ -41,6 +42,7 @@ public sealed class ServeHealthTests : IAsyncLifetime
             SiloPort = PostgresServer.FreePort(),
             GatewayPort = PostgresServer.FreePort(),
             HealthPort = health,
+            ServiceId = "desk-h",
             LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
         });
         await silo.StartAsync();
@@ -52,6 +54,10 @@ public sealed class ServeHealthTests : IAsyncLifetime
             ((string)body["status"]!).Should().Be("ok");
             ((string)body["storage"]!).Should().Be("postgres");
             ((string)body["database"]!).Should().Be("reachable");
+            ((string)body["serviceId"]!).Should().Be("desk-h");
+            // The silo's grain storage keeps its rows under the service id it was given.
+            var storage = (PostgresGrainStorage)silo.Services.GetRequiredKeyedService<global::Orleans.Storage.IGrainStorage>(Hosting.StorageName);
+            storage.ServiceId.Should().Be("desk-h");
 
             // Stopped without clearing Npgsql's pool (as a restart nobody announces): the pool keeps connections to the old server
             // process, and the health check must not take one of those for the server's state once it is back.

@@ -53,6 +53,7 @@ internal static class BacktestCommand
         public int? EstimatorParameter { get; init; }
         public string? Universe { get; init; }
         public string? Cluster { get; init; }
+        public string ClusterId { get; init; } = MlNetLstm.Orleans.SiloSettings.DefaultClusterId;
     }
 
     /// <summary>Default --session: the whole day.</summary>
@@ -179,9 +180,14 @@ internal static class BacktestCommand
             Description = "With --universe: fan the series out over a running Orleans cluster (`mlnetlstm serve`): localhost[:GATEWAY_PORT] or the " +
                           "PostgreSQL connection string of a cluster with PostgreSQL membership. Results are identical to running each series alone.",
         };
+        var clusterId = new Option<string>("--cluster-id")
+        {
+            Description = "With --cluster: the cluster's id (serve --cluster-id).",
+            DefaultValueFactory = _ => MlNetLstm.Orleans.SiloSettings.DefaultClusterId,
+        };
         var command = new Command("backtest", "Walk-forward volatility backtest: lstm-regime and lstm against GARCH, GJR, EWMA, HAR and SSA, with an HTML report.");
         foreach (Option o in new Option[] { data, column, dateColumn, input, horizon, directHeads, seedsOption, train, test, refit, seed, threads, outDir, format, models, exog, garchFeature, anchor, regimeForm, asymmetric, shrinkage,
-            intraday, timeZone, session, minReturns, overnight, estimator, estimatorParameter, universe, cluster }) command.Options.Add(o);
+            intraday, timeZone, session, minReturns, overnight, estimator, estimatorParameter, universe, cluster, clusterId }) command.Options.Add(o);
         command.SetAction(pr => Run(new Settings
         {
             Data = pr.GetValue(data),
@@ -214,6 +220,7 @@ internal static class BacktestCommand
             EstimatorParameter = pr.GetValue(estimatorParameter),
             Universe = pr.GetValue(universe),
             Cluster = pr.GetValue(cluster),
+            ClusterId = pr.GetValue(clusterId)!,
         }, Console.Out, Console.Error));
         return command;
     }
@@ -311,6 +318,7 @@ internal static class BacktestCommand
         if (s.Universe is not null && s.Exogenous is { Length: > 0 }) throw new ArgumentException("--exog is not available with --universe.");
         if (s.Universe is not null && s.Intraday) throw new ArgumentException("--intraday is not available with --universe: run each intraday file with --data.");
         if (s.Cluster is not null && s.Universe is null) throw new ArgumentException("--cluster needs --universe FOLDER (the series to fan out).");
+        if (s.Cluster is not null && string.IsNullOrWhiteSpace(s.ClusterId)) throw new ArgumentException("--cluster-id is empty: give the id the cluster's silos were started with (serve --cluster-id).");
         if (s.Cluster is not null && string.IsNullOrWhiteSpace(s.Cluster)) throw new ArgumentException("--cluster is empty: give localhost[:PORT] or a PostgreSQL connection string.");
         if (s.Data is null && s.Universe is null && s.Column is not null) throw new ArgumentException("--column needs --data (or --universe).");
         if (s.Data is not null && string.IsNullOrWhiteSpace(s.Column)) throw new ArgumentException("--data needs --column NAME (the value column).");

@@ -20,7 +20,8 @@ internal static class ServeCommand
         public string Membership { get; init; } = "localhost";
         public int SiloPort { get; init; } = 11111;
         public int GatewayPort { get; init; } = 30000;
-        public string ClusterId { get; init; } = "mlnetlstm";
+        public string ClusterId { get; init; } = SiloSettings.DefaultClusterId;
+        public string ServiceId { get; init; } = SiloSettings.DefaultServiceId;
         public int? HealthPort { get; init; }
         public string LogLevel { get; init; } = "information";
     }
@@ -32,19 +33,25 @@ internal static class ServeCommand
         var connection = new Option<string?>("--connection") { Description = "PostgreSQL connection string (Npgsql), e.g. \"Host=db;Database=mlnetlstm;Username=svc;Password=...\"; also read from MLNETLSTM_POSTGRES." };
         var membership = new Option<string>("--membership")
         {
-            Description = "How silos find each other: localhost (one silo) or postgres (many silos and machines; the database needs the Orleans " +
-                          "PostgreSQL-Main.sql and PostgreSQL-Clustering.sql scripts of Orleans 10.4.2).",
+            Description = "How silos find each other: localhost (one silo) or postgres (many silos and machines; membership tables in the " +
+                          "--connection database, created by the service; clients: backtest --cluster CONNECTION).",
             DefaultValueFactory = _ => "localhost",
         };
         membership.AcceptOnlyFromAmong("localhost", "postgres");
         var siloPort = new Option<int>("--silo-port") { Description = "Silo-to-silo port.", DefaultValueFactory = _ => 11111 };
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Client gateway port (backtest --cluster localhost:PORT).", DefaultValueFactory = _ => 30000 };
-        var clusterId = new Option<string>("--cluster-id") { Description = "Cluster id shared by the silos of one cluster.", DefaultValueFactory = _ => "mlnetlstm" };
+        var clusterId = new Option<string>("--cluster-id") { Description = "Cluster id shared by the silos of one cluster (clients: backtest --cluster-id).", DefaultValueFactory = _ => SiloSettings.DefaultClusterId };
+        var serviceId = new Option<string>("--service-id")
+        {
+            Description = "Service id: the instruments' state and reminders in PostgreSQL are kept per service id, so services sharing one database " +
+                          "never see each other's rows. Keep it the same across restarts and upgrades of one service.",
+            DefaultValueFactory = _ => SiloSettings.DefaultServiceId,
+        };
         var health = new Option<int?>("--health-port") { Description = "Serve GET /health on this HTTP port (200 ok, 503 when the database is unreachable)." };
         var log = new Option<string>("--log-level") { Description = "Log level on stderr.", DefaultValueFactory = _ => "information" };
         log.AcceptOnlyFromAmong("trace", "debug", "information", "warning", "error");
         var command = new Command("serve", "Start an Orleans silo: one grain per instrument (streaming forecasts, refits on schedule) and universe backtests, state in PostgreSQL or memory.");
-        foreach (Option o in new Option[] { storage, connection, membership, siloPort, gatewayPort, clusterId, health, log }) command.Options.Add(o);
+        foreach (Option o in new Option[] { storage, connection, membership, siloPort, gatewayPort, clusterId, serviceId, health, log }) command.Options.Add(o);
         command.SetAction((pr, ct) => RunAsync(new Settings
         {
             Storage = pr.GetValue(storage)!,
@@ -53,6 +60,7 @@ internal static class ServeCommand
             SiloPort = pr.GetValue(siloPort),
             GatewayPort = pr.GetValue(gatewayPort),
             ClusterId = pr.GetValue(clusterId)!,
+            ServiceId = pr.GetValue(serviceId)!,
             HealthPort = pr.GetValue(health),
             LogLevel = pr.GetValue(log)!,
         }, Console.Error, ct));
@@ -67,6 +75,10 @@ internal static class ServeCommand
         {
             foreach (var (name, port) in new[] { ("--silo-port", s.SiloPort), ("--gateway-port", s.GatewayPort), ("--health-port", s.HealthPort ?? 1) })
                 if (port is < 1 or > 65535) throw new ArgumentException($"{name} must be a port between 1 and 65535 (got {port}).");
+            if (string.IsNullOrWhiteSpace(s.ClusterId))
+                throw new ArgumentException("--cluster-id is empty: give the cluster's id (default " + SiloSettings.DefaultClusterId + "), shared by its silos and named by its clients.");
+            if (string.IsNullOrWhiteSpace(s.ServiceId))
+                throw new ArgumentException("--service-id is empty: give the service's id (default " + SiloSettings.DefaultServiceId + "), the key of its rows in PostgreSQL.");
             bool pg = s.Storage == "postgres" || s.Membership == "postgres";
             if (pg && string.IsNullOrWhiteSpace(s.Connection))
                 throw new ArgumentException($"--connection is required with {(s.Storage == "postgres" ? "--storage postgres" : "--membership postgres")} (or set MLNETLSTM_POSTGRES).");
@@ -78,6 +90,7 @@ internal static class ServeCommand
                 SiloPort = s.SiloPort,
                 GatewayPort = s.GatewayPort,
                 ClusterId = s.ClusterId,
+                ServiceId = s.ServiceId,
                 HealthPort = s.HealthPort,
                 LogLevel = Enum.Parse<LogLevel>(s.LogLevel, ignoreCase: true),
             };
@@ -111,7 +124,7 @@ internal static class ServeCommand
                 stderr.WriteLine($"error: the silo did not start: {ex.Message}");
                 return 2;
             }
-            stderr.WriteLine($"mlnetlstm serve: silo up (cluster '{s.ClusterId}', silo port {s.SiloPort}, gateway port {s.GatewayPort}, state in {s.Storage}" +
+            stderr.WriteLine($"mlnetlstm serve: silo up (cluster '{s.ClusterId}', service '{s.ServiceId}', silo port {s.SiloPort}, gateway port {s.GatewayPort}, state in {s.Storage}" +
                              $"{(s.HealthPort is int h ? $", health on http://localhost:{h}/health" : "")}); Ctrl+C stops it.");
             // Ctrl+C / SIGTERM reach either the command line's token or the host's own lifetime; either stops the silo.
             var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;

@@ -30,7 +30,7 @@ internal static class UniverseCluster
         IHost client;
         try
         {
-            client = ServiceHost.ConnectClient(s.Cluster!).GetAwaiter().GetResult();
+            client = ServiceHost.ConnectClient(s.Cluster!, s.ClusterId).GetAwaiter().GetResult();
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {
