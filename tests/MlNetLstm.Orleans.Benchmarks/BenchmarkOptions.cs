@@ -41,6 +41,9 @@ internal sealed record BenchmarkOptions
     /// <summary>Core of the client process in scale-out mode (null: the last core, 1 on a 2-core machine).</summary>
     public int? ClientCore { get; init; }
 
+    /// <summary>Minimum thread-pool threads of each silo process in scale-out mode (null: .NET's default, one per core).</summary>
+    public int? SiloMinThreads { get; init; }
+
     /// <summary>Run the instrument streams.</summary>
     public bool Streams { get; init; } = true;
 
@@ -76,6 +79,7 @@ internal sealed record BenchmarkOptions
                 "--returns" => o with { Returns = Positive() },
                 "--train" => o with { Train = Positive() },
                 "--refit" => o with { Refit = Positive() },
+                "--silo-min-threads" => o with { SiloMinThreads = Positive() },
                 "--repeat" => o with { Repeat = Positive() },
                 "--client-core" => o with { ClientCore = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int c) ? c
                     : throw new ArgumentException($"--client-core: '{value}' is not a core number.") },

@@ -7,7 +7,7 @@ namespace MlNetLstm.Orleans.Benchmarks;
 /// dotnet run -c Release --project tests/MlNetLstm.Orleans.Benchmarks -- scaleout [options]      silos as processes, one core each
 /// (silo ...: the child mode scaleout starts; not for use by hand)
 /// options: --pg CONN  --pg-pid PID (its postmaster: measure its CPU)  --instruments N (GARCH, default 200)  --garch-window W (500)  --lstm-instruments N (default 8)  --observations M (default 200)
-///          --series S (48)  --returns R (1250)  --train T (1000)  --refit K (10)  --repeat N (3)  --client-core K  --no-streams  --no-universe
+///          --series S (48)  --returns R (1250)  --train T (1000)  --refit K (10)  --repeat N (3)  --client-core K  --silo-min-threads N  --no-streams  --no-universe
 /// </code>
 /// See <see cref="InProcessBenchmark"/> and <see cref="ScaleOutBenchmark"/> for what each measures.
 /// </summary>

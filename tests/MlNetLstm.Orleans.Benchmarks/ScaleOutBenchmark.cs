@@ -50,7 +50,7 @@ internal static class ScaleOutBenchmark
         {
             foreach (string? pg in o.Postgres is null ? [null] : (string?[])[null, o.Postgres])
             {
-                await using var cluster = await PinnedCluster.Start(taskset, 1, pg);
+                await using var cluster = await PinnedCluster.Start(taskset, 1, pg, o.SiloMinThreads);
                 Console.WriteLine($"instrument streams on one silo (core 0), storage {(pg is null ? "memory" : "PostgreSQL")}; CPU and memory read in the silo process");
                 var stats = async () => (await cluster.Stats())[0];
                 var start = await stats();
@@ -73,7 +73,7 @@ internal static class ScaleOutBenchmark
             var runs = new List<UniverseRuns>();
             foreach (int silos in new[] { 1, 2 })
             {
-                await using var cluster = await PinnedCluster.Start(taskset, silos, pg: null);
+                await using var cluster = await PinnedCluster.Start(taskset, silos, pg: null, o.SiloMinThreads);
                 async Task<double[]> SiloCpu() => (await cluster.Stats()).Select(s => s.CpuSeconds).ToArray();
                 runs.Add(await UniverseRuns.Measure(cluster.Grains, requests, o.Repeat,
                     silos == 1 ? "1 silo (core 0)" : $"{silos} silos (cores 0-{silos - 1})", SiloCpu));
@@ -112,7 +112,7 @@ internal static class ScaleOutBenchmark
 
         public IGrainFactory Grains => _client!.Services.GetRequiredService<IGrainFactory>();
 
-        public static async Task<PinnedCluster> Start(string taskset, int silos, string? pg)
+        public static async Task<PinnedCluster> Start(string taskset, int silos, string? pg, int? minThreads)
         {
             var c = new PinnedCluster();
             try
@@ -132,6 +132,7 @@ internal static class ScaleOutBenchmark
                         "--gateway-port", gateway.ToString(CultureInfo.InvariantCulture), "--primary-port", primary.ToString(CultureInfo.InvariantCulture)];
                     foreach (string a in command) psi.ArgumentList.Add(a);
                     if (pg is not null) { psi.ArgumentList.Add("--pg"); psi.ArgumentList.Add(pg); }
+                    if (minThreads is int t) { psi.ArgumentList.Add("--min-threads"); psi.ArgumentList.Add(t.ToString(CultureInfo.InvariantCulture)); }
                     var p = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start silo {k}.");
                     c._silos.Add(p);
                     // The primary silo must run before the others join it.

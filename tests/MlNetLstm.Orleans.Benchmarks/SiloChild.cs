@@ -32,6 +32,13 @@ internal static class SiloChild
                 case "--gateway-port": gatewayPort = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--primary-port": primaryPort = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--pg": pg = args[i + 1]; break;
+                case "--min-threads":
+                    // More thread-pool threads from the start: Orleans' own work (messages forwarded by this silo's gateway, timers,
+                    // membership probes) then gets a thread while the walk-forwards, CPU-bound work items on the same pool, occupy the others.
+                    int n = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+                    ThreadPool.GetMinThreads(out _, out int io);
+                    if (!ThreadPool.SetMinThreads(n, Math.Max(n, io))) throw new ArgumentException($"silo: --min-threads {n} was refused.");
+                    break;
                 default: throw new ArgumentException($"silo: unknown option {args[i]}");
             }
         }

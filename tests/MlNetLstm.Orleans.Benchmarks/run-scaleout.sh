@@ -4,8 +4,10 @@
 # 1. scale-out mode: silo processes pinned with taskset (silo k on core k), the client on the last core; instrument streams with
 #    memory storage and with a throwaway PostgreSQL (durable defaults: fsync and synchronous commit on) pinned to the client's core;
 #    the universe backtest on one silo and on two;
-# 2. GARCH instruments with longer windows (100 instruments, memory storage): what an observation costs against the window;
-# 3. the same universe backtest in the in-process mode (TestingHost, not pinned), for comparison.
+# 2. the universe backtest again with --silo-min-threads 64 (Orleans' own work then finds a thread-pool thread while the CPU-bound
+#    walk-forwards hold the others);
+# 3. GARCH instruments with longer windows (100 instruments, memory storage): what an observation costs against the window;
+# 4. the same universe backtest in the in-process mode (TestingHost, not pinned), for comparison.
 # Prints the machine, .NET and the load before and after. Needs taskset (util-linux) and PostgreSQL (apt-get install postgresql).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -37,6 +39,8 @@ echo "== load before: $(uptime)"
 start=$(date +%s)
 "$bench" scaleout --pg "$conn" --pg-pid "$(head -n 1 "$dir/data/postmaster.pid")" --instruments "${INSTRUMENTS:-1000}" --lstm-instruments "${LSTM_INSTRUMENTS:-40}" \
   --observations "${OBSERVATIONS:-60}" "${universe[@]}" --repeat "${REPEAT:-5}" "$@"
+echo "== the universe backtest again, each silo with 64 thread-pool threads from the start (--silo-min-threads 64)"
+"$bench" scaleout --no-streams --silo-min-threads 64 "${universe[@]}" --repeat "${MIN_THREADS_REPEAT:-3}" | grep -v '^  1 silo (core 0), run'
 echo "== the cost of an observation against the GARCH window (the whole state, window included, is written on every observation); memory storage"
 for window in 1000 2000; do
   "$bench" scaleout --no-universe --instruments 100 --lstm-instruments 2 --observations 40 --garch-window "$window" | sed -n '/^garch/,/^lstm/p' | grep -v '^lstm'
