@@ -166,6 +166,8 @@ public static class RecurrentTrainer
         private readonly float[][] _grad, _h, _c;
         private readonly double[] _loss;
         private RecurrentWorkspace? _evaluationWorkspace;
+        // W_hh packed once per mini-batch (and per change of the weights) and shared read-only by every chunk's workspace.
+        private readonly RecurrentWeightPacks _packs;
 
         public Session(NetworkTopology topology, TrainingOptions options, ISequenceLoss loss, TrainingRules? rules = null)
             : base(options, loss, rules ?? TrainingRules.Standard)
@@ -177,6 +179,7 @@ public static class RecurrentTrainer
             _ld = _t.Layers * _t.Directions;
             _grad = new float[_maxChunks][]; _h = new float[_maxChunks][]; _c = new float[_maxChunks][];
             _loss = new double[_maxChunks];
+            _packs = new RecurrentWeightPacks(topology);
             for (int c = 0; c < _maxChunks; c++)
             {
                 _grad[c] = new float[topology.Layout.TotalLength];
@@ -200,6 +203,8 @@ public static class RecurrentTrainer
             float lambda = Options.InputGatePenalty;
             long gates = (long)count * len * _t.HiddenSize * _ld;
             float gateCoefficient = lambda > 0 ? (float)(lambda / (double)gates) : 0f;
+            // The weights do not change during the batch: pack W_hh once here for all chunks of the full chunk size.
+            RecurrentWeightPacks? shared = !oneChunk && chunks > 1 && _packs.Pack(p, chunkSize, train, _threads) ? _packs : null;
             void Body(int c)
             {
                 int r0 = start + c * chunkSize, nr = Math.Min(chunkSize, start + count - r0);
@@ -230,14 +235,14 @@ public static class RecurrentTrainer
                 }
                 int stateLen = _ld * nr * _t.HiddenSize;
                 bool useState = carry && s0 > 0;
-                ws.Forward(p, useState ? _h[c].AsSpan(0, stateLen) : default, useState && _t.Cell.HasCellState ? _c[c].AsSpan(0, stateLen) : default);
+                ws.Forward(p, useState ? _h[c].AsSpan(0, stateLen) : default, useState && _t.Cell.HasCellState ? _c[c].AsSpan(0, stateLen) : default, shared);
                 if (carry) ws.GetFinalState(_h[c].AsSpan(0, stateLen), _c[c].AsSpan(0, stateLen));
                 _loss[c] = SequenceLoss.Sum(data, order.AsSpan(r0, nr), s0, len, ws.Output, train ? ws.DY : default, elements);
                 if (lambda > 0) _loss[c] += elements * (lambda * ws.InputGateSum() / gates);
                 if (train)
                 {
                     Array.Clear(_grad[c]);
-                    ws.Backward(p, _grad[c], inputGradient: false, gateCoefficient);
+                    ws.Backward(p, _grad[c], inputGradient: false, gateCoefficient, shared);
                 }
             }
             return (TrainingProgress.RunChunks(chunks, _threads, Body, _loss), elements);
@@ -247,8 +252,13 @@ public static class RecurrentTrainer
         {
             var (sum, n) = RunBatch(p, data, order, start, count, s0, len, train: true, carry);
             int chunks = (count + _chunkSize - 1) / _chunkSize;
-            _grad[0].AsSpan().CopyTo(g);
-            for (int c = 1; c < chunks; c++) VectorOps.Add(g, _grad[c], g);
+            // g = ((grad_0 + grad_1) + grad_2) + ... in chunk order for every element, over element ranges on the trainer's threads.
+            TrainingProgress.ForRanges(g.Length, _threads, (from, length) =>
+            {
+                Span<float> gs = g.AsSpan(from, length);
+                _grad[0].AsSpan(from, length).CopyTo(gs);
+                for (int c = 1; c < chunks; c++) VectorOps.Add(gs, _grad[c].AsSpan(from, length), gs);
+            });
             return (sum, n);
         }
 

@@ -41,20 +41,77 @@ internal sealed class TrainingProgress
     /// <summary>
     /// One optimiser update of <paramref name="p"/> from the summed gradient <paramref name="g"/> (modified: clipped, plus
     /// L2 decay for Adam): g ← clip(g); Adam: g += wd · p; AdamW: decoupled decay inside the step. Returns false (and stops)
-    /// when the weights became non-finite.
+    /// when the weights became non-finite. The gradient norm is summed sequentially over the whole of g (its summation order
+    /// is part of the result); the element-wise rest (scaling, decay, Adam, the finiteness check) runs over element ranges on
+    /// up to <see cref="TrainingOptions.Threads"/> threads (<see cref="ForRanges"/>): every element sees the same operations as in
+    /// one sequential pass, so the weights are bitwise the same for any thread count.
     /// </summary>
     public bool OptimizerStep(float[] p, float[] g, float[] m, float[] v, float lr, int epoch, int batchIndex)
     {
-        RecurrentTrainer.ClipGlobalNorm(g, _o.GradientClipNorm);
-        if (_o.Optimizer == OptimizerKind.Adam && _o.WeightDecay > 0) VectorOps.Axpy(_o.WeightDecay, p, g);
+        float maxNorm = _o.GradientClipNorm;
+        double norm = Math.Sqrt(VectorOps.SumOfSquares(g));
+        bool clip = maxNorm > 0 && norm > maxNorm;
+        float clipScale = clip ? (float)(maxNorm / norm) : 1f;
+        float l2 = _o.Optimizer == OptimizerKind.Adam && _o.WeightDecay > 0 ? _o.WeightDecay : 0f;
+        float decoupled = _o.Optimizer == OptimizerKind.AdamW ? _o.WeightDecay : 0f;
         Steps++;
         float bc1, bc2;
         if (_rules.SinglePrecisionBiasCorrection) { bc1 = 1f - MathF.Pow(_o.Beta1, Steps); bc2 = 1f - MathF.Pow(_o.Beta2, Steps); }
         else { bc1 = (float)(1 - Math.Pow(_o.Beta1, Steps)); bc2 = (float)(1 - Math.Pow(_o.Beta2, Steps)); }
-        Adam.Step(p, g, m, v, lr, _o.Beta1, _o.Beta2, _o.Epsilon, bc1, bc2, _o.Optimizer == OptimizerKind.AdamW ? _o.WeightDecay : 0f);
-        if (VectorOps.AllFinite(p)) return true;
+        bool nonFinite = false;
+        void Update(int from, int length)
+        {
+            Span<float> ps = p.AsSpan(from, length), gs = g.AsSpan(from, length);
+            if (clip) VectorOps.Scale(clipScale, gs);
+            if (l2 > 0) VectorOps.Axpy(l2, ps, gs);
+            Adam.Step(ps, gs, m.AsSpan(from, length), v.AsSpan(from, length), lr, _o.Beta1, _o.Beta2, _o.Epsilon, bc1, bc2, decoupled);
+            if (!VectorOps.AllFinite(ps)) nonFinite = true;
+        }
+        // Adam.Step refuses non-positive bias corrections: let it do so on one thread, with its own exception.
+        ForRanges(p.Length, bc1 > 0f && bc2 > 0f ? Threads : 1, Update);
+        if (!nonFinite) return true;
         StopNonFinite($"The weights became non-finite in epoch {epoch}, mini-batch {batchIndex}");
         return false;
+    }
+
+    /// <summary>The threads the element-wise work may use (<see cref="TrainingOptions.Threads"/>, 0 = all cores).</summary>
+    private int Threads => _o.Threads == 0 ? Environment.ProcessorCount : _o.Threads;
+
+    /// <summary>Vectors shorter than this run <see cref="ForRanges"/> sequentially (the thread hand-off would cost more than it saves).</summary>
+    internal const int ParallelRangeThreshold = 1 << 15;
+
+    /// <summary>
+    /// Runs <paramref name="body"/>(from, length) over [0, <paramref name="length"/>) cut into contiguous ranges (starts at multiples of
+    /// 64 elements, two per thread) on up to <paramref name="threads"/> threads; one call over everything when
+    /// <paramref name="threads"/> &lt;= 1 or the vector is shorter than <see cref="ParallelRangeThreshold"/>. For element-wise work
+    /// only: the result may not depend on where the ranges are cut.
+    /// </summary>
+    internal static void ForRanges(int length, int threads, Action<int, int> body)
+    {
+        if (threads <= 1 || length < ParallelRangeThreshold)
+        {
+            body(0, length);
+            return;
+        }
+        int parts = 2 * threads;
+        int size = ((length + parts - 1) / parts + 63) & ~63;
+        int ranges = (length + size - 1) / size;
+        Parallel.For(0, ranges, new ParallelOptions { MaxDegreeOfParallelism = threads }, r =>
+        {
+            int from = r * size;
+            body(from, Math.Min(size, length - from));
+        });
+    }
+
+    /// <summary>True when every element of <paramref name="x"/> is finite (checked over ranges on up to <paramref name="threads"/> threads).</summary>
+    internal static bool AllFinite(float[] x, int threads)
+    {
+        bool nonFinite = false;
+        ForRanges(x.Length, threads, (from, length) =>
+        {
+            if (!VectorOps.AllFinite(x.AsSpan(from, length))) nonFinite = true;
+        });
+        return !nonFinite;
     }
 
     /// <summary>
