@@ -191,9 +191,11 @@ public static class RecurrentTrainer
         /// <summary>
         /// Runs forward (and backward when training) over samples order[start..start+count), steps [s0, s0+len). Returns the
         /// loss sum and N. <paramref name="oneChunk"/> (evaluation only) runs every sample as one chunk in one workspace.
+        /// When training, <paramref name="gradient"/> receives the sum of the chunk gradients, ((grad_0 + grad_1) + grad_2) + ... in
+        /// chunk order for every element, folded while later chunks still run (<see cref="TrainingProgress.RunChunks"/>).
         /// </summary>
         private (double Sum, long Elements) RunBatch(float[] p, ISequenceBatchSource data, int[] order, int start, int count, int s0, int len, bool train, bool carry,
-            bool oneChunk = false)
+            bool oneChunk = false, float[]? gradient = null)
         {
             int chunkSize = oneChunk ? count : _chunkSize;
             int chunks = (count + chunkSize - 1) / chunkSize;
@@ -245,22 +247,16 @@ public static class RecurrentTrainer
                     ws.Backward(p, _grad[c], inputGradient: false, gateCoefficient, shared);
                 }
             }
-            return (TrainingProgress.RunChunks(chunks, _threads, Body, _loss), elements);
+            void Fold(int c)
+            {
+                if (c == 0) _grad[0].AsSpan().CopyTo(gradient);
+                else VectorOps.Add(gradient, _grad[c], gradient);
+            }
+            return (TrainingProgress.RunChunks(chunks, _threads, Body, _loss, train && gradient is not null ? Fold : null), elements);
         }
 
-        protected override (double Sum, long Count) Gradient(float[] p, ISequenceBatchSource data, int[] order, int start, int count, int s0, int len, bool carry, float[] g)
-        {
-            var (sum, n) = RunBatch(p, data, order, start, count, s0, len, train: true, carry);
-            int chunks = (count + _chunkSize - 1) / _chunkSize;
-            // g = ((grad_0 + grad_1) + grad_2) + ... in chunk order for every element, over element ranges on the trainer's threads.
-            TrainingProgress.ForRanges(g.Length, _threads, (from, length) =>
-            {
-                Span<float> gs = g.AsSpan(from, length);
-                _grad[0].AsSpan(from, length).CopyTo(gs);
-                for (int c = 1; c < chunks; c++) VectorOps.Add(gs, _grad[c].AsSpan(from, length), gs);
-            });
-            return (sum, n);
-        }
+        protected override (double Sum, long Count) Gradient(float[] p, ISequenceBatchSource data, int[] order, int start, int count, int s0, int len, bool carry, float[] g) =>
+            RunBatch(p, data, order, start, count, s0, len, train: true, carry, gradient: g);
 
         public (double Sum, long Count) BatchGradient(float[] p, ISequenceBatchSource data, int[] samples, float[] g) =>
             Gradient(p, data, samples, 0, samples.Length, 0, data.Steps, carry: false, g);

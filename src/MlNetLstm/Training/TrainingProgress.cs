@@ -49,7 +49,8 @@ internal sealed class TrainingProgress
     public bool OptimizerStep(float[] p, float[] g, float[] m, float[] v, float lr, int epoch, int batchIndex)
     {
         float maxNorm = _o.GradientClipNorm;
-        double norm = Math.Sqrt(VectorOps.SumOfSquares(g));
+        // The norm matters only when clipping is on (same value and order as RecurrentTrainer.ClipGlobalNorm).
+        double norm = maxNorm > 0 ? Math.Sqrt(VectorOps.SumOfSquares(g)) : 0;
         bool clip = maxNorm > 0 && norm > maxNorm;
         float clipScale = clip ? (float)(maxNorm / norm) : 1f;
         float l2 = _o.Optimizer == OptimizerKind.Adam && _o.WeightDecay > 0 ? _o.WeightDecay : 0f;
@@ -158,16 +159,75 @@ internal sealed class TrainingProgress
     /// Runs <paramref name="body"/> for chunks 0..<paramref name="chunks"/>-1 (in parallel on up to <paramref name="threads"/>
     /// threads) and returns the sum of the per-chunk losses it wrote into <paramref name="losses"/>, added in chunk order so
     /// the result does not depend on the thread count.
+    /// <paramref name="fold"/>, when given, is called once per chunk in chunk order 0, 1, 2, ..., each call after that chunk's
+    /// body has finished and after the previous fold has returned (so a running sum folded this way is added in chunk order,
+    /// whatever the thread count). The threads take chunks in ascending order and fold finished chunks while others still
+    /// compute, so only the last folds are left when the last chunk ends.
     /// </summary>
-    public static double RunChunks(int chunks, int threads, Action<int> body, double[] losses)
+    public static double RunChunks(int chunks, int threads, Action<int> body, double[] losses, Action<int>? fold = null)
     {
         if (threads <= 1 || chunks <= 1)
-            for (int c = 0; c < chunks; c++) body(c);
-        else
+        {
+            for (int c = 0; c < chunks; c++)
+            {
+                body(c);
+                fold?.Invoke(c);
+            }
+        }
+        else if (fold is null)
             Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, body);
+        else
+            new OrderedFold(chunks, body, fold).Run(Math.Min(threads, chunks));
         double sum = 0;
         for (int c = 0; c < chunks; c++) sum += losses[c];
         return sum;
+    }
+
+    /// <summary>
+    /// Chunks handed out in ascending order from a shared counter; a finished chunk is marked done and whichever thread holds
+    /// the fold lock folds every done chunk from the fold cursor on, in order. The thread that fails to take the lock leaves the
+    /// folding to the holder, which re-checks after releasing it, so no done chunk is left behind; the caller's thread folds any
+    /// remainder after every body has finished.
+    /// </summary>
+    private sealed class OrderedFold(int chunks, Action<int> body, Action<int> fold)
+    {
+        private readonly bool[] _done = new bool[chunks];
+        private readonly object _lock = new();
+        private int _next = -1, _folded;
+
+        public void Run(int workers)
+        {
+            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ =>
+            {
+                int c;
+                while ((c = Interlocked.Increment(ref _next)) < chunks)
+                {
+                    body(c);
+                    Volatile.Write(ref _done[c], true);
+                    TryFold();
+                }
+            });
+            while (_folded < chunks) fold(_folded++);  // every body has finished; nothing else folds now
+        }
+
+        private void TryFold()
+        {
+            while (Monitor.TryEnter(_lock))
+            {
+                try
+                {
+                    while (_folded < chunks && Volatile.Read(ref _done[_folded])) fold(_folded++);
+                }
+                finally
+                {
+                    Monitor.Exit(_lock);
+                }
+                // A chunk may have finished (its thread failing to take the lock) after the last check: look again (after a full
+                // fence, so this read is not ordered before the release of the lock). A fold missed here is still done after the loop.
+                Interlocked.MemoryBarrier();
+                if (_folded >= chunks || !Volatile.Read(ref _done[_folded])) return;
+            }
+        }
     }
 
     /// <summary>The immutable report of the run.</summary>

@@ -111,3 +111,39 @@ public class ParallelStepReferenceTests
         return Convert.ToHexString(sha.GetHashAndReset()) + $" steps {report.OptimizerSteps} stop {report.StopReason}";
     }
 }
+
+public class RunChunksTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void Fold_sees_every_chunk_once_in_chunk_order_after_its_body(int threads)
+    {
+        for (int round = 0; round < 30; round++)
+        {
+            const int chunks = 23;
+            var finished = new int[chunks];
+            var folds = new List<int>();
+            var losses = new double[chunks];
+            var random = new Random(round);
+            int[] work = Enumerable.Range(0, chunks).Select(_ => random.Next(0, 20_000)).ToArray();
+            int inFold = 0;
+            double sum = TrainingProgress.RunChunks(chunks, threads, c =>
+            {
+                double x = 0;
+                for (int i = 0; i < work[c]; i++) x += Math.Sqrt(i);  // uneven chunk times, so chunks finish out of order
+                losses[c] = c + (x > -1 ? 0.5 : 0);
+                Volatile.Write(ref finished[c], 1);
+            }, losses, c =>
+            {
+                Interlocked.Increment(ref inFold).Should().Be(1, "folds never overlap");
+                Volatile.Read(ref finished[c]).Should().Be(1, $"chunk {c} is folded after its body");
+                folds.Add(c);
+                Interlocked.Decrement(ref inFold);
+            });
+            folds.Should().Equal(Enumerable.Range(0, chunks), $"round {round}: every chunk folded once, in order");
+            sum.Should().Be(Enumerable.Range(0, chunks).Sum(c => c + 0.5));
+        }
+    }
+}
