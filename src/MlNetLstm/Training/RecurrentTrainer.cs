@@ -9,8 +9,9 @@ namespace MlNetLstm.Training;
 /// (<see cref="ISequenceLoss"/>; the built-in ones are <see cref="DatasetLoss"/>) and batch source
 /// (<see cref="ISequenceBatchSource"/>, e.g. a <see cref="SequenceDataset"/>).
 /// Each mini-batch is split into fixed-size chunks of <see cref="TrainingOptions.ChunkSize"/> sequences; chunks run in
-/// parallel, each with its own gradient buffer and a workspace borrowed from a pool (one per running chunk), and chunk gradients are summed in chunk order, so the
-/// result is bitwise identical for any thread count. Same seed → same result.
+/// parallel, each with its own gradient buffer and a workspace borrowed from a pool (one per running chunk), reading W_hh packed
+/// once per mini-batch; chunk gradients are summed in chunk order (folded as chunks finish), so the result is bitwise identical
+/// for any thread count. Same seed → same result.
 /// </summary>
 public static class RecurrentTrainer
 {
