@@ -183,7 +183,8 @@ public static class RecurrentTrainer
             _packs = new RecurrentWeightPacks(topology);
             for (int c = 0; c < _maxChunks; c++)
             {
-                _grad[c] = new float[topology.Layout.TotalLength];
+                // Not zeroed here (on one thread, before any chunk runs): every chunk clears its buffer before its backward pass.
+                _grad[c] = GC.AllocateUninitializedArray<float>(topology.Layout.TotalLength);
                 _h[c] = new float[_ld * _chunkSize * _t.HiddenSize];
                 _c[c] = new float[_ld * _chunkSize * _t.HiddenSize];
             }
