@@ -26,6 +26,9 @@ internal sealed class RecurrentWeightPacks
     /// <summary>Rows (chunk batch size) the packs were made for; 0 when nothing is packed.</summary>
     public int Rows { get; private set; }
 
+    /// <summary>True when the last <see cref="Pack"/> also packed the backward operands.</summary>
+    public bool HasBackward { get; private set; }
+
     /// <summary>True when a workspace's per-step recurrent products take the packed path for <paramref name="batch"/> rows (the workspace's own rule).</summary>
     public static bool PacksFor(NetworkTopology topology, int batch) => (long)topology.HiddenSize * topology.GateUnits > 8192 && batch > 4;
 
@@ -36,7 +39,7 @@ internal sealed class RecurrentWeightPacks
     /// </summary>
     public bool Pack(float[] p, int rows, bool backward, int threads)
     {
-        Rows = 0;
+        Rows = 0; HasBackward = false;
         if (!PacksFor(_t, rows)) return false;
         int ld = _forward.Length, jobs = backward ? 2 * ld : ld, H = _t.HiddenSize, GH = _t.GateUnits;
         void Job(int j)
@@ -50,7 +53,7 @@ internal sealed class RecurrentWeightPacks
             for (int j = 0; j < jobs; j++) Job(j);
         else
             Parallel.For(0, jobs, new ParallelOptions { MaxDegreeOfParallelism = threads }, Job);
-        Rows = rows;
+        Rows = rows; HasBackward = backward;
         return true;
     }
 

@@ -278,7 +278,7 @@ internal sealed class RecurrentWorkspace
                 ReadOnlySpan<float> whh = p.Slice(co.Whh, GH * H);
                 // dh_prev = dz W_hh at every step: pack W_hh once when those products take the packed path.
                 GemmPackedB? packedBack = !RecurrentWeightPacks.PacksFor(_t, B) ? null
-                    : shared is { } sp && sp.Rows == B ? sp.Backward(k)
+                    : shared is { } sp && sp.Rows == B && sp.HasBackward ? sp.Backward(k)
                     : (_whhPackedBackward = Gemm.Pack(false, H, GH, whh, H, _whhPackedBackward, B));
                 Span<float> dhNext = _dhNext.AsSpan(0, BH), dh = _dh.AsSpan(0, BH);
                 dhNext.Clear(); CellStateCarry.AsSpan(0, BH).Clear();
