@@ -195,22 +195,12 @@ public sealed class PostgresMembershipTable : IMembershipTable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(tableVersion);
-        return _db.RunAsync($"inserting the membership row of {entry.SiloAddress} in cluster '{_clusterId}' at version {tableVersion.Version}", async c =>
-        {
-            await using var tx = await c.BeginTransactionAsync();
-            if (!await BumpVersionAsync(c, tx, tableVersion)) return false; // disposing the transaction rolls it back
-            await using var cmd = new NpgsqlCommand(
+        return _db.RunAsync($"inserting the membership row of {entry.SiloAddress} in cluster '{_clusterId}' at version {tableVersion.Version}", c =>
+            WriteRowAsync(c, tableVersion, entry, null,
                 $"INSERT INTO {TableName} (cluster_id, address, port, generation, status, proxy_port, silo_name, host_name, role_name, " +
                 "update_zone, fault_zone, start_time, i_am_alive_time, suspecting_silos, suspect_times, etag) " +
                 "VALUES (@c, @a, @p, @g, @status, @proxy, @silo, @host, @role, @uz, @fz, @start, @alive, @silos, @times, 1) " +
-                "ON CONFLICT (cluster_id, address, port, generation) DO NOTHING", c, tx);
-            cmd.Parameters.AddWithValue("c", _clusterId);
-            AddKey(cmd, entry.SiloAddress);
-            AddValues(cmd, entry);
-            if (await cmd.ExecuteNonQueryAsync() != 1) return false; // the silo has a row already
-            await tx.CommitAsync();
-            return true;
-        });
+                "ON CONFLICT (cluster_id, address, port, generation) DO NOTHING")); // false: the silo has a row already
     }
 
     /// <inheritdoc />
@@ -221,21 +211,32 @@ public sealed class PostgresMembershipTable : IMembershipTable, IDisposable
         return _db.RunAsync($"updating the membership row of {entry.SiloAddress} in cluster '{_clusterId}' at version {tableVersion.Version}", async c =>
         {
             if (!long.TryParse(etag, NumberStyles.Integer, CultureInfo.InvariantCulture, out long rowEtag)) return false;
-            await using var tx = await c.BeginTransactionAsync();
-            if (!await BumpVersionAsync(c, tx, tableVersion)) return false;
-            await using var cmd = new NpgsqlCommand(
+            return await WriteRowAsync(c, tableVersion, entry, rowEtag,
                 $"UPDATE {TableName} SET status = @status, proxy_port = @proxy, silo_name = @silo, host_name = @host, role_name = @role, " +
                 "update_zone = @uz, fault_zone = @fz, start_time = @start, i_am_alive_time = @alive, suspecting_silos = @silos, " +
                 "suspect_times = @times, etag = etag + 1 " +
-                "WHERE cluster_id = @c AND address = @a AND port = @p AND generation = @g AND etag = @etag", c, tx);
-            cmd.Parameters.AddWithValue("c", _clusterId);
-            AddKey(cmd, entry.SiloAddress);
-            AddValues(cmd, entry);
-            cmd.Parameters.AddWithValue("etag", rowEtag);
-            if (await cmd.ExecuteNonQueryAsync() != 1) return false; // no such row, or its ETag changed
-            await tx.CommitAsync();
-            return true;
+                "WHERE cluster_id = @c AND address = @a AND port = @p AND generation = @g AND etag = @etag"); // false: no such row, or its ETag changed
         });
+    }
+
+    /// <summary>
+    /// One transaction: bumps the table version to <paramref name="tableVersion"/> (<see cref="BumpVersionAsync"/>) and runs
+    /// <paramref name="sql"/> on <paramref name="entry"/>'s row (parameters @c, the key @a @p @g, the values, and @etag when
+    /// <paramref name="rowEtag"/> is given). Commits only when both changed exactly one row; otherwise disposing the transaction
+    /// rolls it back and the answer is false.
+    /// </summary>
+    private async Task<bool> WriteRowAsync(NpgsqlConnection c, TableVersion tableVersion, MembershipEntry entry, long? rowEtag, string sql)
+    {
+        await using var tx = await c.BeginTransactionAsync();
+        if (!await BumpVersionAsync(c, tx, tableVersion)) return false;
+        await using var cmd = new NpgsqlCommand(sql, c, tx);
+        cmd.Parameters.AddWithValue("c", _clusterId);
+        AddKey(cmd, entry.SiloAddress);
+        AddValues(cmd, entry);
+        if (rowEtag is long e) cmd.Parameters.AddWithValue("etag", e);
+        if (await cmd.ExecuteNonQueryAsync() != 1) return false;
+        await tx.CommitAsync();
+        return true;
     }
 
     /// <summary>

@@ -115,9 +115,10 @@ internal sealed class RecurrentWorkspace
 
     /// <summary>
     /// Forward pass over the loaded input. <paramref name="h0"/>/<paramref name="c0"/> are [L*D, B, H] (empty = zeros).
-    /// Output in <see cref="Y"/> (head) or <see cref="Out"/>[L-1] (no head), time-major.
+    /// Output in <see cref="Y"/> (head) or <see cref="Out"/>[L-1] (no head), time-major. <paramref name="shared"/>, when given and
+    /// packed for this batch size from the same <paramref name="p"/>, supplies W_hh already packed (read only).
     /// </summary>
-    public void Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0)
+    public void Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0, RecurrentWeightPacks? shared = null)
     {
         int B = Batch, T = Steps, H = _t.HiddenSize, GH = _t.GateUnits, DH = _t.LayerOutputWidth, D = _t.Directions, BH = B * H;
         var cell = _t.Cell;
@@ -148,7 +149,7 @@ internal sealed class RecurrentWorkspace
                 // When the per-step GEMM takes Gemm's direct (unpacked) path (small W_hh, or very few rows), a transposed B would be
                 // transposed into scratch on every step: transpose W_hh once per call instead ([H, G*H], row-major B). The direct
                 // kernel sees the same operand, so results are bitwise unchanged. Larger shapes pack B per call either way.
-                bool preT = (long)H * GH <= 8192 || B <= 4;
+                bool preT = !RecurrentWeightPacks.PacksFor(_t, B);
                 ReadOnlySpan<float> whh = p.Slice(co.Whh, GH * H);
                 int ldw = H;
                 if (preT)
@@ -158,7 +159,9 @@ internal sealed class RecurrentWorkspace
                         for (int c = 0; c < H; c++) _whhT[c * GH + r] = whh[r * H + c];
                     whh = _whhT; ldw = GH;
                 }
-                GemmPackedB? packed = preT ? null : (_whhPackedForward = Gemm.Pack(true, GH, H, whh, ldw, _whhPackedForward, B));
+                GemmPackedB? packed = preT ? null
+                    : shared is { } sp && sp.Rows == B ? sp.Forward(k)
+                    : (_whhPackedForward = Gemm.Pack(true, GH, H, whh, ldw, _whhPackedForward, B));
                 var weights = new RecurrentWeights(whh, ldw, preT, packed);
                 for (int s = 0; s < T; s++)
                 {
@@ -227,8 +230,10 @@ internal sealed class RecurrentWorkspace
     /// Adds parameter gradients into <paramref name="grad"/>; when <paramref name="inputGradient"/> is true, fills <see cref="DX"/> [T, B, I].
     /// <paramref name="inputGatePenalty"/> (LSTM only) is c in an extra loss term c · Σ i over every input-gate activation (c = λ/N for
     /// λ · mean(i)): it adds c to dL/di, i.e. c · i(1 - i) to dL/dz_i (for coupled gates, i = 1 - f, -c · f(1 - f) to dL/dz_f). 0 adds nothing.
+    /// <paramref name="shared"/>, when given and packed (with its backward packs) for this batch size from the same <paramref name="p"/>,
+    /// supplies W_hh already packed (read only).
     /// </summary>
-    public void Backward(ReadOnlySpan<float> p, Span<float> grad, bool inputGradient, float inputGatePenalty = 0f)
+    public void Backward(ReadOnlySpan<float> p, Span<float> grad, bool inputGradient, float inputGatePenalty = 0f, RecurrentWeightPacks? shared = null)
     {
         int B = Batch, T = Steps, H = _t.HiddenSize, GH = _t.GateUnits, DH = _t.LayerOutputWidth, D = _t.Directions, O = _t.O, BH = B * H;
         var cell = _t.Cell;
@@ -272,7 +277,9 @@ internal sealed class RecurrentWorkspace
                 float[] hs = Hs[k];
                 ReadOnlySpan<float> whh = p.Slice(co.Whh, GH * H);
                 // dh_prev = dz W_hh at every step: pack W_hh once when those products take the packed path.
-                GemmPackedB? packedBack = (long)H * GH > 8192 && B > 4 ? (_whhPackedBackward = Gemm.Pack(false, H, GH, whh, H, _whhPackedBackward, B)) : null;
+                GemmPackedB? packedBack = !RecurrentWeightPacks.PacksFor(_t, B) ? null
+                    : shared is { } sp && sp.Rows == B && sp.HasBackward ? sp.Backward(k)
+                    : (_whhPackedBackward = Gemm.Pack(false, H, GH, whh, H, _whhPackedBackward, B));
                 Span<float> dhNext = _dhNext.AsSpan(0, BH), dh = _dh.AsSpan(0, BH);
                 dhNext.Clear(); CellStateCarry.AsSpan(0, BH).Clear();
                 for (int s = T - 1; s >= 0; s--)

@@ -9,8 +9,9 @@ namespace MlNetLstm.Training;
 /// (<see cref="ISequenceLoss"/>; the built-in ones are <see cref="DatasetLoss"/>) and batch source
 /// (<see cref="ISequenceBatchSource"/>, e.g. a <see cref="SequenceDataset"/>).
 /// Each mini-batch is split into fixed-size chunks of <see cref="TrainingOptions.ChunkSize"/> sequences; chunks run in
-/// parallel, each with its own gradient buffer and a workspace borrowed from a pool (one per running chunk), and chunk gradients are summed in chunk order, so the
-/// result is bitwise identical for any thread count. Same seed → same result.
+/// parallel, each with its own gradient buffer and a workspace borrowed from a pool (one per running chunk), reading W_hh packed
+/// once per mini-batch; chunk gradients are summed in chunk order (folded as chunks finish), so the result is bitwise identical
+/// for any thread count. Same seed → same result.
 /// </summary>
 public static class RecurrentTrainer
 {
@@ -166,6 +167,8 @@ public static class RecurrentTrainer
         private readonly float[][] _grad, _h, _c;
         private readonly double[] _loss;
         private RecurrentWorkspace? _evaluationWorkspace;
+        // W_hh packed once per mini-batch (and per change of the weights) and shared read-only by every chunk's workspace.
+        private readonly RecurrentWeightPacks _packs;
 
         public Session(NetworkTopology topology, TrainingOptions options, ISequenceLoss loss, TrainingRules? rules = null)
             : base(options, loss, rules ?? TrainingRules.Standard)
@@ -177,9 +180,11 @@ public static class RecurrentTrainer
             _ld = _t.Layers * _t.Directions;
             _grad = new float[_maxChunks][]; _h = new float[_maxChunks][]; _c = new float[_maxChunks][];
             _loss = new double[_maxChunks];
+            _packs = new RecurrentWeightPacks(topology);
             for (int c = 0; c < _maxChunks; c++)
             {
-                _grad[c] = new float[topology.Layout.TotalLength];
+                // Not zeroed here (on one thread, before any chunk runs): every chunk clears its buffer before its backward pass.
+                _grad[c] = GC.AllocateUninitializedArray<float>(topology.Layout.TotalLength);
                 _h[c] = new float[_ld * _chunkSize * _t.HiddenSize];
                 _c[c] = new float[_ld * _chunkSize * _t.HiddenSize];
             }
@@ -188,9 +193,11 @@ public static class RecurrentTrainer
         /// <summary>
         /// Runs forward (and backward when training) over samples order[start..start+count), steps [s0, s0+len). Returns the
         /// loss sum and N. <paramref name="oneChunk"/> (evaluation only) runs every sample as one chunk in one workspace.
+        /// When training, <paramref name="gradient"/> receives the sum of the chunk gradients, ((grad_0 + grad_1) + grad_2) + ... in
+        /// chunk order for every element, folded while later chunks still run (<see cref="TrainingProgress.RunChunks"/>).
         /// </summary>
         private (double Sum, long Elements) RunBatch(float[] p, ISequenceBatchSource data, int[] order, int start, int count, int s0, int len, bool train, bool carry,
-            bool oneChunk = false)
+            bool oneChunk = false, float[]? gradient = null)
         {
             int chunkSize = oneChunk ? count : _chunkSize;
             int chunks = (count + chunkSize - 1) / chunkSize;
@@ -200,6 +207,8 @@ public static class RecurrentTrainer
             float lambda = Options.InputGatePenalty;
             long gates = (long)count * len * _t.HiddenSize * _ld;
             float gateCoefficient = lambda > 0 ? (float)(lambda / (double)gates) : 0f;
+            // The weights do not change during the batch: pack W_hh once here for all chunks of the full chunk size.
+            RecurrentWeightPacks? shared = !oneChunk && chunks > 1 && _packs.Pack(p, chunkSize, train, _threads) ? _packs : null;
             void Body(int c)
             {
                 int r0 = start + c * chunkSize, nr = Math.Min(chunkSize, start + count - r0);
@@ -230,27 +239,26 @@ public static class RecurrentTrainer
                 }
                 int stateLen = _ld * nr * _t.HiddenSize;
                 bool useState = carry && s0 > 0;
-                ws.Forward(p, useState ? _h[c].AsSpan(0, stateLen) : default, useState && _t.Cell.HasCellState ? _c[c].AsSpan(0, stateLen) : default);
+                ws.Forward(p, useState ? _h[c].AsSpan(0, stateLen) : default, useState && _t.Cell.HasCellState ? _c[c].AsSpan(0, stateLen) : default, shared);
                 if (carry) ws.GetFinalState(_h[c].AsSpan(0, stateLen), _c[c].AsSpan(0, stateLen));
                 _loss[c] = SequenceLoss.Sum(data, order.AsSpan(r0, nr), s0, len, ws.Output, train ? ws.DY : default, elements);
                 if (lambda > 0) _loss[c] += elements * (lambda * ws.InputGateSum() / gates);
                 if (train)
                 {
                     Array.Clear(_grad[c]);
-                    ws.Backward(p, _grad[c], inputGradient: false, gateCoefficient);
+                    ws.Backward(p, _grad[c], inputGradient: false, gateCoefficient, shared);
                 }
             }
-            return (TrainingProgress.RunChunks(chunks, _threads, Body, _loss), elements);
+            void Fold(int c)
+            {
+                if (c == 0) _grad[0].AsSpan().CopyTo(gradient);
+                else VectorOps.Add(gradient, _grad[c], gradient);
+            }
+            return (TrainingProgress.RunChunks(chunks, _threads, Body, _loss, train && gradient is not null ? Fold : null), elements);
         }
 
-        protected override (double Sum, long Count) Gradient(float[] p, ISequenceBatchSource data, int[] order, int start, int count, int s0, int len, bool carry, float[] g)
-        {
-            var (sum, n) = RunBatch(p, data, order, start, count, s0, len, train: true, carry);
-            int chunks = (count + _chunkSize - 1) / _chunkSize;
-            _grad[0].AsSpan().CopyTo(g);
-            for (int c = 1; c < chunks; c++) VectorOps.Add(g, _grad[c], g);
-            return (sum, n);
-        }
+        protected override (double Sum, long Count) Gradient(float[] p, ISequenceBatchSource data, int[] order, int start, int count, int s0, int len, bool carry, float[] g) =>
+            RunBatch(p, data, order, start, count, s0, len, train: true, carry, gradient: g);
 
         public (double Sum, long Count) BatchGradient(float[] p, ISequenceBatchSource data, int[] samples, float[] g) =>
             Gradient(p, data, samples, 0, samples.Length, 0, data.Steps, carry: false, g);

@@ -71,6 +71,7 @@ internal abstract class TrainingLoop
         int[] order = state.Order;
         int k = o.TruncatedBpttSteps > 0 ? o.TruncatedBpttSteps : train.Steps;
         bool carry = o.TruncatedBpttSteps > 0;
+        int threads = o.Threads == 0 ? Environment.ProcessorCount : o.Threads;
         for (int epoch = state.FirstEpoch; epoch < o.Epochs && run.Running; epoch++)
         {
             float lr = LearningRateSchedules.At(o, epoch);
@@ -84,7 +85,7 @@ internal abstract class TrainingLoop
                 {
                     int len = Math.Min(k, train.Steps - s0);
                     var (sum, n) = Gradient(p, train, order, start, count, s0, len, carry, g);
-                    if (!double.IsFinite(sum) || !VectorOps.AllFinite(g))
+                    if (!double.IsFinite(sum) || !TrainingProgress.AllFinite(g, threads))
                     {
                         run.StopNonFinite($"The loss or its gradient became {(double.IsFinite(sum) ? "non-finite" : sum.ToString(System.Globalization.CultureInfo.InvariantCulture))} in epoch {epoch}, mini-batch {batchIndex}, steps [{s0}, {s0 + len})");
                         break;
