@@ -203,6 +203,16 @@ public sealed partial class RecurrentNetwork
         if (_workspaces.Count < Environment.ProcessorCount) _workspaces.Add(ws);
     }
 
+    /// <summary>
+    /// Drops the pooled forward workspaces (a cache sized by the largest batch seen, e.g. a validation pass over every validation
+    /// sequence, up to one per core). Fitters call it before handing the network out, so a freshly fitted model costs the memory of
+    /// a loaded one; the next <see cref="Forward"/> allocates what it needs again.
+    /// </summary>
+    internal void ReleaseWorkspaces() => _workspaces.Clear();
+
+    /// <summary>Forward workspaces held in the pool (tests).</summary>
+    internal int PooledWorkspaces => _workspaces.Count;
+
     /// <summary>Converts a time-major [T, B, W] buffer to batch-major [B, T, W].</summary>
     internal static void TimeToBatchMajor(ReadOnlySpan<float> src, int batch, int steps, int width, Span<float> dst)
     {

@@ -154,6 +154,7 @@ public sealed class LstmVolatilityModel : IVarianceModel
         double[] validLosses = validChunks != null ? report.ValidationLoss.ToArray() : Enumerable.Repeat(double.NaN, report.EpochsRun).ToArray();
         RecurrentNetwork fitted = RecurrentNetwork.FromParameters(spec, result.Network.Parameters);
         (double weight, double[] shrinkScores) = ChooseCorrectionWeight(fitted, features, valid, o);
+        fitted.ReleaseWorkspaces(); // the validation pass's workspace: ~0.3 MB per network that a long-lived fitted model never needs
         var summary = new LstmTrainingSummary(report.TrainingLoss.ToArray(), validLosses, bestEpoch, stopReason, sw.Elapsed.TotalSeconds)
         {
             AnchorValidationQlike = anchorScores, ShrinkageValidationQlike = shrinkScores,
