@@ -22,6 +22,12 @@ public static class ServiceHost
         ArgumentNullException.ThrowIfNull(settings);
         if (string.IsNullOrWhiteSpace(settings.ClusterId)) throw new ArgumentException("The cluster id (SiloSettings.ClusterId) is empty.", nameof(settings));
         if (string.IsNullOrWhiteSpace(settings.ServiceId)) throw new ArgumentException("The service id (SiloSettings.ServiceId) is empty.", nameof(settings));
+        if (settings.PrimarySiloPort is int primary)
+        {
+            if (settings.Membership != Membership.Localhost)
+                throw new ArgumentException("A primary silo port (SiloSettings.PrimarySiloPort) applies to localhost membership only; with PostgreSQL membership silos find each other in the database.", nameof(settings));
+            if (primary is < 1 or > 65535) throw new ArgumentException($"The primary silo port (SiloSettings.PrimarySiloPort) must be between 1 and 65535 (got {primary}).", nameof(settings));
+        }
         bool pg = settings.Storage == StateStorage.Postgres || settings.Membership == Membership.Postgres;
         if (pg)
         {
@@ -42,7 +48,8 @@ public static class ServiceHost
                 }
                 else
                 {
-                    silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
+                    silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort,
+                        settings.PrimarySiloPort is int p ? new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, p) : null);
                 }
                 silo.Configure<ClusterOptions>(o => { o.ClusterId = settings.ClusterId; o.ServiceId = settings.ServiceId; });
                 silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromHours(2));

@@ -21,6 +21,12 @@ public sealed record SiloSettings
     /// <summary>Client gateway port. Default 30000.</summary>
     public int GatewayPort { get; init; } = 30000;
 
+    /// <summary>
+    /// With <see cref="Membership.Localhost"/>: the silo port of the cluster's primary silo on this machine, which this silo joins
+    /// (several silos on one machine without a database); null (default) when this silo is the primary.
+    /// </summary>
+    public int? PrimarySiloPort { get; init; }
+
     /// <summary>The default <see cref="ClusterId"/>: "mlnetlstm".</summary>
     public const string DefaultClusterId = "mlnetlstm";
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using MlNetLstm.Cli.Commands;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MlNetLstm.Orleans.Tests;
 
@@ -142,5 +143,38 @@ public sealed class CliTests : IDisposable
         ServeCommand.Create().Parse(["--service-id", "desk-a"]).GetValue<string>("--service-id").Should().Be("desk-a");
         var direct = async () => await ServiceHost.BuildSilo(new SiloSettings { ServiceId = " " });
         (await direct.Should().ThrowAsync<ArgumentException>()).Which.Message.Should().Contain("SiloSettings.ServiceId");
+    }
+
+    [Fact]
+    public async Task A_second_serve_silo_joins_the_primary_on_this_machine_and_the_universe_runs_on_both()
+    {
+        int silo1 = PostgresServer.FreePort(), gateway1 = PostgresServer.FreePort(), silo2 = PostgresServer.FreePort(), gateway2 = PostgresServer.FreePort();
+        var log = Microsoft.Extensions.Logging.LogLevel.Warning;
+        using IHost primary = await ServiceHost.BuildSilo(new SiloSettings { SiloPort = silo1, GatewayPort = gateway1, ClusterId = "pair", LogLevel = log });
+        await primary.StartAsync();
+        using IHost second = await ServiceHost.BuildSilo(new SiloSettings { SiloPort = silo2, GatewayPort = gateway2, PrimarySiloPort = silo1, ClusterId = "pair", LogLevel = log });
+        await second.StartAsync();
+        try
+        {
+            using (IHost client = await ServiceHost.ConnectClient($"localhost:{gateway2}", "pair"))
+            {
+                var management = client.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
+                var hosts = await management.GetHosts(onlyActive: true);
+                hosts.Keys.Select(h => h.Endpoint.Port).Should().BeEquivalentTo([silo1, silo2]);
+            }
+            var cluster = Backtest(Settings("pair") with { Universe = _dir, Cluster = $"localhost:{gateway2}", ClusterId = "pair" });
+            cluster.Code.Should().Be(0, cluster.Err);
+            var local = Backtest(Settings("pair-local") with { Universe = _dir });
+            JsonNode.DeepEquals(Comparable(cluster.Out), Comparable(local.Out)).Should().BeTrue();
+        }
+        finally
+        {
+            await second.StopAsync();
+            await primary.StopAsync();
+        }
+        var err = new StringWriter();
+        (await ServeCommand.RunAsync(new ServeCommand.Settings { Membership = "postgres", Connection = "Host=x", PrimarySiloPort = 11111 }, err, CancellationToken.None)).Should().Be(2);
+        err.ToString().Should().Contain("--primary-silo-port applies to --membership localhost only");
+        ServeCommand.Create().Parse(["--primary-silo-port", "12345"]).GetValue<int?>("--primary-silo-port").Should().Be(12345);
     }
 }

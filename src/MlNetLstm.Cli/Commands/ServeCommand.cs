@@ -20,6 +20,7 @@ internal static class ServeCommand
         public string Membership { get; init; } = "localhost";
         public int SiloPort { get; init; } = 11111;
         public int GatewayPort { get; init; } = 30000;
+        public int? PrimarySiloPort { get; init; }
         public string ClusterId { get; init; } = SiloSettings.DefaultClusterId;
         public string ServiceId { get; init; } = SiloSettings.DefaultServiceId;
         public int? HealthPort { get; init; }
@@ -40,6 +41,10 @@ internal static class ServeCommand
         membership.AcceptOnlyFromAmong("localhost", "postgres");
         var siloPort = new Option<int>("--silo-port") { Description = "Silo-to-silo port.", DefaultValueFactory = _ => 11111 };
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Client gateway port (backtest --cluster localhost:PORT).", DefaultValueFactory = _ => 30000 };
+        var primary = new Option<int?>("--primary-silo-port")
+        {
+            Description = "With --membership localhost: join the primary silo listening on this silo port of this machine (several silos on one machine, no database).",
+        };
         var clusterId = new Option<string>("--cluster-id") { Description = "Cluster id shared by the silos of one cluster (clients: backtest --cluster-id).", DefaultValueFactory = _ => SiloSettings.DefaultClusterId };
         var serviceId = new Option<string>("--service-id")
         {
@@ -51,7 +56,7 @@ internal static class ServeCommand
         var log = new Option<string>("--log-level") { Description = "Log level on stderr.", DefaultValueFactory = _ => "information" };
         log.AcceptOnlyFromAmong("trace", "debug", "information", "warning", "error");
         var command = new Command("serve", "Start an Orleans silo: one grain per instrument (streaming forecasts, refits on schedule) and universe backtests, state in PostgreSQL or memory.");
-        foreach (Option o in new Option[] { storage, connection, membership, siloPort, gatewayPort, clusterId, serviceId, health, log }) command.Options.Add(o);
+        foreach (Option o in new Option[] { storage, connection, membership, siloPort, gatewayPort, primary, clusterId, serviceId, health, log }) command.Options.Add(o);
         command.SetAction((pr, ct) => RunAsync(new Settings
         {
             Storage = pr.GetValue(storage)!,
@@ -59,6 +64,7 @@ internal static class ServeCommand
             Membership = pr.GetValue(membership)!,
             SiloPort = pr.GetValue(siloPort),
             GatewayPort = pr.GetValue(gatewayPort),
+            PrimarySiloPort = pr.GetValue(primary),
             ClusterId = pr.GetValue(clusterId)!,
             ServiceId = pr.GetValue(serviceId)!,
             HealthPort = pr.GetValue(health),
@@ -73,12 +79,14 @@ internal static class ServeCommand
         IHost host;
         try
         {
-            foreach (var (name, port) in new[] { ("--silo-port", s.SiloPort), ("--gateway-port", s.GatewayPort), ("--health-port", s.HealthPort ?? 1) })
+            foreach (var (name, port) in new[] { ("--silo-port", s.SiloPort), ("--gateway-port", s.GatewayPort), ("--health-port", s.HealthPort ?? 1), ("--primary-silo-port", s.PrimarySiloPort ?? 1) })
                 if (port is < 1 or > 65535) throw new ArgumentException($"{name} must be a port between 1 and 65535 (got {port}).");
             if (string.IsNullOrWhiteSpace(s.ClusterId))
                 throw new ArgumentException("--cluster-id is empty: give the cluster's id (default " + SiloSettings.DefaultClusterId + "), shared by its silos and named by its clients.");
             if (string.IsNullOrWhiteSpace(s.ServiceId))
                 throw new ArgumentException("--service-id is empty: give the service's id (default " + SiloSettings.DefaultServiceId + "), the key of its rows in PostgreSQL.");
+            if (s.PrimarySiloPort is not null && s.Membership != "localhost")
+                throw new ArgumentException("--primary-silo-port applies to --membership localhost only (with postgres, silos find each other in the database).");
             bool pg = s.Storage == "postgres" || s.Membership == "postgres";
             if (pg && string.IsNullOrWhiteSpace(s.Connection))
                 throw new ArgumentException($"--connection is required with {(s.Storage == "postgres" ? "--storage postgres" : "--membership postgres")} (or set MLNETLSTM_POSTGRES).");
@@ -89,6 +97,7 @@ internal static class ServeCommand
                 ConnectionString = s.Connection,
                 SiloPort = s.SiloPort,
                 GatewayPort = s.GatewayPort,
+                PrimarySiloPort = s.PrimarySiloPort,
                 ClusterId = s.ClusterId,
                 ServiceId = s.ServiceId,
                 HealthPort = s.HealthPort,
