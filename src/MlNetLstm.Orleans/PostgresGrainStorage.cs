@@ -72,7 +72,14 @@ public sealed class PostgresGrainStorage : IGrainStorage, IDisposable
     /// </summary>
     /// <param name="connectionString">Npgsql connection string.</param>
     /// <param name="cancellationToken">Cancellation.</param>
-    public static async Task EnsureReachableAsync(string connectionString, CancellationToken cancellationToken = default)
+    public static Task EnsureReachableAsync(string connectionString, CancellationToken cancellationToken = default) =>
+        CheckReachableAsync(connectionString, createSchema: true, cancellationToken);
+
+    /// <summary>
+    /// Opens a fresh connection (and with <paramref name="createSchema"/> creates or upgrades the table; without it runs only
+    /// <c>SELECT 1</c>, as the health endpoint and clients need); throws as <see cref="EnsureReachableAsync"/> does.
+    /// </summary>
+    internal static async Task CheckReachableAsync(string connectionString, bool createSchema, CancellationToken cancellationToken)
     {
         NpgsqlConnectionStringBuilder b;
         try { b = new NpgsqlConnectionStringBuilder(connectionString); }
@@ -83,7 +90,15 @@ public sealed class PostgresGrainStorage : IGrainStorage, IDisposable
             // so the answer is about the server now.
             await using var c = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
             await c.OpenAsync(cancellationToken);
-            await EnsureSchemaAsync(c, null, cancellationToken);
+            if (createSchema)
+            {
+                await EnsureSchemaAsync(c, null, cancellationToken);
+            }
+            else
+            {
+                await using var ping = new NpgsqlCommand("SELECT 1", c);
+                await ping.ExecuteScalarAsync(cancellationToken);
+            }
         }
         catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
         {

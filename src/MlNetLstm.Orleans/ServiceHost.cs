@@ -32,7 +32,8 @@ public static class ServiceHost
         if (pg)
         {
             if (string.IsNullOrWhiteSpace(settings.ConnectionString)) throw new ArgumentException("A PostgreSQL connection string is required.", nameof(settings));
-            await PostgresGrainStorage.EnsureReachableAsync(settings.ConnectionString, cancellationToken);
+            // Creates the grain-state table only when this silo stores state there.
+            await PostgresGrainStorage.CheckReachableAsync(settings.ConnectionString, settings.Storage == StateStorage.Postgres, cancellationToken);
         }
         var builder = new HostBuilder()
             .ConfigureLogging(l => l.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(settings.LogLevel)
@@ -94,7 +95,7 @@ public static class ServiceHost
         }
         else if (!local)
         {
-            await PostgresGrainStorage.EnsureReachableAsync(cluster, cancellationToken);
+            await PostgresGrainStorage.CheckReachableAsync(cluster, createSchema: false, cancellationToken);
         }
         var host = new HostBuilder()
             .ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning))
@@ -147,7 +148,7 @@ public static class ServiceHost
                 string? dbError = null;
                 if (settings.Storage == StateStorage.Postgres || settings.Membership == Membership.Postgres)
                 {
-                    try { await PostgresGrainStorage.EnsureReachableAsync(settings.ConnectionString!, stoppingToken); }
+                    try { await PostgresGrainStorage.CheckReachableAsync(settings.ConnectionString!, createSchema: false, stoppingToken); }
                     catch (InvalidOperationException ex) { dbError = ex.Message; }
                 }
                 var body = JsonSerializer.Serialize(new { status = dbError is null ? "ok" : "degraded", storage = settings.Storage.ToString().ToLowerInvariant(), database = dbError ?? "reachable", clusterId = settings.ClusterId, serviceId = settings.ServiceId });
